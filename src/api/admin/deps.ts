@@ -1,0 +1,17 @@
+/** What the admin API needs from the rest of the gateway. */
+import type { Store } from '../../store';
+import type { Authorizer } from '../../auth';
+import type { GatewayEnv } from '../common';
+
+export interface AdminDeps {
+  store: Store;
+  policy: Authorizer;
+  /** `[api] max_limit`: the largest page a list returns. @default 1000 */
+  maxLimit: number;
+  /** `[admin_api] public_url`, for links. */
+  publicUrl?: string;
+  /** Called after a pod changed or went away, so caches (endpoints, pods) drop it. */
+  onPodChanged?: (podId: string) => void;
+}
+
+export type AdminEnv = GatewayEnv;

@@ -1,0 +1,43 @@
+/**
+ * Admin API v1.0 on its own listener: pods, bindings, routings, jobs. Every path, version
+ * documents included, needs a valid identity (reference §4); policy decides the rest (403).
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { fault } from '../common';
+import type { AdminDeps, AdminEnv } from './deps';
+import { versionsApp } from './versions';
+import { podsApp } from './pods';
+import { bindingsApp } from './bindings';
+import { routingsApp } from './routings';
+import { jobsApp } from './jobs';
+
+export type { AdminDeps, AdminEnv } from './deps';
+
+/** Known paths answer 405 for methods they do not serve (reference §12.1). */
+const METHOD_TABLE: [string, string[]][] = [
+  ['/', ['GET']],
+  ['/v1.0', ['GET']],
+  ['/v1.0/pods', ['GET', 'POST']],
+  ['/v1.0/pods/:id', ['GET', 'PUT', 'DELETE']],
+  ['/v1.0/bindings', ['GET', 'POST']],
+  ['/v1.0/bindings/:id', ['GET', 'DELETE']],
+  ['/v1.0/routings', ['GET']],
+  ['/v1.0/routings/:id', ['GET', 'DELETE']],
+  ['/v1.0/jobs', ['GET']],
+  ['/v1.0/jobs/:id', ['GET']],
+];
+
+/** Builds the admin routes; the caller adds request id, auth and error handling in front. */
+export function adminRoutes(deps: AdminDeps, auth: MiddlewareHandler<AdminEnv>): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>({ strict: false });
+  app.use('*', auth);
+  app.route('/', versionsApp(deps));
+  app.route('/v1.0/pods', podsApp(deps));
+  app.route('/v1.0/bindings', bindingsApp(deps));
+  app.route('/v1.0/routings', routingsApp(deps));
+  app.route('/v1.0/jobs', jobsApp(deps));
+  for (const [path, methods] of METHOD_TABLE) {
+    app.all(path, (c) => fault(c, 405, `Method ${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`, { Allow: methods.join(', ') }));
+  }
+  return app;
+}

@@ -1,0 +1,85 @@
+/** `/v1.0/pods`: register, list, show, update and remove pods (reference §4.2 with §15 fixes). */
+import { Hono } from 'hono';
+import { authorize } from '../../auth';
+import type { Pod, PodPatch } from '../../store';
+import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../common';
+import type { AdminDeps, AdminEnv } from './deps';
+import { hasKey, PodCreateSchema, PodUpdateSchema } from './schemas';
+import { storeWrite } from './store-errors';
+
+const RULE = (op: string) => `admin_api:pods:${op}`;
+
+async function mustGet(deps: AdminDeps, podId: string): Promise<Pod> {
+  const pod = await deps.store.pods.get(podId);
+  if (!pod) throw notFound(`Pod ${podId} could not be found.`);
+  return pod;
+}
+
+export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>();
+  const { store } = deps;
+
+  app.post('/', async (c) => {
+    authorize(deps.policy, c.get('auth'), RULE('create'));
+    const body = await readJson(c);
+    if (!hasKey(body, 'pod')) throw badRequest('Request body pod not found');
+    const { pod: p } = validate(PodCreateSchema, body);
+    if (p.pod_name === '') throw unprocessable(p.az_name === '' ? 'Valid pod_name is required for top region' : 'Valid pod_name is required for pod');
+    const top = await store.pods.top();
+    // At most one top region, whether az_name was omitted or sent empty (§15.2.9).
+    if (p.az_name === '' && top) throw conflict('Top region already exists');
+    if (p.az_name !== '' && top && top.pod_name === p.pod_name) throw conflict('Pod region name duplicated with the top region name');
+    const pod = await storeWrite(
+      () => store.pods.create({ ...p, pod_az_name: p.az_name === '' ? '' : p.pod_az_name, endpoints: p.endpoints ?? null }),
+      `Pod ${p.pod_name} already exists`,
+    );
+    return c.json({ pod });
+  });
+
+  app.get('/', async (c) => {
+    authorize(deps.policy, c.get('auth'), RULE('list'));
+    return c.json({ pods: await store.pods.list() });
+  });
+
+  app.get('/:podId', async (c) => {
+    authorize(deps.policy, c.get('auth'), RULE('show'));
+    return c.json({ pod: await mustGet(deps, c.req.param('podId')) });
+  });
+
+  app.put('/:podId', async (c) => {
+    authorize(deps.policy, c.get('auth'), RULE('update'));
+    const body = await readJson(c);
+    if (!hasKey(body, 'pod')) throw badRequest('Request body pod not found');
+    const { pod: patch } = validate(PodUpdateSchema, body);
+    const pod = await mustGet(deps, c.req.param('podId'));
+    if (patch.pod_name !== undefined && patch.pod_name !== pod.pod_name) {
+      throw badRequest('pod_name cannot be changed: it must stay equal to the Keystone region name');
+    }
+    if (patch.az_name !== undefined && patch.az_name !== pod.az_name) {
+      if (pod.az_name === '' || patch.az_name === '') throw badRequest('az_name cannot move a pod between top region and bottom pod');
+      const refs = await store.pods.references(pod.pod_id);
+      if (refs.bindings > 0) throw conflict(`Pod ${pod.pod_id} has bindings; its az_name cannot change`);
+    }
+    if (pod.az_name === '' && patch.pod_az_name) throw badRequest('The top region has no pod_az_name');
+    const changes: PodPatch = { ...patch };
+    delete changes.pod_name;
+    const updated = await storeWrite(() => store.pods.update(pod.pod_id, changes), 'Pod update conflicts with an existing pod');
+    deps.onPodChanged?.(pod.pod_id);
+    return c.json({ pod: updated });
+  });
+
+  app.delete('/:podId', async (c) => {
+    authorize(deps.policy, c.get('auth'), RULE('delete'));
+    const pod = await mustGet(deps, c.req.param('podId'));
+    const refs = await store.pods.references(pod.pod_id);
+    // Refuse rather than orphan routings or fail on a foreign key (§15.2.12).
+    if (refs.bindings > 0 || refs.routings > 0) {
+      throw conflict(`Pod ${pod.pod_id} is still referenced by ${refs.bindings} binding(s) and ${refs.routings} routing(s)`);
+    }
+    await storeWrite(() => store.pods.delete(pod.pod_id), 'Pod is in use');
+    deps.onPodChanged?.(pod.pod_id);
+    return c.body(null, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,74 @@
+/**
+ * Request bodies: size limit (413), JSON parsing (400 on malformed JSON), and valibot checks that
+ * answer 400 naming the offending field.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import * as v from 'valibot';
+import { ApiError, badRequest } from './errors';
+
+/** 1 MiB, the default `[api] max_body_bytes`. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * Rejects bodies over `maxBytes` with 413 before they are buffered: by Content-Length when sent,
+ * and while streaming for chunked bodies.
+ */
+export function bodyLimit(maxBytes: number = DEFAULT_MAX_BODY_BYTES): MiddlewareHandler {
+  return async function bodyLimitMiddleware(c, next) {
+    const len = c.req.header('content-length');
+    if (len !== undefined && Number(len) > maxBytes) throw tooLarge(maxBytes);
+    const raw = c.req.raw;
+    if (len === undefined && raw.body) {
+      let seen = 0;
+      const limited = raw.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, ctl) {
+            seen += chunk.byteLength;
+            if (seen > maxBytes) ctl.error(tooLarge(maxBytes));
+            else ctl.enqueue(chunk);
+          },
+        }),
+      );
+      c.req.raw = new Request(raw, { body: limited, duplex: 'half' } as RequestInit);
+    }
+    await next();
+  };
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, `Request is too large: the limit is ${maxBytes} bytes.`);
+}
+
+/** Reads the JSON body; malformed or missing JSON is a 400, never a 500. */
+export async function readJson(c: Context): Promise<unknown> {
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw badRequest('Could not read the request body.');
+  }
+  if (text.trim() === '') throw badRequest('The request body is empty; a JSON object is required.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('Malformed request body: not valid JSON.');
+  }
+}
+
+/** Dotted path of a valibot issue, e.g. `pod.pod_name`. */
+function issuePath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).map((p) => String(p.key)).join('.');
+}
+
+/**
+ * Checks `data` against `schema`; on failure a 400 (or `status`) whose message names the field
+ * and the rule. Returns the schema's output.
+ */
+export function validate<S extends v.GenericSchema>(schema: S, data: unknown, status = 400): v.InferOutput<S> {
+  const r = v.safeParse(schema, data);
+  if (r.success) return r.output;
+  const first = r.issues[0];
+  const path = issuePath(first);
+  throw new ApiError(status, path ? `Invalid input for field/attribute ${path}: ${first.message}` : `Invalid input: ${first.message}`);
+}

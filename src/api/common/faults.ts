@@ -1,0 +1,56 @@
+/**
+ * Fault bodies in Nova's and Cinder's shape: `{"itemNotFound": {"code": 404, "message": "..."}}`.
+ * Both services build faults with the same webob table (nova/api/openstack/wsgi.py Fault,
+ * cinder/api/openstack/wsgi.py Fault), so one table serves the three listeners.
+ */
+import type { Context } from 'hono';
+import { ApiError } from './errors';
+
+export const FAULT_NAMES: Readonly<Record<number, string>> = {
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  405: 'badMethod',
+  409: 'conflictingRequest',
+  413: 'overLimit',
+  415: 'badMediaType',
+  422: 'unprocessableEntity',
+  429: 'overLimit',
+  501: 'notImplemented',
+  503: 'serviceUnavailable',
+};
+
+export function faultBody(status: number, message: string): Record<string, { code: number; message: string }> {
+  return { [FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } };
+}
+
+/** Writes a fault response; the status decides the fault's name. */
+export function fault(c: Context, status: number, message: string, headers: Record<string, string> = {}): Response {
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return c.json(faultBody(status, message), status as 400);
+}
+
+export interface ErrorLogger {
+  error(event: string, fields: Record<string, unknown>): void;
+}
+
+/**
+ * The single `onError` of every listener. ApiError → its fault; a body too large → 413;
+ * anything unexpected → a logged 500 carrying the request id, never a stack trace.
+ */
+export function onError(log?: ErrorLogger) {
+  return function renderError(err: Error, c: Context): Response {
+    if (err instanceof ApiError) return fault(c, err.status, err.message, err.headers);
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return fault(c, status, err.message || 'Bad request');
+    const requestId = c.res.headers.get('x-openstack-request-id') ?? (c.get('requestId' as never) as string | undefined);
+    log?.error('unhandled_error', { request_id: requestId, error: err.name, message: err.message });
+    return fault(c, 500, `Unexpected API Error. Request ${requestId ?? ''} failed; the gateway logged the details.`.replace('  ', ' '));
+  };
+}
+
+/** 404 in the fault shape for paths no route knows. */
+export function notFoundHandler(c: Context): Response {
+  return fault(c, 404, 'The resource could not be found.');
+}

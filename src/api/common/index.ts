@@ -1,0 +1,8 @@
+/** HTTP plumbing shared by the admin, compute and volume listeners. */
+export * from './errors';
+export * from './faults';
+export * from './request-id';
+export * from './body';
+export * from './links';
+export type { GatewayEnv } from './env';
+export * from './microversion';

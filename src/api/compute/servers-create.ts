@@ -1,0 +1,65 @@
+/**
+ * `POST /servers`: schedule a pod, write the pending routing, forward the WHOLE body with the AZ
+ * rewritten for the pod, then complete the routing with the id the pod assigned (§15.2.5, §15.2.7).
+ * A pod error removes the pending row and is passed through; a store that cannot be written stops
+ * the create with 503 before any pod is touched.
+ */
+import type { Context } from 'hono';
+import * as v from 'valibot';
+import { buffered, callPod, respond } from '../../proxy';
+import { badRequest, readJson, validate } from '../common';
+import { azForPod, serverAzToTop, topAz } from './az';
+import type { ComputeDeps, ComputeEnv } from './deps';
+
+const CreateShape = v.object({
+  server: v.looseObject({
+    availability_zone: v.optional(v.nullable(v.string())),
+    block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
+  }),
+});
+
+/** Volumes a boot-from-volume create uses must live in the chosen pod. */
+async function checkVolumesInPod(deps: ComputeDeps, server: v.InferOutput<typeof CreateShape>['server'], podId: string): Promise<void> {
+  for (const bdm of server.block_device_mapping_v2 ?? []) {
+    if (bdm.source_type !== 'volume' || !bdm.uuid) continue;
+    const route = await deps.routes.lookup(bdm.uuid, 'volume');
+    if (route && route.pod_id !== podId) throw badRequest(`Volume ${bdm.uuid} is not in the availability zone (pod) chosen for this server`);
+  }
+}
+
+export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
+  const raw = await readJson(c);
+  const { server } = validate(CreateShape, raw);
+  const projectId = c.get('projectId');
+  const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
+  await checkVolumesInPod(deps, server, placement.pod.pod_id);
+
+  const body = raw as { server: Record<string, unknown> };
+  const az = azForPod(String(server.availability_zone ?? ''), placement.podAz);
+  if (az === undefined) delete body.server.availability_zone;
+  else body.server.availability_zone = az;
+
+  const pending = await deps.routes.begin(projectId, placement.pod.pod_id, 'server');
+  let res;
+  try {
+    res = await callPod(deps.proxy, c, { pod: placement.pod, service: 'compute', projectId, body: JSON.stringify(body) });
+  } catch (err) {
+    await deps.routes.abort(pending);
+    throw err;
+  }
+  if (res.status >= 300) {
+    await deps.routes.abort(pending);
+    return respond(deps.proxy, c, placement.pod, 'compute', res);
+  }
+  const text = await res.text();
+  let created: { server?: { id?: string } } = {};
+  try {
+    created = JSON.parse(text);
+  } catch {
+    // handled below: no id to route
+  }
+  const id = created.server?.id;
+  if (typeof id === 'string' && id !== '') await deps.routes.complete(pending, id);
+  else await deps.routes.abort(pending); // e.g. return_reservation_id: nothing addressable yet
+  return respond(deps.proxy, c, placement.pod, 'compute', buffered(res, text), serverAzToTop(placement.pod));
+}

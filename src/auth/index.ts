@@ -1,0 +1,4 @@
+/** Authentication (Keystone tokens or noauth headers), request context and policy checks. */
+export * from './context';
+export { authenticate, hasAdminRole, type AuthStrategy, type AuthenticateOptions } from './middleware';
+export { authorize } from './authorize';

@@ -1,0 +1,103 @@
+/**
+ * What microversions the pods speak. The gateway forwards the negotiated microversion to the pod,
+ * so it may only advertise what every enabled pod understands: the lowest maximum among them,
+ * capped by configuration. Pods are asked their version document in the background (at start,
+ * after a pod change, and every `refreshMs`), never on a request path.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseVersion, minVersion, type Version } from '../api/common';
+import type { PodClient, ServiceType } from '../pods';
+import type { Pod } from '../store';
+import { podRef } from '../proxy/pod-ref';
+
+export interface PodVersionsOptions {
+  pods: PodClient;
+  /** Enabled bottom pods. */
+  listPods: () => Promise<Pod[]>;
+  service: ServiceType;
+  /** What the gateway itself can shape and route. */
+  ceiling: Version;
+  /** `[<api>] max_microversion`. */
+  cap?: Version;
+  /** @default 60000 */
+  refreshMs?: number;
+  /** @default 5000 */
+  timeoutMs?: number;
+  onError?: (pod: Pod, err: unknown) => void;
+}
+
+interface VersionDoc {
+  version?: { version?: string; min_version?: string };
+  versions?: { version?: string; min_version?: string; status?: string }[];
+}
+
+/** The max version a version document announces (`version` object or the CURRENT entry). */
+export function maxFromDocument(doc: VersionDoc): Version | undefined {
+  const entries = doc.version ? [doc.version] : (doc.versions ?? []);
+  let best: Version | undefined;
+  for (const e of entries) {
+    const v = e.version ? parseVersion(e.version) : undefined;
+    if (v && (!best || v.major > best.major || (v.major === best.major && v.minor > best.minor))) best = v;
+  }
+  return best;
+}
+
+export class PodVersions {
+  readonly #o: PodVersionsOptions;
+  readonly #known = new Map<string, Version>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: PodVersionsOptions) {
+    this.#o = opts;
+  }
+
+  /** The maximum to advertise now. */
+  max(): Version {
+    let v = this.#o.cap ? minVersion(this.#o.ceiling, this.#o.cap) : this.#o.ceiling;
+    for (const known of this.#known.values()) v = minVersion(v, known);
+    return v;
+  }
+
+  /** What one pod said, if it answered. */
+  of(podId: string): Version | undefined {
+    return this.#known.get(podId);
+  }
+
+  /** Asks every enabled pod once; pods that do not answer keep their last known value. */
+  async refresh(): Promise<void> {
+    const pods = await this.#o.listPods();
+    const ids = new Set(pods.map((p) => p.pod_id));
+    for (const id of this.#known.keys()) if (!ids.has(id)) this.#known.delete(id);
+    await Promise.all(pods.map((p) => this.#ask(p)));
+  }
+
+  start(): void {
+    void this.refresh().catch(() => {});
+    this.#timer = setInterval(() => void this.refresh().catch(() => {}), this.#o.refreshMs ?? 60_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  async #ask(pod: Pod): Promise<void> {
+    try {
+      const res = await this.#o.pods.request({
+        pod: podRef(pod),
+        service: this.#o.service,
+        method: 'GET',
+        path: '/',
+        projectId: '',
+        headers: { accept: 'application/json' },
+        timeoutMs: this.#o.timeoutMs ?? 5_000,
+        requestId: `req-${randomUUID()}`,
+      });
+      if (res.status >= 400) return void (await res.dump());
+      const v = maxFromDocument(await res.json<VersionDoc>());
+      if (v) this.#known.set(pod.pod_id, v);
+    } catch (err) {
+      this.#o.onError?.(pod, err);
+    }
+  }
+}

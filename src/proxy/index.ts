@@ -1,0 +1,4 @@
+/** Generic pass-through to one pod: call, map transport failures, rewrite links, stream. */
+export { callPod, respond, forward, buffered, type ProxyDeps, type ForwardOptions } from './pass-through';
+export { serviceRoot, rewriteLinks } from './rewrite';
+export { podRef } from './pod-ref';

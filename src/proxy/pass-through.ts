@@ -1,0 +1,136 @@
+/**
+ * The generic pass-through: forward the caller's request to one pod with the caller's token and
+ * hand the pod's answer back — status, body and a small allow-list of headers — with links
+ * pointing at the gateway and an optional JSON transform (AZ names, for example).
+ *
+ * Bodies that need no rewriting (non-JSON, empty) stream through untouched.
+ */
+import { Readable } from 'node:stream';
+import type { Context } from 'hono';
+import { ApiError, publicBase, type GatewayEnv } from '../api/common';
+import { httpStatusFor, isPodError, type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
+import type { Pod } from '../store';
+import { podRef } from './pod-ref';
+import { rewriteLinks, serviceRoot } from './rewrite';
+
+/** Pod response headers a user may see; everything else (server, pod request ids) stays behind. */
+const PASSED_HEADERS = ['content-type', 'location', 'retry-after', 'etag', 'last-modified', 'content-disposition'] as const;
+
+export interface ProxyDeps {
+  pods: PodClient;
+  endpoints: EndpointSource;
+  /** The listener's configured public URL, if any. */
+  publicUrl?: string;
+}
+
+export interface ForwardOptions {
+  pod: Pod;
+  service: ServiceType;
+  projectId: string;
+  method?: string;
+  /** Top path to forward; @default the request's path */
+  path?: string;
+  /** @default the request's query string */
+  search?: string;
+  /** Body to send (already read); @default none for GET/HEAD/DELETE, else the raw request text */
+  body?: string | null;
+  timeoutMs?: number;
+}
+
+/** Calls a pod, turning transport failures into 502/503/504 faults that name the pod. */
+export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: ForwardOptions): Promise<PodResponse> {
+  const url = new URL(c.req.url);
+  const method = (o.method ?? c.req.method).toUpperCase();
+  let body = o.body;
+  if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await c.req.text();
+  try {
+    return await deps.pods.request({
+      pod: podRef(o.pod),
+      service: o.service,
+      method,
+      path: o.path ?? url.pathname,
+      search: o.search ?? url.search,
+      projectId: o.projectId,
+      headers: c.req.raw.headers,
+      body,
+      timeoutMs: o.timeoutMs,
+      signal: c.req.raw.signal,
+      requestId: c.get('requestId'),
+    });
+  } catch (err) {
+    if (isPodError(err)) throw new ApiError(httpStatusFor(err), err.message, { cause: err });
+    throw err;
+  }
+}
+
+function isJson(res: PodResponse): boolean {
+  const ct = res.headers['content-type'];
+  return typeof ct === 'string' && ct.includes('json');
+}
+
+function copyHeaders(c: Context, res: PodResponse, rewrite: (s: string) => string): void {
+  for (const name of PASSED_HEADERS) {
+    const v = res.headers[name];
+    if (v === undefined) continue;
+    c.header(name, rewrite(Array.isArray(v) ? v.join(', ') : v));
+  }
+}
+
+/**
+ * Sends a pod's response to the caller. JSON bodies get their links rewritten and pass through
+ * `transform` (when given and the body parses); others stream.
+ */
+export async function respond(
+  deps: ProxyDeps,
+  c: Context<GatewayEnv>,
+  pod: Pod,
+  service: ServiceType,
+  res: PodResponse,
+  transform?: (json: unknown) => unknown,
+): Promise<Response> {
+  const podRoot = serviceRoot(await deps.endpoints.resolve(podRef(pod), service));
+  const gwRoot = publicBase(c, deps.publicUrl);
+  const links = (s: string) => rewriteLinks(s, podRoot, gwRoot);
+  copyHeaders(c, res, links);
+  c.set('pod', pod.pod_name);
+  if (res.status === 204 || res.status === 304 || c.req.method === 'HEAD') {
+    await res.dump();
+    return c.body(null, res.status as 204);
+  }
+  if (!isJson(res)) {
+    return c.body(Readable.toWeb(res.body) as unknown as ReadableStream, res.status as 200);
+  }
+  let text = await res.text();
+  if (transform && text.trim() !== '') {
+    try {
+      text = JSON.stringify(transform(JSON.parse(text)));
+    } catch {
+      // Not JSON after all: hand it over as the pod sent it.
+    }
+  }
+  return c.body(links(text), res.status as 200);
+}
+
+/** callPod + respond: the whole pass-through for one pod. */
+export async function forward(
+  deps: ProxyDeps,
+  c: Context<GatewayEnv>,
+  o: ForwardOptions,
+  transform?: (json: unknown) => unknown,
+): Promise<{ response: Response; status: number }> {
+  const res = await callPod(deps, c, o);
+  const response = await respond(deps, c, o.pod, o.service, res, transform);
+  return { response, status: res.status };
+}
+
+/** A pod response whose body was already read, so it can be inspected and then sent with `respond`. */
+export function buffered(res: PodResponse, text: string): PodResponse {
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: Readable.from([text]),
+    json: async <T>() => JSON.parse(text) as T,
+    text: async () => text,
+    dump: async () => {},
+  };
+}

@@ -1,0 +1,3 @@
+/** Routing table: which pod owns each id; pending/complete for creates; cached lookups. */
+export { RouteTable, type ResourceType, type RouteTableOptions } from './route-table';
+export { PodDirectory } from './pod-directory';

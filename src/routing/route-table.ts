@@ -1,0 +1,110 @@
+/**
+ * The routing table as the request path sees it: which pod owns an id.
+ *
+ * Completed routings never change (top_id == bottom_id, same pod until deleted), so they are
+ * kept in a bounded in-memory map and the store is read only on a miss. Deletions go through
+ * this class (or call `forget`) so the map never serves a removed row.
+ */
+import type { Routing, Store } from '../store';
+import { isUnavailable } from '../store';
+import { serviceUnavailable } from '../api/common';
+
+export type ResourceType = 'server' | 'volume' | 'snapshot' | 'backup' | 'attachment';
+
+export interface RouteTableOptions {
+  /** Entries kept in memory. @default 100000 */
+  cacheSize?: number;
+  /**
+   * Called once on a miss before answering "unknown": a site replica syncs from the primary here,
+   * so an id created at another site is found at once (multi-site issue).
+   */
+  onMiss?: () => Promise<void>;
+}
+
+const DEFAULT_CACHE_SIZE = 100_000;
+
+export class RouteTable {
+  readonly #store: Store;
+  readonly #cache = new Map<string, Routing>();
+  readonly #max: number;
+  readonly #onMiss?: () => Promise<void>;
+  hits = 0;
+  misses = 0;
+
+  constructor(store: Store, opts: RouteTableOptions = {}) {
+    this.#store = store;
+    this.#max = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.#onMiss = opts.onMiss;
+  }
+
+  /** The active routing of `topId` of `type`, or undefined. */
+  async lookup(topId: string, type: ResourceType): Promise<Routing | undefined> {
+    const key = `${type}:${topId}`;
+    const hit = this.#cache.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    this.misses++;
+    let row = await this.#store.routings.lookup(topId, type);
+    if (!row && this.#onMiss) {
+      await this.#onMiss();
+      row = await this.#store.routings.lookup(topId, type);
+    }
+    if (row) this.#remember(key, row);
+    return row;
+  }
+
+  /**
+   * Writes the pending row of a create; a store that cannot be written stops the create with a
+   * 503 before any pod is touched (DESIGN "Failure rules").
+   */
+  async begin(projectId: string, podId: string, type: ResourceType): Promise<Routing> {
+    try {
+      return await this.#store.routings.createPending(projectId, podId, type);
+    } catch (err) {
+      if (isUnavailable(err)) {
+        throw serviceUnavailable('The routing table cannot be written right now (state store primary unreachable); nothing was created.', err);
+      }
+      throw err;
+    }
+  }
+
+  /** Completes a pending row with the id the pod assigned. */
+  async complete(pending: Routing, topId: string): Promise<Routing | undefined> {
+    const row = await this.#store.routings.complete(pending.id, topId, topId);
+    if (row) this.#remember(`${row.resource_type}:${row.top_id}`, row);
+    return row;
+  }
+
+  /** Removes the pending row of a create the pod refused. */
+  async abort(pending: Routing): Promise<void> {
+    await this.#store.routings.delete(pending.id);
+  }
+
+  /** Records a resource the pod created as a side effect (e.g. a volume restored from a backup). */
+  async adopt(projectId: string, podId: string, type: ResourceType, topId: string): Promise<void> {
+    const pending = await this.#store.routings.createPending(projectId, podId, type);
+    await this.complete(pending, topId);
+  }
+
+  /** Drops every routing of an id the pod no longer knows. */
+  async forget(topId: string, type: ResourceType): Promise<void> {
+    this.#cache.delete(`${type}:${topId}`);
+    await this.#store.routings.deleteByTop(topId, type);
+  }
+
+  /** Drops cached rows (all, or those of one pod) after an admin change. */
+  invalidate(podId?: string): void {
+    if (!podId) return this.#cache.clear();
+    for (const [k, r] of this.#cache) if (r.pod_id === podId) this.#cache.delete(k);
+  }
+
+  #remember(key: string, row: Routing): void {
+    if (this.#cache.size >= this.#max) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+    this.#cache.set(key, row);
+  }
+}

@@ -1,0 +1,2 @@
+/** Tenant–pod binding and pod selection for creates. */
+export { Scheduler, UNKNOWN_AZ_MESSAGE, type Placement } from './scheduler';

@@ -1,0 +1,1 @@
+export type { GatewayEnv } from '../api/common/env';

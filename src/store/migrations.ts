@@ -1,0 +1,119 @@
+/**
+ * Versioned schema migrations for the state store.
+ *
+ * Each migration is applied once, in order, inside one write batch, and recorded in
+ * `schema_migrations`. Never edit a released migration (the original Trio2o edited 001 in place
+ * and old databases silently lacked `is_binding`, reference §15.2.18): add a new one instead.
+ */
+import type { Client } from '@libsql/client';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: pods, bindings, routings, endpoint cache, jobs',
+    statements: [
+      // `seq` gives every table a creation order that is the same on every engine (§15.2.11).
+      `CREATE TABLE pods (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        pod_id TEXT NOT NULL UNIQUE,
+        pod_name TEXT NOT NULL UNIQUE,
+        pod_az_name TEXT NOT NULL DEFAULT '',
+        dc_name TEXT NOT NULL DEFAULT '',
+        az_name TEXT NOT NULL DEFAULT '',
+        enabled INTEGER NOT NULL DEFAULT 1,
+        endpoints TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // At most one top pod (az_name = ''), whatever the request looked like (§15.2.9).
+      `CREATE UNIQUE INDEX pods_one_top ON pods(az_name) WHERE az_name = ''`,
+      `CREATE TABLE pod_bindings (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        tenant_id TEXT NOT NULL,
+        pod_id TEXT NOT NULL REFERENCES pods(pod_id),
+        az_name TEXT NOT NULL,
+        is_binding INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // One ACTIVE binding per tenant and AZ; history rows (is_binding = 0) never collide, so a
+      // tenant can be rebound to a pod it used before (§15.2.10).
+      `CREATE UNIQUE INDEX pod_bindings_active ON pod_bindings(tenant_id, az_name) WHERE is_binding = 1`,
+      `CREATE INDEX pod_bindings_pod ON pod_bindings(pod_id)`,
+      `CREATE TABLE routings (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        top_id TEXT NOT NULL,
+        bottom_id TEXT,
+        pod_id TEXT NOT NULL REFERENCES pods(pod_id),
+        project_id TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'active')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (top_id, pod_id)
+      )`,
+      `CREATE INDEX routings_top ON routings(top_id, resource_type)`,
+      `CREATE INDEX routings_project ON routings(project_id, resource_type, pod_id)`,
+      `CREATE INDEX routings_pod ON routings(pod_id)`,
+      `CREATE TABLE endpoint_cache (
+        pod_id TEXT NOT NULL REFERENCES pods(pod_id) ON DELETE CASCADE,
+        service_type TEXT NOT NULL,
+        url TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pod_id, service_type)
+      )`,
+      `CREATE TABLE jobs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('new', 'running', 'success', 'fail')),
+        resource_id TEXT,
+        payload TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX jobs_status ON jobs(status, type)`,
+    ],
+  },
+];
+
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/** Applies every migration not yet recorded. Idempotent; returns the versions it applied. */
+export async function migrate(db: Client, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.execute(MIGRATIONS_TABLE);
+  const done = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await db.batch(
+      [
+        ...m.statements,
+        { sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', args: [m.version, m.name, new Date().toISOString()] },
+      ],
+      'write',
+    );
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+/** The highest applied version, or 0 for an empty database. */
+export async function schemaVersion(db: Client): Promise<number> {
+  await db.execute(MIGRATIONS_TABLE);
+  const r = await db.execute('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+  return Number(r.rows[0]?.v ?? 0);
+}

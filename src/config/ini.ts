@@ -68,7 +68,8 @@ export function parseIni(text: string, source = 'config'): IniDocument {
       const name = section[1]!.trim();
       if (name === '') {
         problems.push(`line ${line}: empty section name "${trimmed}"`);
-        current = undefined;
+        // Swallow this section's keys so one bad header does not cascade into more errors.
+        current = Object.create(null) as Record<string, IniValue>;
         return;
       }
       current = doc[name] ??= Object.create(null) as Record<string, IniValue>;
@@ -86,7 +87,8 @@ export function parseIni(text: string, source = 'config'): IniDocument {
       return;
     }
     if (!KEY_RE.test(key)) {
-      problems.push(`line ${line}: invalid key "${key}" (letters, digits, "_", "-", "." only)`);
+      // The "key" is not echoed: a line like `my pass=word` may hold a secret.
+      problems.push(`line ${line}: invalid key (letters, digits, "_", "-", "." only)`);
       return;
     }
     if (!current) {

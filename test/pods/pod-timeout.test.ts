@@ -40,7 +40,7 @@ test('no response headers within timeoutMs → TRIO2O_POD_TIMEOUT (headers), 504
   assert.equal(err.message, 'Timed out waiting for pod RegionOne to answer');
   assert.ok(!err.message.includes('secret-token'));
   assert.equal(httpStatusFor(err), 504);
-  assert.ok(elapsed >= DEADLINE_MS - 5 && elapsed < DEADLINE_MS + 300, `elapsed ${elapsed} ms`);
+  assert.ok(elapsed >= DEADLINE_MS - 5 && elapsed < DEADLINE_MS + 800, `elapsed ${elapsed} ms`);
   assert.equal(up.hits, 1, 'a timeout is not retried');
   assert.deepEqual(seen, ['TRIO2O_POD_TIMEOUT']);
 });

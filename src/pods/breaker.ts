@@ -3,8 +3,8 @@
  * opens for `cooldownMs`, and calls fail fast instead of each waiting out a deadline; then
  * one probe call is let through (half-open): success closes the circuit, failure re-opens it.
  *
- * A failure is a transport failure (unreachable, timeout) or a 502/503/504 from the pod: the
- * pod or something in front of it is unwell. Other statuses, 4xx and 500 included, count as
+ * A failure is a transport failure (unreachable, timeout, malformed reply before the body)
+ * or a 502/503/504 from the pod: the pod or something in front of it is unwell. Other statuses, 4xx and 500 included, count as
  * success: the pod answered, and a 500 is about the request, not the pod's reachability.
  * The clock is injectable so tests need no sleeps.
  */

@@ -164,7 +164,7 @@ export class PodClient {
       this.#observer?.onResponse(pod.podId, service, data.statusCode, performance.now() - started);
       return new PodResponseImpl(data, pod, service, opts.signal);
     } catch (err) {
-      this.#settleFailure(pod, service, err, performance.now() - started);
+      this.#settleFailure(pod, service, err, performance.now() - started, opts.signal);
       throw err;
     }
   }
@@ -214,10 +214,11 @@ export class PodClient {
   }
 
   /** Tell the breaker, resolver and observer how a call that produced no response ended. */
-  #settleFailure(pod: PodRef, service: ServiceType, err: unknown, ms: number): void {
+  #settleFailure(pod: PodRef, service: ServiceType, err: unknown, ms: number, signal?: AbortSignal): void {
     if (!isPodError(err)) {
-      this.#breaker.onNeutral(pod.podId); // the caller hung up: nothing learnt about the pod
-      this.#observer?.onError(pod.podId, service, 'CLIENT_ABORTED', ms);
+      // The caller hung up, or a bad argument: either way nothing was learnt about the pod.
+      this.#breaker.onNeutral(pod.podId);
+      if (signal?.aborted) this.#observer?.onError(pod.podId, service, 'CLIENT_ABORTED', ms);
       return;
     }
     switch (err.code) {

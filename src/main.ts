@@ -1,0 +1,75 @@
+/**
+ * trio2o — OpenStack API gateway. CLI entry:
+ *   trio2o serve [--config FILE] [--noauth]
+ *   trio2o db migrate [--config FILE]
+ *   trio2o --version | --help
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config';
+import { serve } from './cli/serve';
+import { dbMigrate } from './cli/migrate';
+import { VERSION } from './version';
+
+const HELP = `trio2o ${VERSION} — many OpenStack pods shown as one region (Nova v2.1, Cinder v3)
+
+Usage:
+  trio2o serve [--config FILE] [--noauth]   run the gateway (admin :19996, compute :19998, volume :19997)
+  trio2o db migrate [--config FILE]         apply state-store schema migrations
+  trio2o --version                          print the version
+  trio2o --help                             this text
+
+--config FILE  INI configuration (default /etc/trio2o/trio2o.conf; may be absent)
+--noauth       trust identity headers instead of Keystone (development only)
+Settings can be overridden by TRIO2O_<SECTION>_<KEY> environment variables.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      noauth: { type: 'boolean' },
+      version: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.version) return (process.stdout.write(`trio2o ${VERSION}\n`), 0);
+  if (values.help || positionals.length === 0) return (process.stdout.write(HELP), values.help ? 0 : 2);
+  const args = { config: values.config, noauth: values.noauth };
+  const [cmd, sub] = positionals;
+  if (cmd === 'serve') {
+    const { stop } = await serve(args);
+    let stopping = false;
+    const onSignal = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`trio2o: ${sig}, stopping\n`);
+      void stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    return -1; // keep running
+  }
+  if (cmd === 'db' && sub === 'migrate') {
+    process.stdout.write(`${await dbMigrate(args)}\n`);
+    return 0;
+  }
+  process.stderr.write(`trio2o: unknown command: ${positionals.join(' ')}\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) process.stderr.write(`trio2o: invalid configuration:\n${err.message}\n`);
+    else if (err instanceof Error && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`trio2o: ${err.message}\n`);
+    else process.stderr.write(`trio2o: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

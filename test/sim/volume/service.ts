@@ -16,7 +16,7 @@ import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './
 // TODO(5) import { miscRoutes } from './misc';
 // TODO(5) import { backupRoutes, snapshotRoutes } from './snapshots-backups';
 import type { CinderState } from './state';
-// TODO(5) import { typeRoutes } from './volume-types';
+import { typeRoutes } from './volume-types';
 import { versionsBody } from './versions';
 import { volumeRoutes } from './volumes';
 
@@ -63,7 +63,7 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', volumeRoutes(st));
   // TODO(5) api.route('/', snapshotRoutes(st));
   // TODO(5) api.route('/', backupRoutes(st));
-  // TODO(5) api.route('/', typeRoutes(st));
+  api.route('/', typeRoutes(st));
   // TODO(5) api.route('/', attachmentRoutes(st));
   // TODO(5) api.route('/', miscRoutes(st));
   return api;

@@ -78,6 +78,8 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
   const imgEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };
   const volumeService = createVolumeService(volEnv);
   const imageService = createImageService(imgEnv);
+  // Volumes created from an image check it exists, and upload-to-image registers one.
+  volumeService.useImages(imageService);
   const compute = createComputeService(
     { ...baseEnv, maxVersion: o.computeMaxVersion },
     { volumes: volumeService, images: imageService },

@@ -124,8 +124,14 @@ test('filters: name regex, status, availability_zone', async (t) => {
 test('boot from volume: no image, volume attached and in-use, detached on delete', async (t) => {
   const pod = await startPod();
   t.after(() => pod.close());
-  const volId = 'bfv00000-0000-4000-8000-000000000001';
-  pod.volumes.set(volId, { id: volId, name: 'boot', status: 'available', size: 1, availability_zone: pod.az, project_id: 'p1', attachments: [] } as never);
+  // The volume comes from the pod's real Cinder service, as it would in a cloud.
+  const made = await fetch(`${pod.url}/volume/v3/p1/volumes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-token': 't', 'x-project-id': 'p1' },
+    body: JSON.stringify({ volume: { size: 1, name: 'boot' } }),
+  });
+  const volId = ((await made.json()) as { volume: { id: string } }).volume.id;
+  await waitFor(() => (pod.volumes.get(volId) as { status: string } | undefined)?.status === 'available');
   const bdm = [{ boot_index: 0, uuid: volId, source_type: 'volume', destination_type: 'volume', delete_on_termination: false }];
   const missing = await nova(pod, '/servers', { body: { server: { name: 'b', flavorRef: '1', block_device_mapping_v2: [{ ...bdm[0], uuid: 'nope' }] } } });
   assert.equal(missing.body.badRequest.message, 'Volume nope could not be found.');

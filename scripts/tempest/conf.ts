@@ -85,14 +85,12 @@ export function tempestConf(o: TempestConfOptions): Record<string, Section> {
       metadata_service: false,
       config_drive: false,
       interface_attach: false,
-      // No guest agent to set or read a password.
-      enable_instance_password: false,
+      // Nova returns adminPass on create (its enable_instance_password defaults to true).
+      enable_instance_password: true,
       // Encrypted volumes need Barbican; multiattach and swap need a real hypervisor.
       attach_encrypted_volume: false,
       volume_multiattach: false,
       swap_volume: false,
-      // disk_config (OS-DCF) is not shaped by the simulator.
-      disk_config: false,
       personality: false,
       vnc_console: false,
       serial_console: false,

@@ -127,13 +127,14 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     requireAdmin(c, 'os_compute_api:os-hypervisors:list');
     return c.json({ hypervisors: [{ id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled' }] });
   });
+  // cpu_info is a JSON string until 2.27 and an object from 2.28.
   api.get('/os-hypervisors/detail', (c) => {
     requireAdmin(c, 'os_compute_api:os-hypervisors:list-detail');
     return c.json({
       hypervisors: [{
         id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled', host_ip: '127.0.0.1',
         hypervisor_type: 'fake', hypervisor_version: 1000, service: { host, id: 3, disabled_reason: null },
-        ...(since(c, '2.88') ? {} : { vcpus: 1000, memory_mb: 8_000_000, local_gb: 600_000, vcpus_used: 0, memory_mb_used: 512, local_gb_used: 0, free_ram_mb: 7_999_488, free_disk_gb: 600_000, current_workload: 0, running_vms: deps.state.servers.size, disk_available_least: 600_000, cpu_info: '{}' }),
+        ...(since(c, '2.88') ? {} : { vcpus: 1000, memory_mb: 8_000_000, local_gb: 600_000, vcpus_used: 0, memory_mb_used: 512, local_gb_used: 0, free_ram_mb: 7_999_488, free_disk_gb: 600_000, current_workload: 0, running_vms: deps.state.servers.size, disk_available_least: 600_000, cpu_info: since(c, '2.28') ? {} : '{}' }),
       }],
     });
   });

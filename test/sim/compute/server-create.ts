@@ -5,6 +5,7 @@ import { badRequest, forbidden, jsonBody, since, type NovaContext } from './cont
 import type { NovaDeps } from './deps';
 import { resourceLinks, selfHref } from './links';
 import { flavorSnapshot } from './flavor-store';
+import { visible } from './flavors';
 import { recordAction } from './server-lookup';
 import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
 import { stringMap } from './validate';
@@ -112,7 +113,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
 
   const flavorId = idFromHref(server.flavorRef);
   const flavor = deps.state.flavors.get(flavorId);
-  if (!flavor) throw badRequest(`Flavor ${flavorId} could not be found.`);
+  if (!flavor || !visible(c, flavor)) throw badRequest(`Flavor ${flavorId} could not be found.`);
 
   const who = c.get('identity');
   const keyName = server.key_name === undefined || server.key_name === null ? null : String(server.key_name);

@@ -38,3 +38,20 @@ export function requiredString(obj: Record<string, unknown>, key: string, parent
   }
   return v;
 }
+
+/** oslo strutils truthy/falsy words, as Nova's parameter_types.boolean accepts them. */
+const TRUE_WORDS = ['1', 't', 'true', 'on', 'y', 'yes'];
+const FALSE_WORDS = ['0', 'f', 'false', 'off', 'n', 'no'];
+
+/**
+ * A boolean field that Nova's schema lets clients send as a string ("False", "yes", "0").
+ * @returns undefined when absent
+ */
+export function booleanLike(v: unknown, field: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return v;
+  const word = typeof v === 'string' ? v.toLowerCase() : undefined;
+  if (word !== undefined && TRUE_WORDS.includes(word)) return true;
+  if (word !== undefined && FALSE_WORDS.includes(word)) return false;
+  throw badRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not of type 'boolean', 'string'`);
+}

@@ -24,7 +24,7 @@ function quotaView(c: NovaContext, values: Record<string, number>): Record<strin
 
 const hostName = (deps: NovaDeps) => `${deps.env.podName.toLowerCase()}-compute-1`;
 
-function usage(deps: NovaDeps, project: string) {
+export function usage(deps: NovaDeps, project: string) {
   const mine = [...deps.state.servers.values()].filter((s) => s.projectId === project);
   return {
     instances: mine.length,
@@ -93,6 +93,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     const cur = { ...deps.state.quotas.get(p) };
     for (const [k, v] of Object.entries(qs)) {
       if (k === 'force') continue;
+      // Before 2.36 Nova still accepts the nova-network quotas, and ignores them.
+      if (!since(c, '2.36') && k in NETWORK_QUOTAS && Number.isInteger(Number(v))) continue;
       if (!(k in DEFAULT_QUOTAS) || !Number.isInteger(Number(v)) || Number(v) < -1) {
         throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}.`);
       }
@@ -119,7 +121,10 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
       if (since(c, '2.11')) s.forced_down = false;
       return s;
     });
-    return c.json({ services: rows });
+    // Nova filters by ?host= and ?binary= (exact match; unknown values give an empty list).
+    const hostQ = c.req.query('host');
+    const binary = c.req.query('binary');
+    return c.json({ services: rows.filter((r) => (hostQ === undefined || r.host === hostQ) && (binary === undefined || r.binary === binary)) });
   });
 
   const hyperId = (c: NovaContext) => (since(c, '2.53') ? '00000000-0000-4000-9000-000000000001' : 1);

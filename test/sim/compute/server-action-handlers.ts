@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { badRequest, conflict, forbidden, since } from './context';
 import { flavorSnapshot } from './flavor-store';
+import { enforceQuota } from './quota';
 import { transition, type ActionSpec } from './action-spec';
 import { showServer, updateViewOptions } from './server-view';
 import { destroy } from './servers';
@@ -102,6 +103,8 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       const f = deps.state.flavors.get(ref.split('/').pop() ?? '');
       if (!f) throw badRequest(`Flavor ${ref} could not be found.`);
       if (f.id === s.flavor.id) throw badRequest('When resizing, instances must change flavor!');
+      // Only an upsize needs quota headroom, as in Nova.
+      enforceQuota(deps, s.projectId, { cores: f.vcpus - s.flavor.vcpus, ram: f.ram - s.flavor.ram });
       const from = { flavor: s.flavor, vmState: s.vmState, powerState: s.powerState };
       transition(deps, s, 'resize_prep', (x) => {
         x.resizeFrom = from;

@@ -1,11 +1,12 @@
 // POST /servers: Nova's request validation (schema and lookups: flavor, image, keypair,
 // AZ, boot volume), then the BUILD -> ACTIVE life cycle. Messages are Nova's.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { badRequest, forbidden, jsonBody, since, type NovaContext } from './context';
+import { badRequest, jsonBody, since, type NovaContext } from './context';
 import type { NovaDeps } from './deps';
 import { resourceLinks, selfHref } from './links';
 import { flavorSnapshot } from './flavor-store';
 import { visible } from './flavors';
+import { enforceQuota } from './quota';
 import { recordAction } from './server-lookup';
 import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
 import { stringMap } from './validate';
@@ -120,13 +121,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   if (keyName !== null && !deps.state.keypairs.get(who.userId)?.has(keyName)) {
     throw badRequest('Invalid key_name provided.');
   }
-  const quota = deps.state.quotas.get(who.projectId)?.instances;
-  if (quota !== undefined && quota >= 0) {
-    const used = [...deps.state.servers.values()].filter((s) => s.projectId === who.projectId).length;
-    if (used + minCount > quota) {
-      throw forbidden(`Quota exceeded for instances: Requested ${minCount}, but already used ${used} of ${quota} instances`);
-    }
-  }
+  enforceQuota(deps, who.projectId, { instances: minCount, cores: minCount * flavor.vcpus, ram: minCount * flavor.ram });
   const groups = Array.isArray(server.security_groups)
     ? [...new Set((server.security_groups as { name?: unknown }[]).map((g) => String(g?.name ?? '')).filter((n) => n))]
     : ['default'];

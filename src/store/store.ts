@@ -11,7 +11,7 @@ import { createClient, type Client } from '@libsql/client';
 import type { Logger } from '../ops/log';
 import { Replica } from './replica';
 import type { ReplicationControl, StoreMode } from './replica-status';
-import { migrate } from './migrations';
+import { migrate, schemaVersion } from './migrations';
 import { PodRepo } from './pods';
 import { BindingRepo } from './bindings';
 import { RoutingRepo } from './routings';
@@ -91,6 +91,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   const replica = await Replica.open({ url: opts.url, syncUrl: opts.syncUrl, authToken: opts.authToken, syncInterval: opts.syncInterval ?? 1, log: opts.log });
   try {
+    if (!replica.attached && (await schemaVersion(replica.client)) === 0) {
+      throw new Error(`cannot start: ${replica.status().lastError}, and the local replica ${opts.url} holds no schema yet; start again once the primary is reachable`);
+    }
     if (opts.migrate !== false) {
       if (replica.attached) {
         // Migration writes went to the primary; one sync records the frame number they reached.

@@ -3,7 +3,7 @@
 // starting detached from an existing file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, isUnavailable, isUniqueViolation, type Store } from '../../src/store';
@@ -106,6 +106,12 @@ test('start while the primary is down: detached from an existing file; no file â
   await assert.rejects(
     openStore({ url: `file:${join(dir, 'fresh.db')}`, syncUrl: primary.url, syncInterval: SYNC_INTERVAL }),
     /cannot start: primary http:\/\/127\.0\.0\.1:\d+ unreachable: ECONNREFUSED, and there is no local replica at .*fresh\.db/,
+  );
+
+  writeFileSync(join(dir, 'empty.db'), '');
+  await assert.rejects(
+    openStore({ url: `file:${join(dir, 'empty.db')}`, syncUrl: primary.url, syncInterval: SYNC_INTERVAL }),
+    /cannot start: primary .* unreachable: ECONNREFUSED, and the local replica file:.*empty\.db holds no schema yet/,
   );
 
   const s = await openStore({ url, syncUrl: primary.url, syncInterval: SYNC_INTERVAL });

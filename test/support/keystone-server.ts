@@ -18,6 +18,13 @@ const STOP_TIMEOUT_MS = 10_000;
 
 const BROKEN_APP = /no app loaded|unable to load app|(died :\([\s\S]*){4}/;
 
+/**
+ * Threads per worker. uwsgi's HTTP/1.1 mode holds a thread for each kept-alive connection
+ * until it has been idle for --socket-timeout (4 s), so a handful of idle client connections
+ * (test harness, proxies, the client under test) would otherwise queue new ones for seconds.
+ */
+const THREADS = 8;
+
 const WATCHDOG = 'uwsgi "$@" & ks=$!; echo "$ks"; read -r _; kill -TERM "$ks" 2>/dev/null; wait "$ks"';
 
 /** Asks the OS for a free TCP port on 127.0.0.1 (the listener is closed again at once). */
@@ -72,7 +79,7 @@ export async function serveKeystone(dir: string, port: number, bins: KeystoneBin
   const args = [
     '--plugins', 'python3', '--http11-socket', `127.0.0.1:${port}`, '--wsgi-file', bins.wsgiPublic,
     '--env', `OS_KEYSTONE_CONFIG_FILES=${join(dir, 'keystone.conf')}`,
-    '--master', '--processes', '2', '--threads', '4', '--lazy-apps', '--die-on-term', '--no-orphans',
+    '--master', '--processes', '2', '--threads', String(THREADS), '--lazy-apps', '--die-on-term', '--no-orphans',
     '--buffer-size', '65535', '--logto', out,
   ];
   const watchdog: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, 'keystone-watchdog', ...args], {

@@ -30,7 +30,7 @@ export interface KeystoneBinaries {
 /** Finds the programs a real Keystone needs; throws a clear error if Keystone is not installed. */
 export function findBinaries(): KeystoneBinaries {
   const find = (name: string): string | undefined => {
-    for (const dir of (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin')) {
+    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
       if (!dir) continue;
       const p = join(dir, name);
       try {

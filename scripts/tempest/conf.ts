@@ -117,7 +117,11 @@ export function tempestConf(o: TempestConfOptions): Record<string, Section> {
     image: { region: o.region, endpoint_type: 'publicURL', build_interval: BUILD_INTERVAL_S, build_timeout: BUILD_TIMEOUT_S },
     network: { region: o.region },
     validation: { run_validation: false },
-    service_available: { nova: true, cinder: true, glance: true, neutron: false, swift: false, horizon: false },
+    // glance = false: the simulator's Glance lists and shows images but cannot create, upload
+    // or delete them, and Nova's /images proxy is not simulated; with glance on, every
+    // compute.images test and every volume-from-image test fails in set-up on that gap.
+    // Servers still boot from image_ref (Nova checks it in the pod's Glance).
+    service_available: { nova: true, cinder: true, glance: false, neutron: false, swift: false, horizon: false },
   };
 }
 
@@ -135,7 +139,7 @@ function render(conf: Record<string, Section>): string {
 export function writeWorkspace(o: TempestConfOptions): string {
   mkdirSync(o.dir, { recursive: true });
   const ws = join(o.dir, 'workspace');
-  const init = spawnSync('tempest', ['init', '--workspace-path', join(o.dir, 'workspaces.yaml'), ws], { encoding: 'utf8' });
+  const init = spawnSync('tempest', ['init', '--workspace-path', join(o.dir, 'workspaces.yaml'), ws], { cwd: o.dir, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`tempest init failed (${init.status}): ${init.stderr.slice(-2000)}`);
   mkdirSync(join(ws, 'lock'), { recursive: true });
   writeFileSync(join(ws, 'etc', 'tempest.conf'), render(tempestConf({ ...o, dir: ws })), { mode: 0o600 });

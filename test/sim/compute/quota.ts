@@ -1,6 +1,7 @@
-// Nova's quota check for instances, cores and ram (nova/compute/api.py _check_num_instances_quota
-// and resize's upsize check): a request that would go over a project's limit is refused with 403
-// and Nova's "Quota exceeded" message. Limits are the project's os-quota-sets values.
+// Nova's quota checks for instances, cores, ram and metadata_items (nova/compute/api.py:
+// _check_num_instances_quota, _check_metadata_properties_quota, resize's upsize check): a
+// request that would go over a project's limit is refused with 403 and Nova's "Quota exceeded"
+// message. Limits are the project's os-quota-sets values.
 import { forbidden } from './context';
 import type { NovaDeps } from './deps';
 import { DEFAULT_QUOTAS, usage } from './pod-resources';
@@ -22,4 +23,11 @@ export function enforceQuota(deps: NovaDeps, project: string, delta: QuotaDelta)
       throw forbidden(`Quota exceeded for ${key}: Requested ${want}, but already used ${used[key]} of ${limit} ${key}`);
     }
   }
+}
+
+/** Nova's metadata_items limit on a server's metadata (403, nova/compute/api.py). */
+export function enforceMetadataQuota(deps: NovaDeps, project: string, metadata: Record<string, string>): void {
+  const limit = { ...DEFAULT_QUOTAS, ...deps.state.quotas.get(project) }.metadata_items ?? -1;
+  const count = Object.keys(metadata).length;
+  if (limit >= 0 && count > limit) throw forbidden(`Quota exceeded for metadata_items: Requested ${count}, but already used 0 of ${limit} metadata_items`);
 }

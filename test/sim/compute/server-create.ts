@@ -6,7 +6,7 @@ import type { NovaDeps } from './deps';
 import { resourceLinks, selfHref } from './links';
 import { flavorSnapshot } from './flavor-store';
 import { visible } from './flavors';
-import { enforceQuota } from './quota';
+import { enforceMetadataQuota, enforceQuota } from './quota';
 import { recordAction } from './server-lookup';
 import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
 import { stringMap } from './validate';
@@ -92,6 +92,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   const maxCount = count(server.max_count, 'max_count', minCount);
   if (minCount > maxCount) throw badRequest('min_count must be <= max_count');
   const metadata = stringMap(server.metadata ?? {}, 'metadata');
+  enforceMetadataQuota(deps, c.get('identity').projectId, metadata);
 
   const az = server.availability_zone;
   if (az !== undefined && az !== null) {

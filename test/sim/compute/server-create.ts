@@ -9,7 +9,7 @@ import { visible } from './flavors';
 import { enforceMetadataQuota, enforceQuota } from './quota';
 import { recordAction } from './server-lookup';
 import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
-import { stringMap } from './validate';
+import { accessIPv6, stringMap } from './validate';
 
 const BASE_KEYS = [
   'name', 'imageRef', 'flavorRef', 'adminPass', 'metadata', 'networks', 'OS-DCF:diskConfig',
@@ -93,6 +93,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   if (minCount > maxCount) throw badRequest('min_count must be <= max_count');
   const metadata = stringMap(server.metadata ?? {}, 'metadata');
   enforceMetadataQuota(deps, c.get('identity').projectId, metadata);
+  const ipv6 = accessIPv6(server.accessIPv6);
 
   const az = server.availability_zone;
   if (az !== undefined && az !== null) {
@@ -148,7 +149,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
       reservationId, launchIndex: i, userData: typeof server.user_data === 'string' ? server.user_data : null,
       configDrive: server.config_drive === true || server.config_drive === 'True' ? 'True' : '',
       accessIPv4: typeof server.accessIPv4 === 'string' ? server.accessIPv4 : '',
-      accessIPv6: typeof server.accessIPv6 === 'string' ? server.accessIPv6 : '',
+      accessIPv6: ipv6,
       adminPass, ipIndex: seq, volumes: [], actions: [], serverGroups: [],
       trustedCerts: Array.isArray(server.trusted_image_certificates) ? (server.trusted_image_certificates as string[]) : null,
     };

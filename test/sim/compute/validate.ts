@@ -1,4 +1,5 @@
 // Small request validators with Nova's JSON-schema style messages.
+import { isIPv6 } from 'node:net';
 import { badRequest } from './context';
 
 /** A metadata-like map: string keys 1-255 chars, string values up to 255 chars. */
@@ -54,4 +55,17 @@ export function booleanLike(v: unknown, field: string): boolean | undefined {
   if (word !== undefined && TRUE_WORDS.includes(word)) return true;
   if (word !== undefined && FALSE_WORDS.includes(word)) return false;
   throw badRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not of type 'boolean', 'string'`);
+}
+
+/**
+ * accessIPv6 as Nova stores it: validated, then compacted by netaddr (RFC 5952), so
+ * '0000:...:babe:220.12.22.2' reads back as '::babe:dc0c:1602'. Absent or '' stays ''.
+ */
+export function accessIPv6(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (typeof v !== 'string' || !isIPv6(v)) {
+    throw badRequest(`Invalid input for field/attribute accessIPv6. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not a 'ipv6'`);
+  }
+  // The WHATWG URL parser serialises IPv6 hosts in the RFC 5952 form.
+  return new URL(`http://[${v}]/`).hostname.slice(1, -1);
 }

@@ -68,6 +68,9 @@ export function tempestConf(o: TempestConfOptions): Record<string, Section> {
       max_microversion: o.computeMax,
       build_interval: BUILD_INTERVAL_S,
       build_timeout: BUILD_TIMEOUT_S,
+      // The simulated Nova keeps shelved servers SHELVED until shelveOffload (Nova's
+      // shelved_offload_time = -1); Tempest must wait for SHELVED, not SHELVED_OFFLOADED.
+      shelved_offload_time: -1,
     },
     'compute-feature-enabled': {
       // The simulator implements these server actions and their state machines.

@@ -86,3 +86,38 @@ test('malformed ssh public keys are refused; accessIPv6 is compacted; changes-si
   assert.equal((await nova(pod, '/servers?changes-since=2011/01/01')).status, 400);
   assert.equal((await nova(pod, '/servers?changes-since=2011-01-01T00:00:00Z')).status, 200);
 });
+
+test('OS-DCF:diskConfig is kept from create and changed by update, rebuild and resize', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const made = await nova(pod, '/servers', { body: server({ 'OS-DCF:diskConfig': 'AUTO' }) });
+  assert.equal(made.body.server['OS-DCF:diskConfig'], 'AUTO');
+  const id = made.body.server.id;
+  assert.equal((await nova(pod, `/servers/${id}`)).body.server['OS-DCF:diskConfig'], 'AUTO');
+  const upd = await nova(pod, `/servers/${id}`, { method: 'PUT', body: { server: { 'OS-DCF:diskConfig': 'MANUAL' } } });
+  assert.equal(upd.body.server['OS-DCF:diskConfig'], 'MANUAL');
+  await waitFor(async () => (await nova(pod, `/servers/${id}`)).body.server.status === 'ACTIVE');
+  const rebuilt = await nova(pod, `/servers/${id}/action`, { body: { rebuild: { imageRef: CIRROS_IMAGE_ID, 'OS-DCF:diskConfig': 'AUTO' } } });
+  assert.equal(rebuilt.body.server['OS-DCF:diskConfig'], 'AUTO');
+  assert.equal((await nova(pod, '/servers', { body: server({ 'OS-DCF:diskConfig': 'SOMETIMES' }) })).status, 400);
+});
+
+test('create refuses bad accessIPv4, malformed network uuids, bad BDM destinations and non-bootable volumes', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  assert.equal((await nova(pod, '/servers', { body: server({ accessIPv4: '1.1.1.1.1.1' }) })).status, 400);
+  const net = await nova(pod, '/servers', { body: server({ networks: [{ fixed_ip: '10.0.1.1', uuid: 'a-b-c-d-e-f-g-h-i-j' }] }) });
+  assert.deepEqual(net.body, { badRequest: { code: 400, message: 'Bad networks format: network uuid is not in proper format (a-b-c-d-e-f-g-h-i-j)' } });
+  const vol = await fetch(`${pod.url}/volume/v3/p1/volumes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-token': 't', 'x-project-id': 'p1' },
+    body: JSON.stringify({ volume: { size: 1, name: 'blank' } }),
+  });
+  const volId = ((await vol.json()) as { volume: { id: string } }).volume.id;
+  await waitFor(() => (pod.volumes.get(volId) as { status: string } | undefined)?.status === 'available');
+  const second = [{ source_type: 'image', uuid: CIRROS_IMAGE_ID, boot_index: 0, destination_type: 'local' }, { source_type: 'volume', uuid: volId, destination_type: 'invalid' }];
+  assert.equal((await nova(pod, '/servers', { body: server({ block_device_mapping_v2: second }) })).status, 400);
+  const blank = [{ boot_index: '0', uuid: volId, source_type: 'volume', destination_type: 'volume' }];
+  const refused = await nova(pod, '/servers', { body: { server: { name: 'b', flavorRef: '1', block_device_mapping_v2: blank } } });
+  assert.deepEqual(refused.body, { badRequest: { code: 400, message: `Block Device ${volId} is not bootable.` } });
+});

@@ -1,5 +1,5 @@
 // Small request validators with Nova's JSON-schema style messages.
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { badRequest } from './context';
 
 /** A metadata-like map: string keys 1-255 chars, string values up to 255 chars. */
@@ -68,4 +68,23 @@ export function accessIPv6(v: unknown): string {
   }
   // The WHATWG URL parser serialises IPv6 hosts in the RFC 5952 form.
   return new URL(`http://[${v}]/`).hostname.slice(1, -1);
+}
+
+/** accessIPv4 as Nova's schema takes it: an IPv4 address or ''. */
+export function accessIPv4(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (typeof v !== 'string' || !isIPv4(v)) {
+    throw badRequest(`Invalid input for field/attribute accessIPv4. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not a 'ipv4'`);
+  }
+  return v;
+}
+
+/**
+ * OS-DCF:diskConfig (AUTO or MANUAL); `fallback` when absent. Nova keeps the server's value
+ * across rebuild and resize unless the request names one.
+ */
+export function diskConfig(v: unknown, fallback: 'AUTO' | 'MANUAL'): 'AUTO' | 'MANUAL' {
+  if (v === undefined) return fallback;
+  if (v === 'AUTO' || v === 'MANUAL') return v;
+  throw badRequest(`Invalid input for field/attribute OS-DCF:diskConfig. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not one of ['AUTO', 'MANUAL']`);
 }

@@ -121,3 +121,17 @@ test('create refuses bad accessIPv4, malformed network uuids, bad BDM destinatio
   const refused = await nova(pod, '/servers', { body: { server: { name: 'b', flavorRef: '1', block_device_mapping_v2: blank } } });
   assert.deepEqual(refused.body, { badRequest: { code: 400, message: `Block Device ${volId} is not bootable.` } });
 });
+
+test('from 2.21 a deleted server keeps its instance actions', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const id = (await nova(pod, '/servers', { body: server() })).body.server.id;
+  await waitFor(async () => (await nova(pod, `/servers/${id}`)).body.server.status === 'ACTIVE');
+  assert.equal((await nova(pod, `/servers/${id}`, { method: 'DELETE' })).status, 204);
+  await waitFor(async () => (await nova(pod, `/servers/${id}`)).status === 404);
+  const old = await nova(pod, `/servers/${id}/os-instance-actions`, { version: '2.20' });
+  assert.equal(old.status, 404);
+  const now = await nova(pod, `/servers/${id}/os-instance-actions`, { version: '2.21' });
+  assert.equal(now.status, 200);
+  assert.deepEqual(now.body.instanceActions.map((a: { action: string }) => a.action).sort(), ['create', 'delete']);
+});

@@ -12,6 +12,7 @@ import { collectionLinks, matchesMetadata, page, parseListQuery, parseMetadataFi
 import type { CinderState } from './state';
 import { cinderTime } from './state';
 import type { SimSnapshot } from './types';
+import { snapshotAction } from './snapshot-actions';
 
 const SORT_KEYS = new Set(['id', 'name', 'status', 'size', 'created_at', 'updated_at', 'volume_id']);
 const truthy = (s: string | undefined): boolean => s !== undefined && ['1', 't', 'true', 'on', 'y', 'yes'].includes(s.toLowerCase());
@@ -37,7 +38,7 @@ function summary(c: Ctx, s: SimSnapshot): Record<string, unknown> {
 function detail(c: Ctx, s: SimSnapshot): Record<string, unknown> {
   return {
     ...summary(c, s),
-    'os-extended-snapshot-attributes:progress': s.status === 'available' ? '100%' : '0%',
+    'os-extended-snapshot-attributes:progress': s.progress ?? (s.status === 'available' ? '100%' : '0%'),
     'os-extended-snapshot-attributes:project_id': s.projectId,
   };
 }
@@ -128,6 +129,8 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
     st.later(() => st.snapshots.delete(s.id));
     return c.body(null, 202);
   });
+
+  r.post('/snapshots/:id/action', async (c) => snapshotAction(st, c, snap(c), await readBody(c)));
 
   // snapshot metadata
   r.get('/snapshots/:id/metadata', (c) => c.json({ metadata: { ...snap(c).metadata } }));

@@ -1,5 +1,5 @@
 // Snapshot actions Tempest's admin snapshot tests drive (reset status, update status with
-// progress, force delete); the simulator answered 404 to /snapshots/{id}/action before.
+// progress, force delete) and the extension list; the simulator answered 404 to both before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableVolume, call, harness, P1, until, v3 } from './helpers';
@@ -22,4 +22,12 @@ test('snapshot actions: reset status (admin), update status with progress, force
   assert.equal((await action({ 'os-update_snapshot_status': { status: 'available' } })).status, 400);
   assert.equal((await action({ 'os-force_delete': {} }, true)).status, 202);
   await until(async () => (await call(h, 'GET', v3(P1, `snapshots/${id}`))).status === 404);
+});
+
+test('the extension list names Cinder contrib extensions (Tempest looks for Hosts)', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const r = await call(h, 'GET', v3(P1, 'extensions'));
+  assert.equal(r.status, 200);
+  assert.ok(r.body.extensions.some((e: { name: string; alias: string }) => e.name === 'Hosts' && e.alias === 'os-hosts'));
 });

@@ -59,6 +59,13 @@ export const FULL: Selection = {
     { pattern: api('compute\\.admin\\.test_simple_tenant_usage'), why: `os-simple-tenant-usage: ${NOT_SIMULATED}` },
     { pattern: api('compute\\.admin\\.test_instance_usage_audit_log'), why: `os-instance_usage_audit_log: ${NOT_SIMULATED}` },
     { pattern: api('compute\\.admin\\.test_quotas\\.QuotaClasses'), why: `os-quota-class-sets: ${NOT_SIMULATED}` },
+    {
+      pattern: api('compute\\.volumes\\.(test_volume_snapshots|test_volumes_get|test_volumes_list|test_volumes_negative)\\.'),
+      why: "Nova's os-volumes/os-snapshots proxies to Cinder (gone at 2.36) are not simulated; users call Cinder (volume.*)",
+    },
+    { pattern: api('volume\\.admin\\.test_volume_hosts\\.'), why: `Cinder os-hosts: ${NOT_SIMULATED}` },
+    { pattern: api('volume\\.admin\\.test_volume_pools\\.'), why: `Cinder scheduler-stats/get_pools: ${NOT_SIMULATED}` },
+    { pattern: api('volume\\.admin\\.test_volume_quota_classes\\.'), why: `Cinder os-quota-class-sets: ${NOT_SIMULATED}` },
   ],
 };
 

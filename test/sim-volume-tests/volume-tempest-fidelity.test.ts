@@ -1,5 +1,5 @@
-// Snapshot actions Tempest's admin snapshot tests drive (reset status, update status with
-// progress, force delete) and the extension list; the simulator answered 404 to both before.
+// Cinder behaviours Tempest found the simulator missing: snapshot actions (reset status, update
+// status with progress, force delete), the extension list and quota enforcement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableVolume, call, harness, P1, until, v3 } from './helpers';
@@ -30,4 +30,17 @@ test('the extension list names Cinder contrib extensions (Tempest looks for Host
   const r = await call(h, 'GET', v3(P1, 'extensions'));
   assert.equal(r.status, 200);
   assert.ok(r.body.extensions.some((e: { name: string; alias: string }) => e.name === 'Hosts' && e.alias === 'os-hosts'));
+});
+
+test('quotas an admin set are enforced with 413 on volume create, snapshot create and extend', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const vol = await availableVolume(h, P1, { size: 1 });
+  const put = await call(h, 'PUT', v3(P1, `os-quota-sets/${P1}`), { ...ADMIN, body: { quota_set: { volumes: 1, snapshots: 0, gigabytes: 1 } } });
+  assert.equal(put.status, 200);
+  const more = await call(h, 'POST', v3(P1, 'volumes'), { body: { volume: { size: 1 } } });
+  assert.deepEqual(more.body, { overLimit: { code: 413, message: "Maximum number of volumes allowed (1) exceeded for quota 'volumes'." } });
+  assert.equal((await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: vol } } })).status, 413);
+  const ext = await call(h, 'POST', v3(P1, `volumes/${vol}/action`), { body: { 'os-extend': { new_size: 2 } } });
+  assert.equal(ext.status, 413);
 });

@@ -9,6 +9,7 @@ import { fieldError, identity, member, metadataField, mv, optString, readBody, s
 import { badRequest, invalidVolume, notFound, snapshotNotFound } from './faults';
 import type { ListQuery } from './listing';
 import { collectionLinks, matchesMetadata, page, parseListQuery, parseMetadataFilter } from './listing';
+import { enforceQuota } from './quota';
 import type { CinderState } from './state';
 import { cinderTime } from './state';
 import type { SimSnapshot } from './types';
@@ -98,6 +99,7 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
       createdAt: cinderTime(),
       updatedAt: null,
     };
+    enforceQuota(st, vol.projectId, { snapshots: 1, gigabytes: vol.size });
     st.snapshots.set(snapshot.id, snapshot);
     st.later(() => {
       if (snapshot.status === 'creating') {

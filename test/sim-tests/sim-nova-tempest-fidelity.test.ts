@@ -135,3 +135,24 @@ test('from 2.21 a deleted server keeps its instance actions', async (t) => {
   assert.equal(now.status, 200);
   assert.deepEqual(now.body.instanceActions.map((a: { action: string }) => a.action).sort(), ['create', 'delete']);
 });
+
+test('server groups per microversion, group hint membership; server password; extensions', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const old = await nova(pod, '/os-server-groups', { body: { server_group: { name: 'g', policies: ['affinity'] } } });
+  assert.equal(old.status, 200);
+  assert.deepEqual(Object.keys(old.body.server_group).sort(), ['id', 'members', 'metadata', 'name', 'policies']);
+  const v264 = await nova(pod, '/os-server-groups', { version: '2.64', body: { server_group: { name: 'h', policy: 'anti-affinity' } } });
+  assert.deepEqual(Object.keys(v264.body.server_group).sort(), ['id', 'members', 'name', 'policy', 'project_id', 'rules', 'user_id']);
+  assert.equal((await nova(pod, '/os-server-groups', { body: { server_group: { name: 'x', policies: ['nope'] } } })).status, 400);
+  const gid = old.body.server_group.id;
+  const made = await nova(pod, '/servers', { body: { ...server(), 'os:scheduler_hints': { group: gid } } });
+  assert.equal(made.status, 202);
+  assert.deepEqual((await nova(pod, `/os-server-groups/${gid}`)).body.server_group.members, [made.body.server.id]);
+  assert.deepEqual((await nova(pod, `/servers/${made.body.server.id}/os-server-password`)).body, { password: '' });
+  assert.equal((await nova(pod, `/os-server-groups/${gid}`, { method: 'DELETE' })).status, 204);
+  assert.equal((await nova(pod, `/os-server-groups/${gid}`)).status, 404);
+  const ext = await nova(pod, '/extensions');
+  assert.ok(ext.body.extensions.some((e: { name: string }) => e.name === 'Hosts'));
+  assert.equal((await nova(pod, '/extensions/os-consoles')).body.extension.alias, 'os-consoles');
+});

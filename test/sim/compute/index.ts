@@ -14,6 +14,8 @@ import { registerVolumeAttachments } from './volume-attachments';
 import { registerFlavors } from './flavors';
 import { registerKeypairs } from './keypairs';
 import { registerPodResources } from './pod-resources';
+import { registerServerGroups } from './server-groups';
+import { registerExtensions } from './extensions';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -32,7 +34,7 @@ export interface ComputeService {
 /** Resource modules, in registration order (routes are matched in this order). */
 const RESOURCES: RegisterFn[] = [
   registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
-  registerFlavors, registerKeypairs, registerPodResources,
+  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions,
 ];
 
 /**

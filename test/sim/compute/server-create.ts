@@ -8,6 +8,7 @@ import { resourceLinks, selfHref } from './links';
 import { flavorSnapshot } from './flavor-store';
 import { visible } from './flavors';
 import { enforceMetadataQuota, enforceQuota } from './quota';
+import { groupFromHint } from './server-groups';
 import { recordAction } from './server-lookup';
 import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
 import { accessIPv4, accessIPv6, diskConfig, stringMap } from './validate';
@@ -138,6 +139,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   }
 
   checkNetworks(server.networks);
+  const group = groupFromHint(c, deps, body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints']);
   const boot = bootFromBdm(deps, server.block_device_mapping_v2);
   let imageId = '';
   if (boot?.volume) {
@@ -198,6 +200,10 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
         deleteOnTermination: boot.volume.deleteOnTermination,
         attachmentId: String(att?.attachment_id ?? att?.id ?? randomUUID()),
       });
+    }
+    if (group) {
+      s.serverGroups.push(group.id);
+      group.members.push(id);
     }
     deps.state.servers.set(id, s);
     recordAction(c, s, 'create', 'compute__do_build_and_run_instance');

@@ -90,6 +90,17 @@ export function registerServerExtras(api: NovaApi, deps: NovaDeps): void {
     return c.body(null, 204);
   });
 
+  // No metadata service writes an encrypted password here, so it is always empty (as on a
+  // cloud whose guests do not post one); DELETE clears it.
+  api.get('/servers/:id/os-server-password', (c) => {
+    findServer(c, deps, c.req.param('id'));
+    return c.json({ password: '' });
+  });
+  api.delete('/servers/:id/os-server-password', (c) => {
+    findServer(c, deps, c.req.param('id'));
+    return c.body(null, 204);
+  });
+
   api.get('/servers/:id/os-instance-actions', (c) => {
     const s = findServerForActions(c, deps, c.req.param('id'));
     let rows = [...s.actions].reverse();

@@ -73,6 +73,10 @@ export function destroy(deps: NovaDeps, id: string): void {
     }
   }
   s.volumes = [];
+  for (const gid of s.serverGroups) {
+    const g = deps.state.serverGroups.get(gid);
+    if (g) g.members = g.members.filter((m) => m !== id);
+  }
   s.vmState = 'deleted';
   s.taskState = null;
   s.powerState = 0;

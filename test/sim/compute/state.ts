@@ -114,6 +114,17 @@ export interface DeletedServer {
   deletedAt: string;
 }
 
+export interface SimServerGroup {
+  id: string;
+  name: string;
+  /** One policy (the 2.64 model; older microversions show it as a one-element list). */
+  policy: string;
+  rules: Record<string, unknown>;
+  members: string[];
+  projectId: string;
+  userId: string;
+}
+
 export interface SimKeypair {
   name: string;
   userId: string;
@@ -143,6 +154,8 @@ export class ComputeState {
   readonly keypairs = new Map<string, Map<string, SimKeypair>>();
   /** projectId -> quota overrides */
   readonly quotas = new Map<string, Record<string, number>>();
+  /** os-server-groups by id. */
+  readonly serverGroups = new Map<string, SimServerGroup>();
   #timers = new Set<NodeJS.Timeout>();
   #seq = 0;
   #closed = false;

@@ -44,3 +44,11 @@ test('quotas an admin set are enforced with 413 on volume create, snapshot creat
   const ext = await call(h, 'POST', v3(P1, `volumes/${vol}/action`), { body: { 'os-extend': { new_size: 2 } } });
   assert.equal(ext.status, 413);
 });
+
+test('a trailing slash after a collection is 404; snapshots sort by display_name', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  assert.equal((await call(h, 'GET', v3(P1, 'volumes/'))).status, 404);
+  assert.equal((await call(h, 'GET', v3(P1, 'volumes'))).status, 200);
+  assert.equal((await call(h, 'GET', v3(P1, 'snapshots?sort_key=display_name&sort_dir=asc'))).status, 200);
+});

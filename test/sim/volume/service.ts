@@ -60,6 +60,12 @@ function authenticate(st: CinderState): MiddlewareHandler<CinderEnv> {
 function resourceApp(st: CinderState): Hono<CinderEnv> {
   const api = new Hono<CinderEnv>();
   api.use('*', authenticate(st));
+  // Cinder's routes mapper has no '/volumes/' (trailing slash) route: a client that builds
+  // '/volumes/{id}' with an empty id gets 404, not the list the lenient pod router would give.
+  api.use('*', async function noTrailingSlash(c, next) {
+    if (/\/v3\/[^/]+\/.+\/$/.test(c.req.path)) throw notFound('The resource could not be found.');
+    return next();
+  });
   api.route('/', actionRoutes(st));
   api.route('/', metadataRoutes(st));
   api.route('/', volumeRoutes(st));

@@ -15,7 +15,8 @@ import { cinderTime } from './state';
 import type { SimSnapshot } from './types';
 import { snapshotAction } from './snapshot-actions';
 
-const SORT_KEYS = new Set(['id', 'name', 'status', 'size', 'created_at', 'updated_at', 'volume_id']);
+/** Cinder stores the name as display_name and accepts both as sort keys. */
+const SORT_KEYS = new Set(['id', 'name', 'display_name', 'status', 'size', 'created_at', 'updated_at', 'volume_id']);
 const truthy = (s: string | undefined): boolean => s !== undefined && ['1', 't', 'true', 'on', 'y', 'yes'].includes(s.toLowerCase());
 
 function summary(c: Ctx, s: SimSnapshot): Record<string, unknown> {
@@ -59,7 +60,7 @@ function list(st: CinderState, c: Ctx, isDetail: boolean): Response {
     return true;
   });
   const key = (s: SimSnapshot, k: string): unknown =>
-    k === 'created_at' ? s.createdAt : k === 'updated_at' ? s.updatedAt : k === 'volume_id' ? s.volumeId : (s as unknown as Record<string, unknown>)[k];
+    k === 'created_at' ? s.createdAt : k === 'updated_at' ? s.updatedAt : k === 'volume_id' ? s.volumeId : k === 'display_name' ? s.name : (s as unknown as Record<string, unknown>)[k];
   const items = page(matched, q, SORT_KEYS, key, snapshotNotFound);
   const body: Record<string, unknown> = { snapshots: items.map((s) => (isDetail ? detail(c, s) : summary(c, s))) };
   const links = collectionLinks(c, isDetail ? 'snapshots/detail' : 'snapshots', items, q);

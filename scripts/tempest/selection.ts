@@ -66,6 +66,14 @@ export const FULL: Selection = {
     { pattern: api('volume\\.admin\\.test_volume_hosts\\.'), why: `Cinder os-hosts: ${NOT_SIMULATED}` },
     { pattern: api('volume\\.admin\\.test_volume_pools\\.'), why: `Cinder scheduler-stats/get_pools: ${NOT_SIMULATED}` },
     { pattern: api('volume\\.admin\\.test_volume_quota_classes\\.'), why: `Cinder os-quota-class-sets: ${NOT_SIMULATED}` },
+    {
+      pattern: api('volume\\.admin\\.(test_groups|test_group_snapshots|test_group_types|test_group_type_specs)\\.'),
+      why: 'Cinder generic volume groups (3.13+) are not simulated yet (follow-up in docs/tempest.md)',
+    },
+    {
+      pattern: api('volume\\.(test_volume_transfers|admin\\.test_volume_quotas\\.VolumeQuotasAdminTestJSON\\.test_quota_usage_after_volume_transfer)'),
+      why: 'Cinder volume transfers are not simulated yet (follow-up in docs/tempest.md)',
+    },
   ],
 };
 

@@ -20,7 +20,7 @@ import { writeWorkspace } from './conf';
 import { startGatewayProcess, type GatewayProcess } from './gateway';
 import { compareRuns, printRun } from './report';
 import { SELECTIONS, selectionRegex } from './selection';
-import { runTempest, type TempestRun } from './tempest';
+import { killTempestRuns, runTempest, type TempestRun } from './tempest';
 
 /** The second seeded image of the simulator (ubuntu-22.04-server), for rebuild tests. */
 const ALT_IMAGE_ID = '2d7c8e1f-5a4b-4c3d-8e9f-0a1b2c3d4e5f';
@@ -53,6 +53,15 @@ async function main(): Promise<number> {
   say(`keystone ${cloud.keystone.url}, pods ${cloud.pods.map((p) => `${p.name} ${p.url}`).join(', ')} (${Date.now() - started} ms)`);
   let gateway: GatewayProcess | undefined;
   const runs: { sim?: TempestRun; gateway?: TempestRun } = {};
+  // Tempest runs in its own process group and the gateway is a child: an interrupt must stop
+  // them (and Keystone, whose watchdog would otherwise only notice when this process is gone).
+  const onSignal = (sig: NodeJS.Signals) => {
+    say(`${sig}: stopping tempest, gateway, pods and keystone`);
+    killTempestRuns();
+    void Promise.allSettled([gateway?.stop(), cloud.stop()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const common = {
       keystoneUrl: cloud.keystone.url,

@@ -43,6 +43,21 @@ export interface RunTempestOptions {
   progress?: (line: string) => void;
 }
 
+/** Process groups of running `tempest run`s, for killTempestRuns() on an interrupt. */
+const running = new Set<number>();
+
+/** Kill every running Tempest (and its stestr workers) by process group; for signal handlers. */
+export function killTempestRuns(): void {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
+}
+
 /** subunit-trace: `{0} tempest.api.x.Y.test_z[id-...] [0.1s] ... ok` (worker prefix optional). */
 const RESULT_LINE = /^(?:\{\d+\} )?(.+?)(?: \[[\d.]+s\])? \.\.\. (ok|FAILED|SKIPPED(?:: (.*))?)$/;
 const PROGRESS_EVERY = 25;
@@ -71,6 +86,7 @@ export function runTempest(o: RunTempestOptions): Promise<TempestRun> {
   const started = Date.now();
   const results = new Map<string, TestResult>();
   const child = spawn('tempest', args, { cwd: o.workspace, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) running.add(child.pid);
   const timer = setTimeout(() => {
     o.progress?.(`tempest timed out after ${o.timeoutMs / 1000} s; stopping it`);
     try {
@@ -98,6 +114,7 @@ export function runTempest(o: RunTempestOptions): Promise<TempestRun> {
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       log.end();
       const all = [...results.values()];
       const count = (k: Outcome) => all.filter((r) => r.outcome === k).length;

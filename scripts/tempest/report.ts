@@ -6,7 +6,7 @@ type Say = (line: string) => void;
 /** Totals and the failed tests of one run. */
 export function printRun(name: string, r: TempestRun, say: Say): void {
   say(`${name}: Ran ${r.ran} / Passed ${r.passed} / Failed ${r.failed} / Skipped ${r.skipped} in ${r.seconds} s` +
-    (r.exitCode === null ? ' (KILLED at the time limit: partial)' : ''));
+    (r.exitCode === null ? ' (stopped before the end — time limit or interrupt: partial)' : ''));
   const failed = [...r.results.values()].filter((t) => t.outcome === 'failed').map((t) => t.id).sort();
   for (const id of failed) say(`${name}:   FAILED ${id}`);
   say(`${name}: console output in ${r.logFile}`);

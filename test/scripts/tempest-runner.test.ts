@@ -1,0 +1,43 @@
+// The Tempest runner's pure parts: reading subunit-trace result lines and building the
+// --regex/--exclude-regex of a selection (the run itself needs Keystone and Tempest: npm run test:tempest).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseResultLine } from '../../scripts/tempest/tempest';
+import { CI, FULL, selectionRegex } from '../../scripts/tempest/selection';
+
+test('subunit-trace lines become results without Tempest tags; other lines are ignored', () => {
+  assert.deepEqual(
+    parseResultLine('{1} tempest.api.compute.test_versions.TestVersions.test_get_version_details[id-b953a29e,smoke] [0.009045s] ... ok'),
+    { id: 'tempest.api.compute.test_versions.TestVersions.test_get_version_details', outcome: 'passed' },
+  );
+  assert.deepEqual(
+    parseResultLine('{0} setUpClass (tempest.api.compute.admin.test_hosts_negative.HostsAdminNegativeTestJSON) [0.000000s] ... FAILED'),
+    { id: 'setUpClass (tempest.api.compute.admin.test_hosts_negative.HostsAdminNegativeTestJSON)', outcome: 'failed' },
+  );
+  assert.deepEqual(
+    parseResultLine('{1} setUpClass (tempest.api.compute.admin.test_agents.AgentsAdminTestJSON) ... SKIPPED: The os-agents API is not supported.'),
+    { id: 'setUpClass (tempest.api.compute.admin.test_agents.AgentsAdminTestJSON)', outcome: 'skipped', reason: 'The os-agents API is not supported.' },
+  );
+  assert.equal(parseResultLine('    Traceback (most recent call last):'), undefined);
+  assert.equal(parseResultLine('Totals'), undefined);
+});
+
+test('selections: every exclusion says why, and none of them removes a ci test', () => {
+  for (const e of FULL.exclude) assert.ok(e.why.length > 20, e.pattern);
+  const { regex, excludeRegex } = selectionRegex(FULL);
+  const include = new RegExp(regex);
+  const exclude = new RegExp(excludeRegex!);
+  assert.ok(include.test('tempest.api.volume.test_volumes_get.VolumesGetTest.test_volume_create_get_update_delete'));
+  assert.ok(exclude.test('tempest.api.compute.floating_ips.test_list_floating_ips.FloatingIPDetailsTestJSON.test_list_floating_ips'));
+  const ciSamples = [
+    'tempest.api.compute.test_versions.TestVersions.test_list_api_versions',
+    'tempest.api.compute.servers.test_create_server.ServersTestJSON.test_list_servers',
+    'tempest.api.volume.test_volume_metadata.VolumesMetadataTest.test_crud_volume_metadata',
+  ];
+  const ci = new RegExp(selectionRegex(CI).regex);
+  for (const id of ciSamples) {
+    assert.ok(ci.test(id), id);
+    assert.ok(!exclude.test(id), id);
+  }
+  assert.equal(selectionRegex(CI).excludeRegex, undefined);
+});

@@ -120,11 +120,11 @@ export function tempestConf(o: TempestConfOptions): Record<string, Section> {
     image: { region: o.region, endpoint_type: 'publicURL', build_interval: BUILD_INTERVAL_S, build_timeout: BUILD_TIMEOUT_S },
     network: { region: o.region },
     validation: { run_validation: false },
-    // glance = false: the simulator's Glance lists and shows images but cannot create, upload
-    // or delete them, and Nova's /images proxy is not simulated; with glance on, every
-    // compute.images test and every volume-from-image test fails in set-up on that gap.
-    // Servers still boot from image_ref (Nova checks it in the pod's Glance).
-    service_available: { nova: true, cinder: true, glance: false, neutron: false, swift: false, horizon: false },
+    // glance = true: Tempest 33's compute admin base class builds a Glance client
+    // unconditionally (AttributeError in every admin class with glance off). The simulator's
+    // Glance lists and shows images but cannot create, upload or delete them; the tests that
+    // need that are excluded in selection.ts (IMAGE_UPLOAD), not hidden by this flag.
+    service_available: { nova: true, cinder: true, glance: true, neutron: false, swift: false, horizon: false },
   };
 }
 

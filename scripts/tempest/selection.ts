@@ -37,11 +37,17 @@ export const CI: Selection = {
 const NO_NEUTRON = 'Nova proxies these to Neutron (or to the removed nova-network); there is no Neutron here and Trio2o does no networking (DESIGN.md)';
 const ONE_HOST = 'a simulated pod is one compute host: nothing to migrate to or between';
 const NOT_SIMULATED = 'pod-internal admin API the simulator does not implement and the gateway does not expose';
+const IMAGE_UPLOAD = "creates or uploads an image: the simulator's Glance only lists and shows images, and Nova's /images proxy is not simulated (follow-up in docs/tempest.md)";
 
 export const FULL: Selection = {
   name: 'full',
   include: [api('compute\\.'), api('volume\\.')],
   exclude: [
+    { pattern: api('compute\\.images\\.'), why: IMAGE_UPLOAD },
+    { pattern: api('compute\\.flavors\\.test_flavors_negative\\.FlavorsV2NegativeTest\\.test_boot_with_low_ram'), why: IMAGE_UPLOAD },
+    { pattern: api('compute\\.admin\\.test_volume\\.AttachSCSIVolumeTestJSON\\.'), why: IMAGE_UPLOAD },
+    { pattern: api('compute\\.servers\\.test_server_actions\\.(ServerActionsTestJSON|ServersAaction247Test)\\.test_create_backup'), why: IMAGE_UPLOAD },
+    { pattern: api('volume\\.test_volumes_negative\\.VolumesNegativeTest\\.test_create_volume_from_(deactivated_image|image_with_decreasing_size)'), why: IMAGE_UPLOAD },
     { pattern: api('compute\\.floating_ips\\.'), why: NO_NEUTRON },
     { pattern: api('compute\\.security_groups\\.'), why: NO_NEUTRON },
     { pattern: api('compute\\.admin\\.test_security_groups\\.'), why: NO_NEUTRON },

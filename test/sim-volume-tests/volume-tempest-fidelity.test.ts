@@ -2,6 +2,7 @@
 // status with progress, force delete), the extension list and quota enforcement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSimPod } from '../sim';
 import { availableVolume, call, harness, P1, until, v3 } from './helpers';
 
 const ADMIN = { roles: 'admin' };
@@ -49,6 +50,11 @@ test('a trailing slash after a collection is 404; snapshots sort by display_name
   const h = harness();
   t.after(() => h.close());
   assert.equal((await call(h, 'GET', v3(P1, 'volumes/'))).status, 404);
+  // The pod's router is lenient about trailing slashes (strict: false); the 404 must survive it.
+  const pod = await startSimPod();
+  t.after(() => pod.close());
+  const res = await fetch(`${pod.url}/volume/v3/${P1}/volumes/`, { headers: { 'x-auth-token': 't', 'x-project-id': P1 } });
+  assert.equal(res.status, 404);
   assert.equal((await call(h, 'GET', v3(P1, 'volumes'))).status, 200);
   assert.equal((await call(h, 'GET', v3(P1, 'snapshots?sort_key=display_name&sort_dir=asc'))).status, 200);
 });

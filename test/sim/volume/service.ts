@@ -63,7 +63,7 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   // Cinder's routes mapper has no '/volumes/' (trailing slash) route: a client that builds
   // '/volumes/{id}' with an empty id gets 404, not the list the lenient pod router would give.
   api.use('*', async function noTrailingSlash(c, next) {
-    if (/\/v3\/[^/]+\/.+\/$/.test(c.req.path)) throw notFound('The resource could not be found.');
+    if (/\/v3\/[^/]+\/.+\/$/.test(new URL(c.req.url).pathname)) throw notFound('The resource could not be found.');
     return next();
   });
   api.route('/', actionRoutes(st));

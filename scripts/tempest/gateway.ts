@@ -107,10 +107,11 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
       if (res.status !== 200 && res.status !== 201) throw new Error(`registering pod ${pod.pod_name} answered ${res.status}: ${await res.text()}`);
       await res.body?.cancel();
     }
+    const podMax = await Promise.all(o.cloud.pods.map((p) => versionOf(p.endpoints.compute)));
     return {
       pid: child.pid!,
       urls,
-      computeMax: await computeMax(urls.compute),
+      computeMax: await computeMax(urls.compute, lowest(podMax)),
       volumeMax: await volumeMax(urls.volume),
       logFile,
       stop,
@@ -121,16 +122,27 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
   }
 }
 
-/** The gateway's compute `version` once discovery has seen the pods (it answers 2.1 before). */
-async function computeMax(base: string): Promise<string> {
+/** The `version` of a compute version document (GET {base}), e.g. '2.79'. */
+async function versionOf(base: string): Promise<string> {
+  const res = await fetch(base);
+  if (!res.ok) throw new Error(`GET ${base} answered ${res.status}`);
+  return ((await res.json()) as { version: { version: string } }).version.version;
+}
+
+const minor = (v: string) => Number(v.split('.')[1]);
+const lowest = (vs: string[]) => vs.reduce((a, b) => (minor(b) < minor(a) ? b : a));
+
+/**
+ * The gateway's compute `version` once pod discovery has run. Until then it advertises its
+ * own maximum, which the pods may not serve; wait (bounded) until it is no higher than the
+ * lowest pod maximum, and use whatever it says then.
+ */
+async function computeMax(base: string, podMax: string): Promise<string> {
   const deadline = Date.now() + DISCOVERY_TIMEOUT_MS;
-  let version = '2.1';
-  while (Date.now() < deadline) {
-    const res = await fetch(`${base}/v2.1`);
-    if (res.ok) version = ((await res.json()) as { version: { version: string } }).version.version;
-    else await res.body?.cancel();
-    if (version !== '2.1') break;
+  let version = await versionOf(`${base}/v2.1`);
+  while (minor(version) > minor(podMax) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
+    version = await versionOf(`${base}/v2.1`);
   }
   return version;
 }

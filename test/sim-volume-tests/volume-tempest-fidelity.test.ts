@@ -57,4 +57,6 @@ test('a trailing slash after a collection is 404; snapshots sort by display_name
   assert.equal(res.status, 404);
   assert.equal((await call(h, 'GET', v3(P1, 'volumes'))).status, 200);
   assert.equal((await call(h, 'GET', v3(P1, 'snapshots?sort_key=display_name&sort_dir=asc'))).status, 200);
+  assert.equal((await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: null } } })).status, 404);
+  assert.equal((await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: {} } })).status, 400);
 });

@@ -77,6 +77,8 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
   r.post('/snapshots', async (c) => {
     const who = identity(c);
     const s = member(await readBody(c), 'snapshot');
+    // Cinder's schema allows a null volume_id (uuid_allow_null); the lookup then fails with 404.
+    if (s.volume_id === null) throw notFound('Volume None could not be found.');
     if (typeof s.volume_id !== 'string') throw fieldError('volume_id', s, "'volume_id' is a required property");
     const vol = st.volume(who, s.volume_id);
     const force = s.force !== undefined && s.force !== null && strictBool('force', s.force);

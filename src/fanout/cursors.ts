@@ -65,6 +65,11 @@ export class CursorCache {
     this.#entries.set(key, { positions, at: this.#now() });
   }
 
+  /** Forget every position (pods changed; tests). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   get size(): number {
     return this.#entries.size;
   }

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cloud } from '../support/cloud';
-import { call } from '../support/http';
+import { call, type Reply } from '../support/http';
 import { as, createServer, seed, startThreePods, walk, type Seeded } from './helpers';
 
 let cloud: Cloud;
@@ -50,7 +50,7 @@ test('the same walk without remembered positions (another gateway made the pages
   let next: string | undefined = `${base()}?limit=4${q}`;
   while (next) {
     cursors.clear(); // as if another gateway process had made the previous page
-    const r = await call(next, { headers: as(P) });
+    const r: Reply = await call(next, { headers: as(P) });
     assert.equal(r.status, 200, r.text);
     pages.push(r.body.servers.map((s: { id: string }) => s.id));
     next = r.body.servers_links?.[0]?.href;

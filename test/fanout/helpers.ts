@@ -4,7 +4,7 @@
  */
 import { startCloud, type Cloud } from '../support/cloud';
 import type { TestGatewayOptions } from '../support/gateway';
-import { call, identity } from '../support/http';
+import { call, identity, type Reply } from '../support/http';
 import { CIRROS_IMAGE_ID, type SimServer } from '../sim';
 
 export const AZS = ['az1', 'az2', 'az3'] as const;
@@ -85,7 +85,7 @@ export async function walk(url: string, headers: Record<string, string>, maxPage
   const pages: string[][] = [];
   let next: string | undefined = url;
   while (next && pages.length < maxPages) {
-    const r = await call(next, { headers });
+    const r: Reply = await call(next, { headers });
     if (r.status !== 200) throw new Error(`page ${pages.length + 1}: ${r.status} ${r.text}`);
     pages.push(r.body.servers.map((s: { id: string }) => s.id));
     next = r.body.servers_links?.find((l: { rel: string }) => l.rel === 'next')?.href;

@@ -81,7 +81,7 @@ export class PodSource {
     this.#pageSize = Math.max(1, o.pageSize);
   }
 
-  /** The routings visible in this pod (also what minimal records are built from). */
+  /** Every routing the caller may see in this pod: what minimal records are built from. */
   visible(): Promise<Map<string, Routing>> {
     this.#visible ??= visibleRoutings(this.deps, this.spec, this.req, this.pod);
     return this.#visible;
@@ -111,7 +111,7 @@ export class PodSource {
       if (left <= 0) return void (this.failure = 'timeout');
       const page = await this.#page(left);
       if (!page) return;
-      const visible = await this.visible();
+      const visible = await this.#visibleIn(page);
       for (const item of page) {
         const values = sortValues(this.spec.sort, this.req.plan, item);
         if (this.#o.after && compareBy(this.req.plan, values, this.#o.after) <= 0) {
@@ -122,6 +122,20 @@ export class PodSource {
       }
       this.#pageSize = Math.min(this.deps.maxLimit, this.#pageSize * 2);
     }
+  }
+
+  /**
+   * The ids of a page the caller may see: routed to this pod, of the caller's project unless
+   * all_tenants. Completed routings are cached in memory by the route table, so a warm list reads
+   * no store at all (reading the pod's whole routing set cost ~1 ms per pod per list).
+   */
+  async #visibleIn(page: Item[]): Promise<Set<string>> {
+    const rows = await Promise.all(page.map((it) => this.deps.routes.lookup(it.id, this.spec.resourceType)));
+    const ok = new Set<string>();
+    for (const r of rows) {
+      if (r && r.pod_id === this.pod.pod_id && (this.req.allTenants || r.project_id === this.req.projectId)) ok.add(r.top_id);
+    }
+    return ok;
   }
 
   async #page(timeoutMs: number): Promise<Item[] | undefined> {

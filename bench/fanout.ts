@@ -85,7 +85,14 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function measure(pods: PodInfo[], n: number): Promise<{ direct: number[]; gateway: number[]; missing: number }> {
+/** All N pods asked directly at once: what the pods alone cost on this machine (no gateway). */
+async function timeAll(urls: string[]): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(urls.map((u) => fetch(u, { headers: HEADERS }).then((r) => r.arrayBuffer())));
+  return performance.now() - t0;
+}
+
+async function measure(pods: PodInfo[], n: number): Promise<{ direct: number[]; gateway: number[]; parallel: number[]; missing: number }> {
   const gw = await startTestGateway({ pods: { listTimeoutMs: 10_000 } });
   try {
     const post = (body: unknown) =>
@@ -101,14 +108,17 @@ async function measure(pods: PodInfo[], n: number): Promise<{ direct: number[]; 
     const direct = `${pods[0]!.endpoints.compute}/${PROJECT}${QUERY}`;
     const through = `${gw.urls.compute}/v2.1/${PROJECT}${QUERY}`;
     for (let i = 0; i < 5; i++) await Promise.all([timeOne(direct), timeOne(through)]); // warm pools, caches, JIT
+    const all = pods.slice(0, n).map((p) => `${p.endpoints.compute}/${PROJECT}${QUERY}`);
     const d: number[] = [];
     const g: number[] = [];
+    const a: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       if (round % 2 === 0) (d.push(await timeOne(direct)), g.push(await timeOne(through)));
       else (g.push(await timeOne(through)), d.push(await timeOne(direct)));
+      a.push(await timeAll(all));
     }
     const snap = gw.gateway.parts.fanout.metrics.snapshot();
-    return { direct: d, gateway: g, missing: snap.partialLists.servers ?? 0 };
+    return { direct: d, gateway: g, parallel: a, missing: snap.partialLists.servers ?? 0 };
   } finally {
     await gw.close();
   }
@@ -124,15 +134,16 @@ async function main(): Promise<void> {
     for (let n = 1; n <= MAX_PODS; n++) {
       const r = await measure(pods, n);
       const ratio = median(r.gateway) / median(r.direct);
-      rows.push(`| ${String(n).padStart(2)} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${r.missing} |`);
-      raw.push(`N=${n} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}`);
+      const floor = median(r.parallel) / median(r.direct);
+      rows.push(`| ${String(n).padStart(2)} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${r.missing} |`);
+      raw.push(`N=${n} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}\nN=${n} all-pods-direct ${r.parallel.map((x) => x.toFixed(1)).join(' ')}`);
       console.log(rows.at(-1));
     }
   } finally {
     for (const c of children) c.kill();
   }
-  console.log('\n| N | one pod direct, median ms | gateway, median ms | gateway/one pod | partial lists |');
-  console.log('|---|---|---|---|---|');
+  console.log('\n| N | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | partial lists |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log('\nraw per-round values (ms):');
   for (const r of raw) console.log(r);

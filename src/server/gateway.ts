@@ -16,6 +16,7 @@ import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
 import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
+import { createFanout, type Fanout } from '../fanout';
 import { buildListener } from './listener';
 
 /**
@@ -60,6 +61,8 @@ export interface GatewayParts {
   podDir: PodDirectory;
   scheduler: Scheduler;
   computeVersions: PodVersions;
+  /** List fan-out state: `fanout.metrics.snapshot()` / `.observe()` for /metrics and logs. */
+  fanout: Fanout;
 }
 
 export interface Gateway {
@@ -105,6 +108,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     cap: version(opts.computeMaxVersion, '[compute_api] max_microversion'),
   });
   const proxy = { pods, endpoints: resolver, publicUrl: opts.publicUrls?.compute };
+  const fanout = createFanout();
   const onPodChanged = (podId: string) => {
     podDir.invalidate();
     routes.invalidate(podId);
@@ -131,10 +135,11 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       publicUrl: opts.publicUrls?.compute,
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      fanout,
     }),
   );
   const volume = buildListener({ listener: 'volume', log, maxBodyBytes }, new Hono<GatewayEnv>());
-  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions } };
+  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions, fanout } };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {

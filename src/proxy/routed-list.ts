@@ -32,6 +32,11 @@ export interface ListRoutedOptions {
   /** Applied to each pod's parsed answer (AZ names). */
   transform?: (pod: Pod) => (json: unknown) => unknown;
   timeoutMs?: number;
+  /**
+   * Ownership through another routed id: keep items whose `field` is routed as `type` in the
+   * answering pod (attachments by their volume). @default the item's own id as `type`
+   */
+  via?: { field: string; type: ResourceType };
 }
 
 /** An item and the position of its routing row (creation order at the gateway). */
@@ -41,7 +46,8 @@ export interface Listed {
 }
 
 export async function listRouted(deps: RoutedDeps & { store: Store }, c: Context<GatewayEnv>, o: ListRoutedOptions): Promise<Listed[]> {
-  const routings = await deps.store.routings.list({ project_id: o.projectId, resource_type: o.type, status: 'active' });
+  const field = o.via?.field ?? 'id';
+  const routings = await deps.store.routings.list({ project_id: o.projectId, resource_type: o.via?.type ?? o.type, status: 'active' });
   const routed = new Map(routings.map((r) => [r.top_id, r]));
   const podIds = [...new Set(routings.map((r) => r.pod_id))];
   const gw = publicBase(c, deps.proxy.publicUrl);
@@ -56,7 +62,10 @@ export async function listRouted(deps: RoutedDeps & { store: Store }, c: Context
       if (o.transform) body = o.transform(pod)(body) as Record<string, unknown>;
       const items = Array.isArray(body[o.collection]) ? (body[o.collection] as RoutedItem[]) : [];
       // Only ids with a routing row in THIS pod: a pod may hold resources the gateway never made.
-      return items.filter((i) => routed.get(i.id)?.pod_id === podId).map((item) => ({ item, seq: routed.get(item.id)!.id }));
+      return items.flatMap((item) => {
+        const r = routed.get(String(item[field]));
+        return r?.pod_id === podId ? [{ item, seq: r.id }] : [];
+      });
     }),
   );
   return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));

@@ -6,13 +6,13 @@ import { bootActive, nova, startPod, waitFor, waitStatus } from './helpers';
 const act = (pod: Parameters<typeof nova>[0], id: string, body: unknown, o = {}) => nova(pod, `/servers/${id}/action`, { body, ...o });
 
 test('stop/start with Nova conflicts', async (t) => {
-  const pod = await startPod();
+  const pod = await startPod({ transitionMs: 150 });
   t.after(() => pod.close());
   const id = await bootActive(pod);
   const c = await act(pod, id, { 'os-start': null });
   assert.equal(c.status, 409);
   assert.deepEqual(c.body, { conflictingRequest: { code: 409, message: `Cannot 'start' instance ${id} while it is in vm_state active` } });
-  assert.equal((await act(pod, id, { 'os-stop': null })).status, 202);
+  assert.equal((await act(pod, id, { 'os-stop': null }, { projectInUrl: true })).status, 202, 'project-prefixed route');
   const busy = await act(pod, id, { 'os-stop': null });
   assert.equal(busy.status, 409);
   assert.match(busy.body.conflictingRequest.message, /task_state powering-off/);

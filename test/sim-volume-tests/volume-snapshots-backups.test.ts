@@ -105,3 +105,29 @@ test('backup of an in-use volume needs force', async (t) => {
     badRequest: { code: 400, message: 'Invalid volume: Backing up an in-use volume must use the force flag.' },
   });
 });
+
+test('revert (3.40) to the latest snapshot only; in-use volume is 409', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const vol = await availableVolume(h, P1);
+  const snap = async () => {
+    const r = await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: vol } } });
+    await until(() => h.vol.snapshots.get(r.body.snapshot.id)?.status === 'available', 'snapshot');
+    return r.body.snapshot.id as string;
+  };
+  const first = await snap();
+  const latest = await snap();
+  const revert = (id: string) => call(h, 'POST', v3(P1, `volumes/${vol}/action`), { version: '3.40', body: { revert: { snapshot_id: id } } });
+  let r = await revert(first);
+  assert.deepEqual(r.body, {
+    badRequest: { code: 400, message: `Specified snapshot ${first} is None or not the latest one of volume ${vol}.` },
+  });
+  r = await revert(latest);
+  assert.equal(r.status, 202);
+  assert.equal(h.vol.get(vol)!.status, 'reverting');
+  await until(() => h.vol.get(vol)!.status === 'available', 'reverted');
+  h.vol.attach(vol, 'srv', '/dev/vdb', P1);
+  r = await revert(latest);
+  assert.equal(r.status, 409);
+  assert.equal(r.body.conflictingRequest.code, 409);
+});

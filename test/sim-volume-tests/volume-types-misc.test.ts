@@ -94,9 +94,9 @@ test('attachments API: reserve, update with connector, complete, delete', async 
   t.after(() => h.close());
   const vol = await availableVolume(h, P1);
   const server = '3c3b3a39-3837-4635-b433-323130292827';
-  let r = await call(h, 'POST', v3(P1, 'attachments'), { body: { attachment: { volume_id: vol, instance_uuid: server } } });
+  let r = await call(h, 'POST', v3(P1, 'attachments'), { body: { attachment: { volume_uuid: vol, instance_uuid: server } } });
   assert.equal(r.status, 404);
-  r = await call(h, 'POST', v3(P1, 'attachments'), { version: '3.44', body: { attachment: { volume_id: vol, instance_uuid: server } } });
+  r = await call(h, 'POST', v3(P1, 'attachments'), { version: '3.44', body: { attachment: { volume_uuid: vol, instance_uuid: server } } });
   assert.equal(r.status, 200);
   const att = r.body.attachment;
   assert.deepEqual(att, {

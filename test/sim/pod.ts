@@ -29,6 +29,8 @@ export interface SimPodOptions {
   volumeMaxVersion?: string;
   /** @default { mode: 'trust' } */
   auth?: SimAuth;
+  /** Keep every request in `requests`; turn off for long benchmarks. @default true */
+  record?: boolean;
 }
 
 export interface SimPod {
@@ -71,13 +73,17 @@ export const DEFAULTS = {
  * @example const pod = await startSimPod({ name: 'Pod2', az: 'az2' }); t.after(() => pod.close());
  */
 export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
-  const o = { ...DEFAULTS, ...opts };
+  // Explicit `undefined` options (e.g. from the CLI) must not erase the defaults.
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as SimPodOptions;
+  const o = { ...DEFAULTS, ...given };
   const identify = createIdentify(o.auth ?? { mode: 'trust' });
   const baseEnv = { podName: o.name, az: o.az, transitionMs: o.transitionMs, identify };
   const volEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };
   const imgEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };
   const volumeService = createVolumeService(volEnv);
   const imageService = createImageService(imgEnv);
+  // Volumes created from an image check it exists, and upload-to-image registers one.
+  volumeService.useImages(imageService);
   const compute = createComputeService(
     { ...baseEnv, maxVersion: o.computeMaxVersion },
     { volumes: volumeService, images: imageService },
@@ -95,7 +101,7 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
 
   async function podFetch(req: Request): Promise<Response> {
     const { record, forward } = await recordRequest(req);
-    requests.push(record);
+    if (o.record !== false) requests.push(record);
     const d = faults.decide(record.method, record.path);
     if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
     if (d.kind === 'hang') {

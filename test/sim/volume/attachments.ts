@@ -69,8 +69,8 @@ export function attachmentRoutes(st: CinderState): Hono<CinderEnv> {
   r.post('/attachments', async (c) => {
     gate(c);
     const body = member(await readBody(c), 'attachment');
-    if (typeof body.volume_id !== 'string') throw fieldError('volume_id', body, "'volume_id' is a required property");
-    const vol = st.volume(identity(c), body.volume_id);
+    if (typeof body.volume_uuid !== 'string') throw fieldError('volume_uuid', body, "'volume_uuid' is a required property");
+    const vol = st.volume(identity(c), body.volume_uuid);
     const connector = isObject(body.connector) ? body.connector : null;
     const mode = mv(c, '3.54') && body.mode === 'ro' ? 'ro' : 'rw';
     const ok = RESERVABLE.includes(vol.status) && (vol.status !== 'in-use' || vol.multiattach);

@@ -24,22 +24,22 @@ const v = () => volumeClient(cloud, 'proj-at', who);
 const attachments = async () => cloud.gw.store.routings.list({ project_id: 'proj-at', resource_type: 'attachment' });
 
 test('below 3.27 the pod answers 404 and no routing is left', async () => {
-  const r = await v()('/attachments', { method: 'POST', body: { attachment: { volume_id: vol, instance_uuid: servers[0] } } });
+  const r = await v()('/attachments', { method: 'POST', body: { attachment: { volume_uuid: vol, instance_uuid: servers[0] } } });
   assert.equal(r.status, 404);
   assert.equal((await attachments()).length, 0);
 });
 
 test('a server in another pod is 400, an unknown one 404, an unknown volume 404', async () => {
-  const other = await v()('/attachments', { method: 'POST', body: { attachment: { volume_id: vol, instance_uuid: servers[1] } }, version: '3.27' });
+  const other = await v()('/attachments', { method: 'POST', body: { attachment: { volume_uuid: vol, instance_uuid: servers[1] } }, version: '3.27' });
   assert.deepEqual(other.body, { badRequest: { code: 400, message: 'Server and volume not in the same pod' } });
-  const unknown = await v()('/attachments', { method: 'POST', body: { attachment: { volume_id: vol, instance_uuid: 'nope' } }, version: '3.27' });
+  const unknown = await v()('/attachments', { method: 'POST', body: { attachment: { volume_uuid: vol, instance_uuid: 'nope' } }, version: '3.27' });
   assert.equal(unknown.status, 404);
-  const noVol = await v()('/attachments', { method: 'POST', body: { attachment: { volume_id: 'nope' } }, version: '3.27' });
+  const noVol = await v()('/attachments', { method: 'POST', body: { attachment: { volume_uuid: 'nope' } }, version: '3.27' });
   assert.deepEqual(noVol.body, { itemNotFound: { code: 404, message: 'Volume nope could not be found.' } });
 });
 
 test('create, show, update, complete, list, delete — by routing', async () => {
-  const r = await v()('/attachments', { method: 'POST', body: { attachment: { volume_id: vol, instance_uuid: servers[0] } }, version: '3.44' });
+  const r = await v()('/attachments', { method: 'POST', body: { attachment: { volume_uuid: vol, instance_uuid: servers[0] } }, version: '3.44' });
   assert.equal(r.status, 200, r.text);
   const id = r.body.attachment.id;
   assert.equal((await cloud.gw.store.routings.lookup(id, 'attachment'))?.pod_id, cloud.podIds[0]);

@@ -13,7 +13,8 @@ import { checkServerInPod, MISSING, podOf } from './same-pod';
 
 export async function createAttachment(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const { body, member } = await readMember(c, 'attachment');
-  const pod = await podOf(deps, requiredString(member, 'volume_id'), 'volume');
+  // Cinder names the volume `volume_uuid` here (cinder/api/schemas/attachments.py).
+  const pod = await podOf(deps, requiredString(member, 'volume_uuid'), 'volume');
   const server = optionalString(member, 'instance_uuid');
   if (server) await checkServerInPod(deps, server, pod);
   return createRouted(deps, c, {

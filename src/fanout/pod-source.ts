@@ -130,7 +130,7 @@ export class PodSource {
    * no store at all (reading the pod's whole routing set cost ~1 ms per pod per list).
    */
   async #visibleIn(page: Item[]): Promise<Set<string>> {
-    const rows = await Promise.all(page.map((it) => this.deps.routes.lookup(it.id, this.spec.resourceType)));
+    const rows = await Promise.all(page.map((it) => this.deps.routes.peek(it.id, this.spec.resourceType)));
     const ok = new Set<string>();
     for (const r of rows) {
       if (r && r.pod_id === this.pod.pod_id && (this.req.allTenants || r.project_id === this.req.projectId)) ok.add(r.top_id);

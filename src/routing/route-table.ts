@@ -39,6 +39,18 @@ export class RouteTable {
 
   /** The active routing of `topId` of `type`, or undefined. */
   async lookup(topId: string, type: ResourceType): Promise<Routing | undefined> {
+    return this.#find(topId, type, true);
+  }
+
+  /**
+   * Like `lookup`, but never triggers the miss hook: for checks over many ids a pod listed
+   * (tenant filtering of a list), where an unrouted id is normal and must not cost a replica sync.
+   */
+  async peek(topId: string, type: ResourceType): Promise<Routing | undefined> {
+    return this.#find(topId, type, false);
+  }
+
+  async #find(topId: string, type: ResourceType, syncOnMiss: boolean): Promise<Routing | undefined> {
     const key = `${type}:${topId}`;
     const hit = this.#cache.get(key);
     if (hit) {
@@ -47,7 +59,7 @@ export class RouteTable {
     }
     this.misses++;
     let row = await this.#store.routings.lookup(topId, type);
-    if (!row && this.#onMiss) {
+    if (!row && syncOnMiss && this.#onMiss) {
       await this.#onMiss();
       row = await this.#store.routings.lookup(topId, type);
     }

@@ -11,6 +11,7 @@ import type { Store } from '../store';
 import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
+import { volumeRoutes } from '../api/volume';
 import { parseVersion, type GatewayEnv, type Version } from '../api/common';
 import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
 import { PodDirectory, RouteTable } from '../routing';
@@ -27,6 +28,8 @@ export const ROUTE_MISS_SYNC_DEADLINE_MS = 500;
 
 /** The newest compute microversion the gateway itself shapes and routes. */
 export const COMPUTE_CEILING = '2.96';
+/** The newest volume microversion the gateway routes (Cinder's own maximum today). */
+export const VOLUME_CEILING = '3.71';
 
 export interface GatewayOptions {
   bindHost: string;
@@ -51,6 +54,8 @@ export interface GatewayOptions {
   };
   /** `[compute_api] max_microversion`. */
   computeMaxVersion?: string;
+  /** `[volume_api] max_microversion`. */
+  volumeMaxVersion?: string;
 }
 
 /** The parts tests and operations code reach into. */
@@ -61,6 +66,7 @@ export interface GatewayParts {
   podDir: PodDirectory;
   scheduler: Scheduler;
   computeVersions: PodVersions;
+  volumeVersions: PodVersions;
   /** List fan-out state: `fanout.metrics.snapshot()` / `.observe()` for /metrics and logs. */
   fanout: Fanout;
 }
@@ -107,6 +113,13 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     ceiling: parseVersion(COMPUTE_CEILING)!,
     cap: version(opts.computeMaxVersion, '[compute_api] max_microversion'),
   });
+  const volumeVersions = new PodVersions({
+    pods,
+    service: 'volumev3',
+    listPods: () => podDir.bottoms(),
+    ceiling: parseVersion(VOLUME_CEILING)!,
+    cap: version(opts.volumeMaxVersion, '[volume_api] max_microversion'),
+  });
   const proxy = { pods, endpoints: resolver, publicUrl: opts.publicUrls?.compute };
   const fanout = createFanout();
   const onPodChanged = (podId: string) => {
@@ -115,6 +128,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     pods.forgetPod(podId);
     void resolver.invalidate(podId);
     void computeVersions.refresh().catch(() => {});
+    void volumeVersions.refresh().catch(() => {});
   };
 
   const admin = buildListener(
@@ -138,8 +152,24 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       fanout,
     }),
   );
-  const volume = buildListener({ listener: 'volume', log, maxBodyBytes }, new Hono<GatewayEnv>());
-  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions, fanout } };
+  const volume = buildListener(
+    { listener: 'volume', log, maxBodyBytes },
+    volumeRoutes({
+      store,
+      routes,
+      podDir,
+      scheduler,
+      proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
+      policy: opts.policy,
+      auth,
+      maxVersion: () => volumeVersions.max(),
+      publicUrl: opts.publicUrls?.volume,
+      maxLimit,
+      listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      fanout,
+    }),
+  );
+  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout } };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {
@@ -164,12 +194,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const volume = await listen(apps.volume, opts.bindHost, opts.ports.volume);
     started.push(volume.server);
     parts.computeVersions.start();
+    parts.volumeVersions.start();
     return {
       apps,
       parts,
       urls: { admin: admin.url, compute: compute.url, volume: volume.url },
       async close() {
         parts.computeVersions.stop();
+        parts.volumeVersions.stop();
         await Promise.all(started.map(closeServer));
         await parts.pods.close();
       },

@@ -10,3 +10,4 @@ export type { Pod, NewPod, PodPatch, PodEndpoints, PodServiceType } from './pods
 export type { Binding, BindingFilter } from './bindings';
 export { PENDING_PREFIX, type Routing, type RoutingFilter, type RoutingStatus } from './routings';
 export type { Job, JobStatus } from './jobs';
+export type { VolumeType, NewVolumeType, VolumeTypePatch, VolumeTypeVisibility } from './volume-types';

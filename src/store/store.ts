@@ -17,6 +17,10 @@ import { BindingRepo } from './bindings';
 import { RoutingRepo } from './routings';
 import { EndpointCacheRepo } from './endpoints';
 import { JobRepo } from './jobs';
+import { VolumeTypeRepo } from './volume-types';
+import { VolumeTypeExtraSpecRepo } from './volume-type-extra-specs';
+import { VolumeTypeAccessRepo } from './volume-type-access';
+import { VolumeQuotaRepo } from './volume-quotas';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -44,6 +48,10 @@ export interface Store {
   readonly routings: RoutingRepo;
   readonly endpoints: EndpointCacheRepo;
   readonly jobs: JobRepo;
+  readonly volumeTypes: VolumeTypeRepo;
+  readonly volumeTypeSpecs: VolumeTypeExtraSpecRepo;
+  readonly volumeTypeAccess: VolumeTypeAccessRepo;
+  readonly volumeQuotas: VolumeQuotaRepo;
   close(): Promise<void>;
 }
 
@@ -70,6 +78,10 @@ export function storeFromClient(db: Client, mode: 'standalone' | 'replica' = 'st
     routings: new RoutingRepo(db),
     endpoints: new EndpointCacheRepo(db),
     jobs: new JobRepo(db),
+    volumeTypes: new VolumeTypeRepo(db),
+    volumeTypeSpecs: new VolumeTypeExtraSpecRepo(db),
+    volumeTypeAccess: new VolumeTypeAccessRepo(db),
+    volumeQuotas: new VolumeQuotaRepo(db),
     async close() {
       if (replication) await replication.close();
       else db.close();

@@ -6,7 +6,7 @@ import { bootActive, nova, startPod, waitFor, waitStatus } from './helpers';
 const act = (pod: Parameters<typeof nova>[0], id: string, body: unknown, o = {}) => nova(pod, `/servers/${id}/action`, { body, ...o });
 
 test('stop/start with Nova conflicts', async (t) => {
-  const pod = await startPod();
+  const pod = await startPod({ transitionMs: 150 });
   t.after(() => pod.close());
   const id = await bootActive(pod);
   const c = await act(pod, id, { 'os-start': null });

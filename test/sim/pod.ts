@@ -71,7 +71,9 @@ export const DEFAULTS = {
  * @example const pod = await startSimPod({ name: 'Pod2', az: 'az2' }); t.after(() => pod.close());
  */
 export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
-  const o = { ...DEFAULTS, ...opts };
+  // Explicit `undefined` options (e.g. from the CLI) must not erase the defaults.
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as SimPodOptions;
+  const o = { ...DEFAULTS, ...given };
   const identify = createIdentify(o.auth ?? { mode: 'trust' });
   const baseEnv = { podName: o.name, az: o.az, transitionMs: o.transitionMs, identify };
   const volEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };

@@ -8,6 +8,12 @@ import type { RegisterFn } from './deps';
 import { seedFlavors } from './flavor-store';
 import { registerServerActions } from './server-actions';
 import { registerServers } from './servers';
+import { registerServerMetadata } from './server-metadata';
+import { registerServerExtras } from './server-extras';
+import { registerVolumeAttachments } from './volume-attachments';
+import { registerFlavors } from './flavors';
+import { registerKeypairs } from './keypairs';
+import { registerPodResources } from './pod-resources';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -24,7 +30,10 @@ export interface ComputeService {
 }
 
 /** Resource modules, in registration order (routes are matched in this order). */
-const RESOURCES: RegisterFn[] = [registerServers, registerServerActions];
+const RESOURCES: RegisterFn[] = [
+  registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
+  registerFlavors, registerKeypairs, registerPodResources,
+];
 
 /**
  * Build one pod's Nova.

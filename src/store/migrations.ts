@@ -6,6 +6,7 @@
  * and old databases silently lacked `is_binding`, reference §15.2.18): add a new one instead.
  */
 import type { Client } from '@libsql/client';
+import { COMPUTE_OWNED_SCHEMA } from './migration-002';
 
 export interface Migration {
   version: number;
@@ -83,6 +84,11 @@ export const MIGRATIONS: Migration[] = [
       )`,
       `CREATE INDEX jobs_status ON jobs(status, type)`,
     ],
+  },
+  {
+    version: 2,
+    name: 'compute resources the gateway owns: flavors, keypairs, aggregates, quotas, server usage',
+    statements: COMPUTE_OWNED_SCHEMA,
   },
 ];
 

@@ -12,6 +12,10 @@ import { BindingRepo } from './bindings';
 import { RoutingRepo } from './routings';
 import { EndpointCacheRepo } from './endpoints';
 import { JobRepo } from './jobs';
+import { FlavorRepo } from './flavors';
+import { KeypairRepo } from './keypairs';
+import { AggregateRepo } from './aggregates';
+import { QuotaRepo } from './quotas';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -34,6 +38,10 @@ export interface Store {
   readonly routings: RoutingRepo;
   readonly endpoints: EndpointCacheRepo;
   readonly jobs: JobRepo;
+  readonly flavors: FlavorRepo;
+  readonly keypairs: KeypairRepo;
+  readonly aggregates: AggregateRepo;
+  readonly quotas: QuotaRepo;
   close(): Promise<void>;
 }
 
@@ -53,6 +61,10 @@ export function storeFromClient(db: Client, mode: Store['mode'] = 'standalone'):
     routings: new RoutingRepo(db),
     endpoints: new EndpointCacheRepo(db),
     jobs: new JobRepo(db),
+    flavors: new FlavorRepo(db),
+    keypairs: new KeypairRepo(db),
+    aggregates: new AggregateRepo(db),
+    quotas: new QuotaRepo(db),
     async close() {
       db.close();
     },

@@ -83,7 +83,7 @@ export async function aggregateIndex(deps: ComputeDeps, c: Context<ComputeEnv>):
 export async function aggregateCreate(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   can(deps.policy, c.get('auth'), rule('create'), {});
   const { aggregate: b } = validate(AggregateCreate, await readJson(c));
-  const meta = b.availability_zone ? { [AZ_KEY]: b.availability_zone.trim() } : {};
+  const meta: Record<string, string> = b.availability_zone ? { [AZ_KEY]: b.availability_zone.trim() } : {};
   const a = await storeWrite(() => deps.store.aggregates.create(b.name.trim(), meta), exists(b.name.trim()));
   return c.json({ aggregate: view(c, a, false) });
 }

@@ -60,8 +60,9 @@ export function computePolicy(configured: Authorizer): Authorizer {
   const defines = (configured as { rules?: () => string[] }).rules;
   return {
     enforce(rule: string, creds: PolicyCreds, target?: Record<string, unknown>): boolean {
-      const configuredRules = typeof defines === 'function' ? defines.call(configured) : [];
-      if (!(rule in COMPUTE_RULES) || configuredRules.includes(rule)) return configured.enforce(rule, creds, target);
+      if (!(rule in COMPUTE_RULES)) return configured.enforce(rule, creds, target);
+      // Asked per call (not cached) so a policy reload that adds or drops the rule takes effect.
+      if (typeof defines === 'function' && defines.call(configured).includes(rule)) return configured.enforce(rule, creds, target);
       return evaluate(compiled.get(rule)!, {
         rules: compiled,
         creds: { user_id: creds.userId ?? '', project_id: creds.projectId ?? '', roles: creds.roles, is_admin: creds.isAdmin },

@@ -30,7 +30,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
   const config = readConfig(args);
   log.level = config.DEFAULT.log_level;
   log.info('config', { config: redactConfig(config) });
-  const store = await openStore(storeOptions(config));
+  const store = await openStore({ ...storeOptions(config), log });
   let auth: AuthenticateOptions;
   let catalog: CatalogSource | undefined;
   let closeAuth = async () => {};

@@ -18,6 +18,12 @@ import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
 import { buildListener } from './listener';
 
+/**
+ * How long a route miss waits for one sync of a site replica before answering 404 (multi-site
+ * issue): long enough for a sync (~2 ms), short when the primary is away.
+ */
+export const ROUTE_MISS_SYNC_DEADLINE_MS = 500;
+
 /** The newest compute microversion the gateway itself shapes and routes. */
 export const COMPUTE_CEILING = '2.96';
 
@@ -85,7 +91,10 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     breakerCooldownMs: opts.pods?.breakerCooldownMs,
     onBreakerChange: (podId, from, to) => log.warn('pod_breaker', { pod_id: podId, from, to }),
   });
-  const routes = new RouteTable(store);
+  // A replica may not have synced yet an id created at another site a moment ago: one shared,
+  // bounded sync before a 404 (store.replication single-flights it; see src/store/replica.ts).
+  const replication = store.replication;
+  const routes = new RouteTable(store, replication ? { onMiss: async () => void (await replication.syncNow(ROUTE_MISS_SYNC_DEADLINE_MS)) } : {});
   const podDir = new PodDirectory(store);
   const scheduler = new Scheduler(store);
   const computeVersions = new PodVersions({

@@ -98,9 +98,19 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at TEXT NOT NULL
 )`;
 
+/**
+ * True once `schema_migrations` exists. Checked by reading, so an up-to-date site replica
+ * writes nothing at start (`CREATE TABLE IF NOT EXISTS` is still a write: it would be delegated
+ * to the primary, and refused with a read-only token or while detached).
+ */
+async function hasMigrationsTable(db: Client): Promise<boolean> {
+  const r = await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  return r.rows.length > 0;
+}
+
 /** Applies every migration not yet recorded. Idempotent; returns the versions it applied. */
 export async function migrate(db: Client, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.execute(MIGRATIONS_TABLE);
+  if (!(await hasMigrationsTable(db))) await db.execute(MIGRATIONS_TABLE);
   const done = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
@@ -119,7 +129,7 @@ export async function migrate(db: Client, migrations: Migration[] = MIGRATIONS):
 
 /** The highest applied version, or 0 for an empty database. */
 export async function schemaVersion(db: Client): Promise<number> {
-  await db.execute(MIGRATIONS_TABLE);
+  if (!(await hasMigrationsTable(db))) return 0;
   const r = await db.execute('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
   return Number(r.rows[0]?.v ?? 0);
 }

@@ -12,7 +12,7 @@ test('stop/start with Nova conflicts', async (t) => {
   const c = await act(pod, id, { 'os-start': null });
   assert.equal(c.status, 409);
   assert.deepEqual(c.body, { conflictingRequest: { code: 409, message: `Cannot 'start' instance ${id} while it is in vm_state active` } });
-  assert.equal((await act(pod, id, { 'os-stop': null })).status, 202);
+  assert.equal((await act(pod, id, { 'os-stop': null }, { projectInUrl: true })).status, 202, 'project-prefixed route');
   const busy = await act(pod, id, { 'os-stop': null });
   assert.equal(busy.status, 409);
   assert.match(busy.body.conflictingRequest.message, /task_state powering-off/);

@@ -120,3 +120,29 @@ test('filters: name regex, status, availability_zone', async (t) => {
   assert.deepEqual(await ids('?availability_zone=other', '2.83'), []);
   assert.equal((await ids('?availability_zone=other', '2.79')).length, 2, 'ignored for non-admin below 2.83');
 });
+
+test('boot from volume: no image, volume attached and in-use, detached on delete', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  // The volume comes from the pod's real Cinder service, as it would in a cloud.
+  const made = await fetch(`${pod.url}/volume/v3/p1/volumes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-token': 't', 'x-project-id': 'p1' },
+    body: JSON.stringify({ volume: { size: 1, name: 'boot' } }),
+  });
+  const volId = ((await made.json()) as { volume: { id: string } }).volume.id;
+  await waitFor(() => (pod.volumes.get(volId) as { status: string } | undefined)?.status === 'available');
+  const bdm = [{ boot_index: 0, uuid: volId, source_type: 'volume', destination_type: 'volume', delete_on_termination: false }];
+  const missing = await nova(pod, '/servers', { body: { server: { name: 'b', flavorRef: '1', block_device_mapping_v2: [{ ...bdm[0], uuid: 'nope' }] } } });
+  assert.equal(missing.body.badRequest.message, 'Volume nope could not be found.');
+  const r = await nova(pod, '/servers', { body: { server: { name: 'b', flavorRef: '1', block_device_mapping_v2: bdm } } });
+  assert.equal(r.status, 202);
+  const id = r.body.server.id;
+  const s = (await nova(pod, `/servers/${id}`)).body.server;
+  assert.equal(s.image, '');
+  assert.deepEqual(s['os-extended-volumes:volumes_attached'], [{ id: volId }]);
+  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'in-use');
+  await nova(pod, `/servers/${id}`, { method: 'DELETE' });
+  await waitFor(() => !pod.servers.has(id));
+  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'available');
+});

@@ -22,6 +22,9 @@ test('GET /image/ is 300 Multiple Choices with v2 versions, no token', async (t)
   }
   const r = await call(h, 'GET', '/image/v2/images', { token: null });
   assert.equal(r.status, 401);
+  const schema = await call(h, 'GET', '/image/v2/schemas/image', { project: P1 });
+  assert.equal(schema.status, 200);
+  assert.equal(schema.body.name, 'image');
 });
 
 test('show cirros with the full Glance v2 shape; unknown id is 404', async (t) => {

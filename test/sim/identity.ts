@@ -44,6 +44,7 @@ export function createIdentify(auth: SimAuth = { mode: 'trust' }): IdentifyFn {
     const hit = cache.get(token);
     if (hit && Date.now() - hit.at < TOKEN_CACHE_MS) return hit.who;
     const who = await validateToken(base, token);
+    if (who === undefined) return null; // Keystone unreachable: refuse, but do not remember it
     cache.set(token, { at: Date.now(), who });
     return who;
   };
@@ -57,15 +58,18 @@ interface TokenBody {
   };
 }
 
-/** GET /v3/auth/tokens with the token validating itself; null when Keystone refuses it. */
-async function validateToken(base: string, token: string): Promise<SimIdentity | null> {
+/**
+ * GET /v3/auth/tokens with the token validating itself; null when Keystone refuses it,
+ * undefined when Keystone could not be asked.
+ */
+async function validateToken(base: string, token: string): Promise<SimIdentity | null | undefined> {
   let res: Response;
   try {
     res = await fetch(`${base}/v3/auth/tokens`, {
       headers: { 'x-auth-token': token, 'x-subject-token': token, accept: 'application/json' },
     });
   } catch {
-    return null;
+    return undefined;
   }
   if (res.status !== 200) {
     await res.body?.cancel();

@@ -29,6 +29,8 @@ export interface SimPodOptions {
   volumeMaxVersion?: string;
   /** @default { mode: 'trust' } */
   auth?: SimAuth;
+  /** Keep every request in `requests`; turn off for long benchmarks. @default true */
+  record?: boolean;
 }
 
 export interface SimPod {
@@ -80,6 +82,8 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
   const imgEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };
   const volumeService = createVolumeService(volEnv);
   const imageService = createImageService(imgEnv);
+  // Volumes created from an image check it exists, and upload-to-image registers one.
+  volumeService.useImages(imageService);
   const compute = createComputeService(
     { ...baseEnv, maxVersion: o.computeMaxVersion },
     { volumes: volumeService, images: imageService },
@@ -97,7 +101,7 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
 
   async function podFetch(req: Request): Promise<Response> {
     const { record, forward } = await recordRequest(req);
-    requests.push(record);
+    if (o.record !== false) requests.push(record);
     const d = faults.decide(record.method, record.path);
     if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
     if (d.kind === 'hang') {

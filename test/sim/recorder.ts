@@ -17,6 +17,8 @@ export async function recordRequest(req: Request): Promise<{ record: SimRequest;
     query[k] = all.length === 1 ? all[0] : all;
   }
   const record: SimRequest = { method: req.method, path: url.pathname, query, headers, body: decodeBody(bytes, headers['content-type']) };
+  // Bodiless requests are passed on untouched (cheaper; the hot path of benchmarks).
+  if (!bytes) return { record, forward: req };
   const forward = new Request(req.url, {
     method: req.method,
     headers: req.headers,

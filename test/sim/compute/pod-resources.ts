@@ -72,6 +72,14 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
 
   api.get('/os-quota-sets/:project/defaults', (c) =>
     c.json({ quota_set: { id: c.req.param('project'), ...quotaView(c, DEFAULT_QUOTAS) } }));
+  api.get('/os-quota-sets/:project/detail', (c) => {
+    const p = c.req.param('project');
+    if (p !== c.get('identity').projectId) requireAdmin(c, 'os_compute_api:os-quota-sets:detail');
+    const limits = quotaView(c, { ...DEFAULT_QUOTAS, ...deps.state.quotas.get(p) });
+    const used: Record<string, number> = usage(deps, p);
+    const detail = Object.fromEntries(Object.entries(limits).map(([k, limit]) => [k, { limit, in_use: used[k] ?? 0, reserved: 0 }]));
+    return c.json({ quota_set: { id: p, ...detail } });
+  });
   api.get('/os-quota-sets/:project', (c) => {
     const p = c.req.param('project');
     if (p !== c.get('identity').projectId) requireAdmin(c, 'os_compute_api:os-quota-sets:show');

@@ -4,7 +4,7 @@
 import { badRequest, forbidden, isAdmin, since, type NovaContext } from './context';
 import type { NovaDeps } from './deps';
 import { collectionLinks, limitAndMarker } from './links';
-import { basicServer, showServer } from './server-view';
+import { basicServer, fixedIp, showServer } from './server-view';
 import { matchesStatusFilter, statesFromStatuses } from './states';
 import type { SimServer } from './state';
 
@@ -130,6 +130,16 @@ export function listServers(c: NovaContext, deps: NovaDeps, detail: boolean): Re
       return c.json({ servers: [] });
     }
     filters.push((s) => matchesStatusFilter(s.vmState, s.taskState, f));
+  }
+  const ip = params.get('ip');
+  if (ip !== null) {
+    let re: RegExp;
+    try {
+      re = new RegExp(ip);
+    } catch {
+      throw badRequest(`Invalid input for query parameters ip. Value: ${ip}.`);
+    }
+    filters.push((s) => s.vmState !== 'building' && re.test(fixedIp(s)));
   }
   const azFilter = params.get('availability_zone');
   if (azFilter !== null && (admin || since(c, '2.83'))) filters.push(() => azFilter === az);

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { SimIdentity, SimServiceEnv } from '../volume/types';
 import type { SimImage } from './images';
 import { imageView } from './images';
+import { IMAGE_SCHEMA, IMAGES_SCHEMA } from './schemas';
 
 type Vars = { Variables: { identity: SimIdentity } };
 type Ctx = Context<Vars>;
@@ -151,6 +152,8 @@ export function buildGlanceApp(env: SimServiceEnv, images: Map<string, SimImage>
     c.set('identity', who);
     return next();
   });
+  app.get('/v2/schemas/image', (c) => c.json(IMAGE_SCHEMA));
+  app.get('/v2/schemas/images', (c) => c.json(IMAGES_SCHEMA));
   app.get('/v2/images', (c) => listImages(images, c));
   app.get('/v2/images/:id', (c) => {
     const img = images.get(c.req.param('id'));

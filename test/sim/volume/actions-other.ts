@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionHandler, Args } from './actions';
 import type { Ctx } from './context';
 import { fieldError, identity, metadataField, mv, strictBool } from './context';
-import { badRequest, invalidInput, invalidVolume, notFound, policyDenied } from './faults';
+import { CinderFault, badRequest, invalidInput, invalidVolume, notFound, policyDenied } from './faults';
 import type { CinderState } from './state';
 import type { SimVolume } from './types';
 import { deleteVolume } from './volumes';
@@ -152,7 +152,31 @@ function uploadImage(st: CinderState, c: Ctx, vol: SimVolume, args: Args): Respo
   return c.json({ 'os-volume_upload_image': result }, 202);
 }
 
+/** revert (3.40): only to the latest snapshot of the same size; state errors are 409. */
+function revert(st: CinderState, c: Ctx, vol: SimVolume, args: Args): Response {
+  if (!mv(c, '3.40')) throw notFound('The resource could not be found.');
+  const snaps = [...st.snapshots.values()].filter((s) => s.volumeId === vol.id).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  if (snaps.length === 0) throw badRequest(`Volume ${vol.id} doesn't have any snapshots.`);
+  const latest = snaps[0];
+  const wanted = typeof args.snapshot_id === 'string' ? args.snapshot_id : null;
+  if (wanted !== latest.id) {
+    throw badRequest(`Specified snapshot ${wanted ?? 'None'} is None or not the latest one of volume ${vol.id}.`);
+  }
+  if (vol.size !== latest.size) {
+    throw badRequest(
+      `Can't revert volume ${vol.id} to its latest snapshot ${latest.id}. The volume size must be equal to the snapshot size.`,
+    );
+  }
+  const conflict = (kind: string, what: string) =>
+    new CinderFault(409, `Invalid ${kind}: Can't revert volume ${vol.id} to its latest snapshot ${latest.id}. ${what}`);
+  if (vol.status !== 'available') throw conflict('volume', "Volume's status must be 'available'.");
+  if (latest.status !== 'available') throw conflict('snapshot', "Snapshot's status must be 'available'.");
+  transient(st, vol, 'reverting', () => undefined);
+  return accepted(c);
+}
+
 export const otherActions: Record<string, ActionHandler> = {
+  revert,
   'os-extend': extend,
   'os-reset_status': resetStatus,
   'os-force_delete': (st, c, vol) => {

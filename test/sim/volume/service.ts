@@ -8,13 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { actionRoutes } from './actions';
-// TODO(5) import { attachmentRoutes } from './attachments';
+import { attachmentRoutes } from './attachments';
 import type { CinderEnv } from './context';
 import { CinderFault, badRequest, faultBody, notFound } from './faults';
 import { metadataRoutes } from './metadata';
 import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './microversion';
-// TODO(5) import { miscRoutes } from './misc';
-// TODO(5) import { backupRoutes, snapshotRoutes } from './snapshots-backups';
+import { miscRoutes } from './misc';
+import { backupRoutes } from './backups';
+import { snapshotRoutes } from './snapshots';
 import type { CinderState } from './state';
 import { typeRoutes } from './volume-types';
 import { versionsBody } from './versions';
@@ -61,11 +62,11 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', actionRoutes(st));
   api.route('/', metadataRoutes(st));
   api.route('/', volumeRoutes(st));
-  // TODO(5) api.route('/', snapshotRoutes(st));
-  // TODO(5) api.route('/', backupRoutes(st));
+  api.route('/', snapshotRoutes(st));
+  api.route('/', backupRoutes(st));
   api.route('/', typeRoutes(st));
-  // TODO(5) api.route('/', attachmentRoutes(st));
-  // TODO(5) api.route('/', miscRoutes(st));
+  api.route('/', attachmentRoutes(st));
+  api.route('/', miscRoutes(st));
   return api;
 }
 

@@ -69,7 +69,7 @@ test('a pod that is down is skipped and named, never a 500', async () => {
     const r = await api(cloud.compute, '/admin-project/os-services', { who: ADMIN_WHO });
     assert.equal(r.status, 200);
     assert.equal(r.body.services.length, 3);
-    assert.equal(r.headers.get('x-trio2o-skipped-pods'), 'Pod2');
+    assert.equal(r.headers.get('x-trio2o-missing-pods'), 'Pod2;reason=unreachable;shown=skipped');
   } finally {
     await cloud.pods[1]!.up();
   }

@@ -2,15 +2,16 @@
  * A small parallel fan-out for the pod-level admin listings (availability-zone detail, services,
  * hypervisors): one call per pod with the caller's token and the list deadline, JSON bodies with
  * links already pointing at the gateway. A pod that fails is skipped, never a 500, and named in
- * the `X-Trio2o-Skipped-Pods` response header (DESIGN: "skip the pod and say so in a header").
+ * the same `X-Trio2o-Missing-Pods` response header the list fan-out writes (src/fanout/partial.ts;
+ * DESIGN: "skip the pod and say so in a header").
  */
 import type { Context } from 'hono';
 import type { Pod } from '../../store';
 import { callPod, podRef, rewriteLinks, serviceRoot } from '../../proxy';
 import { publicBase } from '../common';
+import { MISSING_PODS_HEADER } from '../../fanout';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
-export const SKIPPED_PODS_HEADER = 'X-Trio2o-Skipped-Pods';
 
 export interface PodAnswer {
   pod: Pod;
@@ -52,7 +53,7 @@ export async function fanOut(deps: ComputeDeps, c: Context<ComputeEnv>, pods: Po
     }),
   );
   const skipped = pods.filter((_, i) => settled[i]!.status === 'rejected').map((p) => p.pod_name);
-  if (skipped.length) c.header(SKIPPED_PODS_HEADER, skipped.join(', '));
+  if (skipped.length) c.header(MISSING_PODS_HEADER, skipped.map((name) => `${name};reason=unreachable;shown=skipped`).join(', '));
   return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
 }
 

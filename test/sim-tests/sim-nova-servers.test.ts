@@ -124,11 +124,12 @@ test('filters: name regex, status, availability_zone', async (t) => {
 test('boot from volume: no image, volume attached and in-use, detached on delete', async (t) => {
   const pod = await startPod();
   t.after(() => pod.close());
-  // The volume comes from the pod's real Cinder service, as it would in a cloud.
+  // The volume comes from the pod's real Cinder service, as it would in a cloud; made from an
+  // image so Cinder marks it bootable (Nova refuses a non-bootable boot volume).
   const made = await fetch(`${pod.url}/volume/v3/p1/volumes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-auth-token': 't', 'x-project-id': 'p1' },
-    body: JSON.stringify({ volume: { size: 1, name: 'boot' } }),
+    body: JSON.stringify({ volume: { size: 1, name: 'boot', imageRef: CIRROS_IMAGE_ID } }),
   });
   const volId = ((await made.json()) as { volume: { id: string } }).volume.id;
   await waitFor(() => (pod.volumes.get(volId) as { status: string } | undefined)?.status === 'available');

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { faultBody, NovaError, type NovaEnv } from './context';
 import type { NovaDeps, RegisterFn } from './deps';
 import { MIN_VERSION, mustParse, negotiate, versionHeaders, type ApiVersion } from './microversion';
-import { versionList, versionShow } from './versions';
+import { versionList, versionShow, versionShowV20 } from './versions';
 
 /** First path segments that are Nova collections, so not a project id. */
 export const TOP_LEVEL = new Set([
@@ -87,6 +87,7 @@ export function buildComputeApp(deps: NovaDeps, register: RegisterFn[]): Hono {
   const max = mustParse(deps.env.maxVersion);
   const app = new Hono();
   app.get('/', (c) => versionList(c, deps.env.maxVersion, MIN_VERSION));
+  app.get('/v2', (c) => versionShowV20(c));
 
   const api = new Hono<NovaEnv>();
   for (const r of register) r(api, deps);

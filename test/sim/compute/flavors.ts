@@ -6,9 +6,10 @@ import type { NovaApi, NovaDeps } from './deps';
 import { newFlavor } from './flavor-store';
 import { collectionLinks, limitAndMarker, resourceLinks } from './links';
 import type { SimFlavor } from './state';
-import { stringMap } from './validate';
+import { booleanLike, stringMap } from './validate';
 
-function visible(c: NovaContext, f: SimFlavor): boolean {
+/** Nova's flavor query: admins see every flavor, others public ones and those shared with them. */
+export function visible(c: NovaContext, f: SimFlavor): boolean {
   const who = c.get('identity');
   return f.is_public || who.isAdmin || f.access.has(who.projectId);
 }
@@ -84,7 +85,8 @@ async function create(c: NovaContext, deps: NovaDeps): Promise<Response> {
   const flavor = newFlavor(deps.state, {
     id, name: String(f.name), ram: Number(f.ram), vcpus: Number(f.vcpus), disk: Number(f.disk),
     swap: Number(f.swap || 0), ephemeral: Number(f['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
-    rxtx_factor: Number(f.rxtx_factor ?? 1), is_public: f['os-flavor-access:is_public'] !== false,
+    rxtx_factor: Number(f.rxtx_factor ?? 1),
+    is_public: booleanLike(f['os-flavor-access:is_public'], 'os-flavor-access:is_public') ?? true,
     description: since(c, '2.55') ? ((f.description as string | null | undefined) ?? null) : null,
   });
   deps.state.flavors.set(id, flavor);

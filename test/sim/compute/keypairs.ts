@@ -34,6 +34,28 @@ export function fingerprint(publicKey: string): string {
   return createHash('md5').update(blob).digest('hex').match(/../g)!.join(':');
 }
 
+/**
+ * Whether an OpenSSH public key line is well formed: its blob is a sequence of length-prefixed
+ * fields, the first naming the same key type as the line, all consumed exactly. Nova loads the
+ * key with `cryptography` and answers 400 for anything that does not parse (Tempest sends
+ * "ssh-rsa" + 2048 'A's, which decodes to zeros).
+ */
+export function wellFormedSshKey(publicKey: string): boolean {
+  const parts = publicKey.trim().split(/\s+/);
+  if (parts.length < 2 || !/^[A-Za-z0-9+/]+={0,2}$/.test(parts[1]!)) return false;
+  const blob = Buffer.from(parts[1]!, 'base64');
+  const fields: Buffer[] = [];
+  for (let at = 0; at < blob.length; ) {
+    if (at + 4 > blob.length) return false;
+    const len = blob.readUInt32BE(at);
+    if (at + 4 + len > blob.length) return false;
+    fields.push(blob.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  const minFields = parts[0] === 'ssh-rsa' ? 3 : 2;
+  return fields.length >= minFields && fields[0]!.toString() === parts[0] && fields.slice(1).every((f) => f.length > 0);
+}
+
 function targetUser(c: NovaContext, fromBody?: unknown): string {
   const who = c.get('identity');
   const asked = (typeof fromBody === 'string' ? fromBody : undefined) ?? (since(c, '2.10') ? c.req.query('user_id') : undefined);
@@ -91,6 +113,7 @@ export function registerKeypairs(api: NovaApi, deps: NovaDeps): void {
     let publicKey = typeof body.public_key === 'string' ? body.public_key : undefined;
     let privateKey: string | undefined;
     if (!publicKey) ({ publicKey, privateKey } = generateSshKey(`Generated-by-Nova`));
+    else if (type === 'ssh' && !wellFormedSshKey(publicKey)) throw badRequest('Keypair data is invalid: failed to generate fingerprint');
     const k: SimKeypair = { name, userId: user, type, publicKey, fingerprint: fingerprint(publicKey), createdAt: isoSeconds(), id: deps.state.nextSeq() };
     m.set(name, k);
     const view: Record<string, unknown> = { public_key: k.publicKey, name, fingerprint: k.fingerprint, user_id: user };

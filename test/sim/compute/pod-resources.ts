@@ -24,7 +24,7 @@ function quotaView(c: NovaContext, values: Record<string, number>): Record<strin
 
 const hostName = (deps: NovaDeps) => `${deps.env.podName.toLowerCase()}-compute-1`;
 
-function usage(deps: NovaDeps, project: string) {
+export function usage(deps: NovaDeps, project: string) {
   const mine = [...deps.state.servers.values()].filter((s) => s.projectId === project);
   return {
     instances: mine.length,
@@ -93,6 +93,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     const cur = { ...deps.state.quotas.get(p) };
     for (const [k, v] of Object.entries(qs)) {
       if (k === 'force') continue;
+      // Before 2.36 Nova still accepts the nova-network quotas, and ignores them.
+      if (!since(c, '2.36') && k in NETWORK_QUOTAS && Number.isInteger(Number(v))) continue;
       if (!(k in DEFAULT_QUOTAS) || !Number.isInteger(Number(v)) || Number(v) < -1) {
         throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}.`);
       }
@@ -119,7 +121,10 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
       if (since(c, '2.11')) s.forced_down = false;
       return s;
     });
-    return c.json({ services: rows });
+    // Nova filters by ?host= and ?binary= (exact match; unknown values give an empty list).
+    const hostQ = c.req.query('host');
+    const binary = c.req.query('binary');
+    return c.json({ services: rows.filter((r) => (hostQ === undefined || r.host === hostQ) && (binary === undefined || r.binary === binary)) });
   });
 
   const hyperId = (c: NovaContext) => (since(c, '2.53') ? '00000000-0000-4000-9000-000000000001' : 1);
@@ -127,13 +132,14 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     requireAdmin(c, 'os_compute_api:os-hypervisors:list');
     return c.json({ hypervisors: [{ id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled' }] });
   });
+  // cpu_info is a JSON string until 2.27 and an object from 2.28.
   api.get('/os-hypervisors/detail', (c) => {
     requireAdmin(c, 'os_compute_api:os-hypervisors:list-detail');
     return c.json({
       hypervisors: [{
         id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled', host_ip: '127.0.0.1',
         hypervisor_type: 'fake', hypervisor_version: 1000, service: { host, id: 3, disabled_reason: null },
-        ...(since(c, '2.88') ? {} : { vcpus: 1000, memory_mb: 8_000_000, local_gb: 600_000, vcpus_used: 0, memory_mb_used: 512, local_gb_used: 0, free_ram_mb: 7_999_488, free_disk_gb: 600_000, current_workload: 0, running_vms: deps.state.servers.size, disk_available_least: 600_000, cpu_info: '{}' }),
+        ...(since(c, '2.88') ? {} : { vcpus: 1000, memory_mb: 8_000_000, local_gb: 600_000, vcpus_used: 0, memory_mb_used: 512, local_gb_used: 0, free_ram_mb: 7_999_488, free_disk_gb: 600_000, current_workload: 0, running_vms: deps.state.servers.size, disk_available_least: 600_000, cpu_info: since(c, '2.28') ? {} : '{}' }),
       }],
     });
   });

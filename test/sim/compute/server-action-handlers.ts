@@ -3,11 +3,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { badRequest, conflict, forbidden, since } from './context';
 import { flavorSnapshot } from './flavor-store';
+import { enforceQuota } from './quota';
 import { transition, type ActionSpec } from './action-spec';
 import { showServer, updateViewOptions } from './server-view';
 import { destroy } from './servers';
 import { isoSeconds, POWER, type SimServer } from './state';
-import { objectField, requiredString, stringMap } from './validate';
+import { diskConfig, objectField, requiredString, stringMap } from './validate';
 
 const ALLOW_REBOOT_TASKS = [null, 'rebooting', 'reboot_pending', 'reboot_started', 'suspending', 'resize_migrating',
   'rebooting_hard', 'reboot_pending_hard', 'reboot_started_hard', 'pausing', 'unpausing', 'resuming', 'powering-on', 'powering-off'];
@@ -98,14 +99,19 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
   resize: {
     label: 'resize', record: 'resize', vmStates: ['active', 'stopped'], lock: true,
     run: (_c, deps, s, arg) => {
-      const ref = requiredString(objectField({ resize: arg }, 'resize'), 'flavorRef', 'resize');
+      const r = objectField({ resize: arg }, 'resize');
+      const ref = requiredString(r, 'flavorRef', 'resize');
+      const disk = diskConfig(r['OS-DCF:diskConfig'], s.diskConfig);
       const f = deps.state.flavors.get(ref.split('/').pop() ?? '');
       if (!f) throw badRequest(`Flavor ${ref} could not be found.`);
       if (f.id === s.flavor.id) throw badRequest('When resizing, instances must change flavor!');
+      // Only an upsize needs quota headroom, as in Nova.
+      enforceQuota(deps, s.projectId, { cores: f.vcpus - s.flavor.vcpus, ram: f.ram - s.flavor.ram });
       const from = { flavor: s.flavor, vmState: s.vmState, powerState: s.powerState };
       transition(deps, s, 'resize_prep', (x) => {
         x.resizeFrom = from;
         x.flavor = flavorSnapshot(f);
+        x.diskConfig = disk;
         x.vmState = 'resized';
       });
       return undefined;
@@ -143,6 +149,7 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       const imageId = ref.split('/').pop() ?? '';
       if (!deps.images.get(imageId)) throw badRequest('Cannot find image for rebuild');
       if (typeof r.name === 'string') s.name = r.name;
+      s.diskConfig = diskConfig(r['OS-DCF:diskConfig'], s.diskConfig);
       if (r.metadata !== undefined) s.metadata = stringMap(r.metadata, 'metadata');
       if (since(c, '2.19') && 'description' in r) s.description = (r.description as string | null) ?? null;
       if (since(c, '2.54') && 'key_name' in r) s.keyName = (r.key_name as string | null) ?? null;

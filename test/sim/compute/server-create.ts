@@ -1,13 +1,16 @@
 // POST /servers: Nova's request validation (schema and lookups: flavor, image, keypair,
 // AZ, boot volume), then the BUILD -> ACTIVE life cycle. Messages are Nova's.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { badRequest, forbidden, jsonBody, since, type NovaContext } from './context';
+import { isIP } from 'node:net';
+import { badRequest, jsonBody, since, type NovaContext } from './context';
 import type { NovaDeps } from './deps';
 import { resourceLinks, selfHref } from './links';
 import { flavorSnapshot } from './flavor-store';
+import { visible } from './flavors';
+import { enforceMetadataQuota, enforceQuota } from './quota';
 import { recordAction } from './server-lookup';
 import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
-import { stringMap } from './validate';
+import { accessIPv4, accessIPv6, diskConfig, stringMap } from './validate';
 
 const BASE_KEYS = [
   'name', 'imageRef', 'flavorRef', 'adminPass', 'metadata', 'networks', 'OS-DCF:diskConfig',
@@ -50,12 +53,25 @@ interface BootVolume {
 function bootFromBdm(deps: NovaDeps, bdms: unknown): { volume?: BootVolume; image?: string } | undefined {
   if (bdms === undefined) return undefined;
   if (!Array.isArray(bdms)) throw badRequest(`Invalid input for field/attribute block_device_mapping_v2. Value: ${JSON.stringify(bdms)}. ${JSON.stringify(bdms)} is not of type 'array'`);
+  // Nova's schema: every mapping's source and destination come from fixed sets.
+  for (const b of bdms as Record<string, unknown>[]) {
+    const dest = b?.destination_type;
+    const src = b?.source_type;
+    if (dest !== undefined && dest !== 'local' && dest !== 'volume') {
+      throw badRequest(`Invalid input for field/attribute destination_type. Value: ${JSON.stringify(dest)}. ${JSON.stringify(dest)} is not one of ['local', 'volume']`);
+    }
+    if (src !== undefined && !['volume', 'image', 'snapshot', 'blank'].includes(String(src))) {
+      throw badRequest(`Invalid input for field/attribute source_type. Value: ${JSON.stringify(src)}. ${JSON.stringify(src)} is not one of ['volume', 'image', 'snapshot', 'blank']`);
+    }
+  }
   const boot = bdms.find((b) => b && typeof b === 'object' && String((b as Record<string, unknown>).boot_index) === '0') as Record<string, unknown> | undefined;
   if (!boot) return undefined;
   const source = boot.source_type;
   const uuid = String(boot.uuid ?? '');
   if (source === 'volume') {
-    if (!deps.volumes.get(uuid)) throw badRequest(`Volume ${uuid} could not be found.`);
+    const vol = deps.volumes.get(uuid);
+    if (!vol) throw badRequest(`Volume ${uuid} could not be found.`);
+    if (!vol.bootable) throw badRequest(`Block Device ${uuid} is not bootable.`);
     return { volume: { volumeId: uuid, deleteOnTermination: boot.delete_on_termination === true } };
   }
   if (source === 'image') {
@@ -63,6 +79,26 @@ function bootFromBdm(deps: NovaDeps, bdms: unknown): { volume?: BootVolume; imag
     return { image: uuid };
   }
   return undefined;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * `networks`: 'auto'/'none' (2.37) or a list whose uuids must be UUIDs and fixed IPs IPs; Nova
+ * answers 400 "Bad networks format" otherwise. There is no Neutron to ask whether they exist.
+ */
+function checkNetworks(networks: unknown): void {
+  if (!Array.isArray(networks)) return;
+  for (const n of networks as Record<string, unknown>[]) {
+    const uuid = n?.uuid;
+    if (uuid !== undefined && (typeof uuid !== 'string' || !UUID_RE.test(uuid))) {
+      throw badRequest(`Bad networks format: network uuid is not in proper format (${String(uuid)})`);
+    }
+    const ip = n?.fixed_ip;
+    if (ip !== undefined && (typeof ip !== 'string' || isIP(ip) === 0)) {
+      throw badRequest(`Invalid input for field/attribute fixed_ip. Value: ${JSON.stringify(ip)}. ${JSON.stringify(ip)} is not a 'ip-address'`);
+    }
+  }
 }
 
 /** Handle POST /servers (202 with the create view). */
@@ -90,6 +126,10 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   const maxCount = count(server.max_count, 'max_count', minCount);
   if (minCount > maxCount) throw badRequest('min_count must be <= max_count');
   const metadata = stringMap(server.metadata ?? {}, 'metadata');
+  enforceMetadataQuota(deps, c.get('identity').projectId, metadata);
+  const ipv4 = accessIPv4(server.accessIPv4);
+  const ipv6 = accessIPv6(server.accessIPv6);
+  const disk = diskConfig(server['OS-DCF:diskConfig'], 'MANUAL');
 
   const az = server.availability_zone;
   if (az !== undefined && az !== null) {
@@ -97,6 +137,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
     if (zone !== '' && zone !== deps.env.az) throw badRequest('The requested availability zone is not available');
   }
 
+  checkNetworks(server.networks);
   const boot = bootFromBdm(deps, server.block_device_mapping_v2);
   let imageId = '';
   if (boot?.volume) {
@@ -112,20 +153,14 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
 
   const flavorId = idFromHref(server.flavorRef);
   const flavor = deps.state.flavors.get(flavorId);
-  if (!flavor) throw badRequest(`Flavor ${flavorId} could not be found.`);
+  if (!flavor || !visible(c, flavor)) throw badRequest(`Flavor ${flavorId} could not be found.`);
 
   const who = c.get('identity');
   const keyName = server.key_name === undefined || server.key_name === null ? null : String(server.key_name);
   if (keyName !== null && !deps.state.keypairs.get(who.userId)?.has(keyName)) {
     throw badRequest('Invalid key_name provided.');
   }
-  const quota = deps.state.quotas.get(who.projectId)?.instances;
-  if (quota !== undefined && quota >= 0) {
-    const used = [...deps.state.servers.values()].filter((s) => s.projectId === who.projectId).length;
-    if (used + minCount > quota) {
-      throw forbidden(`Quota exceeded for instances: Requested ${minCount}, but already used ${used} of ${quota} instances`);
-    }
-  }
+  enforceQuota(deps, who.projectId, { instances: minCount, cores: minCount * flavor.vcpus, ram: minCount * flavor.ram });
   const groups = Array.isArray(server.security_groups)
     ? [...new Set((server.security_groups as { name?: unknown }[]).map((g) => String(g?.name ?? '')).filter((n) => n))]
     : ['default'];
@@ -150,8 +185,9 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
       hostname: displayName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'server',
       reservationId, launchIndex: i, userData: typeof server.user_data === 'string' ? server.user_data : null,
       configDrive: server.config_drive === true || server.config_drive === 'True' ? 'True' : '',
-      accessIPv4: typeof server.accessIPv4 === 'string' ? server.accessIPv4 : '',
-      accessIPv6: typeof server.accessIPv6 === 'string' ? server.accessIPv6 : '',
+      accessIPv4: ipv4,
+      accessIPv6: ipv6,
+      diskConfig: disk,
       adminPass, ipIndex: seq, volumes: [], actions: [], serverGroups: [],
       trustedCerts: Array.isArray(server.trusted_image_certificates) ? (server.trusted_image_certificates as string[]) : null,
     };
@@ -184,7 +220,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
     server: {
       id: first.id,
       links: resourceLinks(c, 'servers', first.id),
-      'OS-DCF:diskConfig': 'MANUAL',
+      'OS-DCF:diskConfig': disk,
       security_groups: Array.isArray(server.security_groups) ? server.security_groups : [{ name: 'default' }],
       adminPass,
     },

@@ -3,7 +3,7 @@
 import { badRequest, jsonBody, notFound, isAdmin, since, type NovaContext } from './context';
 import type { NovaApi, NovaDeps } from './deps';
 import { collectionLinks, limitAndMarker, selfHref } from './links';
-import { findServer, touch } from './server-lookup';
+import { findServer, findServerForActions, touch } from './server-lookup';
 import { addresses, hostId } from './server-view';
 import type { SimInstanceAction, SimServer } from './state';
 
@@ -91,7 +91,7 @@ export function registerServerExtras(api: NovaApi, deps: NovaDeps): void {
   });
 
   api.get('/servers/:id/os-instance-actions', (c) => {
-    const s = findServer(c, deps, c.req.param('id'));
+    const s = findServerForActions(c, deps, c.req.param('id'));
     let rows = [...s.actions].reverse();
     if (!since(c, '2.58')) return c.json({ instanceActions: rows.map((a) => actionView(c, s, a, false)) });
     const { limit, marker } = limitAndMarker(c, badRequest);
@@ -109,7 +109,7 @@ export function registerServerExtras(api: NovaApi, deps: NovaDeps): void {
     return c.json(body);
   });
   api.get('/servers/:id/os-instance-actions/:rid', (c) => {
-    const s = findServer(c, deps, c.req.param('id'));
+    const s = findServerForActions(c, deps, c.req.param('id'));
     const a = s.actions.find((x) => x.request_id === c.req.param('rid'));
     if (!a) throw notFound(`Action for request_id ${c.req.param('rid')} on instance ${s.id} not found`);
     return c.json({ instanceAction: actionView(c, s, a, isAdmin(c) || since(c, '2.51')) });

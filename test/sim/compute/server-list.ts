@@ -44,8 +44,11 @@ function boolParam(v: string, name: string): boolean {
   throw badRequest(`Invalid input for query parameters ${name}. Value: ${v}. '${v}' is not a 'boolean'`);
 }
 
+/** ISO 8601 as oslo's parse_isotime reads it; JS Date.parse alone also takes '2011/01/01'. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
 function dateParam(v: string, name: string): number {
-  const t = Date.parse(v);
+  const t = ISO_DATE_TIME.test(v) ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) throw badRequest(`Invalid input for query parameters ${name}. Value: ${v}. '${v}' is not a 'date-time'`);
   return t;
 }

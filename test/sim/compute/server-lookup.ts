@@ -1,6 +1,6 @@
 // Finding a server the caller may see, and recording instance actions, shared by every
 // /servers/{id}/... handler.
-import { notFound, type NovaContext } from './context';
+import { notFound, since, type NovaContext } from './context';
 import type { NovaDeps } from './deps';
 import { isoSeconds, type SimServer } from './state';
 
@@ -12,6 +12,18 @@ export function findServer(c: NovaContext, deps: NovaDeps, id: string): SimServe
     throw notFound(`Instance ${id} could not be found.`);
   }
   return s;
+}
+
+/**
+ * A server for os-instance-actions: from 2.21 Nova reads deleted instances too
+ * (read_deleted='yes'), so a deleted server's create/delete history stays listable.
+ */
+export function findServerForActions(c: NovaContext, deps: NovaDeps, id: string): SimServer {
+  if (!since(c, '2.21') || deps.state.servers.has(id)) return findServer(c, deps, id);
+  const who = c.get('identity');
+  const gone = deps.state.deleted.find((d) => d.server.id === id)?.server;
+  if (!gone || (gone.projectId !== who.projectId && !who.isAdmin)) throw notFound(`Instance ${id} could not be found.`);
+  return gone;
 }
 
 /** Append an instance action with one successful event, as os-instance-actions shows. */

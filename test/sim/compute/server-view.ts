@@ -105,7 +105,7 @@ export function showServer(c: NovaContext, s: SimServer, o: ShowOptions = {}): R
     tenant_id: s.projectId,
     user_id: s.userId,
     updated: s.updatedAt,
-    'OS-DCF:diskConfig': 'MANUAL',
+    'OS-DCF:diskConfig': s.diskConfig,
   };
   if (PROGRESS_STATUSES.has(status)) v.progress = 0;
   if (opt.showAZ) v['OS-EXT-AZ:availability_zone'] = c.get('az');

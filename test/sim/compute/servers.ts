@@ -7,6 +7,7 @@ import { listServers } from './server-list';
 import { findServer, recordAction, touch } from './server-lookup';
 import { showServer, updateViewOptions } from './server-view';
 import { isoSeconds } from './state';
+import { accessIPv4, accessIPv6, diskConfig } from './validate';
 
 /** Nova's check_instance_lock: a locked server refuses non-admin changes with 409. */
 export function checkLock(c: NovaContext, s: { id: string; lockedBy: string | null }): void {
@@ -42,8 +43,9 @@ function update(c: NovaContext, deps: NovaDeps, id: string, body: Record<string,
     s.description = d;
   }
   if (typeof server.hostname === 'string') s.hostname = server.hostname;
-  if (typeof server.accessIPv4 === 'string') s.accessIPv4 = server.accessIPv4;
-  if (typeof server.accessIPv6 === 'string') s.accessIPv6 = server.accessIPv6;
+  if (server.accessIPv4 !== undefined) s.accessIPv4 = accessIPv4(server.accessIPv4);
+  s.diskConfig = diskConfig(server['OS-DCF:diskConfig'], s.diskConfig);
+  if (server.accessIPv6 !== undefined) s.accessIPv6 = accessIPv6(server.accessIPv6);
   touch(s);
   return { server: showServer(c, s, updateViewOptions(c)) };
 }

@@ -97,6 +97,8 @@ export interface SimServer {
   configDrive: string;
   accessIPv4: string;
   accessIPv6: string;
+  /** OS-DCF:diskConfig: how the root disk was partitioned (create, rebuild, resize, update). */
+  diskConfig: 'AUTO' | 'MANUAL';
   adminPass: string;
   /** Last octet source for the fixed IP shown in addresses. */
   ipIndex: number;

@@ -1,5 +1,6 @@
 // Compute version documents: GET /compute/ lists v2.0 and v2.1, GET /compute/v2.1 shows
-// v2.1 with its microversion range. Both are reachable without a token, as in Nova.
+// v2.1 with its microversion range, GET /compute/v2 the legacy v2.0. All are reachable
+// without a token, as in Nova.
 import type { Context } from 'hono';
 
 const V21_UPDATED = '2013-07-23T11:33:21Z';
@@ -50,6 +51,27 @@ export function versionShow(c: Context, maxVersion: string, minVersion: string) 
       version: maxVersion,
       min_version: minVersion,
       updated: V21_UPDATED,
+    },
+  });
+}
+
+/**
+ * GET /compute/v2 — the legacy v2.0 document. The version list links to it, and clients
+ * (Tempest's test_get_version_details) follow every self link, so it must answer as Nova does.
+ */
+export function versionShowV20(c: Context) {
+  return c.json({
+    version: {
+      id: 'v2.0',
+      links: [
+        { href: `${root(c)}/v2/`, rel: 'self' },
+        { href: 'http://docs.openstack.org/', rel: 'describedby', type: 'text/html' },
+      ],
+      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2' }],
+      status: 'SUPPORTED',
+      version: '',
+      min_version: '',
+      updated: V20_UPDATED,
     },
   });
 }

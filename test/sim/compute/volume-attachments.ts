@@ -9,6 +9,8 @@ import { checkLock } from './servers';
 import type { SimServer, SimVolumeAttachment } from './state';
 
 const ATTACH_STATES = ['active', 'paused', 'stopped', 'resized', 'soft_deleted', 'shelved', 'shelved_offloaded'];
+/** Nova's detach_volume check_instance_state: the attach states plus suspended (not rescued). */
+const DETACH_STATES = [...ATTACH_STATES, 'suspended'];
 
 function view(c: NovaContext, s: SimServer, a: SimVolumeAttachment): Record<string, unknown> {
   const v: Record<string, unknown> = { device: a.device, serverId: s.id, volumeId: a.volumeId };
@@ -21,11 +23,17 @@ function view(c: NovaContext, s: SimServer, a: SimVolumeAttachment): Record<stri
   return v;
 }
 
-/** Turn the volume service's SimNotFound / SimConflict into Nova faults. */
-function fromVolumeError(err: unknown, volumeId: string): never {
+/**
+ * Turn the volume service's SimNotFound / SimConflict into Nova faults. On attach Cinder's
+ * refusal is InvalidVolume, which Nova answers with 400; on detach it stays a 409.
+ */
+function fromVolumeError(err: unknown, volumeId: string, op: 'attach' | 'detach'): never {
   const e = err as { name?: string; status?: number; message?: string };
   if (e?.status === 404 || e?.name === 'SimNotFound') throw notFound(`Volume ${volumeId} could not be found.`);
-  if (e?.status === 409 || e?.name === 'SimConflict') throw conflict(e.message ?? `Volume ${volumeId} is busy`);
+  if (e?.status === 409 || e?.name === 'SimConflict') {
+    const message = e.message ?? `Volume ${volumeId} is busy`;
+    throw op === 'attach' ? badRequest(message) : conflict(message);
+  }
   if (err instanceof NovaError) throw err;
   throw err;
 }
@@ -67,7 +75,7 @@ export function registerVolumeAttachments(api: NovaApi, deps: NovaDeps): void {
     try {
       att = deps.volumes.attach(volumeId, s.id, device, s.projectId) as unknown as Record<string, unknown>;
     } catch (err) {
-      fromVolumeError(err, volumeId);
+      fromVolumeError(err, volumeId, 'attach');
     }
     const a: SimVolumeAttachment = {
       bdmId: randomUUID(), volumeId, device, tag: typeof body.tag === 'string' ? body.tag : null,
@@ -82,12 +90,13 @@ export function registerVolumeAttachments(api: NovaApi, deps: NovaDeps): void {
     const s = findServer(c, deps, c.req.param('id'));
     const vol = c.req.param('vol');
     checkLock(c, s);
+    if (!DETACH_STATES.includes(s.vmState)) throw conflict(`Cannot 'detach_volume' instance ${s.id} while it is in vm_state ${s.vmState}`);
     const a = s.volumes.find((v) => v.volumeId === vol);
     if (!a) throw notFound(`volume_id not found: ${vol}`);
     try {
       deps.volumes.detach(vol, s.id);
     } catch (err) {
-      fromVolumeError(err, vol);
+      fromVolumeError(err, vol, 'detach');
     }
     s.volumes = s.volumes.filter((v) => v !== a);
     recordAction(c, s, 'detach_volume');

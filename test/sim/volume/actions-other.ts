@@ -8,6 +8,7 @@ import type { ActionHandler, Args } from './actions';
 import type { Ctx } from './context';
 import { fieldError, identity, metadataField, mv, strictBool } from './context';
 import { CinderFault, badRequest, invalidInput, invalidVolume, notFound, policyDenied } from './faults';
+import { enforceQuota } from './quota';
 import type { CinderState } from './state';
 import type { SimVolume } from './types';
 import { deleteVolume } from './volumes';
@@ -50,6 +51,7 @@ function extend(st: CinderState, c: Ctx, vol: SimVolume, args: Args): Response {
     );
   }
   const expected = mv(c, '3.42') && vol.status === 'in-use' ? 'in-use' : 'available';
+  enforceQuota(st, vol.projectId, { gigabytes: newSize - vol.size });
   if (vol.status !== expected) {
     throw invalidVolume(`Volume ${vol.id} status must be '{'status': '${expected}'}' to extend, currently ${vol.status}.`);
   }

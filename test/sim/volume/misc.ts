@@ -1,6 +1,6 @@
 // Small read-mostly resources: os-availability-zone, limits (with the
 // used_limits extension's totals) and os-quota-sets (show, usage, defaults,
-// admin update/delete). Quotas are reported, not enforced.
+// admin update/delete). Limits an admin sets for a project are enforced (quota.ts).
 import { Hono } from 'hono';
 import type { CinderEnv, Ctx } from './context';
 import { fieldError, identity, member, readBody, requireAdmin } from './context';
@@ -18,7 +18,7 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
   groups: 10,
 };
 
-function usage(st: CinderState, projectId: string): Record<string, number> {
+export function usage(st: CinderState, projectId: string): Record<string, number> {
   const vols = [...st.volumes.values()].filter((v) => v.projectId === projectId);
   const snaps = [...st.snapshots.values()].filter((s) => s.projectId === projectId);
   const backups = [...st.backups.values()].filter((b) => b.projectId === projectId);
@@ -42,8 +42,7 @@ function usage(st: CinderState, projectId: string): Record<string, number> {
 
 export function miscRoutes(st: CinderState): Hono<CinderEnv> {
   const r = new Hono<CinderEnv>();
-  /** Per-project overrides set by admins. */
-  const overrides = new Map<string, Record<string, number>>();
+  const overrides = st.quotaOverrides;
   const limitsOf = (projectId: string): Record<string, number> => {
     const out: Record<string, number> = { ...DEFAULT_QUOTAS };
     for (const t of st.types.values()) {

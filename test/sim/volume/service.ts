@@ -14,6 +14,7 @@ import { CinderFault, badRequest, faultBody, notFound } from './faults';
 import { metadataRoutes } from './metadata';
 import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './microversion';
 import { miscRoutes } from './misc';
+import { extensionRoutes } from './extensions';
 import { backupRoutes } from './backups';
 import { snapshotRoutes } from './snapshots';
 import type { CinderState } from './state';
@@ -67,6 +68,7 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', typeRoutes(st));
   api.route('/', attachmentRoutes(st));
   api.route('/', miscRoutes(st));
+  api.route('/', extensionRoutes());
   return api;
 }
 

@@ -9,9 +9,11 @@ import { fieldError, identity, member, metadataField, mv, optString, readBody, s
 import { badRequest, invalidVolume, notFound, snapshotNotFound } from './faults';
 import type { ListQuery } from './listing';
 import { collectionLinks, matchesMetadata, page, parseListQuery, parseMetadataFilter } from './listing';
+import { enforceQuota } from './quota';
 import type { CinderState } from './state';
 import { cinderTime } from './state';
 import type { SimSnapshot } from './types';
+import { snapshotAction } from './snapshot-actions';
 
 const SORT_KEYS = new Set(['id', 'name', 'status', 'size', 'created_at', 'updated_at', 'volume_id']);
 const truthy = (s: string | undefined): boolean => s !== undefined && ['1', 't', 'true', 'on', 'y', 'yes'].includes(s.toLowerCase());
@@ -37,7 +39,7 @@ function summary(c: Ctx, s: SimSnapshot): Record<string, unknown> {
 function detail(c: Ctx, s: SimSnapshot): Record<string, unknown> {
   return {
     ...summary(c, s),
-    'os-extended-snapshot-attributes:progress': s.status === 'available' ? '100%' : '0%',
+    'os-extended-snapshot-attributes:progress': s.progress ?? (s.status === 'available' ? '100%' : '0%'),
     'os-extended-snapshot-attributes:project_id': s.projectId,
   };
 }
@@ -97,6 +99,7 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
       createdAt: cinderTime(),
       updatedAt: null,
     };
+    enforceQuota(st, vol.projectId, { snapshots: 1, gigabytes: vol.size });
     st.snapshots.set(snapshot.id, snapshot);
     st.later(() => {
       if (snapshot.status === 'creating') {
@@ -128,6 +131,8 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
     st.later(() => st.snapshots.delete(s.id));
     return c.body(null, 202);
   });
+
+  r.post('/snapshots/:id/action', async (c) => snapshotAction(st, c, snap(c), await readBody(c)));
 
   // snapshot metadata
   r.get('/snapshots/:id/metadata', (c) => c.json({ metadata: { ...snap(c).metadata } }));

@@ -66,6 +66,8 @@ export class CinderState {
   readonly types = new Map<string, SimVolumeType>();
   /** Every attachment record, including reserved ones of the 3.27 attachments API. */
   readonly attachments = new Map<string, SimAttachment>();
+  /** Quota limits an admin set per project (os-quota-sets); only these are enforced. */
+  readonly quotaOverrides = new Map<string, Record<string, number>>();
   /** Cinder volume service host, 'host@backend#pool' as os-vol-host-attr:host shows it. */
   readonly host: string;
   readonly serviceUuid = randomUUID();

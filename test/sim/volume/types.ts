@@ -85,6 +85,8 @@ export interface SimSnapshot {
   metadata: Record<string, string>;
   createdAt: string;
   updatedAt: string | null;
+  /** Set by os-update_snapshot_status; otherwise derived from the status. */
+  progress?: string;
 }
 
 export interface SimBackup {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from './context';
 import { fieldError, identity, member, metadataField, mv, optString, readBody, strictBool } from './context';
 import { badRequest, CinderFault, invalidInput } from './faults';
+import { enforceQuota } from './quota';
 import type { CinderState, ImageLookupResult } from './state';
 import { cinderTime } from './state';
 import type { SimBackup, SimSnapshot, SimVolume } from './types';
@@ -158,6 +159,7 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
     updatedAt: null,
     previousStatus: null,
   };
+  enforceQuota(st, who.projectId, { volumes: 1, gigabytes: size });
   st.volumes.set(vol.id, vol);
   st.later(() => {
     if (vol.status === 'creating' && st.volumes.has(vol.id)) {

@@ -2,7 +2,9 @@
 // extra_specs CRUD and os-volume-type-access for private types, after
 // cinder/api/v3/types.py and cinder/api/contrib/{types_manage,
 // types_extra_specs,volume_type_access}.py. Users see only the user-visible
-// extra specs; qos_specs_id is admin-only.
+// extra specs; qos_specs_id is admin-only and shown by list/show only: Tempest's schemas (run
+// against real Cinder) forbid it in the create and update answers, and update also omits the
+// type-access flag (that extension hooks create, list and show).
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { CinderEnv, Ctx } from './context';
@@ -14,7 +16,7 @@ import type { SimVolumeType } from './types';
 const USER_VISIBLE_EXTRA_SPECS = ['RESKEY:availability_zones', 'multiattach', 'replication_enabled'];
 const ACCESS_KEY = 'os-volume-type-access:is_public';
 
-function typeView(c: Ctx, t: SimVolumeType): Record<string, unknown> {
+function typeView(c: Ctx, t: SimVolumeType, answer: 'show' | 'create' | 'update' = 'show'): Record<string, unknown> {
   const admin = identity(c).isAdmin;
   const specs = admin
     ? { ...t.extraSpecs }
@@ -25,9 +27,9 @@ function typeView(c: Ctx, t: SimVolumeType): Record<string, unknown> {
     is_public: t.isPublic,
     description: t.description,
     extra_specs: specs,
-    [ACCESS_KEY]: t.isPublic,
   };
-  if (admin) out.qos_specs_id = t.qosSpecsId;
+  if (answer !== 'update') out[ACCESS_KEY] = t.isPublic;
+  if (admin && answer === 'show') out.qos_specs_id = t.qosSpecsId;
   return out;
 }
 
@@ -77,7 +79,7 @@ export function typeRoutes(st: CinderState): Hono<CinderEnv> {
       qosSpecsId: null,
     };
     st.types.set(t.id, t);
-    return c.json({ volume_type: typeView(c, t) });
+    return c.json({ volume_type: typeView(c, t, 'create') });
   });
   r.put('/types/:id', async (c) => {
     manage(c);
@@ -96,7 +98,7 @@ export function typeRoutes(st: CinderState): Hono<CinderEnv> {
     if (name) t.name = name;
     if (description !== undefined) t.description = description;
     if (isPublic !== undefined) t.isPublic = isPublic;
-    return c.json({ volume_type: typeView(c, t) });
+    return c.json({ volume_type: typeView(c, t, 'update') });
   });
   r.delete('/types/:id', (c) => {
     manage(c);

@@ -1,0 +1,148 @@
+/**
+ * The gateway under test, started the way an operator starts it: `src/main.ts serve --config`
+ * in its own process, Keystone auth, a service user of its own, listeners on free ports (port 0,
+ * read back from its 'listening' log line) and a database in a temp folder. Its RegionOne
+ * endpoints go into the Keystone catalog, and the pods are registered through the admin API
+ * with an admin token, with no endpoint overrides: the gateway finds the pods in the catalog.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cloud } from './cloud';
+
+export interface GatewayProcess {
+  pid: number;
+  urls: { admin: string; compute: string; volume: string };
+  /** Highest microversions the gateway advertises once it has discovered its pods. */
+  computeMax: string;
+  volumeMax: string;
+  /** The gateway's stdout/stderr (JSON log lines). */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface StartGatewayOptions {
+  /** Folder for trio2o.conf, the database and the log (created). */
+  dir: string;
+  cloud: Cloud;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+/** How long to wait for pod microversion discovery to report the pods' range. */
+const DISCOVERY_TIMEOUT_MS = 15_000;
+const ENTRY = new URL('../../src/main.ts', import.meta.url).pathname;
+/** What the gateway falls back to when it has no volume API (yet): Cinder's base version. */
+const VOLUME_BASE_VERSION = '3.0';
+
+/**
+ * Start the gateway, register it in the catalog and register the pods.
+ * @example const gw = await startGatewayProcess({ dir, cloud }); try { ... } finally { await gw.stop(); }
+ */
+export async function startGatewayProcess(o: StartGatewayOptions): Promise<GatewayProcess> {
+  const ks = o.cloud.keystone;
+  mkdirSync(o.dir, { recursive: true });
+  // A service user of its own in a 'service' project, as a deployment would have.
+  const servicePassword = `svc-${Math.random().toString(36).slice(2)}`;
+  const serviceProject = await ks.createProject('service');
+  await ks.createUser('trio2o', servicePassword, serviceProject, ['admin', 'service']);
+  const conf = join(o.dir, 'trio2o.conf');
+  writeFileSync(conf, [
+    '[DEFAULT]', 'bind_host = 127.0.0.1', 'auth_strategy = keystone', `policy_file = ${join(o.dir, 'policy.yaml')}`, 'log_level = info',
+    '[admin_api]', 'port = 0', '[compute_api]', 'port = 0', '[volume_api]', 'port = 0',
+    '[database]', `url = file:${join(o.dir, 'trio2o.db')}`,
+    '[keystone]', `auth_url = ${ks.url}/v3`, 'username = trio2o', `password = ${servicePassword}`, 'project_name = service',
+    '',
+  ].join('\n'), { mode: 0o600 });
+
+  const logFile = join(o.dir, 'gateway.log');
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+    log.end();
+  };
+  child.stderr.on('data', (d: Buffer) => log.write(d));
+  try {
+    const urls = await new Promise<GatewayProcess['urls']>((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error(`gateway not listening after ${READY_TIMEOUT_MS} ms; see ${logFile}`)), READY_TIMEOUT_MS);
+      child.once('exit', (code) => reject(new Error(`gateway exited with ${code} during start-up; see ${logFile}`)));
+      child.stdout.on('data', (d: Buffer) => {
+        log.write(d);
+        buf += d.toString();
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (!line.includes('"listening"')) continue;
+          const ev = JSON.parse(line) as { event?: string; admin?: string; compute?: string; volume?: string };
+          if (ev.event === 'listening' && ev.admin && ev.compute && ev.volume) {
+            clearTimeout(timer);
+            resolve({ admin: ev.admin, compute: ev.compute, volume: ev.volume });
+          }
+        }
+      });
+    });
+    child.stdout.removeAllListeners('data');
+    child.stdout.on('data', (d: Buffer) => log.write(d));
+
+    const ids = o.cloud.serviceIds;
+    await ks.createEndpoint('RegionOne', ids.compute, `${urls.compute}/v2.1`);
+    await ks.createEndpoint('RegionOne', ids.volumev3, `${urls.volume}/v3/%(project_id)s`);
+    // Glance is not gatewayed: the top region's image service is the first pod's.
+    await ks.createEndpoint('RegionOne', ids.image, o.cloud.pods[0]!.endpoints.image);
+
+    const token = await ks.adminToken();
+    const pods = [{ pod_name: 'RegionOne' }, ...o.cloud.pods.map((p) => ({ pod_name: p.name, az_name: p.az, pod_az_name: p.az }))];
+    for (const pod of pods) {
+      const res = await fetch(`${urls.admin}/v1.0/pods`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': token },
+        body: JSON.stringify({ pod }),
+      });
+      if (res.status !== 200 && res.status !== 201) throw new Error(`registering pod ${pod.pod_name} answered ${res.status}: ${await res.text()}`);
+      await res.body?.cancel();
+    }
+    return {
+      pid: child.pid!,
+      urls,
+      computeMax: await computeMax(urls.compute),
+      volumeMax: await volumeMax(urls.volume),
+      logFile,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The gateway's compute `version` once discovery has seen the pods (it answers 2.1 before). */
+async function computeMax(base: string): Promise<string> {
+  const deadline = Date.now() + DISCOVERY_TIMEOUT_MS;
+  let version = '2.1';
+  while (Date.now() < deadline) {
+    const res = await fetch(`${base}/v2.1`);
+    if (res.ok) version = ((await res.json()) as { version: { version: string } }).version.version;
+    else await res.body?.cancel();
+    if (version !== '2.1') break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return version;
+}
+
+/** The highest volume `version` in the gateway's volume root document, or Cinder's base version. */
+async function volumeMax(base: string): Promise<string> {
+  try {
+    const res = await fetch(`${base}/`);
+    const body = (await res.json()) as { versions?: { version?: string }[] };
+    const found = (body.versions ?? []).map((v) => v.version ?? '').filter((v) => /^3\.\d+$/.test(v));
+    return found.sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).pop() ?? VOLUME_BASE_VERSION;
+  } catch {
+    return VOLUME_BASE_VERSION;
+  }
+}

@@ -1,0 +1,46 @@
+// Cinder behaviours Tempest found the simulator missing: snapshot actions (reset status, update
+// status with progress, force delete), the extension list and quota enforcement.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableVolume, call, harness, P1, until, v3 } from './helpers';
+
+const ADMIN = { roles: 'admin' };
+
+test('snapshot actions: reset status (admin), update status with progress, force delete', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const vol = await availableVolume(h, P1);
+  const id = (await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: vol } } })).body.snapshot.id;
+  await until(async () => (await call(h, 'GET', v3(P1, `snapshots/${id}`))).body.snapshot.status === 'available');
+  const action = (body: unknown, admin = false) => call(h, 'POST', v3(P1, `snapshots/${id}/action`), { ...(admin ? ADMIN : {}), body });
+  assert.equal((await action({ 'os-reset_status': { status: 'creating' } })).status, 403);
+  assert.equal((await action({ 'os-reset_status': { status: 'creating' } }, true)).status, 202);
+  assert.equal((await action({ 'os-update_snapshot_status': { status: 'error', progress: '80%' } })).status, 202);
+  const shown = (await call(h, 'GET', v3(P1, `snapshots/${id}`))).body.snapshot;
+  assert.equal(shown.status, 'error');
+  assert.equal(shown['os-extended-snapshot-attributes:progress'], '80%');
+  assert.equal((await action({ 'os-update_snapshot_status': { status: 'available' } })).status, 400);
+  assert.equal((await action({ 'os-force_delete': {} }, true)).status, 202);
+  await until(async () => (await call(h, 'GET', v3(P1, `snapshots/${id}`))).status === 404);
+});
+
+test('the extension list names Cinder contrib extensions (Tempest looks for Hosts)', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const r = await call(h, 'GET', v3(P1, 'extensions'));
+  assert.equal(r.status, 200);
+  assert.ok(r.body.extensions.some((e: { name: string; alias: string }) => e.name === 'Hosts' && e.alias === 'os-hosts'));
+});
+
+test('quotas an admin set are enforced with 413 on volume create, snapshot create and extend', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const vol = await availableVolume(h, P1, { size: 1 });
+  const put = await call(h, 'PUT', v3(P1, `os-quota-sets/${P1}`), { ...ADMIN, body: { quota_set: { volumes: 1, snapshots: 0, gigabytes: 1 } } });
+  assert.equal(put.status, 200);
+  const more = await call(h, 'POST', v3(P1, 'volumes'), { body: { volume: { size: 1 } } });
+  assert.deepEqual(more.body, { overLimit: { code: 413, message: "Maximum number of volumes allowed (1) exceeded for quota 'volumes'." } });
+  assert.equal((await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: vol } } })).status, 413);
+  const ext = await call(h, 'POST', v3(P1, `volumes/${vol}/action`), { body: { 'os-extend': { new_size: 2 } } });
+  assert.equal(ext.status, 413);
+});

@@ -4,6 +4,7 @@
  * Everything comes in as options, so tests start exactly what production starts.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { authenticate, type Authorizer, type AuthenticateOptions } from '../auth';
@@ -17,6 +18,7 @@ import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
 import { buildListener } from './listener';
+import { GatewayMetrics, PodReachability, ReplicaMonitor, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
 
 /** The newest compute microversion the gateway itself shapes and routes. */
 export const COMPUTE_CEILING = '2.96';
@@ -44,6 +46,12 @@ export interface GatewayOptions {
   };
   /** `[compute_api] max_microversion`. */
   computeMaxVersion?: string;
+  /** `[DEFAULT] healthcheck_disable_file`: /healthcheck answers 503 while it exists. */
+  healthcheckDisableFile?: string;
+  /** Bound on waiting for in-flight requests at close. @default 30000 */
+  drainTimeoutMs?: number;
+  /** How often a replica store's sync is checked (health, metrics). @default 5000 */
+  replicaCheckIntervalMs?: number;
 }
 
 /** The parts tests and operations code reach into. */
@@ -54,12 +62,21 @@ export interface GatewayParts {
   podDir: PodDirectory;
   scheduler: Scheduler;
   computeVersions: PodVersions;
+  metrics: GatewayMetrics;
+  reachability: PodReachability;
+  /** Present when the store is an embedded replica. */
+  replica?: ReplicaMonitor;
+  /** Set when close() begins: /healthcheck reports SHUTTING DOWN. */
+  lifecycle: { stopping: boolean };
 }
 
 export interface Gateway {
   apps: { admin: Hono<GatewayEnv>; compute: Hono<GatewayEnv>; volume: Hono<GatewayEnv> };
   parts: GatewayParts;
   urls: { admin: string; compute: string; volume: string };
+  /** The three Node HTTP servers (admin, compute, volume). */
+  servers: Server[];
+  /** Stop accepting, drain in-flight requests (bounded by drainTimeoutMs), close pod pools. */
   close(): Promise<void>;
 }
 
@@ -76,6 +93,28 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const auth = authenticate(opts.auth);
   const { store, log } = opts;
 
+  const lifecycle = { stopping: false };
+  const replica = store.mode === 'replica'
+    ? new ReplicaMonitor({
+        sync: () => store.db.sync(),
+        intervalMs: opts.replicaCheckIntervalMs,
+        onChange: (st) => (st.detached ? log.warn('replica_detached', { error: st.lastError }) : log.info('replica_attached', {})),
+      })
+    : undefined;
+  replica?.markSynced();
+  // The closures below read pods/routes/podDir, built further down, only when called.
+  const reachability = new PodReachability((podId) => pods.breakerState(podId));
+  const metrics = new GatewayMetrics({
+    breakers: () => pods.breakerSnapshot(),
+    pods: () => podDir.list(),
+    routeCache: () => ({ hits: routes.hits, misses: routes.misses }),
+    tokenCache: () => (opts.auth.validator as { stats?: () => { hits: number; misses: number } } | undefined)?.stats?.(),
+    replica: replica && (() => replica.status()),
+    jobs: async () => {
+      const r = await store.db.execute('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+      return Object.fromEntries(r.rows.map((row) => [String(row.status), Number(row.n)]));
+    },
+  });
   const resolver = new EndpointResolver({ catalog: opts.catalog ?? null, store: store.endpoints, onStoreError: (err) => log.warn('endpoint_cache_error', { error: String(err) }) });
   const pods = new PodClient({
     resolver,
@@ -83,6 +122,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     connections: opts.pods?.connections,
     breakerThreshold: opts.pods?.breakerThreshold,
     breakerCooldownMs: opts.pods?.breakerCooldownMs,
+    observer: teeObserver(metrics.podObserver, reachability.observer),
     onBreakerChange: (podId, from, to) => log.warn('pod_breaker', { pod_id: podId, from, to }),
   });
   const routes = new RouteTable(store);
@@ -100,16 +140,26 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     podDir.invalidate();
     routes.invalidate(podId);
     pods.forgetPod(podId);
+    reachability.forget(podId);
     void resolver.invalidate(podId);
     void computeVersions.refresh().catch(() => {});
   };
 
+  const health = healthcheck({
+    disableFile: opts.healthcheckDisableFile,
+    stopping: () => lifecycle.stopping,
+    probeStore: () => store.db.execute('SELECT 1'),
+    replica: replica && (() => replica.status()),
+    enabledPods: () => podDir.bottoms(),
+    podReachable: (podId) => reachability.reachable(podId),
+  });
+  const common = { log, maxBodyBytes, observe: metrics.observeRequest, healthcheck: health };
   const admin = buildListener(
-    { listener: 'admin', log, maxBodyBytes },
+    { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
     adminRoutes({ store, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
   );
   const compute = buildListener(
-    { listener: 'compute', log, maxBodyBytes },
+    { listener: 'compute', ...common },
     computeRoutes({
       store,
       routes,
@@ -124,8 +174,11 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
     }),
   );
-  const volume = buildListener({ listener: 'volume', log, maxBodyBytes }, new Hono<GatewayEnv>());
-  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions } };
+  const volume = buildListener({ listener: 'volume', ...common }, new Hono<GatewayEnv>());
+  return {
+    apps: { admin, compute, volume },
+    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, metrics, reachability, replica, lifecycle },
+  };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {
@@ -150,14 +203,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const volume = await listen(apps.volume, opts.bindHost, opts.ports.volume);
     started.push(volume.server);
     parts.computeVersions.start();
+    parts.replica?.start();
+    const servers = started as Server[];
     return {
       apps,
       parts,
       urls: { admin: admin.url, compute: compute.url, volume: volume.url },
+      servers,
       async close() {
+        parts.lifecycle.stopping = true;
         parts.computeVersions.stop();
-        await Promise.all(started.map(closeServer));
-        await parts.pods.close();
+        const drained = await drainServers(servers, opts.drainTimeoutMs ?? 30_000);
+        opts.log.info('drained', { clean: drained.clean, duration_ms: drained.ms });
+        await parts.replica?.stop();
+        // Responses are all sent: whatever a pod still streams has no reader left.
+        await (drained.clean ? parts.pods.close() : parts.pods.destroy());
       },
     };
   } catch (err) {

@@ -63,6 +63,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     policy,
     log,
     healthcheckDisableFile: config.DEFAULT.healthcheck_disable_file,
+    replicaPrimaryUrl: config.database.sync_url,
     drainTimeoutMs: Math.round(config.DEFAULT.graceful_shutdown_timeout * 1000),
   });
   log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode });

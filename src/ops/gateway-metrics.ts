@@ -117,7 +117,7 @@ export class GatewayMetrics {
     cacheCounters('token', 'Token validations', s.tokenCache);
     cacheCounters('route', 'Routing-table lookups', s.routeCache);
     if (s.replica) {
-      const age = r.gauge('trio2o_replica_sync_age_seconds', 'Seconds since the embedded replica last synced from the primary (-1: never).');
+      const age = r.gauge('trio2o_replica_sync_age_seconds', 'Seconds since the primary was last confirmed reachable; the replica lags at most this plus sync_interval (-1: never).');
       const detached = r.gauge('trio2o_replica_detached', '1 when the embedded replica cannot reach its primary.');
       r.collect(() => {
         const st = s.replica!();

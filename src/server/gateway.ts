@@ -18,7 +18,7 @@ import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
 import { buildListener } from './listener';
-import { GatewayMetrics, PodReachability, ReplicaMonitor, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
+import { GatewayMetrics, PodReachability, ReplicaMonitor, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, primaryHealthProbe, teeObserver } from '../ops';
 
 /** The newest compute microversion the gateway itself shapes and routes. */
 export const COMPUTE_CEILING = '2.96';
@@ -50,7 +50,9 @@ export interface GatewayOptions {
   healthcheckDisableFile?: string;
   /** Bound on waiting for in-flight requests at close. @default 30000 */
   drainTimeoutMs?: number;
-  /** How often a replica store's sync is checked (health, metrics). @default 5000 */
+  /** `[database] sync_url`: the primary a replica store is watched against (health, metrics). */
+  replicaPrimaryUrl?: string;
+  /** How often the primary of a replica store is probed. @default 5000 */
   replicaCheckIntervalMs?: number;
 }
 
@@ -94,9 +96,9 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const { store, log } = opts;
 
   const lifecycle = { stopping: false };
-  const replica = store.mode === 'replica'
+  const replica = store.mode === 'replica' && opts.replicaPrimaryUrl
     ? new ReplicaMonitor({
-        sync: () => store.db.sync(),
+        probe: primaryHealthProbe(opts.replicaPrimaryUrl),
         intervalMs: opts.replicaCheckIntervalMs,
         onChange: (st) => (st.detached ? log.warn('replica_detached', { error: st.lastError }) : log.info('replica_attached', {})),
       })

@@ -37,7 +37,7 @@ export async function startServe(opts: { dir: string; args: string[]; env?: Reco
   const cmd = opts.command ?? [process.execPath, '--import', tsx, join(ROOT, 'src/main.ts')];
   const child = spawn(cmd[0]!, [...cmd.slice(1), 'serve', ...opts.args], {
     cwd: opts.dir,
-    env: { PATH: `${bin}:${process.env.PATH}`, HOME: opts.dir, RUST_LOG: 'off', NOTIFY_SOCKET: join(opts.dir, 'notify.sock'), ...opts.env },
+    env: { HOME: opts.dir, RUST_LOG: 'off', NOTIFY_SOCKET: join(opts.dir, 'notify.sock'), ...opts.env, PATH: [bin, opts.env?.PATH ?? process.env.PATH].filter(Boolean).join(':') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: string[] = [];

@@ -10,7 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 trio2o=$(realpath "${1:-$(dirname "$here")/dist/trio2o}")
 [ -x "$trio2o" ] || { echo "boot-test: $trio2o missing: run npm run build" >&2; exit 2; }
 work=$(mktemp -d /tmp/trio2o-boot.XXXXXX)
-trap 'kill "$sd" 2>/dev/null || true; rm -rf "$work"' EXIT
+# systemd as PID 1 ignores SIGTERM (it re-executes itself): only SIGKILL ends the namespace.
+sd=""
+trap '[ -n "$sd" ] && kill -KILL "$sd" 2>/dev/null; rm -rf "$work"; true' EXIT
 
 cat > "$work/inner.sh" <<INNER
 #!/bin/sh
@@ -53,7 +55,10 @@ ns systemctl status --no-pager trio2o.service || true
 ns curl -fsS http://127.0.0.1:19998/healthcheck; echo
 ns curl -fsS http://127.0.0.1:19996/metrics | grep -c '^trio2o_' | sed 's/^/metrics lines: /'
 ns systemctl reload trio2o.service
-[ "$(ns systemctl is-active trio2o.service)" = active ]
+# RELOADING=1 … READY=1 (sent by the SIGHUP handler) may still be in flight.
+for _ in $(seq 100); do state=$(ns systemctl is-active trio2o.service || true); [ "$state" = active ] && break; sleep 0.05; done
+echo "after reload: $state"
+[ "$state" = active ]
 ns curl -fsS http://127.0.0.1:19996/healthcheck; echo
 ns systemctl stop trio2o.service
 result=$(ns systemctl show -p Result -p ExecMainStatus trio2o.service | tr '\n' ' ')

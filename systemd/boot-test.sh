@@ -12,7 +12,7 @@ trio2o=$(realpath "${1:-$(dirname "$here")/dist/trio2o}")
 work=$(mktemp -d /tmp/trio2o-boot.XXXXXX)
 # systemd as PID 1 ignores SIGTERM (it re-executes itself): only SIGKILL ends the namespace.
 sd=""
-trap '[ -n "$sd" ] && kill -KILL "$sd" 2>/dev/null; rm -rf "$work"; true' EXIT
+trap 'rc=$?; if [ -n "$sd" ]; then kill -KILL "$sd" 2>/dev/null || true; fi; rm -rf "$work"; exit $rc' EXIT
 
 cat > "$work/inner.sh" <<INNER
 #!/bin/sh

@@ -20,7 +20,7 @@ function walk(dir, out) {
 /** Hex SHA-256 over the build inputs' paths and contents. */
 export function inputsFingerprint(root = ROOT) {
   const h = createHash('sha256');
-  const files = [...walk(join(root, 'src'), []), ...walk(join(root, 'build'), []), join(root, 'package.json'), join(root, 'package-lock.json')];
+  const files = [...walk(join(root, 'src'), []), ...walk(join(root, 'build'), []), join(root, 'package.json'), join(root, 'package-lock.json'), join(root, 'systemd/trio2o.service')];
   for (const f of files) h.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   const node = statSync(process.execPath);
   h.update(`${process.execPath}:${process.version}:${node.size}:${node.mtimeMs}`);

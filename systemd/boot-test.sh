@@ -45,7 +45,7 @@ for _ in $(seq 100); do sd=$(pgrep -P "$launcher" -x systemd || true); [ -n "$sd
 [ -n "$sd" ] || { cat "$work/console.log"; echo "boot-test: systemd did not start" >&2; exit 1; }
 ns() { nsenter -t "$sd" -m -p -n -u -i "$@"; }
 state=""
-for _ in $(seq 200); do
+for _ in $(seq 400); do
   state=$(ns systemctl is-active trio2o.service 2>/dev/null || true)
   [ "$state" = active ] || [ "$state" = failed ] && break
   sleep 0.05

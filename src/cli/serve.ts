@@ -40,7 +40,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
   const config = readConfig(args);
   log.level = config.DEFAULT.log_level;
   log.info('config', { config: redactConfig(config) });
-  const store = await openStore(storeOptions(config));
+  const store = await openStore({ ...storeOptions(config), log });
   let auth: AuthenticateOptions;
   let catalog: CatalogSource | undefined;
   let closeAuth = async () => {};
@@ -63,7 +63,6 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     policy,
     log,
     healthcheckDisableFile: config.DEFAULT.healthcheck_disable_file,
-    replicaPrimaryUrl: config.database.sync_url,
     drainTimeoutMs: Math.round(config.DEFAULT.graceful_shutdown_timeout * 1000),
   });
   log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode });

@@ -5,9 +5,6 @@
  * Never logged: headers (tokens travel in X-Auth-Token / Authorization), query strings and
  * bodies. Health checks and scrapes are logged at debug level: a load balancer polling every
  * second would otherwise drown the journal.
- *
- * A handler that serves a fan-out list without some pods sets the context variable
- * `fanoutSkipped` (names of the pods left out); it is logged and counted as a partial result.
  */
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
@@ -34,8 +31,7 @@ export function accessLog(opts: AccessLogOptions): MiddlewareHandler {
     const status = c.res.status;
     const matched = routePath(c);
     const route = matched && matched !== '*' && matched !== '/*' ? matched : UNMATCHED_ROUTE;
-    const skipped = c.get('fanoutSkipped') as string[] | undefined;
-    opts.observe?.({ listener: opts.listener, method: c.req.method, route, status, ms, skipped });
+    opts.observe?.({ listener: opts.listener, method: c.req.method, route, status, ms });
     const auth = c.get('auth') as { projectId?: string | null; userId?: string | null } | undefined;
     const pod = c.get('pod') as string | undefined;
     const level = QUIET_PATHS.has(c.req.path) && status < 500 ? 'debug' : 'info';
@@ -50,7 +46,6 @@ export function accessLog(opts: AccessLogOptions): MiddlewareHandler {
       project_id: auth?.projectId ?? undefined,
       user_id: auth?.userId ?? undefined,
       pod,
-      skipped_pods: skipped && skipped.length > 0 ? skipped : undefined,
     });
   };
 }

@@ -7,6 +7,7 @@
  * joins, the Prometheus convention for mutable names.
  */
 import type { BreakerState, PodErrorCode, PodObserver, ServiceType } from '../pods';
+import type { FanoutSnapshot } from '../fanout';
 import { Registry, type Counter } from './metrics';
 
 /** What the scrape-time collectors read; every source is optional so tests can wire a subset. */
@@ -19,8 +20,10 @@ export interface MetricsSources {
   routeCache?: () => { hits: number; misses: number };
   /** Token-validation cache counters, when the validator keeps them. */
   tokenCache?: () => { hits: number; misses: number } | undefined;
-  /** Replica state; absent in standalone mode. */
+  /** Replica state (store.replication); absent in standalone mode. */
   replica?: () => { lastSyncAt: number | null; detached: boolean };
+  /** Fan-out list counters (fanout.metrics.snapshot). */
+  fanout?: () => FanoutSnapshot;
   /** Job counts by status (one GROUP BY on the store). */
   jobs?: () => Promise<Record<string, number>>;
 }
@@ -32,8 +35,6 @@ export interface RequestObservation {
   route: string;
   status: number;
   ms: number;
-  /** Pods a fan-out list answered without (partial result). */
-  skipped?: readonly string[];
 }
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
@@ -46,8 +47,6 @@ export class GatewayMetrics {
   readonly #podLatency;
   readonly #podResponses;
   readonly #podErrors;
-  readonly #partial;
-  readonly #skipped;
 
   constructor(sources: MetricsSources = {}) {
     const r = this.registry;
@@ -56,8 +55,6 @@ export class GatewayMetrics {
     this.#podLatency = r.histogram('trio2o_pod_request_duration_seconds', 'Upstream time to response headers (retries included), by pod and service.', ['pod_id', 'service']);
     this.#podResponses = r.counter('trio2o_pod_responses_total', 'Upstream responses, by pod, service and HTTP status.', ['pod_id', 'service', 'status']);
     this.#podErrors = r.counter('trio2o_pod_errors_total', 'Upstream calls that got no response, by pod, service and error code.', ['pod_id', 'service', 'code']);
-    this.#partial = r.counter('trio2o_fanout_partial_total', 'List responses served without one or more pods (partial results).', ['listener', 'route']);
-    this.#skipped = r.counter('trio2o_fanout_pod_skipped_total', 'Pods left out of a fan-out list because they did not answer.', ['pod']);
     this.#collectors(sources);
   }
 
@@ -65,10 +62,6 @@ export class GatewayMetrics {
   observeRequest = (o: RequestObservation): void => {
     this.#requests.inc({ listener: o.listener, route: o.route, method: o.method, status: o.status });
     this.#latency.observe({ listener: o.listener, route: o.route, method: o.method }, o.ms / 1000);
-    if (o.skipped && o.skipped.length > 0) {
-      this.#partial.inc({ listener: o.listener, route: o.route });
-      for (const pod of o.skipped) this.#skipped.inc({ pod });
-    }
   };
 
   /** Feed for `PodClient({ observer })`. */
@@ -117,12 +110,25 @@ export class GatewayMetrics {
     cacheCounters('token', 'Token validations', s.tokenCache);
     cacheCounters('route', 'Routing-table lookups', s.routeCache);
     if (s.replica) {
-      const age = r.gauge('trio2o_replica_sync_age_seconds', 'Seconds since the primary was last confirmed reachable; the replica lags at most this plus sync_interval (-1: never).');
+      const age = r.gauge('trio2o_replica_sync_age_seconds', 'Seconds since the embedded replica last synced from its primary (-1: not since start).');
       const detached = r.gauge('trio2o_replica_detached', '1 when the embedded replica cannot reach its primary.');
       r.collect(() => {
         const st = s.replica!();
         age.set(undefined, st.lastSyncAt === null ? -1 : Math.max(0, (Date.now() - st.lastSyncAt) / 1000));
         detached.set(undefined, st.detached ? 1 : 0);
+      });
+    }
+    if (s.fanout) {
+      const lists = r.counter('trio2o_fanout_lists_total', 'Fan-out lists answered, by collection.', ['collection']);
+      const partial = r.counter('trio2o_fanout_partial_total', 'Fan-out lists answered with at least one pod missing (partial results), by collection.', ['collection']);
+      const missing = r.counter('trio2o_fanout_pod_missing_total', 'Pods missing from a fan-out list, by pod and reason.', ['pod_id', 'reason']);
+      const minimal = r.counter('trio2o_fanout_minimal_records_total', 'Missing pods shown as minimal UNKNOWN records (Nova 2.69) instead of skipped.');
+      r.collect(() => {
+        const f = s.fanout!();
+        for (const [collection, n] of Object.entries(f.lists)) lists.setTotal({ collection }, n);
+        for (const [collection, n] of Object.entries(f.partialLists)) partial.setTotal({ collection }, n);
+        for (const [podId, byReason] of Object.entries(f.podMissing)) for (const [reason, n] of Object.entries(byReason)) missing.setTotal({ pod_id: podId, reason }, n);
+        minimal.setTotal(undefined, f.minimalRecords);
       });
     }
     if (s.jobs) {

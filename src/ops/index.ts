@@ -5,7 +5,6 @@ export { Registry, Counter, Gauge, Histogram, LATENCY_BUCKETS, PROMETHEUS_CONTEN
 export { GatewayMetrics, type MetricsSources, type RequestObservation } from './gateway-metrics';
 export { healthcheck, runHealthChecks, negotiate, REASONS, STORE_PROBE_TIMEOUT_MS, type HealthResult, type HealthSources } from './health';
 export { PodReachability, teeObserver } from './pod-reachability';
-export { ReplicaMonitor, primaryHealthProbe, PRIMARY_PROBE_TIMEOUT_MS, type ReplicaStatus, type ReplicaMonitorOptions } from './replica-monitor';
 export { sdNotify, type NotifyState, type SdNotifyOptions } from './sd-notify';
 export { drainServers, DRAIN_POLL_MS, type DrainResult } from './drain';
 export { installSignalHandlers, type SignalHandlers } from './signals';

@@ -12,16 +12,26 @@ import type { Store } from '../store';
 import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
+import { volumeRoutes } from '../api/volume';
 import { parseVersion, type GatewayEnv, type Version } from '../api/common';
 import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
 import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
+import { createFanout, type Fanout } from '../fanout';
 import { buildListener } from './listener';
-import { GatewayMetrics, PodReachability, ReplicaMonitor, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, primaryHealthProbe, teeObserver } from '../ops';
+import { GatewayMetrics, PodReachability, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
+
+/**
+ * How long a route miss waits for one sync of a site replica before answering 404 (multi-site
+ * issue): long enough for a sync (~2 ms), short when the primary is away.
+ */
+export const ROUTE_MISS_SYNC_DEADLINE_MS = 500;
 
 /** The newest compute microversion the gateway itself shapes and routes. */
 export const COMPUTE_CEILING = '2.96';
+/** The newest volume microversion the gateway routes (Cinder's own maximum today). */
+export const VOLUME_CEILING = '3.71';
 
 export interface GatewayOptions {
   bindHost: string;
@@ -46,14 +56,12 @@ export interface GatewayOptions {
   };
   /** `[compute_api] max_microversion`. */
   computeMaxVersion?: string;
+  /** `[volume_api] max_microversion`. */
+  volumeMaxVersion?: string;
   /** `[DEFAULT] healthcheck_disable_file`: /healthcheck answers 503 while it exists. */
   healthcheckDisableFile?: string;
   /** Bound on waiting for in-flight requests at close. @default 30000 */
   drainTimeoutMs?: number;
-  /** `[database] sync_url`: the primary a replica store is watched against (health, metrics). */
-  replicaPrimaryUrl?: string;
-  /** How often the primary of a replica store is probed. @default 5000 */
-  replicaCheckIntervalMs?: number;
 }
 
 /** The parts tests and operations code reach into. */
@@ -64,10 +72,11 @@ export interface GatewayParts {
   podDir: PodDirectory;
   scheduler: Scheduler;
   computeVersions: PodVersions;
+  volumeVersions: PodVersions;
+  /** List fan-out state: `fanout.metrics.snapshot()` / `.observe()` for /metrics and logs. */
+  fanout: Fanout;
   metrics: GatewayMetrics;
   reachability: PodReachability;
-  /** Present when the store is an embedded replica. */
-  replica?: ReplicaMonitor;
   /** Set when close() begins: /healthcheck reports SHUTTING DOWN. */
   lifecycle: { stopping: boolean };
 }
@@ -96,14 +105,12 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const { store, log } = opts;
 
   const lifecycle = { stopping: false };
-  const replica = store.mode === 'replica' && opts.replicaPrimaryUrl
-    ? new ReplicaMonitor({
-        probe: primaryHealthProbe(opts.replicaPrimaryUrl),
-        intervalMs: opts.replicaCheckIntervalMs,
-        onChange: (st) => (st.detached ? log.warn('replica_detached', { error: st.lastError }) : log.info('replica_attached', {})),
-      })
-    : undefined;
-  replica?.markSynced();
+  // A site replica reports its own link to the primary (store.replication, multi-site issue).
+  const replication = store.replication;
+  const replicaState = replication && (() => {
+    const st = replication.status();
+    return { detached: st.mode === 'replica-detached', lastSyncAt: st.lastSyncAt === null ? null : Date.parse(st.lastSyncAt) };
+  });
   // The closures below read pods/routes/podDir, built further down, only when called.
   const reachability = new PodReachability((podId) => pods.breakerState(podId));
   const metrics = new GatewayMetrics({
@@ -111,7 +118,8 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     pods: () => podDir.list(),
     routeCache: () => ({ hits: routes.hits, misses: routes.misses }),
     tokenCache: () => (opts.auth.validator as { stats?: () => { hits: number; misses: number } } | undefined)?.stats?.(),
-    replica: replica && (() => replica.status()),
+    replica: replicaState,
+    fanout: () => fanout.metrics.snapshot(),
     jobs: async () => {
       const r = await store.db.execute('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
       return Object.fromEntries(r.rows.map((row) => [String(row.status), Number(row.n)]));
@@ -127,7 +135,9 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     observer: teeObserver(metrics.podObserver, reachability.observer),
     onBreakerChange: (podId, from, to) => log.warn('pod_breaker', { pod_id: podId, from, to }),
   });
-  const routes = new RouteTable(store);
+  // A replica may not have synced yet an id created at another site a moment ago: one shared,
+  // bounded sync before a 404 (store.replication single-flights it; see src/store/replica.ts).
+  const routes = new RouteTable(store, replication ? { onMiss: async () => void (await replication.syncNow(ROUTE_MISS_SYNC_DEADLINE_MS)) } : {});
   const podDir = new PodDirectory(store);
   const scheduler = new Scheduler(store);
   const computeVersions = new PodVersions({
@@ -137,7 +147,15 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     ceiling: parseVersion(COMPUTE_CEILING)!,
     cap: version(opts.computeMaxVersion, '[compute_api] max_microversion'),
   });
+  const volumeVersions = new PodVersions({
+    pods,
+    service: 'volumev3',
+    listPods: () => podDir.bottoms(),
+    ceiling: parseVersion(VOLUME_CEILING)!,
+    cap: version(opts.volumeMaxVersion, '[volume_api] max_microversion'),
+  });
   const proxy = { pods, endpoints: resolver, publicUrl: opts.publicUrls?.compute };
+  const fanout = createFanout();
   const onPodChanged = (podId: string) => {
     podDir.invalidate();
     routes.invalidate(podId);
@@ -145,13 +163,14 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     reachability.forget(podId);
     void resolver.invalidate(podId);
     void computeVersions.refresh().catch(() => {});
+    void volumeVersions.refresh().catch(() => {});
   };
 
   const health = healthcheck({
     disableFile: opts.healthcheckDisableFile,
     stopping: () => lifecycle.stopping,
     probeStore: () => store.db.execute('SELECT 1'),
-    replica: replica && (() => replica.status()),
+    replica: replicaState,
     enabledPods: () => podDir.bottoms(),
     podReachable: (podId) => reachability.reachable(podId),
   });
@@ -174,12 +193,29 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       publicUrl: opts.publicUrls?.compute,
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      fanout,
     }),
   );
-  const volume = buildListener({ listener: 'volume', ...common }, new Hono<GatewayEnv>());
+  const volume = buildListener(
+    { listener: 'volume', ...common },
+    volumeRoutes({
+      store,
+      routes,
+      podDir,
+      scheduler,
+      proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
+      policy: opts.policy,
+      auth,
+      maxVersion: () => volumeVersions.max(),
+      publicUrl: opts.publicUrls?.volume,
+      maxLimit,
+      listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      fanout,
+    }),
+  );
   return {
     apps: { admin, compute, volume },
-    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, metrics, reachability, replica, lifecycle },
+    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, lifecycle },
   };
 }
 
@@ -205,7 +241,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const volume = await listen(apps.volume, opts.bindHost, opts.ports.volume);
     started.push(volume.server);
     parts.computeVersions.start();
-    parts.replica?.start();
+    parts.volumeVersions.start();
     const servers = started as Server[];
     return {
       apps,
@@ -215,9 +251,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       async close() {
         parts.lifecycle.stopping = true;
         parts.computeVersions.stop();
+        parts.volumeVersions.stop();
         const drained = await drainServers(servers, opts.drainTimeoutMs ?? 30_000);
         opts.log.info('drained', { clean: drained.clean, duration_ms: drained.ms });
-        await parts.replica?.stop();
         // Responses are all sent: whatever a pod still streams has no reader left.
         await (drained.clean ? parts.pods.close() : parts.pods.destroy());
       },

@@ -84,6 +84,50 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX jobs_status ON jobs(status, type)`,
     ],
   },
+  // Version 2 belongs to another change (compute-owned resources); versions need not be applied
+  // in one run, `migrate` applies whatever is missing in version order.
+  {
+    version: 3,
+    name: 'volume types (extra specs, project access) and volume quotas',
+    statements: [
+      // Types live at the top (the catalog users see) and are pushed to every pod by jobs;
+      // deleted rows go away (no soft delete: §15.2.22 found a deleted type twice).
+      `CREATE TABLE volume_types (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT,
+        is_public INTEGER NOT NULL DEFAULT 1,
+        qos_specs_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE volume_type_extra_specs (
+        type_id TEXT NOT NULL REFERENCES volume_types(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (type_id, key)
+      )`,
+      `CREATE TABLE volume_type_projects (
+        type_id TEXT NOT NULL REFERENCES volume_types(id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (type_id, project_id)
+      )`,
+      `CREATE INDEX volume_type_projects_project ON volume_type_projects(project_id)`,
+      // One row per (project, resource) an admin set; absent rows mean the default.
+      `CREATE TABLE volume_quotas (
+        project_id TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        hard_limit INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, resource)
+      )`,
+    ],
+  },
 ];
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -92,9 +136,19 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at TEXT NOT NULL
 )`;
 
+/**
+ * True once `schema_migrations` exists. Checked by reading, so an up-to-date site replica
+ * writes nothing at start (`CREATE TABLE IF NOT EXISTS` is still a write: it would be delegated
+ * to the primary, and refused with a read-only token or while detached).
+ */
+async function hasMigrationsTable(db: Client): Promise<boolean> {
+  const r = await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  return r.rows.length > 0;
+}
+
 /** Applies every migration not yet recorded. Idempotent; returns the versions it applied. */
 export async function migrate(db: Client, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.execute(MIGRATIONS_TABLE);
+  if (!(await hasMigrationsTable(db))) await db.execute(MIGRATIONS_TABLE);
   const done = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
@@ -113,7 +167,7 @@ export async function migrate(db: Client, migrations: Migration[] = MIGRATIONS):
 
 /** The highest applied version, or 0 for an empty database. */
 export async function schemaVersion(db: Client): Promise<number> {
-  await db.execute(MIGRATIONS_TABLE);
+  if (!(await hasMigrationsTable(db))) return 0;
   const r = await db.execute('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
   return Number(r.rows[0]?.v ?? 0);
 }

@@ -1,17 +1,26 @@
 /**
- * Opens the state store: a libSQL client on a local file (standalone, the default) and the
- * repositories on top of it. Replica mode (sync_url) is opened here too; its outage handling
- * lives with the multi-site code.
+ * Opens the state store: a libSQL client on a local file (standalone, the default) or a site
+ * replica of a sqld primary (`sync_url`, see replica.ts), and the repositories on top of it.
+ * In replica mode the repositories hold a SwitchClient, so they follow the replica through
+ * detach (primary unreachable) and re-attach without any change at their call sites.
  */
+import './native-env';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import { migrate } from './migrations';
+import type { Logger } from '../ops/log';
+import { Replica } from './replica';
+import type { ReplicationControl, StoreMode } from './replica-status';
+import { migrate, schemaVersion } from './migrations';
 import { PodRepo } from './pods';
 import { BindingRepo } from './bindings';
 import { RoutingRepo } from './routings';
 import { EndpointCacheRepo } from './endpoints';
 import { JobRepo } from './jobs';
+import { VolumeTypeRepo } from './volume-types';
+import { VolumeTypeExtraSpecRepo } from './volume-type-extra-specs';
+import { VolumeTypeAccessRepo } from './volume-type-access';
+import { VolumeQuotaRepo } from './volume-quotas';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -22,18 +31,27 @@ export interface StoreOptions {
   authToken?: string;
   /** Seconds between background syncs of the replica. @default 1 */
   syncInterval?: number;
-  /** Apply pending migrations on open. @default true */
+  /** Apply pending migrations on open (deferred until re-attach when a replica starts detached). @default true */
   migrate?: boolean;
+  /** Replica state changes (detached, attached) are logged here. */
+  log?: Logger;
 }
 
 export interface Store {
   readonly db: Client;
-  readonly mode: 'standalone' | 'replica';
+  /** Read it each time: a replica moves between 'replica' and 'replica-detached'. */
+  readonly mode: StoreMode;
+  /** Present in replica mode: status for /healthcheck and /metrics, and on-demand sync. */
+  readonly replication?: ReplicationControl;
   readonly pods: PodRepo;
   readonly bindings: BindingRepo;
   readonly routings: RoutingRepo;
   readonly endpoints: EndpointCacheRepo;
   readonly jobs: JobRepo;
+  readonly volumeTypes: VolumeTypeRepo;
+  readonly volumeTypeSpecs: VolumeTypeExtraSpecRepo;
+  readonly volumeTypeAccess: VolumeTypeAccessRepo;
+  readonly volumeQuotas: VolumeQuotaRepo;
   close(): Promise<void>;
 }
 
@@ -44,30 +62,67 @@ function ensureDirFor(url: string): void {
   if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 }
 
-export function storeFromClient(db: Client, mode: Store['mode'] = 'standalone'): Store {
+/**
+ * Repositories on an open client. `replication` makes `mode` follow the replica's state.
+ * @example const store = storeFromClient(createClient({ url: ':memory:' }));
+ */
+export function storeFromClient(db: Client, mode: 'standalone' | 'replica' = 'standalone', replication?: Replica): Store {
   return {
     db,
-    mode,
+    get mode(): StoreMode {
+      return replication ? replication.status().mode : mode;
+    },
+    ...(replication ? { replication } : {}),
     pods: new PodRepo(db),
     bindings: new BindingRepo(db),
     routings: new RoutingRepo(db),
     endpoints: new EndpointCacheRepo(db),
     jobs: new JobRepo(db),
+    volumeTypes: new VolumeTypeRepo(db),
+    volumeTypeSpecs: new VolumeTypeExtraSpecRepo(db),
+    volumeTypeAccess: new VolumeTypeAccessRepo(db),
+    volumeQuotas: new VolumeQuotaRepo(db),
     async close() {
-      db.close();
+      if (replication) await replication.close();
+      else db.close();
     },
   };
 }
 
+/**
+ * Opens the store. Replica mode: attached and synced once before returning when the primary
+ * answers; otherwise started detached (read-only) from the existing replica file, re-attaching
+ * on its own once the primary is back. Throws if neither is possible.
+ */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   ensureDirFor(opts.url);
-  const replica = Boolean(opts.syncUrl);
-  const db = createClient({
-    url: opts.url,
-    ...(replica ? { syncUrl: opts.syncUrl, authToken: opts.authToken, syncInterval: opts.syncInterval ?? 1 } : {}),
-  });
-  // A fresh replica is empty until its first sync (platform notes §1): sync before serving.
-  if (replica) await db.sync();
-  if (opts.migrate !== false) await migrate(db);
-  return storeFromClient(db, replica ? 'replica' : 'standalone');
+  if (!opts.syncUrl) {
+    const db = createClient({ url: opts.url });
+    if (opts.migrate !== false) await migrate(db);
+    return storeFromClient(db, 'standalone');
+  }
+  const replica = await Replica.open({ url: opts.url, syncUrl: opts.syncUrl, authToken: opts.authToken, syncInterval: opts.syncInterval ?? 1, log: opts.log });
+  try {
+    if (!replica.attached && (await schemaVersion(replica.client)) === 0) {
+      throw new Error(`cannot start: ${replica.status().lastError}, and the local replica ${opts.url} holds no schema yet; start again once the primary is reachable`);
+    }
+    if (opts.migrate !== false) {
+      if (replica.attached) {
+        // Migration writes went to the primary; one sync records the frame number they reached.
+        if ((await migrate(replica.client)).length > 0) await replica.syncNow(2000);
+      } else {
+        // Migrations are writes: they wait for the primary. The local file already has the
+        // schema some earlier version created, which is what reads need meanwhile.
+        opts.log?.warn('migrations_deferred', { message: 'replica detached at start; pending migrations run on re-attach' });
+        replica.onAttach = async () => {
+          await migrate(replica.client);
+          replica.onAttach = undefined;
+        };
+      }
+    }
+  } catch (err) {
+    await replica.close();
+    throw err;
+  }
+  return storeFromClient(replica.client, 'replica', replica);
 }

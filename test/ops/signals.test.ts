@@ -119,7 +119,7 @@ test('SIGTERM: in-flight request finishes, new connections are refused, store cl
   db.close();
 
   const inflight = call(`${p.urls.compute}/v2.1/p1/servers/slow-1`, { headers: user('p1') });
-  await until('request reached the pod', () => pod.upstream.hits === 1);
+  await until('request reached the pod', () => pod.paths.some((u) => u.endsWith('/servers/slow-1')));
   const t0 = Date.now();
   p.child.kill('SIGTERM');
   await p.waitFor('stopping');

@@ -6,13 +6,17 @@ import { call, ADMIN } from '../support/http';
 
 export interface PodFixture {
   upstream: Upstream;
+  /** Paths of every request the pod received (discovery included). */
+  paths: string[];
   podId: string;
   close(): Promise<void>;
 }
 
 /** Upstream answering GET /compute/v2.1/{p}/servers/{id} with a small server body after `delayMs`. */
 export async function startServerPod(adminUrl: string, opts: { name?: string; az?: string; delayMs?: number } = {}): Promise<PodFixture> {
+  const paths: string[] = [];
   const upstream = await startUpstream((req, res) => {
+    paths.push(req.url!);
     const id = req.url!.split('/').pop()!.split('?')[0];
     const send = () => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -27,7 +31,7 @@ export async function startServerPod(adminUrl: string, opts: { name?: string; az
     body: { pod: { pod_name: opts.name ?? 'Pod1', az_name: opts.az ?? 'az1', endpoints: { compute: `${upstream.origin}/compute/v2.1/$(tenant_id)s` } } },
   });
   if (r.status !== 200) throw new Error(`pod create: ${r.status} ${r.text}`);
-  return { upstream, podId: r.body.pod.pod_id as string, close: () => upstream.close() };
+  return { upstream, paths, podId: r.body.pod.pod_id as string, close: () => upstream.close() };
 }
 
 /** Routes `ids` (servers of `project`) to `podId`, as a completed create would. */

@@ -33,6 +33,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
       () => store.pods.create({ ...p, pod_az_name: p.az_name === '' ? '' : p.pod_az_name, endpoints: p.endpoints ?? null }),
       `Pod ${p.pod_name} already exists`,
     );
+    deps.onPodChanged?.(pod.pod_id);
     return c.json({ pod });
   });
 

@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Authorizer } from '../../auth';
 import type { ProxyDeps } from '../../proxy';
+import type { Fanout } from '../../fanout';
 import type { PodDirectory, RouteTable } from '../../routing';
 import type { Scheduler } from '../../scheduling';
 import type { Store } from '../../store';
@@ -23,6 +24,8 @@ export interface ComputeDeps {
   maxLimit: number;
   /** `[pods] list_timeout` in ms. @default 10000 */
   listTimeoutMs: number;
+  /** Fan-out state shared by every list (metrics, page positions). */
+  fanout: Fanout;
 }
 
 export type ComputeEnv = GatewayEnv;

@@ -3,11 +3,10 @@
  * else negotiates the microversion (before auth, as Nova does), authenticates, fixes the project
  * scope, then dispatches from the route table below — read it top to bottom.
  */
-import { Hono, type Context } from 'hono';
-import { microversion, type GatewayEnv, type MicroversionSpec, parseVersion } from '../common';
+import { Hono } from 'hono';
+import { microversion, mountRoutes, type GatewayEnv, type MicroversionSpec, parseVersion, type RouteRow } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { versionsApp, COMPUTE_MIN_VERSION } from './versions';
-import { projectScope } from './scope';
 import { createServer } from './servers-create';
 import { serverById } from './servers-by-id';
 import { listServers } from './servers-list';
@@ -19,27 +18,15 @@ export function computeSpec(maxVersion: ComputeDeps['maxVersion']): Microversion
   return { service: 'compute', legacyHeader: 'X-OpenStack-Nova-API-Version', min: parseVersion(COMPUTE_MIN_VERSION)!, max: maxVersion };
 }
 
-type Handler = (c: Context<ComputeEnv>) => Promise<Response> | Response;
-
-/**
- * The route table. Each path is served with and without `{project_id}` (Nova's two URL forms);
- * the project scope runs per route so the two forms never see each other's middleware.
- */
-function resources(deps: ComputeDeps, api: Hono<ComputeEnv>): void {
-  const table: [method: string, path: string, handler: Handler][] = [
+/** The route table, served with and without `{project_id}` (Nova's two URL forms). */
+function resources(deps: ComputeDeps): RouteRow[] {
+  return [
     ['POST', '/servers', (c) => createServer(deps, c)],
     ['GET', '/servers', (c) => listServers(deps, c)],
     ['GET', '/servers/detail', (c) => listServers(deps, c)],
     ['ALL', '/servers/:id', (c) => serverById(deps, c)],
     ['ALL', '/servers/:id/*', (c) => serverById(deps, c)],
   ];
-  const scope = projectScope();
-  for (const prefix of ['', '/:project_id']) {
-    for (const [method, path, handler] of table) {
-      if (method === 'ALL') api.all(prefix + path, scope, handler);
-      else api.on(method, [prefix + path], scope, handler);
-    }
-  }
 }
 
 export function computeRoutes(deps: ComputeDeps): Hono<GatewayEnv> {
@@ -48,7 +35,7 @@ export function computeRoutes(deps: ComputeDeps): Hono<GatewayEnv> {
   const api = new Hono<ComputeEnv>({ strict: false });
   api.use('*', microversion(computeSpec(deps.maxVersion)));
   api.use('*', deps.auth);
-  resources(deps, api);
+  mountRoutes(api, resources(deps));
   app.route('/v2.1', api);
   return app;
 }

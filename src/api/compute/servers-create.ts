@@ -1,12 +1,12 @@
 /**
- * `POST /servers`: schedule a pod, write the pending routing, forward the WHOLE body with the AZ
- * rewritten for the pod, then complete the routing with the id the pod assigned (§15.2.5, §15.2.7).
- * A pod error removes the pending row and is passed through; a store that cannot be written stops
- * the create with 503 before any pod is touched.
+ * `POST /servers`: schedule a pod, then the shared routed create (pending routing → forward →
+ * complete) with the WHOLE body and the AZ rewritten for the pod (§15.2.5, §15.2.7). A pod error
+ * removes the pending row and is passed through; a store that cannot be written stops the create
+ * with 503 before any pod is touched.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { buffered, callPod, respond } from '../../proxy';
+import { createRouted } from '../../proxy';
 import { badRequest, readJson, validate } from '../common';
 import { azForPod, serverAzToTop, topAz } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
@@ -39,27 +39,13 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   if (az === undefined) delete body.server.availability_zone;
   else body.server.availability_zone = az;
 
-  const pending = await deps.routes.begin(projectId, placement.pod.pod_id, 'server');
-  let res;
-  try {
-    res = await callPod(deps.proxy, c, { pod: placement.pod, service: 'compute', projectId, body: JSON.stringify(body) });
-  } catch (err) {
-    await deps.routes.abort(pending);
-    throw err;
-  }
-  if (res.status >= 300) {
-    await deps.routes.abort(pending);
-    return respond(deps.proxy, c, placement.pod, 'compute', res);
-  }
-  const text = await res.text();
-  let created: { server?: { id?: string } } = {};
-  try {
-    created = JSON.parse(text);
-  } catch {
-    // handled below: no id to route
-  }
-  const id = created.server?.id;
-  if (typeof id === 'string' && id !== '') await deps.routes.complete(pending, id);
-  else await deps.routes.abort(pending); // e.g. return_reservation_id: nothing addressable yet
-  return respond(deps.proxy, c, placement.pod, 'compute', buffered(res, text), serverAzToTop(placement.pod));
+  return createRouted(deps, c, {
+    pod: placement.pod,
+    service: 'compute',
+    type: 'server',
+    projectId,
+    body: JSON.stringify(body),
+    idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
+    transform: serverAzToTop(placement.pod),
+  });
 }

@@ -1,0 +1,120 @@
+// Everything under /servers/{id} reaches the owning pod: show, update, delete, actions,
+// metadata, ips, volume attachments; stale routings go on a pod 404 for GET only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCloud, eventually, type Cloud } from '../support/cloud';
+import { call, identity } from '../support/http';
+import { CIRROS_IMAGE_ID } from '../sim/image';
+
+let cloud: Cloud;
+const who = identity('proj-id');
+const V = { 'openstack-api-version': 'compute 2.79' };
+let server1: string; // in Pod1 (az1)
+let server2: string; // in Pod2 (az2)
+
+async function boot(name: string, az: string): Promise<string> {
+  const r = await call(`${cloud.compute}/v2.1/proj-id/servers`, {
+    method: 'POST',
+    headers: who,
+    body: { server: { name, flavorRef: '1', imageRef: CIRROS_IMAGE_ID, availability_zone: az } },
+  });
+  assert.equal(r.status, 202, r.text);
+  return r.body.server.id;
+}
+
+const url = (id: string, sub = '') => `${cloud.compute}/v2.1/proj-id/servers/${id}${sub}`;
+const active = (id: string) =>
+  eventually(async () => (await call(url(id), { headers: who })).body?.server?.status === 'ACTIVE');
+
+before(async () => {
+  cloud = await startCloud([{ topAz: 'az1' }, { topAz: 'az2' }]);
+  server1 = await boot('one', 'az1');
+  server2 = await boot('two', 'az2');
+  await active(server1);
+  await active(server2);
+});
+after(() => cloud.close());
+
+const podRequests = (i: number, id: string) => cloud.pods[i]!.requests.filter((r) => r.path.includes(id));
+
+test('show reaches only the owning pod and shows the top AZ and gateway links', async () => {
+  const r = await call(url(server2), { headers: { ...who, ...V } });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.server.id, server2);
+  assert.equal(r.body.server['OS-EXT-AZ:availability_zone'], 'az2');
+  for (const l of r.body.server.links) assert.ok(l.href.startsWith(cloud.compute), l.href);
+  assert.ok(JSON.stringify(r.body).indexOf(cloud.pods[1]!.url) === -1, 'no pod URL leaks');
+  assert.equal(podRequests(0, server2).length, 0);
+  assert.ok(podRequests(1, server2).length > 0);
+});
+
+test('update (PUT) passes through', async () => {
+  const r = await call(url(server1), { method: 'PUT', headers: { ...who, ...V }, body: { server: { name: 'renamed' } } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.server.name, 'renamed');
+  assert.equal(cloud.pods[0]!.servers.get(server1)?.name ?? (await call(url(server1), { headers: who })).body.server.name, 'renamed');
+});
+
+test('actions: stop then start reach the pod; a conflicting action passes the pod 409 through', async () => {
+  const stop = await call(url(server1, '/action'), { method: 'POST', headers: who, body: { 'os-stop': null } });
+  assert.equal(stop.status, 202, stop.text);
+  await eventually(async () => (await call(url(server1), { headers: who })).body.server.status === 'SHUTOFF');
+  const again = await call(url(server1, '/action'), { method: 'POST', headers: who, body: { 'os-stop': null } });
+  assert.equal(again.status, 409);
+  assert.equal(again.body.conflictingRequest.code, 409);
+  const start = await call(url(server1, '/action'), { method: 'POST', headers: who, body: { 'os-start': null } });
+  assert.equal(start.status, 202);
+  const sent = podRequests(0, server1).filter((r) => r.path.endsWith('/action')).map((r) => r.body);
+  assert.deepEqual(sent, [{ 'os-stop': null }, { 'os-stop': null }, { 'os-start': null }]);
+  await active(server1);
+});
+
+test('metadata: set, list, one key, delete', async () => {
+  const set = await call(url(server1, '/metadata'), { method: 'POST', headers: who, body: { metadata: { a: '1', b: '2' } } });
+  assert.equal(set.status, 200, set.text);
+  assert.deepEqual((await call(url(server1, '/metadata'), { headers: who })).body, { metadata: { a: '1', b: '2' } });
+  assert.deepEqual((await call(url(server1, '/metadata/a'), { headers: who })).body, { meta: { a: '1' } });
+  assert.equal((await call(url(server1, '/metadata/a'), { method: 'DELETE', headers: who })).status, 204);
+  assert.deepEqual((await call(url(server1, '/metadata'), { headers: who })).body, { metadata: { b: '2' } });
+});
+
+test('ips and instance actions pass through', async () => {
+  assert.equal((await call(url(server1, '/ips'), { headers: who })).status, 200);
+  const actions = await call(url(server1, '/os-instance-actions'), { headers: who });
+  assert.equal(actions.status, 200);
+  assert.ok(actions.body.instanceActions.some((a: { action: string }) => a.action === 'create'));
+});
+
+test('attaching a volume of another pod is 400; an unknown volume is 404; same pod reaches the pod', async () => {
+  const pending = await cloud.gw.store.routings.createPending('proj-id', cloud.podIds[1]!, 'volume');
+  await cloud.gw.store.routings.complete(pending.id, 'vol-in-pod2');
+  const other = await call(url(server1, '/os-volume_attachments'), { method: 'POST', headers: who, body: { volumeAttachment: { volumeId: 'vol-in-pod2' } } });
+  assert.equal(other.status, 400);
+  assert.deepEqual(other.body, { badRequest: { code: 400, message: 'Server and volume not in the same pod' } });
+  const unknown = await call(url(server1, '/os-volume_attachments'), { method: 'POST', headers: who, body: { volumeAttachment: { volumeId: 'nope' } } });
+  assert.equal(unknown.status, 404);
+  const before = podRequests(1, server2).length;
+  const same = await call(url(server2, '/os-volume_attachments'), { method: 'POST', headers: who, body: { volumeAttachment: { volumeId: 'vol-in-pod2' } } });
+  assert.equal(podRequests(1, server2).length, before + 1, 'same-pod attach is forwarded');
+  assert.notEqual(same.status, 400);
+  const list = await call(url(server2, '/os-volume_attachments'), { headers: who });
+  assert.equal(list.status, 200);
+});
+
+test('unknown id is 404 itemNotFound and reaches no pod', async () => {
+  const before = cloud.pods.map((p) => p.requests.length);
+  const r = await call(url('00000000-0000-0000-0000-000000000000'), { headers: who });
+  assert.equal(r.status, 404);
+  assert.deepEqual(r.body, { itemNotFound: { code: 404, message: 'Instance 00000000-0000-0000-0000-000000000000 could not be found.' } });
+  assert.deepEqual(cloud.pods.map((p) => p.requests.length), before);
+});
+
+test('delete keeps the routing until the pod says 404 on GET, which removes it', async () => {
+  const id = await boot('doomed', 'az1');
+  await active(id);
+  const del = await call(url(id), { method: 'DELETE', headers: who });
+  assert.equal(del.status, 204);
+  assert.ok(await cloud.gw.store.routings.lookup(id, 'server'), 'routing kept after DELETE');
+  await eventually(async () => (await call(url(id), { headers: who })).status === 404);
+  assert.equal(await cloud.gw.store.routings.lookup(id, 'server'), undefined, 'stale routing removed');
+});

@@ -1,0 +1,86 @@
+// Create never leaves an orphan: a pod error or an unreachable pod removes the pending routing and
+// answers in the fault shape; a store that cannot be written answers 503 before any pod is touched.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCloud, type Cloud } from '../support/cloud';
+import { call, identity } from '../support/http';
+import { CIRROS_IMAGE_ID } from '../sim/image';
+
+let cloud: Cloud;
+const who = identity('proj-fail');
+before(async () => {
+  cloud = await startCloud([{ topAz: 'az1' }, { topAz: 'az2' }], { pods: { requestTimeoutMs: 400, breakerThreshold: 100 } });
+});
+after(() => cloud.close());
+
+const body = (az: string) => ({ server: { name: 'f', flavorRef: '1', imageRef: CIRROS_IMAGE_ID, availability_zone: az } });
+const create = (az: string) => call(`${cloud.compute}/v2.1/proj-fail/servers`, { method: 'POST', headers: who, body: body(az) });
+const routingCount = async () => (await cloud.gw.store.routings.list({ project_id: 'proj-fail' })).length;
+
+test('a pod 4xx is passed through and the pending routing is removed', async () => {
+  const r = await call(`${cloud.compute}/v2.1/proj-fail/servers`, {
+    method: 'POST',
+    headers: who,
+    body: { server: { name: 'f', flavorRef: 'no-such-flavor', imageRef: CIRROS_IMAGE_ID, availability_zone: 'az1' } },
+  });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.body.badRequest.code, 400);
+  assert.equal(await routingCount(), 0);
+});
+
+test('a pod 5xx is passed through and the pending routing is removed', async () => {
+  cloud.pods[0]!.inject({ kind: 'status', status: 500, body: { computeFault: { code: 500, message: 'boom' } }, match: { method: 'POST' }, times: 1 });
+  const r = await create('az1');
+  assert.equal(r.status, 500);
+  assert.deepEqual(r.body, { computeFault: { code: 500, message: 'boom' } });
+  assert.equal(await routingCount(), 0);
+});
+
+test('an unreachable pod is 503 naming the pod; no routing is left; the POST was tried once', async () => {
+  const pod = cloud.pods[1]!;
+  pod.inject({ kind: 'down' });
+  try {
+    const r = await create('az2');
+    assert.equal(r.status, 503);
+    assert.match(r.body.serviceUnavailable.message, /Pod2/);
+    assert.equal(await routingCount(), 0);
+  } finally {
+    await pod.up();
+  }
+});
+
+test('a pod slower than request_timeout is 504; no routing is left', async () => {
+  const pod = cloud.pods[0]!;
+  pod.inject({ kind: 'hang', match: { method: 'POST' } });
+  try {
+    const r = await create('az1');
+    assert.equal(r.status, 504);
+    assert.equal(r.body.computeFault?.code ?? r.body[Object.keys(r.body)[0]!].code, 504);
+    assert.equal(await routingCount(), 0);
+  } finally {
+    pod.clearFaults();
+  }
+});
+
+test('a store that cannot be written answers 503 before any pod is touched', async () => {
+  const routings = cloud.gw.store.routings;
+  const original = routings.createPending.bind(routings);
+  routings.createPending = async () => {
+    throw new Error('WriteDelegation(status: Unavailable, message: "error trying to connect: tcp connect error: Connection refused (os error 111)")');
+  };
+  const before = cloud.pods.map((p) => p.requests.filter((r) => r.method === 'POST').length);
+  try {
+    const r = await create('az1');
+    assert.equal(r.status, 503);
+    assert.match(r.body.serviceUnavailable.message, /nothing was created/);
+    assert.deepEqual(cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length), before);
+  } finally {
+    routings.createPending = original;
+  }
+});
+
+test('after the failures, a create works and is routed', async () => {
+  const r = await create('az2');
+  assert.equal(r.status, 202, r.text);
+  assert.equal(await routingCount(), 1);
+});

@@ -1,0 +1,163 @@
+// Pod-level Nova resources: os-availability-zone, limits, os-quota-sets, os-services,
+// os-hypervisors, os-aggregates and os-server-external-events. One compute host per pod.
+import { badRequest, jsonBody, notFound, requireAdmin, since, type NovaContext } from './context';
+import type { NovaApi, NovaDeps } from './deps';
+import { isoSeconds } from './state';
+
+/** Nova's default quotas (nova/conf/quota.py). */
+export const DEFAULT_QUOTAS: Record<string, number> = {
+  instances: 10, cores: 20, ram: 51200, metadata_items: 128, key_pairs: 100, server_groups: 10,
+  server_group_members: 10, injected_files: 5, injected_file_content_bytes: 10240, injected_file_path_bytes: 255,
+};
+const NETWORK_QUOTAS = { fixed_ips: -1, floating_ips: -1, security_group_rules: -1, security_groups: -1 };
+
+function quotaView(c: NovaContext, values: Record<string, number>): Record<string, number> {
+  const v: Record<string, number> = { ...values };
+  if (!since(c, '2.36')) Object.assign(v, NETWORK_QUOTAS);
+  if (since(c, '2.57')) {
+    delete v.injected_files;
+    delete v.injected_file_content_bytes;
+    delete v.injected_file_path_bytes;
+  }
+  return v;
+}
+
+const hostName = (deps: NovaDeps) => `${deps.env.podName.toLowerCase()}-compute-1`;
+
+function usage(deps: NovaDeps, project: string) {
+  const mine = [...deps.state.servers.values()].filter((s) => s.projectId === project);
+  return {
+    instances: mine.length,
+    cores: mine.reduce((n, s) => n + s.flavor.vcpus, 0),
+    ram: mine.reduce((n, s) => n + s.flavor.ram, 0),
+  };
+}
+
+export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
+  const host = hostName(deps);
+  const started = isoSeconds();
+  api.get('/os-availability-zone', (c) =>
+    c.json({ availabilityZoneInfo: [{ zoneName: deps.env.az, zoneState: { available: true }, hosts: null }] }));
+  api.get('/os-availability-zone/detail', (c) => {
+    requireAdmin(c, 'os_compute_api:os-availability-zone:detail');
+    const svc = (name: string) => ({ [name]: { available: true, active: true, updated_at: started } });
+    return c.json({
+      availabilityZoneInfo: [
+        { zoneName: 'internal', zoneState: { available: true }, hosts: { [`${host}-ctl`]: { ...svc('nova-scheduler'), ...svc('nova-conductor') } } },
+        { zoneName: deps.env.az, zoneState: { available: true }, hosts: { [host]: svc('nova-compute') } },
+      ],
+    });
+  });
+
+  api.get('/limits', (c) => {
+    const project = c.get('identity').isAdmin && c.req.query('tenant_id') ? c.req.query('tenant_id')! : c.get('identity').projectId;
+    const q = { ...DEFAULT_QUOTAS, ...deps.state.quotas.get(project) };
+    const u = usage(deps, project);
+    const absolute: Record<string, number> = {
+      maxImageMeta: 128, maxPersonality: 5, maxPersonalitySize: 10240, maxSecurityGroupRules: -1, maxSecurityGroups: -1,
+      maxServerGroupMembers: q.server_group_members, maxServerGroups: q.server_groups, maxServerMeta: q.metadata_items,
+      maxTotalCores: q.cores, maxTotalFloatingIps: -1, maxTotalInstances: q.instances, maxTotalKeypairs: q.key_pairs,
+      maxTotalRAMSize: q.ram, totalCoresUsed: u.cores, totalFloatingIpsUsed: 0, totalInstancesUsed: u.instances,
+      totalRAMUsed: u.ram, totalSecurityGroupsUsed: 0, totalServerGroupsUsed: 0,
+    };
+    if (since(c, '2.36')) {
+      for (const k of ['maxSecurityGroupRules', 'maxSecurityGroups', 'maxTotalFloatingIps', 'totalFloatingIpsUsed', 'totalSecurityGroupsUsed']) delete absolute[k];
+    }
+    if (since(c, '2.57')) {
+      delete absolute.maxPersonality;
+      delete absolute.maxPersonalitySize;
+    }
+    return c.json({ limits: { rate: [], absolute } });
+  });
+
+  api.get('/os-quota-sets/:project/defaults', (c) =>
+    c.json({ quota_set: { id: c.req.param('project'), ...quotaView(c, DEFAULT_QUOTAS) } }));
+  api.get('/os-quota-sets/:project/detail', (c) => {
+    const p = c.req.param('project');
+    if (p !== c.get('identity').projectId) requireAdmin(c, 'os_compute_api:os-quota-sets:detail');
+    const limits = quotaView(c, { ...DEFAULT_QUOTAS, ...deps.state.quotas.get(p) });
+    const used: Record<string, number> = usage(deps, p);
+    const detail = Object.fromEntries(Object.entries(limits).map(([k, limit]) => [k, { limit, in_use: used[k] ?? 0, reserved: 0 }]));
+    return c.json({ quota_set: { id: p, ...detail } });
+  });
+  api.get('/os-quota-sets/:project', (c) => {
+    const p = c.req.param('project');
+    if (p !== c.get('identity').projectId) requireAdmin(c, 'os_compute_api:os-quota-sets:show');
+    return c.json({ quota_set: { id: p, ...quotaView(c, { ...DEFAULT_QUOTAS, ...deps.state.quotas.get(p) }) } });
+  });
+  api.put('/os-quota-sets/:project', async (c) => {
+    requireAdmin(c, 'os_compute_api:os-quota-sets:update');
+    const p = c.req.param('project');
+    const qs = (await jsonBody(c)).quota_set as Record<string, unknown> | undefined;
+    if (!qs || typeof qs !== 'object') throw badRequest("Invalid input for field/attribute quota_set. 'quota_set' is a required property");
+    const cur = { ...deps.state.quotas.get(p) };
+    for (const [k, v] of Object.entries(qs)) {
+      if (k === 'force') continue;
+      if (!(k in DEFAULT_QUOTAS) || !Number.isInteger(Number(v)) || Number(v) < -1) {
+        throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}.`);
+      }
+      cur[k] = Number(v);
+    }
+    deps.state.quotas.set(p, cur);
+    return c.json({ quota_set: quotaView(c, { ...DEFAULT_QUOTAS, ...cur }) });
+  });
+  api.delete('/os-quota-sets/:project', (c) => {
+    requireAdmin(c, 'os_compute_api:os-quota-sets:delete');
+    deps.state.quotas.delete(c.req.param('project'));
+    return c.body(null, 202);
+  });
+
+  api.get('/os-services', (c) => {
+    requireAdmin(c, 'os_compute_api:os-services:list');
+    const rows = [
+      ['nova-scheduler', `${host}-ctl`, 'internal'], ['nova-conductor', `${host}-ctl`, 'internal'], ['nova-compute', host, deps.env.az],
+    ].map(([binary, h, zone], i) => {
+      const s: Record<string, unknown> = {
+        id: since(c, '2.53') ? `00000000-0000-4000-8000-00000000000${i + 1}` : i + 1, binary, host: h, zone,
+        status: 'enabled', state: 'up', updated_at: isoSeconds(), disabled_reason: null,
+      };
+      if (since(c, '2.11')) s.forced_down = false;
+      return s;
+    });
+    return c.json({ services: rows });
+  });
+
+  const hyperId = (c: NovaContext) => (since(c, '2.53') ? '00000000-0000-4000-9000-000000000001' : 1);
+  api.get('/os-hypervisors', (c) => {
+    requireAdmin(c, 'os_compute_api:os-hypervisors:list');
+    return c.json({ hypervisors: [{ id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled' }] });
+  });
+  api.get('/os-hypervisors/detail', (c) => {
+    requireAdmin(c, 'os_compute_api:os-hypervisors:list-detail');
+    return c.json({
+      hypervisors: [{
+        id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled', host_ip: '127.0.0.1',
+        hypervisor_type: 'fake', hypervisor_version: 1000, service: { host, id: 3, disabled_reason: null },
+        ...(since(c, '2.88') ? {} : { vcpus: 1000, memory_mb: 8_000_000, local_gb: 600_000, vcpus_used: 0, memory_mb_used: 512, local_gb_used: 0, free_ram_mb: 7_999_488, free_disk_gb: 600_000, current_workload: 0, running_vms: deps.state.servers.size, disk_available_least: 600_000, cpu_info: '{}' }),
+      }],
+    });
+  });
+
+  api.get('/os-aggregates', (c) => {
+    requireAdmin(c, 'os_compute_api:os-aggregates:index');
+    const agg: Record<string, unknown> = {
+      name: deps.env.az, availability_zone: deps.env.az, deleted: false, created_at: started, updated_at: null,
+      deleted_at: null, hosts: [host], id: 1, metadata: { availability_zone: deps.env.az },
+    };
+    if (since(c, '2.41')) agg.uuid = '00000000-0000-4000-a000-000000000001';
+    return c.json({ aggregates: [agg] });
+  });
+
+  api.post('/os-server-external-events', async (c) => {
+    requireAdmin(c, 'os_compute_api:os-server-external-events:create');
+    const events = (await jsonBody(c)).events;
+    if (!Array.isArray(events) || events.length === 0) throw badRequest("Invalid input for field/attribute events.");
+    const out = events.map((e: Record<string, unknown>) => {
+      const found = deps.state.servers.has(String(e.server_uuid));
+      return { ...e, status: found ? (e.status ?? 'completed') : 'failed', code: found ? 200 : 404 };
+    });
+    const ok = out.filter((e) => e.code === 200).length;
+    if (ok === 0) throw notFound('No instances found for any event');
+    return c.json({ events: out }, ok === out.length ? 200 : 207);
+  });
+}

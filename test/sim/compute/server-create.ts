@@ -1,0 +1,193 @@
+// POST /servers: Nova's request validation (schema and lookups: flavor, image, keypair,
+// AZ, boot volume), then the BUILD -> ACTIVE life cycle. Messages are Nova's.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { badRequest, forbidden, jsonBody, since, type NovaContext } from './context';
+import type { NovaDeps } from './deps';
+import { resourceLinks, selfHref } from './links';
+import { flavorSnapshot } from './flavor-store';
+import { recordAction } from './server-lookup';
+import { isoSeconds, naiveMicros, POWER, type SimServer } from './state';
+import { stringMap } from './validate';
+
+const BASE_KEYS = [
+  'name', 'imageRef', 'flavorRef', 'adminPass', 'metadata', 'networks', 'OS-DCF:diskConfig',
+  'accessIPv4', 'accessIPv6', 'availability_zone', 'block_device_mapping', 'block_device_mapping_v2',
+  'config_drive', 'key_name', 'min_count', 'max_count', 'return_reservation_id', 'security_groups',
+  'user_data', 'personality',
+];
+
+/** Server body keys allowed at the request's microversion. */
+function allowedKeys(c: NovaContext): Set<string> {
+  const keys = new Set(BASE_KEYS);
+  if (since(c, '2.19')) keys.add('description');
+  if (since(c, '2.52')) keys.add('tags');
+  if (since(c, '2.57')) keys.delete('personality');
+  if (since(c, '2.63')) keys.add('trusted_image_certificates');
+  if (since(c, '2.74')) ['host', 'hypervisor_hostname'].forEach((k) => keys.add(k));
+  if (since(c, '2.90')) keys.add('hostname');
+  return keys;
+}
+
+function idFromHref(ref: unknown): string {
+  return String(ref).split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '';
+}
+
+function count(v: unknown, field: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw badRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not of type 'integer', 'string'`);
+  }
+  return n;
+}
+
+interface BootVolume {
+  volumeId: string;
+  deleteOnTermination: boolean;
+}
+
+/** The boot volume of a block_device_mapping_v2 boot, checked against this pod's Cinder. */
+function bootFromBdm(deps: NovaDeps, bdms: unknown): { volume?: BootVolume; image?: string } | undefined {
+  if (bdms === undefined) return undefined;
+  if (!Array.isArray(bdms)) throw badRequest(`Invalid input for field/attribute block_device_mapping_v2. Value: ${JSON.stringify(bdms)}. ${JSON.stringify(bdms)} is not of type 'array'`);
+  const boot = bdms.find((b) => b && typeof b === 'object' && String((b as Record<string, unknown>).boot_index) === '0') as Record<string, unknown> | undefined;
+  if (!boot) return undefined;
+  const source = boot.source_type;
+  const uuid = String(boot.uuid ?? '');
+  if (source === 'volume') {
+    if (!deps.volumes.get(uuid)) throw badRequest(`Volume ${uuid} could not be found.`);
+    return { volume: { volumeId: uuid, deleteOnTermination: boot.delete_on_termination === true } };
+  }
+  if (source === 'image') {
+    if (!deps.images.get(uuid)) throw badRequest(`Image ${uuid} could not be found.`);
+    return { image: uuid };
+  }
+  return undefined;
+}
+
+/** Handle POST /servers (202 with the create view). */
+export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Response> {
+  const body = await jsonBody(c);
+  const sv = body.server;
+  if (typeof sv !== 'object' || sv === null || Array.isArray(sv)) throw badRequest("Invalid input for field/attribute body. Value: {}. 'server' is a required property");
+  const server = sv as Record<string, unknown>;
+  const allowed = allowedKeys(c);
+  const extra = Object.keys(server).filter((k) => !allowed.has(k));
+  if (extra.length > 0) {
+    throw badRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(server)}. Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} ${extra.length > 1 ? 'were' : 'was'} unexpected)`);
+  }
+  for (const req of ['name', 'flavorRef']) {
+    if (!(req in server)) throw badRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(server)}. '${req}' is a required property`);
+  }
+  if (since(c, '2.37') && !('networks' in server)) {
+    throw badRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(server)}. 'networks' is a required property`);
+  }
+  const name = server.name;
+  if (typeof name !== 'string' || name.length < 1 || name.length > 255 || name.trim() !== name) {
+    throw badRequest(`Invalid input for field/attribute name. Value: ${JSON.stringify(name)}. ${JSON.stringify(name)} is not a valid name`);
+  }
+  const minCount = count(server.min_count, 'min_count', 1);
+  const maxCount = count(server.max_count, 'max_count', minCount);
+  if (minCount > maxCount) throw badRequest('min_count must be <= max_count');
+  const metadata = stringMap(server.metadata ?? {}, 'metadata');
+
+  const az = server.availability_zone;
+  if (az !== undefined && az !== null) {
+    const zone = String(az).split(':')[0];
+    if (zone !== '' && zone !== deps.env.az) throw badRequest('The requested availability zone is not available');
+  }
+
+  const boot = bootFromBdm(deps, server.block_device_mapping_v2);
+  let imageId = '';
+  if (boot?.volume) {
+    imageId = '';
+  } else if (server.imageRef !== undefined && server.imageRef !== '') {
+    imageId = idFromHref(server.imageRef);
+    if (!deps.images.get(imageId)) throw badRequest('Can not find requested image');
+  } else if (boot?.image) {
+    imageId = '';
+  } else {
+    throw badRequest('Invalid imageRef provided.');
+  }
+
+  const flavorId = idFromHref(server.flavorRef);
+  const flavor = deps.state.flavors.get(flavorId);
+  if (!flavor) throw badRequest(`Flavor ${flavorId} could not be found.`);
+
+  const who = c.get('identity');
+  const keyName = server.key_name === undefined || server.key_name === null ? null : String(server.key_name);
+  if (keyName !== null && !deps.state.keypairs.get(who.userId)?.has(keyName)) {
+    throw badRequest('Invalid key_name provided.');
+  }
+  const quota = deps.state.quotas.get(who.projectId)?.instances;
+  if (quota !== undefined && quota >= 0) {
+    const used = [...deps.state.servers.values()].filter((s) => s.projectId === who.projectId).length;
+    if (used + minCount > quota) {
+      throw forbidden(`Quota exceeded for instances: Requested ${minCount}, but already used ${used} of ${quota} instances`);
+    }
+  }
+  const groups = Array.isArray(server.security_groups)
+    ? [...new Set((server.security_groups as { name?: unknown }[]).map((g) => String(g?.name ?? '')).filter((n) => n))]
+    : ['default'];
+  const description = since(c, '2.19') ? ((server.description as string | null | undefined) ?? null) : name;
+  const tags = since(c, '2.52') && Array.isArray(server.tags) ? (server.tags as unknown[]).map(String) : [];
+  const adminPass = typeof server.adminPass === 'string' ? server.adminPass : randomBytes(9).toString('base64url');
+  const reservationId = `r-${randomBytes(4).toString('hex').slice(0, 8)}`;
+
+  const created: SimServer[] = [];
+  for (let i = 0; i < maxCount; i++) {
+    const now = isoSeconds();
+    const seq = deps.state.nextSeq();
+    const id = randomUUID();
+    const displayName = maxCount > 1 ? `${name}-${i + 1}` : name;
+    const s: SimServer = {
+      id, seq, name: displayName, description, projectId: who.projectId, userId: who.userId,
+      flavor: flavorSnapshot(flavor), resizeFrom: null, imageId, keyName, metadata: { ...metadata },
+      tags: [...tags], securityGroups: groups, vmState: 'building', taskState: 'scheduling',
+      powerState: POWER.NOSTATE, lockedBy: null, lockedReason: null, createdAt: now, updatedAt: now,
+      launchedAt: null, host: `${deps.env.podName.toLowerCase()}-compute-1`,
+      node: `${deps.env.podName.toLowerCase()}-compute-1`,
+      hostname: displayName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'server',
+      reservationId, launchIndex: i, userData: typeof server.user_data === 'string' ? server.user_data : null,
+      configDrive: server.config_drive === true || server.config_drive === 'True' ? 'True' : '',
+      accessIPv4: typeof server.accessIPv4 === 'string' ? server.accessIPv4 : '',
+      accessIPv6: typeof server.accessIPv6 === 'string' ? server.accessIPv6 : '',
+      adminPass, ipIndex: seq, volumes: [], actions: [], serverGroups: [],
+      trustedCerts: Array.isArray(server.trusted_image_certificates) ? (server.trusted_image_certificates as string[]) : null,
+    };
+    if (boot?.volume && i === 0) {
+      const att = deps.volumes.attach(boot.volume.volumeId, id, '/dev/vda', who.projectId) as unknown as Record<string, unknown>;
+      s.volumes.push({
+        bdmId: randomUUID(), volumeId: boot.volume.volumeId, device: '/dev/vda', tag: null,
+        deleteOnTermination: boot.volume.deleteOnTermination,
+        attachmentId: String(att?.attachment_id ?? att?.id ?? randomUUID()),
+      });
+    }
+    deps.state.servers.set(id, s);
+    recordAction(c, s, 'create', 'compute__do_build_and_run_instance');
+    created.push(s);
+    deps.state.later(() => {
+      if (s.vmState !== 'building') return;
+      s.vmState = 'active';
+      s.taskState = null;
+      s.powerState = POWER.RUNNING;
+      s.launchedAt = naiveMicros();
+      s.updatedAt = isoSeconds();
+    });
+  }
+
+  if (server.return_reservation_id === true || server.return_reservation_id === 'True') {
+    return c.json({ reservation_id: reservationId }, 202);
+  }
+  const first = created[0];
+  const view = {
+    server: {
+      id: first.id,
+      links: resourceLinks(c, 'servers', first.id),
+      'OS-DCF:diskConfig': 'MANUAL',
+      security_groups: Array.isArray(server.security_groups) ? server.security_groups : [{ name: 'default' }],
+      adminPass,
+    },
+  };
+  return c.json(view, 202, { Location: selfHref(c, 'servers', first.id) });
+}

@@ -1,0 +1,171 @@
+// In-memory state of one simulated Nova: servers (with their Nova vm/task/power states),
+// flavors, keypairs, quotas. Timers for asynchronous transitions live here too so that
+// closing the pod cancels them all.
+
+/** Nova power_state values (nova/compute/power_state.py). */
+export const POWER = { NOSTATE: 0, RUNNING: 1, PAUSED: 3, SHUTDOWN: 4, CRASHED: 6, SUSPENDED: 7 } as const;
+
+export interface SimFlavor {
+  id: string;
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+  rxtx_factor: number;
+  is_public: boolean;
+  disabled: boolean;
+  description: string | null;
+  extra_specs: Record<string, string>;
+  /** Projects granted access to a private flavor. */
+  access: Set<string>;
+  /** Creation order, Nova's internal id (flavors sort by flavorid by default). */
+  seq: number;
+}
+
+/** Flavor snapshot embedded in the instance (what 2.47+ shows). */
+export interface FlavorSnapshot {
+  id: string;
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+  extra_specs: Record<string, string>;
+}
+
+export interface SimVolumeAttachment {
+  /** BDM uuid (2.89 bdm_uuid); the attachment `id` in the API is the volume id. */
+  bdmId: string;
+  volumeId: string;
+  device: string;
+  tag: string | null;
+  deleteOnTermination: boolean;
+  attachmentId: string;
+}
+
+export interface SimActionEvent {
+  event: string;
+  start_time: string;
+  finish_time: string | null;
+  result: string | null;
+}
+
+export interface SimInstanceAction {
+  action: string;
+  request_id: string;
+  user_id: string;
+  project_id: string;
+  start_time: string;
+  updated_at: string;
+  message: string | null;
+  events: SimActionEvent[];
+}
+
+export interface SimServer {
+  id: string;
+  seq: number;
+  name: string;
+  description: string | null;
+  projectId: string;
+  userId: string;
+  flavor: FlavorSnapshot;
+  /** What a resize changed, restored by revertResize (null when not resizing). */
+  resizeFrom: { flavor: FlavorSnapshot; vmState: string; powerState: number } | null;
+  /** '' when booted from volume. */
+  imageId: string;
+  keyName: string | null;
+  metadata: Record<string, string>;
+  tags: string[];
+  securityGroups: string[];
+  vmState: string;
+  taskState: string | null;
+  powerState: number;
+  lockedBy: 'owner' | 'admin' | null;
+  lockedReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  launchedAt: string | null;
+  host: string;
+  node: string;
+  hostname: string;
+  reservationId: string;
+  launchIndex: number;
+  userData: string | null;
+  configDrive: string;
+  accessIPv4: string;
+  accessIPv6: string;
+  adminPass: string;
+  /** Last octet source for the fixed IP shown in addresses. */
+  ipIndex: number;
+  volumes: SimVolumeAttachment[];
+  actions: SimInstanceAction[];
+  serverGroups: string[];
+  trustedCerts: string[] | null;
+}
+
+/** Tombstone of a deleted server, kept for `changes-since` listings. */
+export interface DeletedServer {
+  server: SimServer;
+  deletedAt: string;
+}
+
+export interface SimKeypair {
+  name: string;
+  userId: string;
+  type: 'ssh' | 'x509';
+  publicKey: string;
+  fingerprint: string;
+  createdAt: string;
+  id: number;
+}
+
+/** Nova's isotime: seconds precision with Z (utils.isotime). */
+export function isoSeconds(d = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** str() of a naive datetime, what OS-SRV-USG:launched_at shows. */
+export function naiveMicros(d = new Date()): string {
+  return d.toISOString().replace(/Z$/, '000');
+}
+
+/** All mutable state of one simulated Nova. */
+export class ComputeState {
+  readonly servers = new Map<string, SimServer>();
+  readonly deleted: DeletedServer[] = [];
+  readonly flavors = new Map<string, SimFlavor>();
+  /** userId -> name -> keypair */
+  readonly keypairs = new Map<string, Map<string, SimKeypair>>();
+  /** projectId -> quota overrides */
+  readonly quotas = new Map<string, Record<string, number>>();
+  #timers = new Set<NodeJS.Timeout>();
+  #seq = 0;
+  #closed = false;
+
+  constructor(readonly transitionMs: number) {}
+
+  nextSeq(): number {
+    this.#seq += 1;
+    return this.#seq;
+  }
+
+  /** Run fn after the pod's transition delay unless the pod closed meanwhile. */
+  later(fn: () => void, ms = this.transitionMs): void {
+    if (this.#closed) return;
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#closed) fn();
+    }, ms);
+    t.unref();
+    this.#timers.add(t);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+}

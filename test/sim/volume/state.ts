@@ -1,0 +1,180 @@
+// In-memory state of one simulated Cinder: the maps, visibility rules and
+// the timer that moves resources through their transient states.
+// Visibility follows Cinder: a non-admin sees only its project's resources and
+// gets "could not be found" for the rest; an admin may address any id.
+import { randomUUID } from 'node:crypto';
+import { backupNotFound, notFound, snapshotNotFound, volumeNotFound, volumeTypeNotFound } from './faults';
+import type {
+  SimAttachment,
+  SimBackup,
+  SimIdentity,
+  SimServiceEnv,
+  SimSnapshot,
+  SimVolume,
+  SimVolumeType,
+} from './types';
+
+/** Name of the type Cinder creates at install and uses when none is given. */
+export const DEFAULT_TYPE_NAME = '__DEFAULT__';
+
+/** What the volume service needs to know about an image (Glance lookup). */
+export interface ImageLookupResult {
+  id: string;
+  name: string | null;
+  size: number | null;
+  min_disk: number;
+  disk_format: string | null;
+  container_format: string | null;
+  checksum: string | null;
+  min_ram: number;
+}
+/** Fields of an image made by os-volume_upload_image. */
+export interface NewImage {
+  name: string;
+  disk_format: string;
+  container_format: string;
+  size: number;
+  visibility: string;
+  protected: boolean;
+  owner: string;
+}
+/** The pod's Glance as the volume service sees it (ImageService implements it). */
+export interface ImageLookup {
+  get(id: string): ImageLookupResult | undefined;
+  list(): ImageLookupResult[];
+  /** Register an image uploaded from a volume; returns its id. */
+  add?(image: NewImage): string;
+}
+
+const UUID_LIKE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+let lastMicros = 0;
+/** Cinder's timestamp shape ('2024-01-01T10:00:00.123456', no zone), strictly increasing. */
+export function cinderTime(): string {
+  let us = Date.now() * 1000;
+  if (us <= lastMicros) us = lastMicros + 1;
+  lastMicros = us;
+  const iso = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
+  return `${iso}.${String(us % 1_000_000).padStart(6, '0')}`;
+}
+
+export class CinderState {
+  readonly env: SimServiceEnv;
+  readonly volumes = new Map<string, SimVolume>();
+  readonly snapshots = new Map<string, SimSnapshot>();
+  readonly backups = new Map<string, SimBackup>();
+  readonly types = new Map<string, SimVolumeType>();
+  /** Every attachment record, including reserved ones of the 3.27 attachments API. */
+  readonly attachments = new Map<string, SimAttachment>();
+  /** Cinder volume service host, 'host@backend#pool' as os-vol-host-attr:host shows it. */
+  readonly host: string;
+  readonly serviceUuid = randomUUID();
+  readonly defaultTypeId: string;
+  images: ImageLookup | undefined;
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(env: SimServiceEnv) {
+    this.env = env;
+    this.host = `${env.podName.toLowerCase()}-cinder@lvmdriver-1#lvmdriver-1`;
+    this.defaultTypeId = randomUUID();
+    this.types.set(this.defaultTypeId, {
+      id: this.defaultTypeId,
+      name: DEFAULT_TYPE_NAME,
+      description: 'Default Volume Type',
+      isPublic: true,
+      extraSpecs: {},
+      access: new Set(),
+      qosSpecsId: null,
+    });
+  }
+
+  /** Run `fn` after transitionMs; timers never keep the process alive. */
+  later(fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, this.env.transitionMs);
+    t.unref();
+    this.#timers.add(t);
+  }
+
+  /** Cancel pending transitions (pod shutdown). */
+  stop(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  canSee(who: SimIdentity, projectId: string): boolean {
+    return who.isAdmin || who.projectId === projectId;
+  }
+
+  volume(who: SimIdentity, id: string): SimVolume {
+    const v = this.volumes.get(id);
+    if (!v || !this.canSee(who, v.projectId)) throw volumeNotFound(id);
+    return v;
+  }
+
+  snapshot(who: SimIdentity, id: string): SimSnapshot {
+    const s = this.snapshots.get(id);
+    if (!s || !this.canSee(who, s.projectId)) throw snapshotNotFound(id);
+    return s;
+  }
+
+  backup(who: SimIdentity, id: string): SimBackup {
+    const b = this.backups.get(id);
+    if (!b || !this.canSee(who, b.projectId)) throw backupNotFound(id);
+    return b;
+  }
+
+  /** A type the caller may use: public, granted to its project, or any for admins. */
+  typeVisible(who: SimIdentity, t: SimVolumeType): boolean {
+    return t.isPublic || who.isAdmin || t.access.has(who.projectId);
+  }
+
+  type(who: SimIdentity, id: string): SimVolumeType {
+    const t = this.types.get(id);
+    if (!t || !this.typeVisible(who, t)) throw volumeTypeNotFound(id);
+    return t;
+  }
+
+  /** objects.VolumeType.get_by_name_or_id: a uuid-like ref is an id, anything else a name. */
+  typeByNameOrId(who: SimIdentity, ref: string): SimVolumeType {
+    if (UUID_LIKE.test(ref)) return this.type(who, ref);
+    for (const t of this.types.values()) if (t.name === ref && this.typeVisible(who, t)) return t;
+    throw notFound(`Volume type with name ${ref} could not be found.`);
+  }
+
+  typeName(id: string): string | null {
+    return this.types.get(id)?.name ?? null;
+  }
+
+  /** Attachments Cinder lists in the volume view: attach_status 'attached' only. */
+  attachedOf(v: SimVolume): SimAttachment[] {
+    return v.attachments.filter((a) => a.status === 'attached');
+  }
+
+  touch(v: { updatedAt: string | null }): void {
+    v.updatedAt = cinderTime();
+  }
+
+  /** Status back to in-use or available after the last attachment goes, as Cinder's manager does. */
+  settleAttachStatus(v: SimVolume): void {
+    if (this.attachedOf(v).length > 0) {
+      v.status = 'in-use';
+    } else {
+      v.status = 'available';
+      delete v.adminMetadata.attached_mode;
+    }
+    this.touch(v);
+  }
+
+  addAttachment(v: SimVolume, a: SimAttachment): void {
+    v.attachments.push(a);
+    this.attachments.set(a.id, a);
+  }
+
+  removeAttachment(v: SimVolume, a: SimAttachment): void {
+    v.attachments = v.attachments.filter((x) => x.id !== a.id);
+    this.attachments.delete(a.id);
+  }
+}

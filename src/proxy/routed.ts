@@ -40,6 +40,8 @@ export interface CreateRoutedOptions {
   /** The id of the created resource in the pod's 2xx answer, if any. */
   idOf: (json: unknown) => unknown;
   transform?: Transform;
+  /** Runs once the routing is complete (e.g. record the flavor for quota usage). */
+  onCreated?: (id: string) => Promise<void>;
 }
 
 /**
@@ -68,8 +70,10 @@ export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: 
   } catch {
     // not JSON: nothing addressable to route
   }
-  if (typeof id === 'string' && id !== '') await deps.routes.complete(pending, id);
-  else await deps.routes.abort(pending); // e.g. Nova's return_reservation_id: no id yet
+  if (typeof id === 'string' && id !== '') {
+    await deps.routes.complete(pending, id);
+    await o.onCreated?.(id);
+  } else await deps.routes.abort(pending); // e.g. Nova's return_reservation_id: no id yet
   return respond(deps.proxy, c, o.pod, o.service, buffered(res, text), o.transform);
 }
 

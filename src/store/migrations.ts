@@ -6,6 +6,7 @@
  * and old databases silently lacked `is_binding`, reference §15.2.18): add a new one instead.
  */
 import type { Client } from '@libsql/client';
+import { COMPUTE_OWNED_SCHEMA } from './migration-002';
 
 export interface Migration {
   version: number;
@@ -84,8 +85,11 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX jobs_status ON jobs(status, type)`,
     ],
   },
-  // Version 2 belongs to another change (compute-owned resources); versions need not be applied
-  // in one run, `migrate` applies whatever is missing in version order.
+  {
+    version: 2,
+    name: 'compute resources the gateway owns: flavors, keypairs, aggregates, quotas, server usage',
+    statements: COMPUTE_OWNED_SCHEMA,
+  },
   {
     version: 3,
     name: 'volume types (extra specs, project access) and volume quotas',

@@ -21,6 +21,10 @@ import { VolumeTypeRepo } from './volume-types';
 import { VolumeTypeExtraSpecRepo } from './volume-type-extra-specs';
 import { VolumeTypeAccessRepo } from './volume-type-access';
 import { VolumeQuotaRepo } from './volume-quotas';
+import { FlavorRepo } from './flavors';
+import { KeypairRepo } from './keypairs';
+import { AggregateRepo } from './aggregates';
+import { QuotaRepo } from './quotas';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -52,6 +56,10 @@ export interface Store {
   readonly volumeTypeSpecs: VolumeTypeExtraSpecRepo;
   readonly volumeTypeAccess: VolumeTypeAccessRepo;
   readonly volumeQuotas: VolumeQuotaRepo;
+  readonly flavors: FlavorRepo;
+  readonly keypairs: KeypairRepo;
+  readonly aggregates: AggregateRepo;
+  readonly quotas: QuotaRepo;
   close(): Promise<void>;
 }
 
@@ -82,6 +90,10 @@ export function storeFromClient(db: Client, mode: 'standalone' | 'replica' = 'st
     volumeTypeSpecs: new VolumeTypeExtraSpecRepo(db),
     volumeTypeAccess: new VolumeTypeAccessRepo(db),
     volumeQuotas: new VolumeQuotaRepo(db),
+    flavors: new FlavorRepo(db),
+    keypairs: new KeypairRepo(db),
+    aggregates: new AggregateRepo(db),
+    quotas: new QuotaRepo(db),
     async close() {
       if (replication) await replication.close();
       else db.close();

@@ -64,6 +64,13 @@ export interface Seeded {
  */
 export async function seed(cloud: Cloud, project: string, perPod: number): Promise<Seeded[]> {
   const out: Seeded[] = [];
+  // The gateway enforces Nova's instance/core/RAM quotas: give the project room for the seed.
+  const quota = await call(`${cloud.compute}/v2.1/${project}/os-quota-sets/${project}`, {
+    method: 'PUT',
+    headers: { ...identity('admin-project', ['admin'], 'admin-user') },
+    body: { quota_set: { instances: -1, cores: -1, ram: -1 } },
+  });
+  if (quota.status !== 200) throw new Error(`quota: ${quota.status} ${quota.text}`);
   for (const [p, az] of AZS.entries()) {
     for (let i = 0; i < perPod; i++) {
       const name = `vm-${String.fromCharCode(97 + ((i * 7 + p * 3) % 11))}`;

@@ -2,18 +2,23 @@
  * `POST /servers`: schedule a pod, then the shared routed create (pending routing → forward →
  * complete) with the WHOLE body and the AZ rewritten for the pod (§15.2.5, §15.2.7). A pod error
  * removes the pending row and is passed through; a store that cannot be written stops the create
- * with 503 before any pod is touched.
+ * with 503 before any pod is touched. Before scheduling, Nova's API-level quota checks
+ * (server-quota.ts) and the keypair lookup; after it, the keypair hand-off to the chosen pod.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { createRouted } from '../../proxy';
+import type { Flavor } from '../../store';
 import { badRequest, readJson, validate } from '../common';
 import { azForPod, serverAzToTop, topAz } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
+import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
+import { checkServerQuota, type ServerRequest } from './server-quota';
 
 const CreateShape = v.object({
   server: v.looseObject({
     availability_zone: v.optional(v.nullable(v.string())),
+    key_name: v.optional(v.nullable(v.string())),
     block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
   }),
 });
@@ -27,12 +32,26 @@ async function checkVolumesInPod(deps: ComputeDeps, server: v.InferOutput<typeof
   }
 }
 
+/** What the new server costs, for instances/cores/ram usage; best effort (usage is advisory). */
+async function recordUsage(deps: ComputeDeps, c: Context<ComputeEnv>, id: string, flavor: Flavor): Promise<void> {
+  try {
+    await deps.store.quotas.recordServer({ topId: id, projectId: c.get('projectId'), userId: c.get('auth').userId ?? '', flavorid: flavor.flavorid, vcpus: flavor.vcpus, memoryMb: flavor.memory_mb });
+  } catch {
+    // The server exists and is routed; a missing usage row only undercounts cores and RAM.
+  }
+}
+
 export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const raw = await readJson(c);
   const { server } = validate(CreateShape, raw);
   const projectId = c.get('projectId');
+  // Nova's API-level quota checks and the keypair lookup come first: a refused create binds nothing.
+  const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
+  const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
   const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
   await checkVolumesInPod(deps, server, placement.pod.pod_id);
+  // The pod looks key_name up in its own database: give it the user's keypair first.
+  if (keypair) await ensureKeypairInPod(deps, c, placement.pod, keypair);
 
   const body = raw as { server: Record<string, unknown> };
   const az = azForPod(String(server.availability_zone ?? ''), placement.podAz);
@@ -47,5 +66,6 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
     body: JSON.stringify(body),
     idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
     transform: serverAzToTop(placement.pod),
+    onCreated: flavor ? (id) => recordUsage(deps, c, id, flavor) : undefined,
   });
 }

@@ -33,10 +33,13 @@ export function minimalRecordsAllowed(version: Version, isAdmin: boolean, params
   return usable.every((k) => k === 'all_tenants');
 }
 
-/** `/v2.1[/{project}]` of the request, the prefix every server link and pod path shares. */
-function apiPrefix(path: string): string {
-  const i = path.indexOf('/servers');
-  return i >= 0 ? path.slice(0, i) : path;
+/**
+ * `/v2.1/{project}`: the prefix of pod paths and links. The project is always spelled out, even
+ * when the caller used the project-less form, because every Nova accepts that form whatever the
+ * token (the same rule `callPod` applies to pass-through paths).
+ */
+function apiPrefix(projectId: string): string {
+  return `/v2.1/${encodeURIComponent(projectId)}`;
 }
 
 function links(base: string, prefix: string, id: string) {
@@ -48,7 +51,7 @@ function links(base: string, prefix: string, id: string) {
 
 /** The servers list spec for one request. */
 export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail: boolean): FanoutSpec {
-  const prefix = apiPrefix(c.req.path);
+  const prefix = apiPrefix(c.get('projectId'));
   const version = c.get('apiVersion');
   const auth = c.get('auth');
   return {

@@ -9,6 +9,7 @@ import { ConfigError } from './config';
 import { serve } from './cli/serve';
 import { dbMigrate } from './cli/migrate';
 import { VERSION } from './version';
+import { createLogger, installSignalHandlers } from './ops';
 import { primaryCli } from './cli/primary-keys';
 
 const HELP = `trio2o ${VERSION} — many OpenStack pods shown as one region (Nova v2.1, Cinder v3)
@@ -44,19 +45,9 @@ async function main(argv: string[]): Promise<number> {
   const args = { config: values.config, noauth: values.noauth };
   const [cmd, sub] = positionals;
   if (cmd === 'serve') {
-    const { stop } = await serve(args);
-    let stopping = false;
-    const onSignal = (sig: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`trio2o: ${sig}, stopping\n`);
-      void stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-    process.on('SIGINT', () => onSignal('SIGINT'));
+    const log = createLogger();
+    const { stop, reload } = await serve(args, log);
+    installSignalHandlers({ stop, reload, log });
     return -1; // keep running
   }
   if (cmd === 'db' && sub === 'migrate') {

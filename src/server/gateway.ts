@@ -4,6 +4,7 @@
  * Everything comes in as options, so tests start exactly what production starts.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { authenticate, type Authorizer, type AuthenticateOptions } from '../auth';
@@ -19,6 +20,7 @@ import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
 import { createFanout, type Fanout } from '../fanout';
 import { buildListener } from './listener';
+import { GatewayMetrics, PodReachability, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
 
 /**
  * How long a route miss waits for one sync of a site replica before answering 404 (multi-site
@@ -56,6 +58,10 @@ export interface GatewayOptions {
   computeMaxVersion?: string;
   /** `[volume_api] max_microversion`. */
   volumeMaxVersion?: string;
+  /** `[DEFAULT] healthcheck_disable_file`: /healthcheck answers 503 while it exists. */
+  healthcheckDisableFile?: string;
+  /** Bound on waiting for in-flight requests at close. @default 30000 */
+  drainTimeoutMs?: number;
 }
 
 /** The parts tests and operations code reach into. */
@@ -69,12 +75,19 @@ export interface GatewayParts {
   volumeVersions: PodVersions;
   /** List fan-out state: `fanout.metrics.snapshot()` / `.observe()` for /metrics and logs. */
   fanout: Fanout;
+  metrics: GatewayMetrics;
+  reachability: PodReachability;
+  /** Set when close() begins: /healthcheck reports SHUTTING DOWN. */
+  lifecycle: { stopping: boolean };
 }
 
 export interface Gateway {
   apps: { admin: Hono<GatewayEnv>; compute: Hono<GatewayEnv>; volume: Hono<GatewayEnv> };
   parts: GatewayParts;
   urls: { admin: string; compute: string; volume: string };
+  /** The three Node HTTP servers (admin, compute, volume). */
+  servers: Server[];
+  /** Stop accepting, drain in-flight requests (bounded by drainTimeoutMs), close pod pools. */
   close(): Promise<void>;
 }
 
@@ -91,6 +104,27 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const auth = authenticate(opts.auth);
   const { store, log } = opts;
 
+  const lifecycle = { stopping: false };
+  // A site replica reports its own link to the primary (store.replication, multi-site issue).
+  const replication = store.replication;
+  const replicaState = replication && (() => {
+    const st = replication.status();
+    return { detached: st.mode === 'replica-detached', lastSyncAt: st.lastSyncAt === null ? null : Date.parse(st.lastSyncAt) };
+  });
+  // The closures below read pods/routes/podDir, built further down, only when called.
+  const reachability = new PodReachability((podId) => pods.breakerState(podId));
+  const metrics = new GatewayMetrics({
+    breakers: () => pods.breakerSnapshot(),
+    pods: () => podDir.list(),
+    routeCache: () => ({ hits: routes.hits, misses: routes.misses }),
+    tokenCache: () => (opts.auth.validator as { stats?: () => { hits: number; misses: number } } | undefined)?.stats?.(),
+    replica: replicaState,
+    fanout: () => fanout.metrics.snapshot(),
+    jobs: async () => {
+      const r = await store.db.execute('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+      return Object.fromEntries(r.rows.map((row) => [String(row.status), Number(row.n)]));
+    },
+  });
   const resolver = new EndpointResolver({ catalog: opts.catalog ?? null, store: store.endpoints, onStoreError: (err) => log.warn('endpoint_cache_error', { error: String(err) }) });
   const pods = new PodClient({
     resolver,
@@ -98,11 +132,11 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     connections: opts.pods?.connections,
     breakerThreshold: opts.pods?.breakerThreshold,
     breakerCooldownMs: opts.pods?.breakerCooldownMs,
+    observer: teeObserver(metrics.podObserver, reachability.observer),
     onBreakerChange: (podId, from, to) => log.warn('pod_breaker', { pod_id: podId, from, to }),
   });
   // A replica may not have synced yet an id created at another site a moment ago: one shared,
   // bounded sync before a 404 (store.replication single-flights it; see src/store/replica.ts).
-  const replication = store.replication;
   const routes = new RouteTable(store, replication ? { onMiss: async () => void (await replication.syncNow(ROUTE_MISS_SYNC_DEADLINE_MS)) } : {});
   const podDir = new PodDirectory(store);
   const scheduler = new Scheduler(store);
@@ -126,17 +160,27 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     podDir.invalidate();
     routes.invalidate(podId);
     pods.forgetPod(podId);
+    reachability.forget(podId);
     void resolver.invalidate(podId);
     void computeVersions.refresh().catch(() => {});
     void volumeVersions.refresh().catch(() => {});
   };
 
+  const health = healthcheck({
+    disableFile: opts.healthcheckDisableFile,
+    stopping: () => lifecycle.stopping,
+    probeStore: () => store.db.execute('SELECT 1'),
+    replica: replicaState,
+    enabledPods: () => podDir.bottoms(),
+    podReachable: (podId) => reachability.reachable(podId),
+  });
+  const common = { log, maxBodyBytes, observe: metrics.observeRequest, healthcheck: health };
   const admin = buildListener(
-    { listener: 'admin', log, maxBodyBytes },
+    { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
     adminRoutes({ store, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
   );
   const compute = buildListener(
-    { listener: 'compute', log, maxBodyBytes },
+    { listener: 'compute', ...common },
     computeRoutes({
       store,
       routes,
@@ -153,7 +197,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     }),
   );
   const volume = buildListener(
-    { listener: 'volume', log, maxBodyBytes },
+    { listener: 'volume', ...common },
     volumeRoutes({
       store,
       routes,
@@ -169,7 +213,10 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       fanout,
     }),
   );
-  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout } };
+  return {
+    apps: { admin, compute, volume },
+    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, lifecycle },
+  };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {
@@ -195,15 +242,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     started.push(volume.server);
     parts.computeVersions.start();
     parts.volumeVersions.start();
+    const servers = started as Server[];
     return {
       apps,
       parts,
       urls: { admin: admin.url, compute: compute.url, volume: volume.url },
+      servers,
       async close() {
+        parts.lifecycle.stopping = true;
         parts.computeVersions.stop();
         parts.volumeVersions.stop();
-        await Promise.all(started.map(closeServer));
-        await parts.pods.close();
+        const drained = await drainServers(servers, opts.drainTimeoutMs ?? 30_000);
+        opts.log.info('drained', { clean: drained.clean, duration_ms: drained.ms });
+        // Responses are all sent: whatever a pod still streams has no reader left.
+        await (drained.clean ? parts.pods.close() : parts.pods.destroy());
       },
     };
   } catch (err) {

@@ -32,13 +32,15 @@ test('admin registers nothing more: pods are listed through the admin API with c
   assert.equal(denied, '403', 'a member is refused the admin API');
 });
 
-test('openstack availability zone list / flavor list / flavor show', async () => {
+test('openstack availability zone list / flavor list / flavor show; nova flavor-list', async () => {
   const zones = await osc(e.env, 'availability', 'zone', 'list', '--compute');
   assert.deepEqual(zones.map((z: { 'Zone Name': string }) => z['Zone Name']).sort(), ['az1', 'az2']);
   const flavors = await osc(e.env, 'flavor', 'list');
   assert.ok(flavors.some((f: { Name: string }) => f.Name === 'm1.tiny'));
   const tiny = await osc(e.env, 'flavor', 'show', 'm1.tiny');
   assert.equal(tiny.ram, 512);
+  const novaFlavors = await cli(e.env, '/usr/bin/nova', ['flavor-list']);
+  assert.match(novaFlavors, /\|\s+1\s+\|\s+m1\.tiny\s+\|\s+512\s+\|/);
 });
 
 test('openstack keypair create/list; server create in az1 with --key-name lands in Pod1 with the keypair', async () => {

@@ -43,10 +43,27 @@ async function sourcesFor(deps: FanoutDeps, c: Context<GatewayEnv>, spec: Fanout
   const pods = await targetPods(deps, spec, req);
   const positions = marker ? deps.fanout.cursors.get(req.signature, marker.id) : undefined;
   const deadline = Date.now() + deps.listTimeoutMs;
+  const pageSize = firstBatch(req.limit, pods.length);
   return pods.map((pod) => {
     const start = marker && pod.pod_id === marker.pod.pod_id ? marker.id : (positions?.get(pod.pod_id) ?? null);
-    return new PodSource(deps, c, spec, req, pod, { start, after: marker?.values, pageSize: req.limit, deadline });
+    return new PodSource(deps, c, spec, req, pod, { start, after: marker?.values, pageSize, deadline });
   });
+}
+
+/** Extra share of a page each pod is asked for first (Nova's "distributed" batch strategy). */
+const BATCH_SHARE_FACTOR = 1.5;
+/** Floor of a first batch, so small skews never cost a second round trip. */
+const BATCH_MIN = 10;
+
+/**
+ * How many items each pod is asked for first. Asking every pod for the whole `limit` makes the
+ * gateway parse N × limit items to return `limit`; asking for a fair share plus a margin keeps
+ * that work flat in N. A pod whose share runs out is asked again (its batch doubles), so the
+ * answer is the same either way — only a strongly skewed page costs one more round trip.
+ */
+export function firstBatch(limit: number, pods: number): number {
+  if (pods <= 1) return limit;
+  return Math.min(limit, Math.max(BATCH_MIN, Math.ceil((limit / pods) * BATCH_SHARE_FACTOR)));
 }
 
 /**

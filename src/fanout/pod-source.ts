@@ -120,7 +120,9 @@ export class PodSource {
         }
         this.#buffer.push({ item, values, hidden: !visible.has(item.id), source: this });
       }
-      this.#pageSize = Math.min(this.deps.maxLimit, this.#pageSize * 2);
+      // A pod that needs refilling was short of a skewed page: ask it for a whole page now, so a
+      // list costs at most one extra round trip (firstBatch keeps the first one small).
+      this.#pageSize = Math.min(this.deps.maxLimit, Math.max(this.#pageSize * 2, this.req.limit));
     }
   }
 

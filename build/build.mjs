@@ -1,29 +1,109 @@
-// Builds dist/trio2o: one esbuild CJS bundle of src/main.ts with a node shebang.
-// (The single-executable packaging of the ops issue builds on this bundle.)
+// Builds dist/trio2o, ONE executable file (Node single executable application, platform
+// notes §2–§3): esbuild CJS bundle of src/main.ts → SEA blob with code cache and the libsql
+// addon as an asset → injected with postject into a (stripped) copy of this node binary.
+//
+//   node build/build.mjs            dist/trio2o (single executable) + dist/trio2o.cjs
+//   node build/build.mjs --bundle   only dist/trio2o.cjs, the plain bundle (`node dist/trio2o.cjs`
+//                                   runs it next to node_modules; a fallback and for debugging)
+// Env: TRIO2O_STRIP=0 keeps node's symbols (bigger file, same behaviour).
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { inputsFingerprint, ROOT } from './inputs.mjs';
+import { libsqlNative } from './libsql-native.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-mkdirSync('dist', { recursive: true });
-// dist/ holds CommonJS: keep package.json's "type": "module" from applying to it.
-writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const DIST = join(ROOT, 'dist');
+const BUNDLE = join(DIST, 'trio2o.cjs');
+const EXE = join(DIST, 'trio2o');
+/** The sentinel Node looks for to know a blob was injected (Node SEA docs). */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const ADDON_PKG = '@libsql/linux-x64-gnu';
+const LIBSQL_PLATFORM_PACKAGES = ['linux-x64-gnu', 'linux-x64-musl', 'linux-arm64-gnu', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64'].map((t) => `@libsql/${t}`);
+
+const UNIT_V8_FLAGS = (/^Environment=NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(ROOT, 'systemd/trio2o.service'), 'utf8'))?.[1] ?? '').split(/\s+/).filter(Boolean);
 const started = Date.now();
+const step = (what, t0) => console.log(`  ${what} ${Date.now() - t0} ms`);
+const bundleOnly = process.argv.includes('--bundle');
+const fingerprint = inputsFingerprint();
+
+mkdirSync(DIST, { recursive: true });
+// dist/ holds CommonJS: keep package.json's "type": "module" from applying to it.
+writeFileSync(join(DIST, 'package.json'), '{ "type": "commonjs" }\n');
+
+const addonPath = require.resolve(`${ADDON_PKG}/index.node`);
+const addon = readFileSync(addonPath);
+const addonSha = createHash('sha256').update(addon).digest('hex');
+
+let t0 = Date.now();
 await build({
-  entryPoints: ['src/main.ts'],
+  entryPoints: [join(ROOT, 'src/main.ts')],
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'cjs',
-  outfile: 'dist/trio2o',
-  banner: { js: '#!/usr/bin/env node' },
+  format: 'cjs', // Node 20 SEA runs CommonJS only
+  outfile: BUNDLE,
   define: {
     __TRIO2O_VERSION__: JSON.stringify(pkg.version),
+    __LIBSQL_SHA256__: JSON.stringify(addonSha),
+    // Compile out ws's optional native helpers (a SEA can only require built-ins).
     'process.env.WS_NO_BUFFER_UTIL': '"1"',
     'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
   },
-  // The libSQL native addon is loaded by name at run time; it cannot be bundled.
-  external: ['@libsql/linux-x64-gnu', '@libsql/linux-x64-musl', '@libsql/linux-arm64-gnu', '@libsql/linux-arm64-musl', '@libsql/darwin-x64', '@libsql/darwin-arm64'],
+  plugins: [libsqlNative()],
+  // Reached only by the plain bundle, outside a SEA (see src/ops/native-libsql.ts).
+  external: LIBSQL_PLATFORM_PACKAGES,
   logLevel: 'warning',
 });
-chmodSync('dist/trio2o', 0o755);
-console.log(`built dist/trio2o in ${Date.now() - started} ms`);
+step('esbuild', t0);
+
+if (!bundleOnly) {
+  t0 = Date.now();
+  const blob = join(DIST, 'trio2o.blob');
+  const seaConfig = join(DIST, 'sea-config.json');
+  writeFileSync(
+    seaConfig,
+    JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: { 'libsql.node': addonPath } }, null, 2),
+  );
+  // V8 rejects a code cache made under other V8 flags (flag hash), which costs ~50 ms per start.
+  // The unit runs the binary with NODE_OPTIONS (a heap cap): make the cache under the same flags.
+  execFileSync(process.execPath, [...UNIT_V8_FLAGS, '--experimental-sea-config', seaConfig], { stdio: 'pipe' });
+  step('sea blob', t0);
+
+  t0 = Date.now();
+  const tmp = `${EXE}.tmp`;
+  rmSync(tmp, { force: true });
+  copyFileSync(process.execPath, tmp);
+  chmodSync(tmp, 0o755);
+  // Node ships unstripped (~12 MiB of symbols); a stripped copy runs the SEA the same.
+  if (process.env.TRIO2O_STRIP !== '0' && spawnSync('strip', [tmp], { stdio: 'inherit' }).status !== 0) {
+    console.log('  strip unavailable or failed; keeping symbols');
+  }
+  step('copy+strip node', t0);
+
+  t0 = Date.now();
+  const { inject } = require('postject');
+  // postject prints harmless "Can't find string offset for section name '.note.100'" warnings
+  // on this NodeSource build (platform notes §3); keep every other line.
+  const { log, warn } = console;
+  const quiet = (out) => (...a) => (/string offset for section name/.test(String(a[0])) ? undefined : out(...a));
+  console.log = quiet(log);
+  console.warn = quiet(warn);
+  try {
+    await inject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  } finally {
+    Object.assign(console, { log, warn });
+  }
+  renameSync(tmp, EXE);
+  rmSync(blob, { force: true });
+  writeFileSync(`${EXE}.stamp`, `${fingerprint}\n`);
+  step('postject', t0);
+  const size = statSync(EXE).size;
+  console.log(`built dist/trio2o: ${(size / 2 ** 20).toFixed(1)} MiB in ${Date.now() - started} ms`);
+} else {
+  console.log(`built dist/trio2o.cjs in ${Date.now() - started} ms`);
+}

@@ -9,12 +9,16 @@ import { ConfigError } from './config';
 import { serve } from './cli/serve';
 import { dbMigrate } from './cli/migrate';
 import { VERSION } from './version';
+import { createLogger, installSignalHandlers } from './ops';
+import { primaryCli } from './cli/primary-keys';
 
 const HELP = `trio2o ${VERSION} — many OpenStack pods shown as one region (Nova v2.1, Cinder v3)
 
 Usage:
   trio2o serve [--config FILE] [--noauth]   run the gateway (admin :19996, compute :19998, volume :19997)
   trio2o db migrate [--config FILE]         apply state-store schema migrations
+  trio2o primary keygen --dir DIR           Ed25519 key pair for a sqld primary (multi-site)
+  trio2o primary token --key FILE [--read-only] [--days N]   a JWT for a site's [database] auth_token
   trio2o --version                          print the version
   trio2o --help                             this text
 
@@ -24,6 +28,8 @@ Settings can be overridden by TRIO2O_<SECTION>_<KEY> environment variables.
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // `trio2o primary keygen|token ...` has its own options (multi-site JWT keys for sqld).
+  if (argv[0] === 'primary') return primaryCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -39,19 +45,9 @@ async function main(argv: string[]): Promise<number> {
   const args = { config: values.config, noauth: values.noauth };
   const [cmd, sub] = positionals;
   if (cmd === 'serve') {
-    const { stop } = await serve(args);
-    let stopping = false;
-    const onSignal = (sig: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`trio2o: ${sig}, stopping\n`);
-      void stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-    process.on('SIGINT', () => onSignal('SIGINT'));
+    const log = createLogger();
+    const { stop, reload } = await serve(args, log);
+    installSignalHandlers({ stop, reload, log });
     return -1; // keep running
   }
   if (cmd === 'db' && sub === 'migrate') {

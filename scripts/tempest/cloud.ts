@@ -29,6 +29,8 @@ export interface CloudOptions {
   pods?: number;
   /** Pod state transitions (BUILD→ACTIVE etc.), ms. @default 20 */
   transitionMs?: number;
+  /** Keep every request a pod received (tests that assert on them). @default false */
+  record?: boolean;
 }
 
 /**
@@ -50,8 +52,8 @@ export async function startCloud(opts: CloudOptions = {}): Promise<Cloud> {
         name: `Pod${i}`,
         az: `az${i}`,
         transitionMs: opts.transitionMs,
-        // A Tempest run makes thousands of requests; nobody reads them back.
-        record: false,
+        // A Tempest run makes thousands of requests; only tests that read them back record them.
+        record: opts.record ?? false,
         auth: { mode: 'keystone', keystoneUrl: keystone.url },
       });
       pods.push(pod);

@@ -25,6 +25,8 @@ export interface StartGatewayOptions {
   /** Folder for trio2o.conf, the database and the log (created). */
   dir: string;
   cloud: Cloud;
+  /** The built executable to run (`dist/trio2o`); @default the TypeScript entry through tsx. */
+  command?: string;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -57,7 +59,8 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
 
   const logFile = join(o.dir, 'gateway.log');
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...pre] = o.command ? [o.command] : [process.execPath, '--import', 'tsx', ENTRY];
+  const child = spawn(cmd!, [...pre, 'serve', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

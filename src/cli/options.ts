@@ -30,5 +30,6 @@ export function gatewayOptions(config: Config): Omit<GatewayOptions, 'store' | '
       breakerCooldownMs: ms(config.pods.breaker_cooldown),
     },
     computeMaxVersion: config.compute_api.max_microversion,
+    volumeMaxVersion: config.volume_api.max_microversion,
   };
 }

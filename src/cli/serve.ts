@@ -1,13 +1,15 @@
 /**
  * `trio2o serve`: open the store (migrating it), build auth and policy, start the three
- * listeners, and stop cleanly on SIGTERM/SIGINT. noauth is never a silent default: it needs
- * `--noauth` or `auth_strategy = noauth`, and is announced loudly.
+ * listeners, then tell systemd READY=1 (all listeners up, store open). `stop` drains and
+ * closes; `reload` (SIGHUP) re-reads the policy file and the log level without touching any
+ * connection. noauth is never a silent default: it needs `--noauth` or
+ * `auth_strategy = noauth`, and is announced loudly.
  */
 import { loadConfig, redactConfig, type Config } from '../config';
 import { Policy, DEFAULT_RULES } from '../auth/policy';
 import { openStore } from '../store';
 import { startGateway } from '../server';
-import { createLogger, type Logger } from '../ops/log';
+import { createLogger, sdNotify, type Logger } from '../ops';
 import type { AuthenticateOptions } from '../auth';
 import type { CatalogSource } from '../pods';
 import { gatewayOptions, storeOptions } from './options';
@@ -26,7 +28,15 @@ export function readConfig(args: ServeArgs): Config {
   });
 }
 
-export async function serve(args: ServeArgs, log: Logger = createLogger()): Promise<{ stop: () => Promise<void> }> {
+export interface Serving {
+  urls: { admin: string; compute: string; volume: string };
+  /** Drain (bounded by graceful_shutdown_timeout), then close auth and the store. */
+  stop: () => Promise<void>;
+  /** Re-read the config's log level and the policy file; on error the old values stay. */
+  reload: () => Promise<void>;
+}
+
+export async function serve(args: ServeArgs, log: Logger = createLogger()): Promise<Serving> {
   const config = readConfig(args);
   log.level = config.DEFAULT.log_level;
   log.info('config', { config: redactConfig(config) });
@@ -45,12 +55,31 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     closeAuth = ks.close;
   }
   const policy = new Policy(DEFAULT_RULES, config.DEFAULT.policy_file);
-  const gateway = await startGateway({ ...gatewayOptions(config), store, auth, catalog, policy, log });
+  const gateway = await startGateway({
+    ...gatewayOptions(config),
+    store,
+    auth,
+    catalog,
+    policy,
+    log,
+    healthcheckDisableFile: config.DEFAULT.healthcheck_disable_file,
+    drainTimeoutMs: Math.round(config.DEFAULT.graceful_shutdown_timeout * 1000),
+  });
   log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode });
+  await sdNotify({ READY: 1, STATUS: `serving (admin ${gateway.urls.admin}, compute ${gateway.urls.compute}, volume ${gateway.urls.volume})` });
   const stop = async () => {
     await gateway.close();
     await closeAuth();
     await store.close();
   };
-  return { stop };
+  const reload = async () => {
+    const next = readConfig(args);
+    policy.reload();
+    if (next.DEFAULT.policy_file !== config.DEFAULT.policy_file) {
+      log.warn('reload_partial', { message: `policy_file changed to ${next.DEFAULT.policy_file}; the path takes effect at restart, ${config.DEFAULT.policy_file} was re-read` });
+    }
+    log.level = next.DEFAULT.log_level;
+    log.info('reloaded', { log_level: log.level, policy_rules: policy.rules().length });
+  };
+  return { urls: gateway.urls, stop, reload };
 }

@@ -22,6 +22,13 @@ const DefaultSection = v.strictObject({
   policy_file: v.optional(text(), '/etc/trio2o/policy.yaml'),
   /** Least severe log level written. @default 'info' */
   log_level: v.optional(oneOf(['debug', 'info', 'warn', 'error']), 'info'),
+  /**
+   * While this file exists every listener's /healthcheck answers 503 "DISABLED BY FILE", so a
+   * load balancer drains the host (oslo.middleware's disable_by_file_path). @default undefined
+   */
+  healthcheck_disable_file: v.optional(text()),
+  /** Seconds SIGTERM waits for in-flight requests before cutting connections (oslo.service's name). @default 30 */
+  graceful_shutdown_timeout: v.optional(seconds(true), 30),
 });
 
 /** Fields shared by the three listeners. */

@@ -2,3 +2,6 @@
 export { callPod, respond, forward, buffered, type ProxyDeps, type ForwardOptions } from './pass-through';
 export { serviceRoot, rewriteLinks } from './rewrite';
 export { podRef } from './pod-ref';
+export { azToTop, type AzField } from './az';
+export { ownerPod, createRouted, forwardById, type RoutedDeps, type CreateRoutedOptions, type ByIdOptions } from './routed';
+export { listRouted, type ListRoutedOptions, type Listed, type RoutedItem } from './routed-list';

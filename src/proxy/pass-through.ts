@@ -37,6 +37,18 @@ export interface ForwardOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The path to send: the request's, with the project id put back after the version segment when
+ * the caller used the project-less form (`/v3/volumes` → `/v3/{p}/volumes`), so a pod gets the
+ * form every microversion accepts (Cinder takes project-less URLs only from 3.67 on).
+ */
+function podPath(c: Context<GatewayEnv>, pathname: string): string {
+  const projectId = c.get('projectId') as string | undefined;
+  if (!projectId || c.req.param('project_id') !== undefined) return pathname;
+  const m = /^(\/v\d+(?:\.\d+)?)(\/.*)?$/.exec(pathname);
+  return m ? `${m[1]}/${encodeURIComponent(projectId)}${m[2] ?? ''}` : pathname;
+}
+
 /** Calls a pod, turning transport failures into 502/503/504 faults that name the pod. */
 export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: ForwardOptions): Promise<PodResponse> {
   const url = new URL(c.req.url);
@@ -48,7 +60,7 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
       pod: podRef(o.pod),
       service: o.service,
       method,
-      path: o.path ?? url.pathname,
+      path: o.path ?? podPath(c, url.pathname),
       search: o.search ?? url.search,
       projectId: o.projectId,
       headers: c.req.raw.headers,

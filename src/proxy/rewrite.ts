@@ -6,8 +6,22 @@
  */
 const VERSION_SEGMENT = /^v\d+(\.\d+)?$/;
 
+/** Parsed roots by endpoint: every forwarded answer needs one, and a pod has few endpoints. */
+const ROOTS = new Map<string, string>();
+/** Bound on the memo; far above any real pod count × service count. */
+const ROOTS_MAX = 1024;
+
 /** `http://h/compute/v2.1` → `http://h/compute`; `http://h/volume/v3/%(project_id)s` → `http://h/volume`. */
 export function serviceRoot(endpoint: string): string {
+  let root = ROOTS.get(endpoint);
+  if (root === undefined) {
+    if (ROOTS.size >= ROOTS_MAX) ROOTS.clear();
+    ROOTS.set(endpoint, (root = parseRoot(endpoint)));
+  }
+  return root;
+}
+
+function parseRoot(endpoint: string): string {
   const url = new URL(endpoint);
   const segments = url.pathname.split('/').filter((s) => s !== '');
   const version = segments.findIndex((s) => VERSION_SEGMENT.test(s));

@@ -39,6 +39,18 @@ export class RouteTable {
 
   /** The active routing of `topId` of `type`, or undefined. */
   async lookup(topId: string, type: ResourceType): Promise<Routing | undefined> {
+    return this.#find(topId, type, true);
+  }
+
+  /**
+   * Like `lookup`, but never triggers the miss hook: for checks over many ids a pod listed
+   * (tenant filtering of a list), where an unrouted id is normal and must not cost a replica sync.
+   */
+  async peek(topId: string, type: ResourceType): Promise<Routing | undefined> {
+    return this.#find(topId, type, false);
+  }
+
+  async #find(topId: string, type: ResourceType, syncOnMiss: boolean): Promise<Routing | undefined> {
     const key = `${type}:${topId}`;
     const hit = this.#cache.get(key);
     if (hit) {
@@ -47,7 +59,7 @@ export class RouteTable {
     }
     this.misses++;
     let row = await this.#store.routings.lookup(topId, type);
-    if (!row && this.#onMiss) {
+    if (!row && syncOnMiss && this.#onMiss) {
       await this.#onMiss();
       row = await this.#store.routings.lookup(topId, type);
     }
@@ -70,16 +82,33 @@ export class RouteTable {
     }
   }
 
-  /** Completes a pending row with the id the pod assigned. */
+  /**
+   * Completes a pending row with the id the pod assigned. If the store went away between the
+   * pending write and the pod's answer, the resource exists in the pod but cannot be routed yet:
+   * the row stays pending (reconciliation completes it) and the caller still gets the pod's answer,
+   * because failing a create the pod accepted would invite a duplicate retry.
+   */
   async complete(pending: Routing, topId: string): Promise<Routing | undefined> {
-    const row = await this.#store.routings.complete(pending.id, topId, topId);
-    if (row) this.#remember(`${row.resource_type}:${row.top_id}`, row);
-    return row;
+    try {
+      const row = await this.#store.routings.complete(pending.id, topId, topId);
+      if (row) this.#remember(`${row.resource_type}:${row.top_id}`, row);
+      return row;
+    } catch (err) {
+      if (isUnavailable(err)) return undefined;
+      throw err;
+    }
   }
 
-  /** Removes the pending row of a create the pod refused. */
+  /**
+   * Removes the pending row of a create the pod refused. Never throws: the caller is already
+   * answering with the pod's error, and a row left pending is the reconciliation job's case.
+   */
   async abort(pending: Routing): Promise<void> {
-    await this.#store.routings.delete(pending.id);
+    try {
+      await this.#store.routings.delete(pending.id);
+    } catch {
+      // left pending for reconciliation
+    }
   }
 
   /** Records a resource the pod created as a side effect (e.g. a volume restored from a backup). */
@@ -88,10 +117,18 @@ export class RouteTable {
     await this.complete(pending, topId);
   }
 
-  /** Drops every routing of an id the pod no longer knows. */
+  /**
+   * Drops every routing of an id the pod no longer knows. Best effort: the pod's 404 is the
+   * answer either way, so a store that cannot be written (replica detached) only postpones the
+   * cleanup to the next GET.
+   */
   async forget(topId: string, type: ResourceType): Promise<void> {
     this.#cache.delete(`${type}:${topId}`);
-    await this.#store.routings.deleteByTop(topId, type);
+    try {
+      await this.#store.routings.deleteByTop(topId, type);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+    }
   }
 
   /** Drops cached rows (all, or those of one pod) after an admin change. */

@@ -4,6 +4,7 @@
  * Everything comes in as options, so tests start exactly what production starts.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { authenticate, type Authorizer, type AuthenticateOptions } from '../auth';
@@ -11,12 +12,15 @@ import type { Store } from '../store';
 import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
+import { volumeRoutes } from '../api/volume';
 import { parseVersion, type GatewayEnv, type Version } from '../api/common';
 import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
 import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
+import { createFanout, type Fanout } from '../fanout';
 import { buildListener } from './listener';
+import { GatewayMetrics, PodReachability, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
 
 /**
  * How long a route miss waits for one sync of a site replica before answering 404 (multi-site
@@ -26,6 +30,8 @@ export const ROUTE_MISS_SYNC_DEADLINE_MS = 500;
 
 /** The newest compute microversion the gateway itself shapes and routes. */
 export const COMPUTE_CEILING = '2.96';
+/** The newest volume microversion the gateway routes (Cinder's own maximum today). */
+export const VOLUME_CEILING = '3.71';
 
 export interface GatewayOptions {
   bindHost: string;
@@ -50,6 +56,12 @@ export interface GatewayOptions {
   };
   /** `[compute_api] max_microversion`. */
   computeMaxVersion?: string;
+  /** `[volume_api] max_microversion`. */
+  volumeMaxVersion?: string;
+  /** `[DEFAULT] healthcheck_disable_file`: /healthcheck answers 503 while it exists. */
+  healthcheckDisableFile?: string;
+  /** Bound on waiting for in-flight requests at close. @default 30000 */
+  drainTimeoutMs?: number;
 }
 
 /** The parts tests and operations code reach into. */
@@ -60,12 +72,22 @@ export interface GatewayParts {
   podDir: PodDirectory;
   scheduler: Scheduler;
   computeVersions: PodVersions;
+  volumeVersions: PodVersions;
+  /** List fan-out state: `fanout.metrics.snapshot()` / `.observe()` for /metrics and logs. */
+  fanout: Fanout;
+  metrics: GatewayMetrics;
+  reachability: PodReachability;
+  /** Set when close() begins: /healthcheck reports SHUTTING DOWN. */
+  lifecycle: { stopping: boolean };
 }
 
 export interface Gateway {
   apps: { admin: Hono<GatewayEnv>; compute: Hono<GatewayEnv>; volume: Hono<GatewayEnv> };
   parts: GatewayParts;
   urls: { admin: string; compute: string; volume: string };
+  /** The three Node HTTP servers (admin, compute, volume). */
+  servers: Server[];
+  /** Stop accepting, drain in-flight requests (bounded by drainTimeoutMs), close pod pools. */
   close(): Promise<void>;
 }
 
@@ -82,6 +104,27 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const auth = authenticate(opts.auth);
   const { store, log } = opts;
 
+  const lifecycle = { stopping: false };
+  // A site replica reports its own link to the primary (store.replication, multi-site issue).
+  const replication = store.replication;
+  const replicaState = replication && (() => {
+    const st = replication.status();
+    return { detached: st.mode === 'replica-detached', lastSyncAt: st.lastSyncAt === null ? null : Date.parse(st.lastSyncAt) };
+  });
+  // The closures below read pods/routes/podDir, built further down, only when called.
+  const reachability = new PodReachability((podId) => pods.breakerState(podId));
+  const metrics = new GatewayMetrics({
+    breakers: () => pods.breakerSnapshot(),
+    pods: () => podDir.list(),
+    routeCache: () => ({ hits: routes.hits, misses: routes.misses }),
+    tokenCache: () => (opts.auth.validator as { stats?: () => { hits: number; misses: number } } | undefined)?.stats?.(),
+    replica: replicaState,
+    fanout: () => fanout.metrics.snapshot(),
+    jobs: async () => {
+      const r = await store.db.execute('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+      return Object.fromEntries(r.rows.map((row) => [String(row.status), Number(row.n)]));
+    },
+  });
   const resolver = new EndpointResolver({ catalog: opts.catalog ?? null, store: store.endpoints, onStoreError: (err) => log.warn('endpoint_cache_error', { error: String(err) }) });
   const pods = new PodClient({
     resolver,
@@ -89,11 +132,11 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     connections: opts.pods?.connections,
     breakerThreshold: opts.pods?.breakerThreshold,
     breakerCooldownMs: opts.pods?.breakerCooldownMs,
+    observer: teeObserver(metrics.podObserver, reachability.observer),
     onBreakerChange: (podId, from, to) => log.warn('pod_breaker', { pod_id: podId, from, to }),
   });
   // A replica may not have synced yet an id created at another site a moment ago: one shared,
   // bounded sync before a 404 (store.replication single-flights it; see src/store/replica.ts).
-  const replication = store.replication;
   const routes = new RouteTable(store, replication ? { onMiss: async () => void (await replication.syncNow(ROUTE_MISS_SYNC_DEADLINE_MS)) } : {});
   const podDir = new PodDirectory(store);
   const scheduler = new Scheduler(store);
@@ -104,21 +147,40 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     ceiling: parseVersion(COMPUTE_CEILING)!,
     cap: version(opts.computeMaxVersion, '[compute_api] max_microversion'),
   });
+  const volumeVersions = new PodVersions({
+    pods,
+    service: 'volumev3',
+    listPods: () => podDir.bottoms(),
+    ceiling: parseVersion(VOLUME_CEILING)!,
+    cap: version(opts.volumeMaxVersion, '[volume_api] max_microversion'),
+  });
   const proxy = { pods, endpoints: resolver, publicUrl: opts.publicUrls?.compute };
+  const fanout = createFanout();
   const onPodChanged = (podId: string) => {
     podDir.invalidate();
     routes.invalidate(podId);
     pods.forgetPod(podId);
+    reachability.forget(podId);
     void resolver.invalidate(podId);
     void computeVersions.refresh().catch(() => {});
+    void volumeVersions.refresh().catch(() => {});
   };
 
+  const health = healthcheck({
+    disableFile: opts.healthcheckDisableFile,
+    stopping: () => lifecycle.stopping,
+    probeStore: () => store.db.execute('SELECT 1'),
+    replica: replicaState,
+    enabledPods: () => podDir.bottoms(),
+    podReachable: (podId) => reachability.reachable(podId),
+  });
+  const common = { log, maxBodyBytes, observe: metrics.observeRequest, healthcheck: health };
   const admin = buildListener(
-    { listener: 'admin', log, maxBodyBytes },
+    { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
     adminRoutes({ store, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
   );
   const compute = buildListener(
-    { listener: 'compute', log, maxBodyBytes },
+    { listener: 'compute', ...common },
     computeRoutes({
       store,
       routes,
@@ -131,10 +193,30 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       publicUrl: opts.publicUrls?.compute,
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      fanout,
     }),
   );
-  const volume = buildListener({ listener: 'volume', log, maxBodyBytes }, new Hono<GatewayEnv>());
-  return { apps: { admin, compute, volume }, parts: { pods, resolver, routes, podDir, scheduler, computeVersions } };
+  const volume = buildListener(
+    { listener: 'volume', ...common },
+    volumeRoutes({
+      store,
+      routes,
+      podDir,
+      scheduler,
+      proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
+      policy: opts.policy,
+      auth,
+      maxVersion: () => volumeVersions.max(),
+      publicUrl: opts.publicUrls?.volume,
+      maxLimit,
+      listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      fanout,
+    }),
+  );
+  return {
+    apps: { admin, compute, volume },
+    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, lifecycle },
+  };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {
@@ -159,14 +241,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const volume = await listen(apps.volume, opts.bindHost, opts.ports.volume);
     started.push(volume.server);
     parts.computeVersions.start();
+    parts.volumeVersions.start();
+    const servers = started as Server[];
     return {
       apps,
       parts,
       urls: { admin: admin.url, compute: compute.url, volume: volume.url },
+      servers,
       async close() {
+        parts.lifecycle.stopping = true;
         parts.computeVersions.stop();
-        await Promise.all(started.map(closeServer));
-        await parts.pods.close();
+        parts.volumeVersions.stop();
+        const drained = await drainServers(servers, opts.drainTimeoutMs ?? 30_000);
+        opts.log.info('drained', { clean: drained.clean, duration_ms: drained.ms });
+        // Responses are all sent: whatever a pod still streams has no reader left.
+        await (drained.clean ? parts.pods.close() : parts.pods.destroy());
       },
     };
   } catch (err) {

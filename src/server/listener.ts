@@ -1,9 +1,10 @@
 /**
- * One Hono app per listener: request id → access log → body limit → the listener's routes, with
- * one onError and one notFound rendering faults. The routes decide where authentication applies
- * (version documents of compute are public).
+ * One Hono app per listener: request id → access log → body limit → /healthcheck (every
+ * listener, no auth, as oslo.middleware's) and /metrics (admin only) → the listener's routes,
+ * with one onError and one notFound rendering faults. The routes decide where authentication
+ * applies (version documents of compute are public).
  */
-import { Hono } from 'hono';
+import { Hono, type Handler } from 'hono';
 import { bodyLimit, notFoundHandler, onError } from '../api/common';
 import { requestId } from '../api/common';
 import { accessLog, type AccessLogOptions } from '../ops/access-log';
@@ -15,6 +16,10 @@ export interface ListenerOptions {
   log: Logger;
   maxBodyBytes: number;
   observe?: AccessLogOptions['observe'];
+  /** GET/HEAD /healthcheck. */
+  healthcheck?: Handler<GatewayEnv>;
+  /** GET /metrics (Prometheus text); mounted only where given (the admin listener). */
+  metrics?: Handler<GatewayEnv>;
 }
 
 export function buildListener(opts: ListenerOptions, routes: Hono<GatewayEnv>): Hono<GatewayEnv> {
@@ -22,6 +27,9 @@ export function buildListener(opts: ListenerOptions, routes: Hono<GatewayEnv>): 
   app.use('*', requestId());
   app.use('*', accessLog({ listener: opts.listener, log: opts.log, observe: opts.observe }));
   app.use('*', bodyLimit(opts.maxBodyBytes));
+  // Registered before the routes so they answer without authentication.
+  if (opts.healthcheck) app.get('/healthcheck', opts.healthcheck); // Hono answers HEAD with the GET route
+  if (opts.metrics) app.get('/metrics', opts.metrics);
   app.route('/', routes);
   app.notFound(notFoundHandler);
   app.onError(onError(opts.log));

@@ -6,6 +6,7 @@
  * and old databases silently lacked `is_binding`, reference §15.2.18): add a new one instead.
  */
 import type { Client } from '@libsql/client';
+import { COMPUTE_OWNED_SCHEMA } from './migration-002';
 
 export interface Migration {
   version: number;
@@ -82,6 +83,53 @@ export const MIGRATIONS: Migration[] = [
         updated_at TEXT NOT NULL
       )`,
       `CREATE INDEX jobs_status ON jobs(status, type)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'compute resources the gateway owns: flavors, keypairs, aggregates, quotas, server usage',
+    statements: COMPUTE_OWNED_SCHEMA,
+  },
+  {
+    version: 3,
+    name: 'volume types (extra specs, project access) and volume quotas',
+    statements: [
+      // Types live at the top (the catalog users see) and are pushed to every pod by jobs;
+      // deleted rows go away (no soft delete: §15.2.22 found a deleted type twice).
+      `CREATE TABLE volume_types (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT,
+        is_public INTEGER NOT NULL DEFAULT 1,
+        qos_specs_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE volume_type_extra_specs (
+        type_id TEXT NOT NULL REFERENCES volume_types(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (type_id, key)
+      )`,
+      `CREATE TABLE volume_type_projects (
+        type_id TEXT NOT NULL REFERENCES volume_types(id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (type_id, project_id)
+      )`,
+      `CREATE INDEX volume_type_projects_project ON volume_type_projects(project_id)`,
+      // One row per (project, resource) an admin set; absent rows mean the default.
+      `CREATE TABLE volume_quotas (
+        project_id TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        hard_limit INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, resource)
+      )`,
     ],
   },
 ];

@@ -17,6 +17,14 @@ import { BindingRepo } from './bindings';
 import { RoutingRepo } from './routings';
 import { EndpointCacheRepo } from './endpoints';
 import { JobRepo } from './jobs';
+import { VolumeTypeRepo } from './volume-types';
+import { VolumeTypeExtraSpecRepo } from './volume-type-extra-specs';
+import { VolumeTypeAccessRepo } from './volume-type-access';
+import { VolumeQuotaRepo } from './volume-quotas';
+import { FlavorRepo } from './flavors';
+import { KeypairRepo } from './keypairs';
+import { AggregateRepo } from './aggregates';
+import { QuotaRepo } from './quotas';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -44,6 +52,14 @@ export interface Store {
   readonly routings: RoutingRepo;
   readonly endpoints: EndpointCacheRepo;
   readonly jobs: JobRepo;
+  readonly volumeTypes: VolumeTypeRepo;
+  readonly volumeTypeSpecs: VolumeTypeExtraSpecRepo;
+  readonly volumeTypeAccess: VolumeTypeAccessRepo;
+  readonly volumeQuotas: VolumeQuotaRepo;
+  readonly flavors: FlavorRepo;
+  readonly keypairs: KeypairRepo;
+  readonly aggregates: AggregateRepo;
+  readonly quotas: QuotaRepo;
   close(): Promise<void>;
 }
 
@@ -70,6 +86,14 @@ export function storeFromClient(db: Client, mode: 'standalone' | 'replica' = 'st
     routings: new RoutingRepo(db),
     endpoints: new EndpointCacheRepo(db),
     jobs: new JobRepo(db),
+    volumeTypes: new VolumeTypeRepo(db),
+    volumeTypeSpecs: new VolumeTypeExtraSpecRepo(db),
+    volumeTypeAccess: new VolumeTypeAccessRepo(db),
+    volumeQuotas: new VolumeQuotaRepo(db),
+    flavors: new FlavorRepo(db),
+    keypairs: new KeypairRepo(db),
+    aggregates: new AggregateRepo(db),
+    quotas: new QuotaRepo(db),
     async close() {
       if (replication) await replication.close();
       else db.close();

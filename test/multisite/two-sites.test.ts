@@ -90,7 +90,7 @@ test('primary killed: both sites read, list and act; creates answer 503; no pod 
     for (const id of servers) assert.equal((await showServer(site, id)).status, 200);
     const list = await call(`${site.urls.compute}/v2.1/servers/detail`, { headers: TENANT });
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.servers.map((s: { id: string }) => s.id).sort(), [...servers].sort());
+    assert.deepEqual(list.body.servers.map((s: { id: string }) => s.id).sort(), [...servers].sort(), `missing: ${list.headers.get("x-trio2o-missing-pods")}`);
     // Acting on a server is a pass-through POST: it needs only the (local) routing.
     const act = await call(`${site.urls.compute}/v2.1/servers/${servers[0]}/action`, { method: 'POST', headers: TENANT, body: { 'os-getConsoleOutput': { length: 1 } } });
     assert.equal(act.status, 200, act.text);

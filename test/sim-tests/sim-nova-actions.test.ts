@@ -66,7 +66,8 @@ test('lock blocks the owner but not admin; locked_reason at 2.73', async (t) => 
 });
 
 test('resize to VERIFY_RESIZE, confirm and revert; rebuild; createImage', async (t) => {
-  const pod = await startPod();
+  // Transitions long enough that "one snapshot at a time" is observable on a loaded machine.
+  const pod = await startPod({ transitionMs: 300 });
   t.after(() => pod.close());
   const id = await bootActive(pod);
   const same = await act(pod, id, { resize: { flavorRef: '1' } });

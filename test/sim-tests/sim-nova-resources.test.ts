@@ -10,7 +10,7 @@ test('flavors: seeds, detail per microversion, filters, paging', async (t) => {
   t.after(() => pod.close());
   const list = await nova(pod, '/flavors');
   assert.deepEqual(list.body.flavors.map((f: { id: string; name: string }) => `${f.id}:${f.name}`),
-    ['1:m1.tiny', '2:m1.small', '3:m1.medium', '4:m1.large', '42:m1.nano', '84:m1.micro']);
+    ['1:m1.tiny', '2:m1.small', '3:m1.medium', '4:m1.large', '42:m1.nano', '5:m1.xlarge', '84:m1.micro']);
   assert.deepEqual(Object.keys(list.body.flavors[0]).sort(), ['id', 'links', 'name']);
   const d21 = (await nova(pod, '/flavors/1')).body.flavor;
   assert.deepEqual(Object.keys(d21).sort(), ['OS-FLV-DISABLED:disabled', 'OS-FLV-EXT-DATA:ephemeral', 'disk', 'id', 'links',
@@ -20,7 +20,7 @@ test('flavors: seeds, detail per microversion, filters, paging', async (t) => {
   assert.equal(d75.swap, 0);
   assert.equal(d75.description, null);
   assert.deepEqual(d75.extra_specs, {});
-  assert.deepEqual((await nova(pod, '/flavors?minRam=4096')).body.flavors.map((f: { id: string }) => f.id), ['3', '4']);
+  assert.deepEqual((await nova(pod, '/flavors?minRam=4096')).body.flavors.map((f: { id: string }) => f.id), ['3', '4', '5']);
   const p1 = await nova(pod, '/flavors?limit=2');
   assert.equal(p1.body.flavors_links[0].rel, 'next');
   assert.deepEqual((await nova(pod, `/flavors?limit=2&marker=2`)).body.flavors.map((f: { id: string }) => f.id), ['3', '4']);

@@ -8,7 +8,7 @@ import { bootActive, nova, startPod, waitFor } from './helpers';
 const good = { name: 'vm1', flavorRef: '1', imageRef: CIRROS_IMAGE_ID };
 
 test('create answers 202 with the create view, then BUILD becomes ACTIVE', async (t) => {
-  const pod = await startPod({ transitionMs: 40, az: 'az9' });
+  const pod = await startPod({ transitionMs: 400, az: 'az9' });
   t.after(() => pod.close());
   const r = await nova(pod, '/servers', { body: { server: good }, projectInUrl: true });
   assert.equal(r.status, 202);

@@ -4,14 +4,14 @@
 // kills uwsgi by PID. --http11-socket keeps client keep-alive working (plain --http-socket resets
 // reused connections); --no-orphans makes the workers follow a master that was killed hard.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { KeystoneBinaries } from './keystone-state';
 
-/** Keystone is usually serving ~1.7 s after spawn; give a loaded machine plenty more. */
-const READY_TIMEOUT_MS = 45_000;
+/** Keystone is serving ~2 s after spawn on an idle machine, 10-20 s on an overloaded one. */
+const READY_TIMEOUT_MS = 90_000;
 const READY_POLL_MS = 100;
 /** uwsgi master exits within ~1 s of TERM; after this we SIGKILL it. */
 const STOP_TIMEOUT_MS = 10_000;
@@ -68,6 +68,13 @@ function alive(pid: number): boolean {
   }
 }
 
+/** PIDs of a process's children (the uwsgi workers), read from /proc. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
+  return lists.join(' ').split(/\s+/).filter(Boolean).map(Number);
+}
+
 async function tail(file: string): Promise<string> {
   return readFile(file, 'utf8').then((s) => s.slice(-3000), () => '(no log)');
 }
@@ -80,6 +87,8 @@ export async function serveKeystone(dir: string, port: number, bins: KeystoneBin
     '--plugins', 'python3', '--http11-socket', `127.0.0.1:${port}`, '--wsgi-file', bins.wsgiPublic,
     '--env', `OS_KEYSTONE_CONFIG_FILES=${join(dir, 'keystone.conf')}`,
     '--master', '--processes', '2', '--threads', String(THREADS), '--lazy-apps', '--die-on-term', '--no-orphans',
+    // A worker stuck in start-up otherwise holds the master's shutdown for 60 s.
+    '--worker-reload-mercy', '5',
     '--buffer-size', '65535', '--logto', out,
   ];
   const watchdog: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, 'keystone-watchdog', ...args], {
@@ -108,10 +117,11 @@ export async function serveKeystone(dir: string, port: number, bins: KeystoneBin
   const stop = async (): Promise<void> => {
     process.removeListener('exit', onExit);
     watchdog.ref();
+    const workers = await childrenOf(pid);
     if (alive(pid)) process.kill(pid, 'SIGTERM');
     watchdog.stdin?.end();
     const timer = setTimeout(() => {
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const p of [pid, ...workers]) if (alive(p)) process.kill(p, 'SIGKILL');
       if (!exited) watchdog.kill('SIGKILL');
     }, STOP_TIMEOUT_MS);
     await exitedP;

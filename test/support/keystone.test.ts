@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKeystone } from './keystone';
@@ -53,8 +53,10 @@ test('a started Keystone serves v3 and admin operations; stop() kills it and rem
     .catalog.find((s) => s.type === 'identity');
   assert.equal(identity?.endpoints[0]?.url, `${ks.url}/v3/`);
 
+  const workers = (await readFile(`/proc/${ks.pid}/task/${ks.pid}/children`, 'utf8')).trim().split(/\s+/).map(Number);
+  assert.equal(workers.length, 2, 'two uwsgi workers');
   await ks.stop();
-  assert.ok(await waitGone(ks.pid, 5_000), 'uwsgi master is gone');
+  for (const pid of [ks.pid, ...workers]) assert.ok(await waitGone(pid, 5_000), `uwsgi ${pid} is gone`);
   await assert.rejects(stat(ks.dir), { code: 'ENOENT' });
   await ks.stop(); // twice is fine
 });

@@ -6,3 +6,6 @@ export * from './body';
 export * from './links';
 export type { GatewayEnv } from './env';
 export * from './microversion';
+export { projectScope } from './scope';
+export { mountRoutes, type RouteRow, type RouteHandler } from './route-table';
+export type { ServiceDeps } from './service-deps';

@@ -7,6 +7,11 @@
  * one); `X.latest`/`latest` mean the maximum; anything malformed or out of range is a 406. The
  * maximum is not fixed: it is the lowest maximum among the enabled pods (capped by config), so
  * every forwarded call is one each pod understands.
+ *
+ * Volume follows Cinder's own rules (cinder/api/openstack/wsgi.py set_api_version_request): the
+ * header is a comma list and the `volume X.Y` entry counts; no such entry is a 400 ("API version
+ * None is not supported on this method."); `latest` is the maximum (`3.latest` is not a version);
+ * a malformed version is a 400 and one outside the range a 406.
  */
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from './errors';
@@ -25,6 +30,8 @@ export interface MicroversionSpec {
   min: Version;
   /** The current maximum; a function because it follows the pods. */
   max: () => Version;
+  /** Whose parsing rules apply. @default 'nova' */
+  rules?: 'nova' | 'cinder';
 }
 
 export interface MicroversionVariables {
@@ -48,8 +55,29 @@ function notAcceptable(message: string): ApiError {
   return new ApiError(406, message);
 }
 
-/** Picks the version a request asks for; throws a 406 ApiError when it cannot be served. */
+/** Cinder's `^([1-9]\d*)\.([1-9]\d*|0)$` (api_version_request.APIVersionRequest). */
+const CINDER_VERSION = /^([1-9]\d*)\.([1-9]\d*|0)$/;
+
+function negotiateCinder(spec: MicroversionSpec, raw: string | undefined): Version {
+  if (raw === undefined) return spec.min;
+  const entry = raw.split(',').find((part) => part.includes(spec.service));
+  const tokens = entry?.trim().split(/\s+/) ?? [];
+  if (tokens.length !== 2) throw new ApiError(400, `API version ${tokens[1] ?? 'None'} is not supported on this method.`);
+  const requested = tokens[1]!;
+  const max = spec.max();
+  if (requested === 'latest') return max;
+  const m = CINDER_VERSION.exec(requested);
+  if (!m) throw new ApiError(400, `API Version String ${requested} is of invalid format. Must be of format MajorNum.MinorNum.`);
+  const v = { major: Number(m[1]), minor: Number(m[2]) };
+  if (compareVersions(v, spec.min) < 0 || compareVersions(v, max) > 0) {
+    throw notAcceptable(`Version ${requested} is not supported by the API. Minimum is ${formatVersion(spec.min)} and maximum is ${formatVersion(max)}.`);
+  }
+  return v;
+}
+
+/** Picks the version a request asks for; throws a 4xx ApiError (406 out of range) when it cannot be served. */
 export function negotiate(spec: MicroversionSpec, header: (name: string) => string | undefined): Version {
+  if (spec.rules === 'cinder') return negotiateCinder(spec, header('openstack-api-version'));
   const max = spec.max();
   const fresh = header('openstack-api-version');
   const legacy = spec.legacyHeader ? header(spec.legacyHeader) : undefined;

@@ -1,25 +1,23 @@
 /**
- * Everything under `/servers/{id}`: one generic pass-through to the pod that owns the id
- * (DESIGN "generic pass-through"), with the few hooks where the gateway must act:
+ * Everything under `/servers/{id}`: the shared by-id pass-through (DESIGN "generic
+ * pass-through") with the hooks where the gateway must act:
  * - the AZ in answers is the top AZ;
  * - a pod 404 on `GET /servers/{id}` removes the stale routing (DELETE keeps it until the pod
  *   confirms the server is gone, §15.1.7);
  * - attaching a volume requires the volume to live in the server's pod.
  */
 import type { Context } from 'hono';
-import { forward } from '../../proxy';
+import { forwardById, ownerPod } from '../../proxy';
 import type { Pod } from '../../store';
-import { badRequest, notFound, serviceUnavailable } from '../common';
+import { badRequest, notFound } from '../common';
 import { serverAzToTop } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
+const instanceMissing = (id: string) => `Instance ${id} could not be found.`;
+
 /** The pod that owns server `id`, or a 404 in Nova's words. */
-export async function serverPod(deps: ComputeDeps, id: string): Promise<Pod> {
-  const routing = await deps.routes.lookup(id, 'server');
-  if (!routing) throw notFound(`Instance ${id} could not be found.`);
-  const pod = await deps.podDir.get(routing.pod_id);
-  if (!pod) throw serviceUnavailable(`The pod of instance ${id} is no longer registered.`);
-  return pod;
+export function serverPod(deps: ComputeDeps, id: string): Promise<Pod> {
+  return ownerPod(deps, id, 'server', instanceMissing(id));
 }
 
 async function checkAttachSamePod(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod): Promise<string> {
@@ -38,12 +36,13 @@ async function checkAttachSamePod(deps: ComputeDeps, c: Context<ComputeEnv>, pod
 }
 
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  const id = c.req.param('id')!;
-  const pod = await serverPod(deps, id);
-  const sub = c.req.path.split(`/servers/${id}`)[1] ?? '';
-  let body: string | undefined;
-  if (c.req.method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub)) body = await checkAttachSamePod(deps, c, pod);
-  const { response, status } = await forward(deps.proxy, c, { pod, service: 'compute', projectId: c.get('projectId'), body }, serverAzToTop(pod));
-  if (status === 404 && c.req.method === 'GET' && (sub === '' || sub === '/')) await deps.routes.forget(id, 'server');
+  const { response } = await forwardById(deps, c, {
+    type: 'server',
+    service: 'compute',
+    collection: 'servers',
+    missing: instanceMissing,
+    transform: serverAzToTop,
+    before: async (pod, sub) => (c.req.method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub) ? checkAttachSamePod(deps, c, pod) : undefined),
+  });
   return response;
 }

@@ -1,19 +1,24 @@
 /**
- * `POST /servers`: schedule a pod, write the pending routing, forward the WHOLE body with the AZ
- * rewritten for the pod, then complete the routing with the id the pod assigned (§15.2.5, §15.2.7).
- * A pod error removes the pending row and is passed through; a store that cannot be written stops
- * the create with 503 before any pod is touched.
+ * `POST /servers`: schedule a pod, then the shared routed create (pending routing → forward →
+ * complete) with the WHOLE body and the AZ rewritten for the pod (§15.2.5, §15.2.7). A pod error
+ * removes the pending row and is passed through; a store that cannot be written stops the create
+ * with 503 before any pod is touched. Before scheduling, Nova's API-level quota checks
+ * (server-quota.ts) and the keypair lookup; after it, the keypair hand-off to the chosen pod.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { buffered, callPod, respond } from '../../proxy';
+import { createRouted } from '../../proxy';
+import type { Flavor } from '../../store';
 import { badRequest, readJson, validate } from '../common';
 import { azForPod, serverAzToTop, topAz } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
+import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
+import { checkServerQuota, type ServerRequest } from './server-quota';
 
 const CreateShape = v.object({
   server: v.looseObject({
     availability_zone: v.optional(v.nullable(v.string())),
+    key_name: v.optional(v.nullable(v.string())),
     block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
   }),
 });
@@ -27,39 +32,40 @@ async function checkVolumesInPod(deps: ComputeDeps, server: v.InferOutput<typeof
   }
 }
 
+/** What the new server costs, for instances/cores/ram usage; best effort (usage is advisory). */
+async function recordUsage(deps: ComputeDeps, c: Context<ComputeEnv>, id: string, flavor: Flavor): Promise<void> {
+  try {
+    await deps.store.quotas.recordServer({ topId: id, projectId: c.get('projectId'), userId: c.get('auth').userId ?? '', flavorid: flavor.flavorid, vcpus: flavor.vcpus, memoryMb: flavor.memory_mb });
+  } catch {
+    // The server exists and is routed; a missing usage row only undercounts cores and RAM.
+  }
+}
+
 export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const raw = await readJson(c);
   const { server } = validate(CreateShape, raw);
   const projectId = c.get('projectId');
+  // Nova's API-level quota checks and the keypair lookup come first: a refused create binds nothing.
+  const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
+  const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
   const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
   await checkVolumesInPod(deps, server, placement.pod.pod_id);
+  // The pod looks key_name up in its own database: give it the user's keypair first.
+  if (keypair) await ensureKeypairInPod(deps, c, placement.pod, keypair);
 
   const body = raw as { server: Record<string, unknown> };
   const az = azForPod(String(server.availability_zone ?? ''), placement.podAz);
   if (az === undefined) delete body.server.availability_zone;
   else body.server.availability_zone = az;
 
-  const pending = await deps.routes.begin(projectId, placement.pod.pod_id, 'server');
-  let res;
-  try {
-    res = await callPod(deps.proxy, c, { pod: placement.pod, service: 'compute', projectId, body: JSON.stringify(body) });
-  } catch (err) {
-    await deps.routes.abort(pending);
-    throw err;
-  }
-  if (res.status >= 300) {
-    await deps.routes.abort(pending);
-    return respond(deps.proxy, c, placement.pod, 'compute', res);
-  }
-  const text = await res.text();
-  let created: { server?: { id?: string } } = {};
-  try {
-    created = JSON.parse(text);
-  } catch {
-    // handled below: no id to route
-  }
-  const id = created.server?.id;
-  if (typeof id === 'string' && id !== '') await deps.routes.complete(pending, id);
-  else await deps.routes.abort(pending); // e.g. return_reservation_id: nothing addressable yet
-  return respond(deps.proxy, c, placement.pod, 'compute', buffered(res, text), serverAzToTop(placement.pod));
+  return createRouted(deps, c, {
+    pod: placement.pod,
+    service: 'compute',
+    type: 'server',
+    projectId,
+    body: JSON.stringify(body),
+    idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
+    transform: serverAzToTop(placement.pod),
+    onCreated: flavor ? (id) => recordUsage(deps, c, id, flavor) : undefined,
+  });
 }

@@ -14,6 +14,13 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 /** How long "Keystone says this token is invalid" is remembered (capped by tokenCacheSeconds). */
 export const NEGATIVE_CACHE_MS = 10_000;
+/**
+ * Longest token sent to Keystone. Fernet tokens are ~180-260 characters and JWS ~800; anything
+ * near this is junk, and sending it would earn a 413/431 that looks like an outage.
+ */
+export const MAX_TOKEN_LENGTH = 8_192;
+/** Tokens are printable ASCII (base64url, hex); anything else cannot be a header value we send. */
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
 /**
  * @example
@@ -47,7 +54,8 @@ export class KeystoneClient {
    */
   async validate(userToken: string): Promise<Identity | null> {
     this.#assertOpen();
-    if (userToken === '') return null;
+    // Not a token Keystone could have issued: refuse without asking (and without a 503).
+    if (userToken.length > MAX_TOKEN_LENGTH || !TOKEN_CHARS.test(userToken)) return null;
     const key = tokenKey(userToken);
     const cached = this.#cache.lookup(key, Date.now());
     if (cached.found) return cached.identity;

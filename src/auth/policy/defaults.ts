@@ -8,6 +8,8 @@
  * Resources and operations are listed once, so handlers can use the `AdminApiRule` type.
  */
 
+import { COMPUTE_RULES } from './compute-rules';
+
 /** The admin API's resources and the operations each one has. */
 export const ADMIN_API_OPERATIONS = {
   pods: ['create', 'list', 'show', 'update', 'delete'],
@@ -26,6 +28,15 @@ export const DEFAULT_RULES: Readonly<Record<string, string>> = Object.freeze({
   admin_api: 'role:admin',
   admin_or_owner: 'is_admin:True or project_id:%(project_id)s',
   default: 'rule:admin_or_owner',
+  ...COMPUTE_RULES,
+  // Cinder's rule names for what the volume API owns (cinder/policies/*.py defaults).
+  'volume_extension:types_manage': 'rule:context_is_admin',
+  'volume_extension:volume_type_access': 'rule:context_is_admin',
+  'volume_extension:volume_type_access:addProjectAccess': 'rule:context_is_admin',
+  'volume_extension:volume_type_access:removeProjectAccess': 'rule:context_is_admin',
+  'volume_extension:quotas:show': 'rule:admin_or_owner',
+  'volume_extension:quotas:update': 'rule:context_is_admin',
+  'volume_extension:quotas:delete': 'rule:context_is_admin',
   ...Object.fromEntries(
     Object.entries(ADMIN_API_OPERATIONS).flatMap(([resource, ops]) =>
       ops.map((op) => [`admin_api:${resource}:${op}`, 'rule:admin_api']),

@@ -9,6 +9,7 @@ export const SEED_FLAVORS: Seed[] = [
   { id: '2', name: 'm1.small', ram: 2048, vcpus: 1, disk: 20 },
   { id: '3', name: 'm1.medium', ram: 4096, vcpus: 2, disk: 40 },
   { id: '4', name: 'm1.large', ram: 8192, vcpus: 4, disk: 80 },
+  { id: '5', name: 'm1.xlarge', ram: 16384, vcpus: 8, disk: 160 },
   { id: '42', name: 'm1.nano', ram: 128, vcpus: 1, disk: 1 },
   { id: '84', name: 'm1.micro', ram: 192, vcpus: 1, disk: 1 },
 ];

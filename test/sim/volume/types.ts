@@ -3,26 +3,8 @@
 // Records keep Cinder's internal names close to its DB model so views can map
 // them the way cinder/api/v3/views/*.py do.
 
-/** The caller as resolved by the pod's identity function. */
-export interface SimIdentity {
-  projectId: string;
-  userId: string;
-  roles: string[];
-  isAdmin: boolean;
-}
-
-/** What the pod gives each service it mounts (see /work/briefs/sim-contract.md). */
-export interface SimServiceEnv {
-  podName: string;
-  /** AZ name inside the pod, what Cinder reports and accepts. */
-  az: string;
-  /** Delay for creating -> available, deleting -> gone and the like. */
-  transitionMs: number;
-  /** Highest volume microversion, e.g. '3.70'. */
-  maxVersion: string;
-  /** Resolve the caller; null means 401. urlProjectId is the URL's project segment, if any. */
-  identify(headers: Headers, urlProjectId?: string): Promise<SimIdentity | null>;
-}
+// The env contract is the pod's (test/sim/service-env.ts): one definition for every service.
+export type { SimIdentity, SimServiceEnv } from '../service-env';
 
 /** One volume attachment (Cinder's volume_attachment row). */
 export interface SimAttachment {

@@ -1,10 +1,11 @@
 /**
  * The project a request acts for: the URL's `{project_id}` when present (`/v2.1/{p}/...`), else
- * the token's (`/v2.1/servers`, Nova's project-less form since 2.18). A URL project that is not
- * the token's is refused unless the caller is admin (§15.2.13).
+ * the token's (`/v2.1/servers`, Nova's project-less form; `/v3/volumes`, Cinder's since 3.67).
+ * A URL project that is not the token's is refused unless the caller is admin (§15.2.13).
  */
 import type { MiddlewareHandler } from 'hono';
-import { badRequest, forbidden, type GatewayEnv } from '../common';
+import { badRequest, forbidden } from './errors';
+import type { GatewayEnv } from './env';
 
 export function projectScope(): MiddlewareHandler<GatewayEnv> {
   return async function projectScopeMiddleware(c, next) {

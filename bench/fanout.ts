@@ -1,0 +1,156 @@
+/**
+ * Fan-out benchmark (issue 5): `GET /servers/detail?limit=50` through the gateway with N
+ * simulated pods (each 100 servers, each answering 20 ms late), against ONE pod asked directly
+ * — the original asked pods one after another and took N×; the target is ≤ 1.3× for N = 1..16.
+ *
+ *   node --import tsx bench/fanout.ts
+ *
+ * Settings from env: MAX_PODS (16), ROUNDS (40 requests per side per N), DELAY_MS (20),
+ * SERVERS (100 per pod), POD_PROCS (2 processes hosting the pods). The pods run in child
+ * processes (STYLE "Benchmarks": the target is its own process); the gateway runs here on an
+ * in-memory store with the pods registered through its admin API. Each round times one direct
+ * call and one gateway call, alternating which goes first.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { startTestGateway } from '../test/support/gateway';
+import { ADMIN, identity } from '../test/support/http';
+
+const MAX_PODS = Number(process.env.MAX_PODS ?? 16);
+const ROUNDS = Number(process.env.ROUNDS ?? 40);
+const DELAY_MS = Number(process.env.DELAY_MS ?? 20);
+const SERVERS = Number(process.env.SERVERS ?? 100);
+const POD_PROCS = Number(process.env.POD_PROCS ?? 2);
+const PROJECT = 'bench-project';
+const HEADERS = identity(PROJECT);
+const QUERY = '/servers/detail?limit=50';
+
+interface PodInfo {
+  name: string;
+  endpoints: { compute: string; volumev3: string; image: string };
+  az: string;
+  ids: string[];
+}
+
+// ------------------------------------------------------------------ child: pod host
+
+async function hostPods(first: number, count: number): Promise<void> {
+  const { startSimPod } = await import('../test/sim');
+  const out: PodInfo[] = [];
+  for (let i = first; i < first + count; i++) {
+    const pod = await startSimPod({ name: `Pod${i + 1}`, az: `nova-${i + 1}`, transitionMs: 1 });
+    // One create of SERVERS servers (min_count), straight to the pod; then the fault.
+    const r = await fetch(`${pod.endpoints.compute}/${PROJECT}/servers`, {
+      method: 'POST',
+      headers: { ...HEADERS, 'content-type': 'application/json' },
+      body: JSON.stringify({ server: { name: `vm-p${i + 1}`, flavorRef: '1', imageRef: (await import('../test/sim')).CIRROS_IMAGE_ID, min_count: SERVERS, max_count: SERVERS } }),
+    });
+    if (r.status !== 202) throw new Error(`seed pod ${i + 1}: ${r.status} ${await r.text()}`);
+    pod.inject({ kind: 'delay', ms: DELAY_MS });
+    out.push({ name: pod.name, endpoints: pod.endpoints, az: pod.az, ids: [...pod.servers.keys()] });
+  }
+  process.send!(out);
+}
+
+// ------------------------------------------------------------------ parent: gateway + timing
+
+function startHosts(): Promise<{ pods: PodInfo[]; children: ChildProcess[] }> {
+  const per = Math.ceil(MAX_PODS / POD_PROCS);
+  const jobs: Promise<{ child: ChildProcess; pods: PodInfo[] }>[] = [];
+  for (let first = 0; first < MAX_PODS; first += per) {
+    const child = fork(new URL(import.meta.url).pathname, ['--host', String(first), String(Math.min(per, MAX_PODS - first))], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, RUST_LOG: 'off' },
+    });
+    jobs.push(new Promise((resolve, reject) => {
+      child.once('message', (m) => resolve({ child, pods: m as PodInfo[] }));
+      child.once('exit', (code) => reject(new Error(`pod host exited ${code}`)));
+    }));
+  }
+  return Promise.all(jobs).then((r) => ({ pods: r.flatMap((x) => x.pods), children: r.map((x) => x.child) }));
+}
+
+async function timeOne(url: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await fetch(url, { headers: HEADERS });
+  const body = (await r.json()) as { servers?: unknown[] };
+  const ms = performance.now() - t0;
+  if (r.status !== 200 || body.servers?.length !== 50) throw new Error(`${url}: ${r.status} ${body.servers?.length}`);
+  return ms;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** All N pods asked directly at once: what the pods alone cost on this machine (no gateway). */
+async function timeAll(urls: string[]): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(urls.map((u) => fetch(u, { headers: HEADERS }).then((r) => r.arrayBuffer())));
+  return performance.now() - t0;
+}
+
+async function measure(pods: PodInfo[], n: number): Promise<{ direct: number[]; gateway: number[]; parallel: number[]; missing: number }> {
+  const gw = await startTestGateway({ pods: { listTimeoutMs: 10_000 } });
+  try {
+    const post = (body: unknown) =>
+      fetch(`${gw.urls.admin}/v1.0/pods`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pod: { pod_id: string } }>);
+    await post({ pod: { pod_name: 'RegionOne' } });
+    for (const [i, p] of pods.slice(0, n).entries()) {
+      const { pod } = await post({ pod: { pod_name: p.name, az_name: `az${i + 1}`, pod_az_name: p.az, endpoints: p.endpoints } });
+      for (const id of p.ids) {
+        const pending = await gw.store.routings.createPending(PROJECT, pod.pod_id, 'server');
+        await gw.store.routings.complete(pending.id, id, id);
+      }
+    }
+    const direct = `${pods[0]!.endpoints.compute}/${PROJECT}${QUERY}`;
+    const through = `${gw.urls.compute}/v2.1/${PROJECT}${QUERY}`;
+    for (let i = 0; i < 5; i++) await Promise.all([timeOne(direct), timeOne(through)]); // warm pools, caches, JIT
+    const all = pods.slice(0, n).map((p) => `${p.endpoints.compute}/${PROJECT}${QUERY}`);
+    const d: number[] = [];
+    const g: number[] = [];
+    const a: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) (d.push(await timeOne(direct)), g.push(await timeOne(through)));
+      else (g.push(await timeOne(through)), d.push(await timeOne(direct)));
+      a.push(await timeAll(all));
+    }
+    const snap = gw.gateway.parts.fanout.metrics.snapshot();
+    return { direct: d, gateway: g, parallel: a, missing: snap.partialLists.servers ?? 0 };
+  } finally {
+    await gw.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`fan-out benchmark: GET /servers/detail?limit=50, ${SERVERS} servers per pod, pod latency +${DELAY_MS} ms`);
+  console.log(`CPU ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, pods 1..${MAX_PODS} in ${POD_PROCS} processes, ${ROUNDS} rounds per N`);
+  const { pods, children } = await startHosts();
+  const rows: string[] = [];
+  const raw: string[] = [];
+  try {
+    for (let n = 1; n <= MAX_PODS; n++) {
+      const r = await measure(pods, n);
+      const ratio = median(r.gateway) / median(r.direct);
+      const floor = median(r.parallel) / median(r.direct);
+      rows.push(`| ${String(n).padStart(2)} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${r.missing} |`);
+      raw.push(`N=${n} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}\nN=${n} all-pods-direct ${r.parallel.map((x) => x.toFixed(1)).join(' ')}`);
+      console.log(rows.at(-1));
+    }
+  } finally {
+    for (const c of children) c.kill();
+  }
+  console.log('\n| N | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | partial lists |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  console.log('\nraw per-round values (ms):');
+  for (const r of raw) console.log(r);
+}
+
+if (process.argv[2] === '--host') void hostPods(Number(process.argv[3]), Number(process.argv[4]));
+else main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

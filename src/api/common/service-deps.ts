@@ -1,0 +1,31 @@
+/** What the compute and volume APIs need from the rest of the gateway (the same machinery). */
+import type { MiddlewareHandler } from 'hono';
+import type { Authorizer } from '../../auth';
+import type { ProxyDeps } from '../../proxy';
+import type { Fanout } from '../../fanout';
+import type { PodDirectory, RouteTable } from '../../routing';
+import type { Scheduler } from '../../scheduling';
+import type { Store } from '../../store';
+import type { GatewayEnv } from './env';
+import type { Version } from './microversion';
+
+export interface ServiceDeps {
+  store: Store;
+  routes: RouteTable;
+  podDir: PodDirectory;
+  scheduler: Scheduler;
+  /** Pass-through to the pods, links pointing at this listener. */
+  proxy: ProxyDeps;
+  policy: Authorizer;
+  /** Authentication for everything but the version documents. */
+  auth: MiddlewareHandler<GatewayEnv>;
+  /** The highest microversion to advertise now (follows the pods). */
+  maxVersion: () => Version;
+  publicUrl?: string;
+  /** `[api] max_limit`. @default 1000 */
+  maxLimit: number;
+  /** `[pods] list_timeout` in ms. @default 10000 */
+  listTimeoutMs: number;
+  /** Fan-out state shared by every list (metrics, page positions). */
+  fanout: Fanout;
+}

@@ -1,0 +1,57 @@
+/**
+ * `os-availability-zone[/detail]`: the top AZs are the `az_name`s of the bottom pods (§15.2.17;
+ * the original had no such route). A zone is available while one of its pods is enabled.
+ * The admin detail view adds each pod's hosts and services, asked of the pods themselves and
+ * filed under the top AZ (a pod's own AZ names never reach users); the pods' `internal` zones
+ * (scheduler, conductor) are merged into one.
+ */
+import type { Context } from 'hono';
+import type { ComputeDeps, ComputeEnv } from './deps';
+import { fanOut } from './pod-fanout';
+import { can } from './policy';
+
+const INTERNAL = 'internal';
+
+interface ZoneInfo {
+  zoneName: string;
+  zoneState: { available: boolean };
+  hosts: Record<string, Record<string, unknown>> | null;
+}
+
+/** Top zones in pod creation order: [name, available]. */
+async function zones(deps: ComputeDeps): Promise<[string, boolean][]> {
+  const out = new Map<string, boolean>();
+  for (const p of await deps.podDir.list()) {
+    if (p.az_name === '') continue;
+    out.set(p.az_name, (out.get(p.az_name) ?? false) || p.enabled);
+  }
+  // Nova lists available zones first, then the unavailable ones.
+  return [...out.entries()].sort((a, b) => Number(b[1]) - Number(a[1]));
+}
+
+export async function azIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
+  can(deps.policy, c.get('auth'), 'os_compute_api:os-availability-zone:list', {});
+  const info: ZoneInfo[] = (await zones(deps)).map(([zoneName, available]) => ({ zoneName, zoneState: { available }, hosts: null }));
+  return c.json({ availabilityZoneInfo: info });
+}
+
+export async function azDetail(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
+  can(deps.policy, c.get('auth'), 'os_compute_api:os-availability-zone:detail', {});
+  const all = await zones(deps);
+  const hosts = new Map<string, Record<string, Record<string, unknown>>>();
+  const answers = await fanOut(deps, c, await deps.podDir.bottoms(), { path: '/os-availability-zone/detail', search: '' });
+  for (const a of answers) {
+    if (a.status !== 200) continue;
+    const info = (a.body as { availabilityZoneInfo?: ZoneInfo[] })?.availabilityZoneInfo ?? [];
+    for (const z of info) {
+      const top = z.zoneName === INTERNAL ? INTERNAL : a.pod.az_name;
+      const into = hosts.get(top) ?? {};
+      Object.assign(into, z.hosts ?? {});
+      hosts.set(top, into);
+    }
+  }
+  const info: ZoneInfo[] = [];
+  if (hosts.has(INTERNAL)) info.push({ zoneName: INTERNAL, zoneState: { available: true }, hosts: hosts.get(INTERNAL)! });
+  for (const [zoneName, available] of all) info.push({ zoneName, zoneState: { available }, hosts: available ? (hosts.get(zoneName) ?? {}) : null });
+  return c.json({ availabilityZoneInfo: info });
+}

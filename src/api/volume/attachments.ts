@@ -1,0 +1,39 @@
+/**
+ * The attachments API (3.27+): a create goes to the pod of its volume — with an `instance_uuid`
+ * the server must live there too — and gets a routing row; by id follows the routing. The pod
+ * judges the microversion (it answers 404 below 3.27). A deleted attachment is gone at once in
+ * Cinder, so its routing goes with a successful DELETE.
+ */
+import type { Context } from 'hono';
+import { createRouted, forwardById } from '../../proxy';
+import type { GatewayEnv } from '../common';
+import { optionalString, readMember, requiredString } from './bodies';
+import type { VolumeDeps } from './deps';
+import { checkServerInPod, MISSING, podOf } from './same-pod';
+
+export async function createAttachment(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const { body, member } = await readMember(c, 'attachment');
+  // Cinder names the volume `volume_uuid` here (cinder/api/schemas/attachments.py).
+  const pod = await podOf(deps, requiredString(member, 'volume_uuid'), 'volume');
+  const server = optionalString(member, 'instance_uuid');
+  if (server) await checkServerInPod(deps, server, pod);
+  return createRouted(deps, c, {
+    pod,
+    service: 'volumev3',
+    type: 'attachment',
+    projectId: c.get('projectId'),
+    body: JSON.stringify(body),
+    idOf: (json) => (json as { attachment?: { id?: unknown } }).attachment?.id,
+  });
+}
+
+export async function attachmentById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const { response } = await forwardById(deps, c, {
+    type: 'attachment',
+    service: 'volumev3',
+    collection: 'attachments',
+    missing: MISSING.attachment,
+    forgetWhen: (method, sub, status) => (sub === '' || sub === '/') && ((method === 'GET' && status === 404) || (method === 'DELETE' && status < 300)),
+  });
+  return response;
+}

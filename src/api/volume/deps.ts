@@ -1,0 +1,4 @@
+/** What the volume API needs from the rest of the gateway: the shared service machinery. */
+import type { ServiceDeps } from '../common';
+
+export type VolumeDeps = ServiceDeps;

@@ -1,0 +1,98 @@
+/**
+ * Volume quotas and limits kept at the top (the brief of issue 6; reference §10 for the model):
+ * `os-quota-sets` shows and (admins) sets a project's limits in the state store, `limits` shows
+ * them with the usage added up from the pods. Limits are reported, not enforced: counting
+ * routings would overcount volumes whose deletion the pod finished but the gateway has not seen
+ * yet (routings are cleaned lazily, §15.1.7), and the pods enforce their own quotas anyway.
+ */
+import type { Context } from 'hono';
+import { authorize } from '../../auth';
+import { badRequest, type GatewayEnv } from '../common';
+import { readMember } from './bodies';
+import type { VolumeDeps } from './deps';
+import { storeWrite } from './store-write';
+import { projectUsage, USED_FIELDS } from './usage';
+
+/** Cinder's default quotas (cinder/quota.py quota_* options). */
+export const DEFAULT_VOLUME_QUOTAS: Readonly<Record<string, number>> = {
+  volumes: 10,
+  snapshots: 10,
+  gigabytes: 1000,
+  backups: 10,
+  backup_gigabytes: 1000,
+  per_volume_gigabytes: -1,
+  groups: 10,
+};
+
+/** Defaults plus Cinder's per-type resources (`volumes_<type>` ...), unlimited by default. */
+async function defaults(deps: VolumeDeps): Promise<Record<string, number>> {
+  const out = { ...DEFAULT_VOLUME_QUOTAS };
+  for (const t of await deps.store.volumeTypes.list()) {
+    for (const r of ['volumes', 'gigabytes', 'snapshots']) out[`${r}_${t.name}`] = -1;
+  }
+  return out;
+}
+
+async function limitsOf(deps: VolumeDeps, projectId: string): Promise<Record<string, number>> {
+  const base = await defaults(deps);
+  const set = await deps.store.volumeQuotas.get(projectId);
+  for (const k of Object.keys(base)) if (k in set) base[k] = set[k]!;
+  return base;
+}
+
+export async function showQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const target = c.req.param('target')!;
+  authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:show', { project_id: target });
+  const limits = await limitsOf(deps, target);
+  if ((c.req.query('usage') ?? '').toLowerCase() !== 'true') return c.json({ quota_set: { id: target, ...limits } });
+  const used = await projectUsage(deps, c, target);
+  const detail: Record<string, unknown> = { id: target };
+  for (const [k, limit] of Object.entries(limits)) {
+    detail[k] = { limit, in_use: (used as Record<string, number>)[k] ?? 0, reserved: 0, allocated: 0 };
+  }
+  return c.json({ quota_set: detail });
+}
+
+export async function defaultQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  return c.json({ quota_set: { id: c.req.param('target')!, ...(await defaults(deps)) } });
+}
+
+export async function updateQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:update');
+  const target = c.req.param('target')!;
+  const { member } = await readMember(c, 'quota_set');
+  const known = await defaults(deps);
+  const changes: Record<string, number> = {};
+  for (const [k, v] of Object.entries(member)) {
+    if (k === 'id' || k === 'tenant_id') continue;
+    if (!(k in known)) throw badRequest(`Bad key(s) in quota set: ${k}`);
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+    if (!Number.isInteger(n)) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}. It must be an integer.`);
+    if (n < -1) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${n}. ${n} is less than the minimum of -1`);
+    changes[k] = n;
+  }
+  await storeWrite(() => deps.store.volumeQuotas.set(target, changes));
+  return c.json({ quota_set: await limitsOf(deps, target) });
+}
+
+export async function deleteQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:delete');
+  await storeWrite(() => deps.store.volumeQuotas.reset(c.req.param('target')!));
+  return c.body(null, 200);
+}
+
+/** `GET /limits`: the caller's project; rate limits are not a thing in Cinder v3 (empty list). */
+export async function showLimits(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const projectId = c.get('projectId');
+  const [q, used] = await Promise.all([limitsOf(deps, projectId), projectUsage(deps, c, projectId)]);
+  const absolute: Record<string, number> = {
+    maxTotalVolumes: q.volumes!,
+    maxTotalSnapshots: q.snapshots!,
+    maxTotalVolumeGigabytes: q.gigabytes!,
+    maxTotalBackups: q.backups!,
+    maxTotalBackupGigabytes: q.backup_gigabytes!,
+  };
+  for (const [resource, field] of Object.entries(USED_FIELDS)) absolute[field] = used[resource as keyof typeof used];
+  return c.json({ limits: { rate: [], absolute } });
+}
+

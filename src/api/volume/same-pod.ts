@@ -1,0 +1,40 @@
+/**
+ * Placement rules between routed resources: a volume made from a snapshot, volume or backup is
+ * made in the pod that holds the source, and an attach needs server and volume in one pod
+ * (reference §6.3, §15.1.4) — a pod cannot reach another pod's disks or servers.
+ */
+import { badRequest, notFound } from '../common';
+import { ownerPod } from '../../proxy';
+import type { ResourceType } from '../../routing';
+import type { Pod } from '../../store';
+import type { VolumeDeps } from './deps';
+
+/** Cinder's "could not be found" words per resource type. */
+export const MISSING: Record<'volume' | 'snapshot' | 'backup' | 'attachment', (id: string) => string> = {
+  volume: (id) => `Volume ${id} could not be found.`,
+  snapshot: (id) => `Snapshot ${id} could not be found.`,
+  backup: (id) => `Backup ${id} could not be found.`,
+  attachment: (id) => `Volume attachment could not be found with filter: attachment_id = ${id}.`,
+};
+
+/** The pod holding `id` of `type`, 404 in Cinder's words when it has no routing. */
+export function podOf(deps: VolumeDeps, id: string, type: keyof typeof MISSING): Promise<Pod> {
+  return ownerPod(deps, id, type as ResourceType, MISSING[type](id));
+}
+
+/** A server given to an attach must live in the volume's pod: 404 unknown, 400 elsewhere. */
+export async function checkServerInPod(deps: VolumeDeps, serverId: string, pod: Pod): Promise<void> {
+  const route = await deps.routes.lookup(serverId, 'server');
+  if (!route) throw notFound(`Server ${serverId} could not be found.`);
+  if (route.pod_id !== pod.pod_id) throw badRequest('Server and volume not in the same pod');
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Several sources of one create must share a pod (`what` reads "the snapshot X"). */
+export function onePod(pods: { pod: Pod; what: string }[]): Pod | undefined {
+  const first = pods[0];
+  const other = pods.find((p) => p.pod.pod_id !== first?.pod.pod_id);
+  if (first && other) throw badRequest(`${capitalize(first.what)} and ${other.what} are not in the same availability zone (pod).`);
+  return first?.pod;
+}

@@ -1,0 +1,28 @@
+/**
+ * Snapshots: a create goes to the pod of its volume and gets a routing row of its own; everything
+ * by id follows that routing (a pod 404 on GET removes it).
+ */
+import type { Context } from 'hono';
+import { createRouted, forwardById } from '../../proxy';
+import type { GatewayEnv } from '../common';
+import { readMember, requiredString } from './bodies';
+import type { VolumeDeps } from './deps';
+import { MISSING, podOf } from './same-pod';
+
+export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const { body, member } = await readMember(c, 'snapshot');
+  const pod = await podOf(deps, requiredString(member, 'volume_id'), 'volume');
+  return createRouted(deps, c, {
+    pod,
+    service: 'volumev3',
+    type: 'snapshot',
+    projectId: c.get('projectId'),
+    body: JSON.stringify(body),
+    idOf: (json) => (json as { snapshot?: { id?: unknown } }).snapshot?.id,
+  });
+}
+
+export async function snapshotById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const { response } = await forwardById(deps, c, { type: 'snapshot', service: 'volumev3', collection: 'snapshots', missing: MISSING.snapshot });
+  return response;
+}

@@ -1,0 +1,71 @@
+/**
+ * `POST /volumes` (reference §6.2 with §15 fixes): a new volume is scheduled with the tenant's
+ * binding for the requested AZ (so it lands where the tenant's servers of that AZ are); a volume
+ * made from a snapshot, a source volume or a backup goes to the pod that holds the source, and
+ * asking for another AZ is a clear 400. The whole body is forwarded with `availability_zone`
+ * rewritten to the pod's own name, through the shared routed create (pending → complete).
+ */
+import type { Context } from 'hono';
+import { createRouted } from '../../proxy';
+import { UNKNOWN_AZ_MESSAGE } from '../../scheduling';
+import type { Pod } from '../../store';
+import { ApiError, badRequest, isSupported, type GatewayEnv } from '../common';
+import { azForPod, volumeAzToTop } from './az';
+import { optionalString, readMember } from './bodies';
+import type { VolumeDeps } from './deps';
+import { onePod, podOf } from './same-pod';
+
+/** Create sources and the routed type each one names (`backup_id` since 3.47). */
+const SOURCES = [
+  { field: 'snapshot_id', type: 'snapshot', label: 'snapshot', since: '3.0' },
+  { field: 'source_volid', type: 'volume', label: 'source volume', since: '3.0' },
+  { field: 'backup_id', type: 'backup', label: 'backup', since: '3.47' },
+] as const;
+
+async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Record<string, unknown>): Promise<{ pod: Pod; what: string } | undefined> {
+  const found: { pod: Pod; what: string }[] = [];
+  for (const s of SOURCES) {
+    if (!isSupported(c.get('apiVersion'), s.since)) continue;
+    const id = optionalString(volume, s.field);
+    if (id) found.push({ pod: await podOf(deps, id, s.type), what: `the ${s.label} ${id}` });
+  }
+  const pod = onePod(found);
+  return pod ? found[0] : undefined;
+}
+
+async function schedule(deps: VolumeDeps, projectId: string, az: string): Promise<Pod> {
+  try {
+    return (await deps.scheduler.select(projectId, az)).pod;
+  } catch (err) {
+    // The scheduler speaks Nova; Cinder's words for an unknown AZ (InvalidAvailabilityZone).
+    if (err instanceof ApiError && err.message === UNKNOWN_AZ_MESSAGE) throw badRequest(`Availability zone '${az}' is invalid.`);
+    throw err;
+  }
+}
+
+export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const { body, member: volume } = await readMember(c, 'volume');
+  const az = optionalString(volume, 'availability_zone') ?? '';
+  const projectId = c.get('projectId');
+  const source = await sourcePod(deps, c, volume);
+  let pod: Pod;
+  if (source) {
+    pod = source.pod;
+    if (az !== '' && az !== pod.az_name) {
+      throw badRequest(`Availability zone '${az}' is invalid: ${source.what} is in availability zone '${pod.az_name}'.`);
+    }
+    if (az !== '') azForPod(volume, pod); // else the pod takes the source's own AZ
+  } else {
+    pod = await schedule(deps, projectId, az);
+    azForPod(volume, pod);
+  }
+  return createRouted(deps, c, {
+    pod,
+    service: 'volumev3',
+    type: 'volume',
+    projectId,
+    body: JSON.stringify(body),
+    idOf: (json) => (json as { volume?: { id?: unknown } }).volume?.id,
+    transform: volumeAzToTop(pod),
+  });
+}

@@ -1,0 +1,12 @@
+/**
+ * `GET /os-availability-zone`: the gateway's own AZs — the top `az_name` of every enabled bottom
+ * pod, once each, in pod creation order (§15.2.17). Pods' internal AZ names never show.
+ */
+import type { Context } from 'hono';
+import type { GatewayEnv } from '../common';
+import type { VolumeDeps } from './deps';
+
+export async function listZones(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const names = [...new Set((await deps.podDir.bottoms()).map((p) => p.az_name))];
+  return c.json({ availabilityZoneInfo: names.map((zoneName) => ({ zoneName, zoneState: { available: true } })) });
+}

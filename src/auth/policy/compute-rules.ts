@@ -1,0 +1,45 @@
+/**
+ * Nova's policy rule names and defaults for the compute resources the gateway answers itself
+ * (flavors, keypairs, aggregates, quotas, AZs, services, hypervisors, external events): admin for
+ * every mutation of shared resources (§15.2.13). Spread into DEFAULT_RULES, so an unknown-rule
+ * fallback to `default` (admin_or_owner) can never open flavor-manage to members.
+ */
+const ADMIN = 'rule:context_is_admin';
+const ANY = '@';
+const ADMIN_OR_OWNER = 'rule:context_is_admin or project_id:%(project_id)s';
+
+/** Rule name → default check string (Nova's names). */
+export const COMPUTE_RULES: Readonly<Record<string, string>> = Object.freeze({
+  'os_compute_api:os-flavor-manage:create': ADMIN,
+  'os_compute_api:os-flavor-manage:update': ADMIN,
+  'os_compute_api:os-flavor-manage:delete': ADMIN,
+  'os_compute_api:os-flavor-extra-specs:index': ADMIN_OR_OWNER,
+  'os_compute_api:os-flavor-extra-specs:show': ADMIN_OR_OWNER,
+  'os_compute_api:os-flavor-extra-specs:create': ADMIN,
+  'os_compute_api:os-flavor-extra-specs:update': ADMIN,
+  'os_compute_api:os-flavor-extra-specs:delete': ADMIN,
+  'os_compute_api:os-flavor-access': ADMIN,
+  'os_compute_api:os-flavor-access:add_tenant_access': ADMIN,
+  'os_compute_api:os-flavor-access:remove_tenant_access': ADMIN,
+  'os_compute_api:os-availability-zone:list': ANY,
+  'os_compute_api:os-availability-zone:detail': ADMIN,
+  'os_compute_api:os-keypairs:index': 'rule:context_is_admin or user_id:%(user_id)s',
+  'os_compute_api:os-keypairs:create': 'rule:context_is_admin or user_id:%(user_id)s',
+  'os_compute_api:os-keypairs:show': 'rule:context_is_admin or user_id:%(user_id)s',
+  'os_compute_api:os-keypairs:delete': 'rule:context_is_admin or user_id:%(user_id)s',
+  ...Object.fromEntries(
+    ['index', 'create', 'show', 'update', 'delete', 'add_host', 'remove_host', 'set_metadata'].map((op) => [`os_compute_api:os-aggregates:${op}`, ADMIN]),
+  ),
+  'os_compute_api:os-quota-sets:show': ADMIN_OR_OWNER,
+  'os_compute_api:os-quota-sets:detail': ADMIN_OR_OWNER,
+  'os_compute_api:os-quota-sets:defaults': ANY,
+  'os_compute_api:os-quota-sets:update': ADMIN,
+  'os_compute_api:os-quota-sets:delete': ADMIN,
+  'os_compute_api:limits': ANY,
+  'os_compute_api:limits:other_project': ADMIN,
+  'os_compute_api:os-services:list': ADMIN,
+  'os_compute_api:os-hypervisors:list': ADMIN,
+  'os_compute_api:os-hypervisors:list-detail': ADMIN,
+  'os_compute_api:os-server-external-events:create': 'rule:context_is_admin or role:service',
+});
+

@@ -1,0 +1,54 @@
+/**
+ * Ready-made specs for Cinder's lists (volumes, snapshots, backups), so the volume API wires a
+ * list in one line. Cinder lists are alike: `sort=k:d` (or the legacy pair), `id` is the uuid,
+ * an unknown marker is the resource's own 404, and a pod that does not answer is skipped (Cinder
+ * has no minimal records).
+ */
+import { notFound } from '../api/common';
+import type { ResourceType } from '../routing';
+import { cinderSort } from './dialects';
+import type { FanoutSpec } from './types';
+
+export interface CinderListOptions {
+  /** 'volumes' | 'snapshots' | 'backups' */
+  collection: 'volumes' | 'snapshots' | 'backups';
+  /** The caller asked for `/detail`. */
+  detail: boolean;
+  /** Project segment of the top URL (`/v3/{project}/…`). */
+  projectId: string;
+}
+
+const SHAPES: Record<CinderListOptions['collection'], { member: string; type: ResourceType; noun: string; az?: boolean }> = {
+  volumes: { member: 'volume', type: 'volume', noun: 'Volume', az: true },
+  snapshots: { member: 'snapshot', type: 'snapshot', noun: 'Snapshot' },
+  backups: { member: 'backup', type: 'backup', noun: 'Backup' },
+};
+
+/** Cinder's basic (non-detail) view: id, name, links. */
+function basic(item: Record<string, unknown> & { id: string }) {
+  return { id: item.id, name: item.name ?? null, links: item.links ?? [] };
+}
+
+/**
+ * @example
+ * app.get('/v3/:project_id/volumes/detail', (c) =>
+ *   fanoutList(deps, c, cinderListSpec({ collection: 'volumes', detail: true, projectId: c.get('projectId') })));
+ */
+export function cinderListSpec(o: CinderListOptions): FanoutSpec {
+  const shape = SHAPES[o.collection];
+  const base = `/v3/${encodeURIComponent(o.projectId)}/${o.collection}`;
+  return {
+    collection: o.collection,
+    member: shape.member,
+    resourceType: shape.type,
+    service: 'volumev3',
+    detail: o.detail,
+    podListPath: `${base}/detail`,
+    podShowPath: (id) => `${base}/${encodeURIComponent(id)}`,
+    sort: cinderSort(),
+    view: o.detail ? undefined : basic,
+    // Volumes always show their AZ (the top one); backups show it when the pod does.
+    az: { param: 'availability_zone', field: 'availability_zone', always: shape.az === true },
+    markerNotFound: (marker) => notFound(`${shape.noun} ${marker} could not be found.`),
+  };
+}

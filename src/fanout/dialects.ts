@@ -1,0 +1,131 @@
+/**
+ * The two sort dialects: Nova's (`sort_key`/`sort_dir`, repeatable) and Cinder's (`sort=k:d,…`
+ * or the legacy single `sort_key`/`sort_dir`). Each completes the caller's keys to a total order
+ * the way the service's own cross-shard code would, and maps sort keys to body fields.
+ */
+import { badRequest, isSupported, type Version } from '../api/common';
+import type { SortDialect, SortDir, SortKey, SortValue } from './sort';
+import type { Item } from './types';
+
+/** Who asks: some sort keys depend on the microversion or on being admin. */
+export interface PlanContext {
+  version?: Version;
+  isAdmin?: boolean;
+}
+
+function dirOf(raw: string, invalid: (d: string) => Error): SortDir {
+  const d = raw.trim();
+  if (d !== 'asc' && d !== 'desc') throw invalid(d);
+  return d;
+}
+
+// ---------------------------------------------------------------- Nova
+
+/** Keys Nova drops silently (schemas/servers.py SERVER_LIST_IGNORE_SORT_KEY); `locked` counts from 2.73. */
+const NOVA_IGNORED = new Set([
+  'architecture', 'cell_name', 'cleaned', 'default_ephemeral_device', 'default_swap_device', 'deleted', 'deleted_at',
+  'disable_terminate', 'ephemeral_gb', 'ephemeral_key_uuid', 'id', 'key_data', 'launched_on', 'locked', 'memory_mb',
+  'os_type', 'reservation_id', 'root_gb', 'shutdown_terminate', 'user_data', 'vcpus', 'vm_mode',
+]);
+/** Keys only admins may sort by; Nova drops them for everyone else (remove_invalid_sort_keys). */
+const NOVA_ADMIN_ONLY = new Set(['host', 'node']);
+
+/** Nova sort key → where the detailed server view shows it (views/servers.py). */
+const NOVA_FIELDS: Record<string, string> = {
+  uuid: 'id', created_at: 'created', updated_at: 'updated', display_name: 'name', display_description: 'description',
+  project_id: 'tenant_id', user_id: 'user_id', access_ip_v4: 'accessIPv4', access_ip_v6: 'accessIPv6',
+  availability_zone: 'OS-EXT-AZ:availability_zone', config_drive: 'config_drive', key_name: 'key_name',
+  host: 'OS-EXT-SRV-ATTR:host', node: 'OS-EXT-SRV-ATTR:hypervisor_hostname', hostname: 'OS-EXT-SRV-ATTR:hostname',
+  kernel_id: 'OS-EXT-SRV-ATTR:kernel_id', ramdisk_id: 'OS-EXT-SRV-ATTR:ramdisk_id',
+  launch_index: 'OS-EXT-SRV-ATTR:launch_index', root_device_name: 'OS-EXT-SRV-ATTR:root_device_name',
+  launched_at: 'OS-SRV-USG:launched_at', terminated_at: 'OS-SRV-USG:terminated_at',
+  power_state: 'OS-EXT-STS:power_state', task_state: 'OS-EXT-STS:task_state', vm_state: 'OS-EXT-STS:vm_state',
+  progress: 'progress', locked: 'locked',
+};
+
+const novaDirError = (d: string) => badRequest(`Invalid input for query parameters sort_dir. Value: ${d}. '${d}' is not one of ['asc', 'desc']`);
+
+/**
+ * Nova: `sort_key`/`sort_dir` pairs, default `created_at desc` (common.get_sort_params), missing
+ * directions take the first one, then `uuid asc` as the cross-cell tie-breaker
+ * (InstanceSortContext). Ignored and (for non-admins) admin-only keys are dropped as Nova does.
+ */
+export function novaSort(ctx: PlanContext = {}): SortDialect {
+  return {
+    params: ['sort_key', 'sort_dir'],
+    plan(params) {
+      const rawKeys = params.getAll('sort_key').map((k) => k.trim());
+      const dirs = params.getAll('sort_dir').map((d) => dirOf(d, novaDirError));
+      if (dirs.length > Math.max(rawKeys.length, 1)) throw badRequest('Sort direction size exceeds sort key size');
+      const first = dirs[0] ?? 'desc';
+      let keys: SortKey[] = (rawKeys.length ? rawKeys : ['created_at']).map((key, i) => ({ key, dir: dirs[i] ?? first }));
+      const locked73 = ctx.version ? isSupported(ctx.version, '2.73') : false;
+      keys = keys.filter((k) => !(NOVA_IGNORED.has(k.key) && !(k.key === 'locked' && locked73)));
+      if (!ctx.isAdmin) keys = keys.filter((k) => !NOVA_ADMIN_ONLY.has(k.key));
+      if (keys.length === 0) keys.push({ key: 'created_at', dir: first });
+      if (!keys.some((k) => k.key === 'uuid')) keys.push({ key: 'uuid', dir: 'asc' });
+      return keys;
+    },
+    toQuery(plan) {
+      return plan.flatMap((k): [string, string][] => [['sort_key', k.key], ['sort_dir', k.dir]]);
+    },
+    value(item: Item, key: string): SortValue | undefined {
+      if (key === 'image_ref') {
+        const image = item.image;
+        return image && typeof image === 'object' ? String((image as { id?: unknown }).id ?? '') : '';
+      }
+      if (key === 'auto_disk_config') {
+        const d = item['OS-DCF:diskConfig'];
+        return d === undefined ? undefined : d === 'AUTO';
+      }
+      const field = NOVA_FIELDS[key];
+      if (field === undefined || !(field in item)) return undefined;
+      return item[field] as SortValue;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Cinder
+
+/** Cinder sort keys whose body field has another name. */
+const CINDER_FIELDS: Record<string, string> = { display_name: 'name', display_description: 'description' };
+const CINDER_DEFAULTS = ['created_at', 'id'];
+
+const cinderDirError = () => badRequest("Unknown sort direction, must be 'desc' or 'asc'.");
+
+/**
+ * Cinder: `sort=k1:d1,k2` or the legacy `sort_key`/`sort_dir` pair, default `created_at desc`;
+ * `created_at` and `id` are appended with the first direction (cinder.db.api.process_sort_params).
+ * Cinder's `id` is the routed uuid, so the pods' own tie-breaker is already global.
+ */
+export function cinderSort(): SortDialect {
+  return {
+    params: ['sort', 'sort_key', 'sort_dir'],
+    plan(params) {
+      if (params.has('sort') && (params.has('sort_key') || params.has('sort_dir'))) {
+        throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+      }
+      const keys: SortKey[] = [];
+      if (params.has('sort')) {
+        for (const part of (params.get('sort') ?? '').split(',')) {
+          const [key = '', dir] = part.split(':', 2);
+          if (key.trim() === '') continue;
+          keys.push({ key: key.trim(), dir: dirOf(dir?.trim() || 'desc', cinderDirError) });
+        }
+      } else {
+        keys.push({ key: (params.get('sort_key') ?? 'created_at').trim(), dir: dirOf(params.get('sort_dir') ?? 'desc', cinderDirError) });
+      }
+      if (keys.length === 0) keys.push({ key: 'created_at', dir: 'desc' });
+      const first = keys[0]!.dir;
+      for (const k of CINDER_DEFAULTS) if (!keys.some((x) => x.key === k)) keys.push({ key: k, dir: first });
+      return keys;
+    },
+    toQuery(plan) {
+      return [['sort', plan.map((k) => `${k.key}:${k.dir}`).join(',')]];
+    },
+    value(item: Item, key: string): SortValue | undefined {
+      const field = CINDER_FIELDS[key] ?? key;
+      return field in item ? (item[field] as SortValue) : undefined;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Which pods a list asks, and which of their resources the caller may see.
+ *
+ * Pods: the tenant's bindings (history included, as the original's volume list did) plus every
+ * pod holding a routing of the tenant; for an admin with all_tenants, every enabled bottom pod.
+ * An `availability_zone` filter keeps the pods of that top AZ only (reference §15.1.5).
+ * Visibility: only resources with a routing row (of the tenant, unless all_tenants) in the pod
+ * that listed them, so a shared pod never leaks another tenant's resources (§15.1.6).
+ */
+import type { Pod, Routing } from '../store';
+import type { FanoutDeps, FanoutSpec } from './types';
+import type { ListRequest } from './request';
+
+/** The pods to ask, in pod creation order (deterministic headers and tie order). */
+export async function targetPods(deps: FanoutDeps, spec: FanoutSpec, req: ListRequest): Promise<Pod[]> {
+  const all = await deps.podDir.list();
+  let pods: Pod[];
+  if (req.allTenants) {
+    pods = all.filter((p) => p.az_name !== '' && p.enabled);
+  } else {
+    const ids = new Set<string>();
+    for (const b of await deps.store.bindings.list({ tenant_id: req.projectId })) ids.add(b.pod_id);
+    for (const id of await routedPodIds(deps, req.projectId, spec.resourceType)) ids.add(id);
+    pods = all.filter((p) => p.az_name !== '' && ids.has(p.pod_id));
+  }
+  const az = spec.az ? req.params.get(spec.az.param) : null;
+  return az === null ? pods : pods.filter((p) => p.az_name === az);
+}
+
+/**
+ * Pods holding at least one active routing of the project. One indexed DISTINCT query
+ * (routings_project covers it) instead of reading every row; kept here until the store grows a
+ * repository method for it.
+ */
+async function routedPodIds(deps: FanoutDeps, projectId: string, type: string): Promise<string[]> {
+  const r = await deps.store.db.execute({
+    sql: "SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND status = 'active'",
+    args: [projectId, type],
+  });
+  return r.rows.map((row) => String(row.pod_id));
+}
+
+/** The routings the caller may see in one pod, by id. */
+export async function visibleRoutings(deps: FanoutDeps, spec: FanoutSpec, req: ListRequest, pod: Pod): Promise<Map<string, Routing>> {
+  const rows = await deps.store.routings.list({
+    resource_type: spec.resourceType,
+    pod_id: pod.pod_id,
+    status: 'active',
+    ...(req.allTenants ? {} : { project_id: req.projectId }),
+  });
+  return new Map(rows.map((r) => [r.top_id, r]));
+}

@@ -1,0 +1,49 @@
+// Distributed first batches: each pod is first asked for a fair share of the page (not the whole
+// limit), a pod that runs short is asked once more for a whole page, and the answer is the same
+// global order either way — including a skewed page that comes entirely from one pod.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Cloud } from '../support/cloud';
+import { call } from '../support/http';
+import { firstBatch } from '../../src/fanout/fanout';
+import { as, at, seed, simServer, startThreePods, type Seeded } from './helpers';
+
+let cloud: Cloud;
+let servers: Seeded[];
+const P = 'proj-batch';
+
+before(async () => {
+  cloud = await startThreePods();
+  servers = await seed(cloud, P, 12);
+  // Skew: every server of az1 is newer than every other server.
+  for (const s of servers.filter((x) => x.az === 'az1')) {
+    s.created = at(100_000 + servers.indexOf(s));
+    const sim = simServer(cloud, s.id);
+    sim.createdAt = s.created;
+    sim.updatedAt = s.created;
+  }
+});
+after(() => cloud.close());
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+test('firstBatch: the whole limit for one pod; a fair share with a margin and a floor otherwise', () => {
+  assert.equal(firstBatch(50, 1), 50);
+  assert.equal(firstBatch(50, 16), 10);
+  assert.equal(firstBatch(50, 3), 25);
+  assert.equal(firstBatch(1000, 4), 375);
+  assert.equal(firstBatch(4, 3), 4, 'never more than the limit');
+});
+
+test('a page that comes entirely from one pod: small first batches, one refill, the exact global order', async () => {
+  for (const p of cloud.pods) p.requests.length = 0;
+  const r = await call(`${cloud.compute}/v2.1/${P}/servers/detail?limit=12`, { headers: as(P) });
+  assert.equal(r.status, 200, r.text);
+  const expected = [...servers].sort((a, b) => cmp(b.created, a.created) || cmp(a.id, b.id)).slice(0, 12).map((s) => s.id);
+  assert.deepEqual(r.body.servers.map((s: { id: string }) => s.id), expected);
+  assert.ok(r.body.servers.every((s: { 'OS-EXT-AZ:availability_zone': string }) => s['OS-EXT-AZ:availability_zone'] === 'az1'));
+  const limits = cloud.pods.map((p) => p.requests.filter((q) => q.path.endsWith('/servers/detail')).map((q) => q.query.limit));
+  assert.deepEqual(limits[0], ['10', '20'], 'the skewed pod: a fair-share batch, then one refill of at least a whole page');
+  assert.deepEqual(limits[1], ['10']);
+  assert.deepEqual(limits[2], ['10']);
+});

@@ -1,0 +1,65 @@
+// Sort plans complete the caller's keys to a total order the way Nova's cross-cell lister and
+// Cinder's process_sort_params do; timestamps compare as instants whatever their spelling.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cinderSort, compareBy, normalize, novaSort, sortValues } from '../../src/fanout';
+import { parseVersion } from '../../src/api/common';
+
+const q = (s: string) => new URLSearchParams(s);
+
+test('nova: default created_at desc, uuid asc appended; directions padded with the first', () => {
+  const nova = novaSort();
+  assert.deepEqual(nova.plan(q('')), [{ key: 'created_at', dir: 'desc' }, { key: 'uuid', dir: 'asc' }]);
+  assert.deepEqual(nova.plan(q('sort_key=display_name&sort_key=created_at&sort_dir=asc')), [
+    { key: 'display_name', dir: 'asc' },
+    { key: 'created_at', dir: 'asc' },
+    { key: 'uuid', dir: 'asc' },
+  ]);
+  assert.deepEqual(nova.toQuery([{ key: 'uuid', dir: 'asc' }]), [['sort_key', 'uuid'], ['sort_dir', 'asc']]);
+});
+
+test('nova: ignored keys and (for non-admins) host/node are dropped; locked counts from 2.73', () => {
+  assert.deepEqual(novaSort().plan(q('sort_key=vcpus&sort_key=host')), [{ key: 'created_at', dir: 'desc' }, { key: 'uuid', dir: 'asc' }]);
+  assert.deepEqual(novaSort({ isAdmin: true }).plan(q('sort_key=host')).map((k) => k.key), ['host', 'uuid']);
+  assert.deepEqual(novaSort({ version: parseVersion('2.73') }).plan(q('sort_key=locked')).map((k) => k.key), ['locked', 'uuid']);
+  assert.throws(() => novaSort().plan(q('sort_dir=asc&sort_dir=desc')), /Sort direction size exceeds sort key size/);
+});
+
+test('nova: sort keys read their body fields', () => {
+  const nova = novaSort();
+  const item = { id: 'u1', created: '2024-01-01T00:00:00Z', name: 'a', image: { id: 'img' }, 'OS-EXT-STS:vm_state': 'active' };
+  assert.equal(nova.value(item, 'created_at'), '2024-01-01T00:00:00Z');
+  assert.equal(nova.value(item, 'display_name'), 'a');
+  assert.equal(nova.value(item, 'uuid'), 'u1');
+  assert.equal(nova.value(item, 'image_ref'), 'img');
+  assert.equal(nova.value({ ...item, image: '' }, 'image_ref'), '');
+  assert.equal(nova.value(item, 'vm_state'), 'active');
+  assert.equal(nova.value(item, 'kernel_id'), undefined);
+});
+
+test('cinder: sort=k:d list or the legacy pair; created_at and id appended with the first direction', () => {
+  const cinder = cinderSort();
+  assert.deepEqual(cinder.plan(q('')), [{ key: 'created_at', dir: 'desc' }, { key: 'id', dir: 'desc' }]);
+  assert.deepEqual(cinder.plan(q('sort=name:asc,size')), [
+    { key: 'name', dir: 'asc' },
+    { key: 'size', dir: 'desc' },
+    { key: 'created_at', dir: 'asc' },
+    { key: 'id', dir: 'asc' },
+  ]);
+  assert.deepEqual(cinder.plan(q('sort_key=size&sort_dir=asc')).map((k) => `${k.key}:${k.dir}`), ['size:asc', 'created_at:asc', 'id:asc']);
+  assert.throws(() => cinder.plan(q('sort=name&sort_key=size')), /cannot be used with the 'sort' parameter/);
+  assert.throws(() => cinder.plan(q('sort=name:up')), /Unknown sort direction/);
+  assert.deepEqual(cinder.toQuery(cinder.plan(q('sort=name:asc'))), [['sort', 'name:asc,created_at:asc,id:asc']]);
+  assert.equal(cinder.value({ id: 'v', name: 'x' }, 'display_name'), 'x');
+});
+
+test('timestamps compare as instants; NULL sorts first ascending', () => {
+  assert.equal(normalize('2024-01-01T00:00:00Z'), normalize('2024-01-01T00:00:00.000000'));
+  assert.equal(normalize('2024-01-01T01:00:00+01:00'), normalize('2024-01-01T00:00:00Z'));
+  assert.ok((normalize('2024-01-01T00:00:00.000001') as number) > (normalize('2024-01-01T00:00:00Z') as number));
+  const nova = novaSort();
+  const plan = nova.plan(q('sort_key=display_name&sort_dir=asc'));
+  const v = (name: string | null, id: string) => sortValues(nova, plan, { id, name } as never);
+  assert.ok(compareBy(plan, v(null, 'b'), v('a', 'a')) < 0);
+  assert.ok(compareBy(plan, v('a', 'a'), v('a', 'b')) < 0, 'uuid breaks the tie');
+});

@@ -1,0 +1,80 @@
+// A failed volume create never leaves a routing: pod 4xx/5xx passed through, pod down 503, pod
+// too slow 504, an unwritable store 503 before any pod is touched.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { identity } from '../support/http';
+import { startVolumeCloud, volumeClient, type Cloud } from './helpers';
+
+let cloud: Cloud;
+const who = identity('proj-vf');
+before(async () => {
+  cloud = await startVolumeCloud([{ topAz: 'az1' }, { topAz: 'az2' }], { pods: { requestTimeoutMs: 400, breakerThreshold: 100 } });
+});
+after(() => cloud.close());
+
+const v = () => volumeClient(cloud, 'proj-vf', who);
+const create = (volume: Record<string, unknown>) => v()('/volumes', { method: 'POST', body: { volume } });
+const routings = async () => (await cloud.gw.store.routings.list({ project_id: 'proj-vf' })).length;
+
+test('a pod 4xx is passed through; no routing is left', async () => {
+  const r = await create({ size: 0, availability_zone: 'az1' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.body.badRequest.code, 400);
+  assert.equal(await routings(), 0);
+});
+
+test('a pod 5xx is passed through; no routing is left', async () => {
+  cloud.pods[0]!.inject({ kind: 'status', status: 500, body: { computeFault: { code: 500, message: 'boom' } }, match: { method: 'POST' }, times: 1 });
+  const r = await create({ size: 1, availability_zone: 'az1' });
+  assert.equal(r.status, 500);
+  assert.deepEqual(r.body, { computeFault: { code: 500, message: 'boom' } });
+  assert.equal(await routings(), 0);
+});
+
+test('a pod that is down is 503 naming the pod; no routing is left', async () => {
+  const pod = cloud.pods[1]!;
+  pod.inject({ kind: 'down' });
+  try {
+    const r = await create({ size: 1, availability_zone: 'az2' });
+    assert.equal(r.status, 503);
+    assert.match(r.body.serviceUnavailable.message, /Pod2/);
+    assert.equal(await routings(), 0);
+  } finally {
+    await pod.up();
+  }
+});
+
+test('a pod slower than the deadline is 504; no routing is left', async () => {
+  cloud.pods[0]!.inject({ kind: 'hang', match: { method: 'POST' } });
+  try {
+    const r = await create({ size: 1, availability_zone: 'az1' });
+    assert.equal(r.status, 504);
+    assert.equal(await routings(), 0);
+  } finally {
+    cloud.pods[0]!.clearFaults();
+  }
+});
+
+test('an unwritable store is 503 before any pod is touched', async () => {
+  const repo = cloud.gw.store.routings;
+  const original = repo.createPending.bind(repo);
+  repo.createPending = async () => {
+    throw new Error('WriteDelegation(status: Unavailable, message: "tcp connect error: Connection refused")');
+  };
+  const seen = cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length);
+  try {
+    const r = await create({ size: 1, availability_zone: 'az1' });
+    assert.equal(r.status, 503);
+    assert.match(r.body.serviceUnavailable.message, /nothing was created/);
+    assert.deepEqual(cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length), seen);
+  } finally {
+    repo.createPending = original;
+  }
+});
+
+test('after all that, a create works and leaves exactly one active routing', async () => {
+  const r = await create({ size: 1, availability_zone: 'az1' });
+  assert.equal(r.status, 202, r.text);
+  const rows = await cloud.gw.store.routings.list({ project_id: 'proj-vf' });
+  assert.deepEqual(rows.map((x) => [x.top_id, x.status]), [[r.body.volume.id, 'active']]);
+});

@@ -40,3 +40,14 @@ test('[compute_api] max_microversion caps the advertised maximum', async (t) => 
   const r = await call(`${cloud.compute}/v2.1`);
   assert.equal(r.body.version.version, '2.50');
 });
+
+test('the legacy v2.0 document the version list links to answers without a token', async (t) => {
+  const cloud = await startCloud([{ topAz: 'az1' }]);
+  t.after(() => cloud.close());
+  const root = await call(`${cloud.compute}/`);
+  const href = root.body.versions[0].links[0].href;
+  const r = await call(href);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.version.id, 'v2.0');
+  assert.equal(r.body.version.status, 'SUPPORTED');
+});

@@ -42,5 +42,25 @@ export function versionsApp(deps: ComputeDeps): Hono<ComputeEnv> {
   };
   app.get('/v2.1', one);
   app.get('/v2.1/', one);
+  // The legacy v2.0 document the version list links to (Nova still serves it; Tempest follows it).
+  const legacy = (c: Context<ComputeEnv>) => {
+    const base = publicBase(c, deps.publicUrl);
+    return c.json({
+      version: {
+        id: 'v2.0',
+        status: 'SUPPORTED',
+        version: '',
+        min_version: '',
+        updated: V20_UPDATED,
+        links: [
+          { rel: 'self', href: `${base}/v2/` },
+          { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+        ],
+        'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2' }],
+      },
+    });
+  };
+  app.get('/v2', legacy);
+  app.get('/v2/', legacy);
   return app;
 }

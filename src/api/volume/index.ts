@@ -13,6 +13,7 @@ import type { VolumeDeps } from './deps';
 import { versionsApp, VOLUME_MIN_VERSION } from './versions';
 import { createVolume } from './volumes-create';
 import { volumeById } from './volumes-by-id';
+import { volumeSummary } from './summary';
 import { listCollection } from './list';
 import { createSnapshot, snapshotById } from './snapshots';
 import { backupById, createBackup } from './backups';
@@ -50,6 +51,7 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['POST', '/volumes', (c) => createVolume(deps, c)],
     ['GET', '/volumes', volumes],
     ['GET', '/volumes/detail', volumesDetail],
+    ['GET', '/volumes/summary', (c) => volumeSummary(deps, c)],
     ['ALL', '/volumes/:id', (c) => volumeById(deps, c)],
     ['ALL', '/volumes/:id/*', (c) => volumeById(deps, c)],
 

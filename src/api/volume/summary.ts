@@ -1,0 +1,65 @@
+/**
+ * `GET /volumes/summary` (3.12): one answer summed over the tenant's pods — total count and size,
+ * and from 3.36 the metadata keys with every value seen. Pods that do not answer are skipped and
+ * named in the same missing-pods header as the lists.
+ */
+import type { Context } from 'hono';
+import { callPod } from '../../proxy';
+import { MISSING_PODS_HEADER } from '../../fanout';
+import type { Pod } from '../../store';
+import { isSupported, notFound, type GatewayEnv } from '../common';
+import type { VolumeDeps } from './deps';
+
+interface Summary {
+  total_size?: number;
+  total_count?: number;
+  metadata?: Record<string, string[]>;
+}
+
+/** The pods holding the tenant's volumes or bound to it. */
+async function tenantPods(deps: VolumeDeps, projectId: string): Promise<Pod[]> {
+  const ids = new Set((await deps.store.bindings.list({ tenant_id: projectId })).map((b) => b.pod_id));
+  for (const r of await deps.store.routings.list({ project_id: projectId, resource_type: 'volume', status: 'active' })) ids.add(r.pod_id);
+  return (await deps.podDir.list()).filter((p) => p.az_name !== '' && ids.has(p.pod_id));
+}
+
+export async function volumeSummary(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  // Before 3.12 `summary` is just a volume id nobody has, as in Cinder.
+  if (!isSupported(c.get('apiVersion'), '3.12')) throw notFound('Volume summary could not be found.');
+  const projectId = c.get('projectId');
+  const pods = await tenantPods(deps, projectId);
+  const path = `/v3/${encodeURIComponent(projectId)}/volumes/summary`;
+  const settled = await Promise.allSettled(
+    pods.map(async (pod) => {
+      const res = await callPod(deps.proxy, c, { pod, service: 'volumev3', projectId, method: 'GET', path, body: null, timeoutMs: deps.listTimeoutMs });
+      const text = await res.text();
+      return { status: res.status, text, type: res.headers['content-type'] };
+    }),
+  );
+  const total: Summary = { total_size: 0, total_count: 0 };
+  const metadata = new Map<string, Set<string>>();
+  let withMetadata = false;
+  const missing: string[] = [];
+  for (const [i, s] of settled.entries()) {
+    if (s.status === 'rejected' || s.value.status >= 500) {
+      missing.push(`${pods[i]!.pod_name};reason=${s.status === 'rejected' ? 'unreachable' : `status_${s.value.status}`};shown=skipped`);
+      continue;
+    }
+    // A 4xx (microversion too low, policy) is the answer, as the pod gave it.
+    if (s.value.status >= 400) return c.body(s.value.text, s.value.status as 400, { 'content-type': String(s.value.type ?? 'application/json') });
+    const one = (JSON.parse(s.value.text) as { 'volume-summary'?: Summary })['volume-summary'] ?? {};
+    total.total_size! += one.total_size ?? 0;
+    total.total_count! += one.total_count ?? 0;
+    if (one.metadata) {
+      withMetadata = true;
+      for (const [k, vs] of Object.entries(one.metadata)) {
+        const set = metadata.get(k) ?? new Set<string>();
+        for (const v of vs) set.add(v);
+        metadata.set(k, set);
+      }
+    }
+  }
+  if (withMetadata) total.metadata = Object.fromEntries([...metadata].map(([k, vs]) => [k, [...vs]]));
+  if (missing.length) c.header(MISSING_PODS_HEADER, missing.join(', '));
+  return c.json({ 'volume-summary': total });
+}

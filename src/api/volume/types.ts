@@ -54,10 +54,17 @@ export function checkSpecs(v: unknown, field = 'extra_specs'): Record<string, st
   return out;
 }
 
-async function show(deps: VolumeDeps, c: Context<GatewayEnv>, id: string): Promise<Response> {
+/**
+ * The answer of show, create and update. Cinder's create and update views have no
+ * `qos_specs_id`, and update none of the access flag either (Tempest's schemas forbid them).
+ */
+async function show(deps: VolumeDeps, c: Context<GatewayEnv>, id: string, after?: 'create' | 'update'): Promise<Response> {
   const auth = c.get('auth');
   const t = await visibleType(deps, id, auth);
-  return c.json({ volume_type: typeView(t, await deps.store.volumeTypeSpecs.get(t.id), auth) });
+  const view = typeView(t, await deps.store.volumeTypeSpecs.get(t.id), auth);
+  if (after) delete view.qos_specs_id;
+  if (after === 'update') delete view['os-volume-type-access:is_public'];
+  return c.json({ volume_type: view });
 }
 
 export async function listTypes(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
@@ -86,7 +93,7 @@ export async function createType(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const created = await storeWrite(() => deps.store.volumeTypes.create({ name, description, is_public: isPublic }), `Volume Type ${name} already exists.`);
   await storeWrite(() => deps.store.volumeTypeSpecs.set(created.id, specs));
   await pushType(deps, created.id, 'upsert', name);
-  return show(deps, c, created.id);
+  return show(deps, c, created.id, 'create');
 }
 
 export async function updateType(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
@@ -105,7 +112,7 @@ export async function updateType(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const after = await storeWrite(() => deps.store.volumeTypes.update(id, patch), `Volume Type ${patch.name} already exists.`);
   if (!after) throw notFound(typeMissing(id));
   await pushType(deps, id, 'upsert', after.name, before.name);
-  return show(deps, c, id);
+  return show(deps, c, id, 'update');
 }
 
 export async function deleteType(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

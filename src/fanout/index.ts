@@ -10,3 +10,4 @@ export { FanoutMetrics, type FanoutListEvent, type FanoutObserver, type FanoutSn
 export { CursorCache, CURSOR_CACHE_SIZE, CURSOR_TTL_MS, type PodPositions } from './cursors';
 export { MISSING_PODS_HEADER, PAGING_SORTING_PARAMS, missingHeader } from './partial';
 export type { Fanout, FanoutDeps, FanoutSpec, DownRecords, Item, MissingPod, MissingReason } from './types';
+export { tenantPodIds } from './targets';

@@ -7,7 +7,7 @@
  * Visibility: only resources with a routing row (of the tenant, unless all_tenants) in the pod
  * that listed them, so a shared pod never leaks another tenant's resources (§15.1.6).
  */
-import type { Pod, Routing } from '../store';
+import type { Pod, Routing, Store } from '../store';
 import type { FanoutDeps, FanoutSpec } from './types';
 import type { ListRequest } from './request';
 
@@ -18,13 +18,19 @@ export async function targetPods(deps: FanoutDeps, spec: FanoutSpec, req: ListRe
   if (req.allTenants) {
     pods = all.filter((p) => p.az_name !== '' && p.enabled);
   } else {
-    const ids = new Set<string>();
-    for (const b of await deps.store.bindings.list({ tenant_id: req.projectId })) ids.add(b.pod_id);
-    for (const id of await routedPodIds(deps, req.projectId, spec.resourceType)) ids.add(id);
+    const ids = await tenantPodIds(deps.store, req.projectId, spec.resourceType);
     pods = all.filter((p) => p.az_name !== '' && ids.has(p.pod_id));
   }
   const az = spec.az ? req.params.get(spec.az.param) : null;
   return az === null ? pods : pods.filter((p) => p.az_name === az);
+}
+
+/** The pods a tenant's `type` resources may live in: its bindings (history too) and its routings. */
+export async function tenantPodIds(store: Store, projectId: string, type: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const b of await store.bindings.list({ tenant_id: projectId })) ids.add(b.pod_id);
+  for (const id of await routedPodIds(store, projectId, type)) ids.add(id);
+  return ids;
 }
 
 /**
@@ -32,8 +38,8 @@ export async function targetPods(deps: FanoutDeps, spec: FanoutSpec, req: ListRe
  * (routings_project covers it) instead of reading every row; kept here until the store grows a
  * repository method for it.
  */
-async function routedPodIds(deps: FanoutDeps, projectId: string, type: string): Promise<string[]> {
-  const r = await deps.store.db.execute({
+async function routedPodIds(store: Store, projectId: string, type: string): Promise<string[]> {
+  const r = await store.db.execute({
     sql: "SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND status = 'active'",
     args: [projectId, type],
   });

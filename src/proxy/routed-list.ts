@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { publicBase, type GatewayEnv } from '../api/common';
 import type { ServiceType } from '../pods';
 import type { ResourceType } from '../routing';
-import type { Pod, Store } from '../store';
+import type { Store } from '../store';
 import { callPod } from './pass-through';
 import { podRef } from './pod-ref';
 import { rewriteLinks, serviceRoot } from './rewrite';
@@ -27,10 +27,6 @@ export interface ListRoutedOptions {
   projectId: string;
   /** Query string sent to the pods. @default the request's own */
   search?: string;
-  /** Only pods this accepts are asked (an AZ filter, for example). */
-  podFilter?: (pod: Pod) => boolean;
-  /** Applied to each pod's parsed answer (AZ names). */
-  transform?: (pod: Pod) => (json: unknown) => unknown;
   timeoutMs?: number;
   /**
    * Ownership through another routed id: keep items whose `field` is routed as `type` in the
@@ -54,12 +50,11 @@ export async function listRouted(deps: RoutedDeps & { store: Store }, c: Context
   const results = await Promise.allSettled(
     podIds.map(async (podId): Promise<Listed[]> => {
       const pod = await deps.podDir.get(podId);
-      if (!pod || (o.podFilter && !o.podFilter(pod))) return [];
+      if (!pod) return [];
       const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: o.projectId, method: 'GET', search: o.search, timeoutMs: o.timeoutMs });
       if (res.status !== 200) return (await res.dump(), []);
       const root = serviceRoot(await deps.proxy.endpoints.resolve(podRef(pod), o.service));
-      let body = JSON.parse(rewriteLinks(await res.text(), root, gw)) as Record<string, unknown>;
-      if (o.transform) body = o.transform(pod)(body) as Record<string, unknown>;
+      const body = JSON.parse(rewriteLinks(await res.text(), root, gw)) as Record<string, unknown>;
       const items = Array.isArray(body[o.collection]) ? (body[o.collection] as RoutedItem[]) : [];
       // Only ids with a routing row in THIS pod: a pod may hold resources the gateway never made.
       return items.flatMap((item) => {

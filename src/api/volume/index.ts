@@ -8,7 +8,6 @@
 import { Hono, type Context } from 'hono';
 import { microversion, mountRoutes, parseVersion, type GatewayEnv, type MicroversionSpec, type RouteRow } from '../common';
 import { cinderListSpec, fanoutList } from '../../fanout';
-import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { versionsApp, VOLUME_MIN_VERSION } from './versions';
 import { createVolume } from './volumes-create';

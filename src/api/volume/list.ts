@@ -1,13 +1,12 @@
 /**
- * Collections (`/volumes[/detail]`, `/snapshots[...]`, `/backups[...]`, `/attachments[...]`) on
- * the shared provisional listing: the pods holding the project's routed resources are asked in
- * parallel WITHOUT paging parameters, and sorting (`sort=k:dir,...` or `sort_key`/`sort_dir`),
- * `marker` and `limit` are applied once to the merged list, so a marker from one pod never reaches
- * another (§15.2.1). `*_links` point at the gateway. The fan-out issue replaces the pod side.
+ * `/attachments[...]` (3.27): attachments have no routing of their own (they belong to the project
+ * through their volume), so they cannot use the sort-merging fan-out of src/fanout. The pods
+ * holding the project's volumes are asked in parallel WITHOUT paging parameters, and sorting
+ * (`sort=k:dir,...` or `sort_key`/`sort_dir`), `marker` and `limit` are applied once to the merged
+ * list, so a marker from one pod never reaches another (§15.2.1). `*_links` point at the gateway.
  */
 import type { Context } from 'hono';
 import { listRouted, type ListRoutedOptions, type Listed } from '../../proxy';
-import type { Pod } from '../../store';
 import { badRequest, notFound, publicBase, type GatewayEnv } from '../common';
 import type { VolumeDeps } from './deps';
 
@@ -51,11 +50,7 @@ function limitOf(q: URLSearchParams, max: number): number {
   return Math.min(n, max);
 }
 
-export interface CollectionOptions extends Omit<ListRoutedOptions, 'projectId' | 'search' | 'timeoutMs'> {
-  /** Extra query parameters the gateway consumes (`availability_zone` selects pods). */
-  consumed?: string[];
-  podFilter?: (pod: Pod) => boolean;
-}
+export type CollectionOptions = Omit<ListRoutedOptions, 'projectId' | 'search' | 'timeoutMs'>;
 
 export async function listCollection(deps: VolumeDeps, c: Context<GatewayEnv>, o: CollectionOptions): Promise<Response> {
   const url = new URL(c.req.url);
@@ -63,7 +58,7 @@ export async function listCollection(deps: VolumeDeps, c: Context<GatewayEnv>, o
   const keys = sortKeys(q);
   const limit = limitOf(q, deps.maxLimit);
   const podQuery = new URLSearchParams(q);
-  for (const p of [...GATEWAY_PARAMS, ...(o.consumed ?? [])]) podQuery.delete(p);
+  for (const p of GATEWAY_PARAMS) podQuery.delete(p);
   const listed: Listed[] = await listRouted(deps, c, {
     ...o,
     projectId: c.get('projectId'),

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { callPod } from '../../proxy';
-import { MISSING_PODS_HEADER } from '../../fanout';
+import { MISSING_PODS_HEADER, tenantPodIds } from '../../fanout';
 import type { Pod } from '../../store';
 import { isSupported, notFound, type GatewayEnv } from '../common';
 import type { VolumeDeps } from './deps';
@@ -16,10 +16,9 @@ interface Summary {
   metadata?: Record<string, string[]>;
 }
 
-/** The pods holding the tenant's volumes or bound to it. */
+/** The pods holding the tenant's volumes or bound to it (the volume list's pods). */
 async function tenantPods(deps: VolumeDeps, projectId: string): Promise<Pod[]> {
-  const ids = new Set((await deps.store.bindings.list({ tenant_id: projectId })).map((b) => b.pod_id));
-  for (const r of await deps.store.routings.list({ project_id: projectId, resource_type: 'volume', status: 'active' })) ids.add(r.pod_id);
+  const ids = await tenantPodIds(deps.store, projectId, 'volume');
   return (await deps.podDir.list()).filter((p) => p.az_name !== '' && ids.has(p.pod_id));
 }
 

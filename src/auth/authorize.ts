@@ -1,5 +1,5 @@
 /** Policy checks from handlers: a denial is a 403 in the fault shape (never 401 as the original did). */
-import { forbidden } from '../api/common';
+import { forbidden } from '../http';
 import type { Authorizer, RequestContext } from './context';
 
 export function authorize(policy: Authorizer, auth: RequestContext, rule: string, target?: Record<string, unknown>): void {

@@ -1,15 +1,7 @@
-/**
- * The caller's identity for one request, the same shape whichever way it was established
- * (Keystone token or noauth headers).
- */
-export interface RequestContext {
-  userId: string | null;
-  projectId: string | null;
-  roles: string[];
-  isAdmin: boolean;
-  /** The caller's own token, forwarded to the pods; absent in noauth without a token. */
-  authToken: string | null;
-}
+/** What authentication and policy need: token validation results and the policy contract. */
+import type { RequestContext, AuthVariables } from '../http';
+
+export type { RequestContext, AuthVariables };
 
 /** What a token validator gives back; structurally matches the Keystone client's Identity. */
 export interface ValidatedIdentity {
@@ -36,6 +28,3 @@ export interface Authorizer {
   enforce(rule: string, creds: PolicyCreds, target?: Record<string, unknown>): boolean;
 }
 
-export interface AuthVariables {
-  auth: RequestContext;
-}

@@ -7,7 +7,7 @@
  *   No roles unless sent. A token, if sent, is still forwarded to the pods.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError, serviceUnavailable, type GatewayEnv } from '../api/common';
+import { ApiError, serviceUnavailable, type GatewayEnv } from '../http';
 import type { RequestContext, TokenValidator } from './context';
 
 export type AuthStrategy = 'keystone' | 'noauth';

@@ -5,7 +5,7 @@
  * after a pod change, and every `refreshMs`), never on a request path.
  */
 import { randomUUID } from 'node:crypto';
-import { parseVersion, minVersion, type Version } from '../api/common';
+import { parseVersion, minVersion, type Version } from '../http';
 import type { PodClient, ServiceType } from '../pods';
 import type { Pod } from '../store';
 import { podRef } from '../proxy/pod-ref';

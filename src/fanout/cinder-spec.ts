@@ -4,7 +4,7 @@
  * an unknown marker is the resource's own 404, and a pod that does not answer is skipped (Cinder
  * has no minimal records).
  */
-import { notFound } from '../api/common';
+import { notFound } from '../http';
 import type { ResourceType } from '../routing';
 import { cinderSort } from './dialects';
 import type { FanoutSpec } from './types';

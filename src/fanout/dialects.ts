@@ -3,7 +3,7 @@
  * or the legacy single `sort_key`/`sort_dir`). Each completes the caller's keys to a total order
  * the way the service's own cross-shard code would, and maps sort keys to body fields.
  */
-import { badRequest, isSupported, type Version } from '../api/common';
+import { badRequest, isSupported, type Version } from '../http';
 import type { SortDialect, SortDir, SortKey, SortValue } from './sort';
 import type { Item } from './types';
 

@@ -10,7 +10,7 @@
  * list when one pod failed; none of that survives here.
  */
 import type { Context } from 'hono';
-import { publicBase, type GatewayEnv } from '../api/common';
+import { publicBase, type GatewayEnv } from '../http';
 import { CursorCache } from './cursors';
 import { resolveMarker, type ResolvedMarker } from './marker';
 import { mergeSources } from './merge';

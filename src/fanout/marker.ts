@@ -6,7 +6,7 @@
  * built correctly.
  */
 import type { Context } from 'hono';
-import { ApiError, serviceUnavailable, type GatewayEnv } from '../api/common';
+import { ApiError, serviceUnavailable, type GatewayEnv } from '../http';
 import { isPodError } from '../pods';
 import { callPod } from '../proxy';
 import type { Pod } from '../store';

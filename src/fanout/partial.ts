@@ -9,7 +9,7 @@
  *   X-Trio2o-Missing-Pods: Pod2;reason=unreachable;shown=skipped, Pod3;reason=timeout;shown=minimal
  */
 import type { Context } from 'hono';
-import type { GatewayEnv } from '../api/common';
+import type { GatewayEnv } from '../http';
 import type { Routing } from '../store';
 import type { PodSource } from './pod-source';
 import type { FanoutSpec, Item, MissingPod } from './types';

@@ -9,7 +9,7 @@
  * reason instead of failing the list.
  */
 import type { Context } from 'hono';
-import { ApiError, publicBase, type GatewayEnv } from '../api/common';
+import { ApiError, publicBase, type GatewayEnv } from '../http';
 import { isPodError, type PodErrorCode } from '../pods';
 import { callPod, podRef, rewriteLinks, serviceRoot } from '../proxy';
 import type { Pod, Routing } from '../store';

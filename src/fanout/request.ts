@@ -3,7 +3,7 @@
  * Parsing happens once, before any pod is asked, so a malformed request costs no pod call.
  */
 import type { Context } from 'hono';
-import { badRequest, type GatewayEnv } from '../api/common';
+import { badRequest, type GatewayEnv } from '../http';
 import type { SortKey } from './sort';
 import type { FanoutSpec } from './types';
 

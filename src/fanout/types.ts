@@ -5,7 +5,7 @@
  * except the two sort dialects.
  */
 import type { Context } from 'hono';
-import type { ApiError, GatewayEnv } from '../api/common';
+import type { ApiError, GatewayEnv } from '../http';
 import type { ServiceType } from '../pods';
 import type { ProxyDeps } from '../proxy';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';

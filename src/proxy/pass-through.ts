@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
-import { ApiError, publicBase, type GatewayEnv } from '../api/common';
+import { ApiError, publicBase, type GatewayEnv } from '../http';
 import { httpStatusFor, isPodError, type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
 import type { Pod } from '../store';
 import { podRef } from './pod-ref';

@@ -5,7 +5,7 @@
  * and partial-result machinery is the fan-out issue's (src/fanout); this is its stand-in.
  */
 import type { Context } from 'hono';
-import { publicBase, type GatewayEnv } from '../api/common';
+import { publicBase, type GatewayEnv } from '../http';
 import type { ServiceType } from '../pods';
 import type { ResourceType } from '../routing';
 import type { Store } from '../store';

@@ -7,7 +7,7 @@
  * Service-specific behaviour comes in as small hooks (AZ transforms, same-pod checks).
  */
 import type { Context } from 'hono';
-import { notFound, serviceUnavailable, type GatewayEnv } from '../api/common';
+import { notFound, serviceUnavailable, type GatewayEnv } from '../http';
 import type { ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod } from '../store';

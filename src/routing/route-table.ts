@@ -7,7 +7,7 @@
  */
 import type { Routing, Store } from '../store';
 import { isUnavailable } from '../store';
-import { serviceUnavailable } from '../api/common';
+import { serviceUnavailable } from '../http';
 
 export type ResourceType = 'server' | 'volume' | 'snapshot' | 'backup' | 'attachment';
 

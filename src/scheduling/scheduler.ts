@@ -9,7 +9,7 @@
  */
 import type { Binding, Pod, Store } from '../store';
 import { isUniqueViolation, isUnavailable } from '../store';
-import { ApiError, badRequest, serviceUnavailable } from '../api/common';
+import { ApiError, badRequest, serviceUnavailable } from '../http';
 
 export interface Placement {
   pod: Pod;

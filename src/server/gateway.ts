@@ -13,7 +13,7 @@ import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
 import { volumeRoutes } from '../api/volume';
-import { parseVersion, type GatewayEnv, type Version } from '../api/common';
+import { parseVersion, type GatewayEnv, type Version } from '../http';
 import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
 import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';

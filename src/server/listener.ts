@@ -5,11 +5,11 @@
  * applies (version documents of compute are public).
  */
 import { Hono, type Handler } from 'hono';
-import { bodyLimit, notFoundHandler, onError } from '../api/common';
-import { requestId } from '../api/common';
+import { bodyLimit, notFoundHandler, onError } from '../http';
+import { requestId } from '../http';
 import { accessLog, type AccessLogOptions } from '../ops/access-log';
 import type { Logger } from '../ops/log';
-import type { GatewayEnv } from './env';
+import type { GatewayEnv } from '../http';
 
 export interface ListenerOptions {
   listener: AccessLogOptions['listener'];

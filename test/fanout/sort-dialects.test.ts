@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cinderSort, compareBy, normalize, novaSort, sortValues } from '../../src/fanout';
-import { parseVersion } from '../../src/api/common';
+import { parseVersion } from '../../src/http';
 
 const q = (s: string) => new URLSearchParams(s);
 

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
-import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../common';
+import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { BindingCreateSchema, hasKey } from './schemas';
 import { storeWrite } from './store-errors';

@@ -1,7 +1,7 @@
 /** What the admin API needs from the rest of the gateway. */
 import type { Store } from '../../store';
 import type { Authorizer } from '../../auth';
-import type { GatewayEnv } from '../common';
+import type { GatewayEnv } from '../../http';
 
 export interface AdminDeps {
   store: Store;

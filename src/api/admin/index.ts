@@ -3,7 +3,7 @@
  * documents included, needs a valid identity (reference §4); policy decides the rest (403).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { fault } from '../common';
+import { fault } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { versionsApp } from './versions';
 import { podsApp } from './pods';

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
 import type { JobStatus } from '../../store';
-import { badRequest, notFound } from '../common';
+import { badRequest, notFound } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 
 const RULE = (op: string) => `admin_api:jobs:${op}`;

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
 import type { Pod, PodPatch } from '../../store';
-import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../common';
+import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { hasKey, PodCreateSchema, PodUpdateSchema } from './schemas';
 import { storeWrite } from './store-errors';

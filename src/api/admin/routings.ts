@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
 import type { RoutingStatus } from '../../store';
-import { badRequest, notFound, publicBase } from '../common';
+import { badRequest, notFound, publicBase } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { storeWrite } from './store-errors';
 

@@ -1,6 +1,6 @@
 /** Maps store failures of an admin write to answers: unreachable primary → 503, duplicate → 409. */
 import { isUnavailable, isUniqueViolation } from '../../store';
-import { conflict, serviceUnavailable } from '../common';
+import { conflict, serviceUnavailable } from '../../http';
 
 export async function storeWrite<T>(write: () => Promise<T>, conflictMessage: string): Promise<T> {
   try {

@@ -1,6 +1,6 @@
 /** Admin API version documents: `GET /` and `GET /v1.0` (reference §4.1). */
 import { Hono } from 'hono';
-import { publicBase } from '../common';
+import { publicBase } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 
 const UPDATED = '2015-09-09';

@@ -5,7 +5,7 @@
  * forms never see each other's middleware and `projectId` is always set for the handler.
  */
 import type { Context, Hono } from 'hono';
-import type { GatewayEnv } from './env';
+import type { GatewayEnv } from '../../http';
 import { projectScope } from './scope';
 
 export type RouteHandler = (c: Context<GatewayEnv>) => Promise<Response> | Response;

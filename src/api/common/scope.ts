@@ -4,8 +4,8 @@
  * A URL project that is not the token's is refused unless the caller is admin (§15.2.13).
  */
 import type { MiddlewareHandler } from 'hono';
-import { badRequest, forbidden } from './errors';
-import type { GatewayEnv } from './env';
+import { badRequest, forbidden } from '../../http';
+import type { GatewayEnv } from '../../http';
 
 export function projectScope(): MiddlewareHandler<GatewayEnv> {
   return async function projectScopeMiddleware(c, next) {

@@ -6,8 +6,8 @@ import type { Fanout } from '../../fanout';
 import type { PodDirectory, RouteTable } from '../../routing';
 import type { Scheduler } from '../../scheduling';
 import type { Store } from '../../store';
-import type { GatewayEnv } from './env';
-import type { Version } from './microversion';
+import type { GatewayEnv } from '../../http';
+import type { Version } from '../../http';
 
 export interface ServiceDeps {
   store: Store;

@@ -10,7 +10,7 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { Aggregate } from '../../store';
 import { isUnavailable } from '../../store';
-import { badRequest, isSupported, notFound, readJson, validate } from '../common';
+import { badRequest, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { novaName } from './params';
 import { can } from './policy';

@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { Pod } from '../../store';
-import { isSupported, notFound, readJson, validate } from '../common';
+import { isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { fanOut } from './pod-fanout';
 import { can } from './policy';

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { badRequest, conflict, isSupported, notFound, readJson, validate } from '../common';
+import { badRequest, conflict, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { pushFlavor, visibleFlavor } from './flavors';
 import { METADATA_KEY } from './params';

@@ -9,7 +9,7 @@
  */
 import type { Context } from 'hono';
 import type { Flavor } from '../../store';
-import { isSupported } from '../common';
+import { isSupported } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { resourceLinks } from './links';
 

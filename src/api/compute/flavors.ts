@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { Flavor } from '../../store';
 import { FLAVOR_SORT_COLUMNS } from '../../store';
-import { badRequest, isSupported, notFound, readJson, validate } from '../common';
+import { badRequest, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { flavorBrief, flavorDetail, flavorPushPayload } from './flavor-view';
 import { listBody, nextLinks, pageParams } from './links';

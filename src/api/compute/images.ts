@@ -11,7 +11,7 @@
 import type { Context } from 'hono';
 import { podRef } from '../../proxy';
 import type { Pod } from '../../store';
-import { ApiError, badRequest, isSupported, notFound, serviceUnavailable } from '../common';
+import { ApiError, badRequest, isSupported, notFound, serviceUnavailable } from '../../http';
 import { httpStatusFor, isPodError } from '../../pods';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { listBody, nextLinks, resourceLinks, type Link } from './links';

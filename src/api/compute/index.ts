@@ -4,7 +4,8 @@
  * scope, then dispatches from the route table below — read it top to bottom.
  */
 import { Hono } from 'hono';
-import { microversion, mountRoutes, parseVersion, type GatewayEnv, type MicroversionSpec, type RouteRow } from '../common';
+import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
+import { mountRoutes, type RouteRow } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { versionsApp, COMPUTE_MIN_VERSION } from './versions';
 import { createServer } from './servers-create';

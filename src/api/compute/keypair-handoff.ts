@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { httpStatusFor, isPodError, type PodResponse } from '../../pods';
 import { podRef } from '../../proxy';
 import type { Keypair, Pod } from '../../store';
-import { ApiError, badRequest } from '../common';
+import { ApiError, badRequest } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 async function podCall(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, k: Keypair, method: string, path: string, body?: unknown): Promise<PodResponse> {

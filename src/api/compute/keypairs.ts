@@ -10,7 +10,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { Keypair } from '../../store';
-import { forbidden, isSupported, notFound, readJson, validate, badRequest } from '../common';
+import { forbidden, isSupported, notFound, readJson, validate, badRequest } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { listBody, nextLinks, pageParams } from './links';
 import { novaName } from './params';

@@ -5,7 +5,7 @@
  * query with `marker` set) only when the page is full. Every link starts at the gateway's URL.
  */
 import type { Context } from 'hono';
-import { badRequest, publicBase } from '../common';
+import { badRequest, publicBase } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 export interface Link {

@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import type { Pod } from '../../store';
 import { callPod, podRef, rewriteLinks, serviceRoot } from '../../proxy';
-import { publicBase } from '../common';
+import { publicBase } from '../../http';
 import { MISSING_PODS_HEADER } from '../../fanout';
 import type { ComputeDeps, ComputeEnv } from './deps';
 

@@ -6,7 +6,7 @@
  * user. Server groups are not counted (they live in the pods).
  */
 import type { Store } from '../../store';
-import { isSupported, type Version } from '../common';
+import { isSupported, type Version } from '../../http';
 
 export const QUOTA_DEFAULTS: Readonly<Record<string, number>> = Object.freeze({
   instances: 10,

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { badRequest, isSupported, readJson, validate } from '../common';
+import { badRequest, isSupported, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { intLike, novaBoolean } from './params';
 import { can } from './policy';

@@ -8,7 +8,7 @@
  * The flavor comes from the gateway's own catalog; an unknown flavorRef is left to the pod.
  */
 import type { Flavor } from '../../store';
-import { badRequest, forbidden, isSupported, type Version } from '../common';
+import { badRequest, forbidden, isSupported, type Version } from '../../http';
 import type { ComputeDeps } from './deps';
 import { effectiveLimits, usage } from './quota-engine';
 

@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { forwardById, ownerPod } from '../../proxy';
 import type { Pod } from '../../store';
-import { badRequest, notFound } from '../common';
+import { badRequest, notFound } from '../../http';
 import { serverAzToTop } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
 

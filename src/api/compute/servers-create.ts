@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import { createRouted } from '../../proxy';
 import type { Flavor } from '../../store';
-import { badRequest, readJson, validate } from '../common';
+import { badRequest, readJson, validate } from '../../http';
 import { azForPod, serverAzToTop, topAz } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';

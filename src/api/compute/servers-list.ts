@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { fanoutList, novaSort, PAGING_SORTING_PARAMS, type FanoutSpec, type Item } from '../../fanout';
 import type { Routing } from '../../store';
-import { badRequest, isSupported, publicBase, type Version } from '../common';
+import { badRequest, isSupported, publicBase, type Version } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 /** Filters a non-admin may use, by microversion (servers.py `_get_server_search_options`). */

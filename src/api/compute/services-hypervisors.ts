@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import type { Pod } from '../../store';
-import { isSupported } from '../common';
+import { isSupported } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { fanOut } from './pod-fanout';
 import { can } from './policy';

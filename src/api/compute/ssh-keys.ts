@@ -4,7 +4,7 @@
  * the SSH key blob, SHA-1 of an X.509 certificate, colon-separated lower-case hex).
  */
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { badRequest } from '../common';
+import { badRequest } from '../../http';
 
 function sshString(b: Buffer): Buffer {
   const len = Buffer.alloc(4);

@@ -3,7 +3,7 @@
  * answers 503 and a duplicate answers 409 with the resource's own words, never a 500.
  */
 import { isUnavailable, isUniqueViolation, MarkerNotFoundError } from '../../store';
-import { badRequest, conflict, serviceUnavailable } from '../common';
+import { badRequest, conflict, serviceUnavailable } from '../../http';
 
 export async function storeWrite<T>(write: () => Promise<T>, conflictMessage?: (err: unknown) => string): Promise<T> {
   try {

@@ -1,6 +1,6 @@
 /** Compute version documents, served without a token as Nova does (reference §5.1, §5.2). */
 import { Hono, type Context } from 'hono';
-import { formatVersion, publicBase } from '../common';
+import { formatVersion, publicBase } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 export const COMPUTE_MIN_VERSION = '2.1';

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
-import type { GatewayEnv } from '../common';
+import type { GatewayEnv } from '../../http';
 import { optionalString, readMember, requiredString } from './bodies';
 import type { VolumeDeps } from './deps';
 import { checkServerInPod, MISSING, podOf } from './same-pod';

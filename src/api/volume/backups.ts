@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
 import type { Pod } from '../../store';
-import { badRequest, type GatewayEnv } from '../common';
+import { badRequest, type GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import { isObject, optionalString, readMember, requiredString } from './bodies';
 import type { VolumeDeps } from './deps';

@@ -3,7 +3,7 @@
  * Cinder's messages for what is missing (cinder/api/openstack/wsgi.py assert_valid_body).
  */
 import type { Context } from 'hono';
-import { badRequest, readJson } from '../common';
+import { badRequest, readJson } from '../../http';
 
 export type Json = Record<string, unknown>;
 

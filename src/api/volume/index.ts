@@ -6,7 +6,8 @@
  * pass-through, collections, and what the gateway owns (types, quotas, AZs).
  */
 import { Hono, type Context } from 'hono';
-import { microversion, mountRoutes, parseVersion, type GatewayEnv, type MicroversionSpec, type RouteRow } from '../common';
+import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
+import { mountRoutes, type RouteRow } from '../common';
 import { cinderListSpec, fanoutList } from '../../fanout';
 import type { VolumeDeps } from './deps';
 import { versionsApp, VOLUME_MIN_VERSION } from './versions';

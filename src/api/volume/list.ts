@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import { listRouted, type ListRoutedOptions, type Listed } from '../../proxy';
-import { badRequest, notFound, publicBase, type GatewayEnv } from '../common';
+import { badRequest, notFound, publicBase, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 
 /** Parameters the gateway answers itself; never sent to a pod. */

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { badRequest, type GatewayEnv } from '../common';
+import { badRequest, type GatewayEnv } from '../../http';
 import { readMember } from './bodies';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from './store-write';

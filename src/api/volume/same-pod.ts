@@ -3,7 +3,7 @@
  * made in the pod that holds the source, and an attach needs server and volume in one pod
  * (reference §6.3, §15.1.4) — a pod cannot reach another pod's disks or servers.
  */
-import { badRequest, notFound } from '../common';
+import { badRequest, notFound } from '../../http';
 import { ownerPod } from '../../proxy';
 import type { ResourceType } from '../../routing';
 import type { Pod } from '../../store';

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
-import type { GatewayEnv } from '../common';
+import type { GatewayEnv } from '../../http';
 import { readMember, requiredString } from './bodies';
 import type { VolumeDeps } from './deps';
 import { MISSING, podOf } from './same-pod';

@@ -3,7 +3,7 @@
  * primary) is a 503, a taken unique key the caller's 409 — never a 500.
  */
 import { isUniqueViolation, isUnavailable } from '../../store';
-import { conflict, serviceUnavailable } from '../common';
+import { conflict, serviceUnavailable } from '../../http';
 
 export async function storeWrite<T>(fn: () => Promise<T>, onDuplicate?: string): Promise<T> {
   try {

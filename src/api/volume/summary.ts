@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { callPod } from '../../proxy';
 import { MISSING_PODS_HEADER, tenantPodIds } from '../../fanout';
 import type { Pod } from '../../store';
-import { isSupported, notFound, type GatewayEnv } from '../common';
+import { isSupported, notFound, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 
 interface Summary {

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { badRequest, notFound, readJson, type GatewayEnv } from '../common';
+import { badRequest, notFound, readJson, type GatewayEnv } from '../../http';
 import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from './store-write';

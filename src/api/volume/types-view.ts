@@ -6,7 +6,7 @@
  */
 import type { RequestContext } from '../../auth';
 import type { VolumeType } from '../../store';
-import { notFound } from '../common';
+import { notFound } from '../../http';
 import type { VolumeDeps } from './deps';
 
 export const USER_VISIBLE_EXTRA_SPECS = ['RESKEY:availability_zones', 'multiattach', 'replication_enabled'];

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
 import type { VolumeTypePatch } from '../../store';
-import { badRequest, notFound, type GatewayEnv } from '../common';
+import { badRequest, notFound, type GatewayEnv } from '../../http';
 import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from './store-write';

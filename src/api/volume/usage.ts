@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import { callPod } from '../../proxy';
-import type { GatewayEnv } from '../common';
+import type { GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 
 /** Cinder's absolute `total*Used` names and the quota resource each one counts. */

@@ -6,7 +6,7 @@
  * is not what Cinder or its clients use. `version` is the gateway's current maximum (the pods').
  */
 import { Hono, type Context } from 'hono';
-import { formatVersion, publicBase, type GatewayEnv } from '../common';
+import { formatVersion, publicBase, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 
 export const VOLUME_MIN_VERSION = '3.0';

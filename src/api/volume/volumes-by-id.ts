@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { forwardById } from '../../proxy';
 import type { Pod } from '../../store';
-import type { GatewayEnv } from '../common';
+import type { GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import { isObject } from './bodies';
 import type { VolumeDeps } from './deps';

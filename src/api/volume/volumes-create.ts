@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { createRouted } from '../../proxy';
 import { UNKNOWN_AZ_MESSAGE } from '../../scheduling';
 import type { Pod } from '../../store';
-import { ApiError, badRequest, isSupported, type GatewayEnv } from '../common';
+import { ApiError, badRequest, isSupported, type GatewayEnv } from '../../http';
 import { azForPod, volumeAzToTop } from './az';
 import { optionalString, readMember } from './bodies';
 import type { VolumeDeps } from './deps';

@@ -3,7 +3,7 @@
  * pod, once each, in pod creation order (§15.2.17). Pods' internal AZ names never show.
  */
 import type { Context } from 'hono';
-import type { GatewayEnv } from '../common';
+import type { GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 
 export async function listZones(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -1,1 +1,0 @@
-export type { GatewayEnv } from '../api/common/env';

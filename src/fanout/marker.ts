@@ -52,8 +52,7 @@ export async function resolveMarker(
       timeoutMs: deps.listTimeoutMs,
     });
   } catch (err) {
-    const cause = err instanceof ApiError ? err.cause : err;
-    if (isPodError(cause)) throw podDown(spec, marker, pod, 'is not answering', cause);
+    if (isPodError(err)) throw podDown(spec, marker, pod, 'is not answering', err);
     throw err;
   }
   if (res.status >= 500) {

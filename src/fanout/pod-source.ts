@@ -9,7 +9,7 @@
  * reason instead of failing the list.
  */
 import type { Context } from 'hono';
-import { ApiError, publicBase, type GatewayEnv } from '../http';
+import { publicBase, type GatewayEnv } from '../http';
 import { isPodError, type PodErrorCode } from '../pods';
 import { callPod, podRef, rewriteLinks, serviceRoot } from '../proxy';
 import type { Pod, Routing } from '../store';
@@ -164,8 +164,7 @@ export class PodSource {
         timeoutMs,
       });
     } catch (err) {
-      const cause = err instanceof ApiError ? err.cause : err;
-      if (isPodError(cause)) return void (this.failure = REASONS[cause.code]);
+      if (isPodError(err)) return void (this.failure = REASONS[err.code]);
       throw err;
     }
     if (res.status >= 500) {

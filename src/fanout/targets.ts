@@ -29,22 +29,10 @@ export async function targetPods(deps: FanoutDeps, spec: FanoutSpec, req: ListRe
 export async function tenantPodIds(store: Store, projectId: string, type: string): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const b of await store.bindings.list({ tenant_id: projectId })) ids.add(b.pod_id);
-  for (const id of await routedPodIds(store, projectId, type)) ids.add(id);
+  for (const id of await store.routings.podIds(projectId, type)) ids.add(id);
   return ids;
 }
 
-/**
- * Pods holding at least one active routing of the project. One indexed DISTINCT query
- * (routings_project covers it) instead of reading every row; kept here until the store grows a
- * repository method for it.
- */
-async function routedPodIds(store: Store, projectId: string, type: string): Promise<string[]> {
-  const r = await store.db.execute({
-    sql: "SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND status = 'active'",
-    args: [projectId, type],
-  });
-  return r.rows.map((row) => String(row.pod_id));
-}
 
 /** The routings the caller may see in one pod, by id. */
 export async function visibleRoutings(deps: FanoutDeps, spec: FanoutSpec, req: ListRequest, pod: Pod): Promise<Map<string, Routing>> {

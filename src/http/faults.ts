@@ -35,13 +35,18 @@ export interface ErrorLogger {
   error(event: string, fields: Record<string, unknown>): void;
 }
 
+/** Turns an error of the layers below into a client-facing one; undefined when it does not know it. */
+export type ErrorTranslator = (err: Error) => ApiError | undefined;
+
 /**
- * The single `onError` of every listener. ApiError → its fault; a body too large → 413;
- * anything unexpected → a logged 500 carrying the request id, never a stack trace.
+ * The single `onError` of every listener. ApiError → its fault; a domain error → the fault
+ * `translate` gives it; a body too large → 413; anything unexpected → a logged 500 carrying the
+ * request id, never a stack trace.
  */
-export function onError(log?: ErrorLogger) {
+export function onError(log?: ErrorLogger, translate?: ErrorTranslator) {
   return function renderError(err: Error, c: Context): Response {
-    if (err instanceof ApiError) return fault(c, err.status, err.message, err.headers);
+    const known = err instanceof ApiError ? err : translate?.(err);
+    if (known) return fault(c, known.status, known.message, known.headers);
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) return fault(c, status, err.message || 'Bad request');
     const requestId = c.res.headers.get('x-openstack-request-id') ?? (c.get('requestId' as never) as string | undefined);

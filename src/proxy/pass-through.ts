@@ -7,8 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
-import { ApiError, publicBase, type GatewayEnv } from '../http';
-import { httpStatusFor, isPodError, type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
+import { publicBase, type GatewayEnv } from '../http';
+import { type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
 import type { Pod } from '../store';
 import { podRef } from './pod-ref';
 import { rewriteLinks, serviceRoot } from './rewrite';
@@ -49,30 +49,28 @@ function podPath(c: Context<GatewayEnv>, pathname: string): string {
   return m ? `${m[1]}/${encodeURIComponent(projectId)}${m[2] ?? ''}` : pathname;
 }
 
-/** Calls a pod, turning transport failures into 502/503/504 faults that name the pod. */
+/**
+ * Calls a pod. A transport failure is thrown as the PodError it is (the listener's error handler
+ * answers 502/503/504 naming the pod).
+ */
 export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: ForwardOptions): Promise<PodResponse> {
   const url = new URL(c.req.url);
   const method = (o.method ?? c.req.method).toUpperCase();
   let body = o.body;
   if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await c.req.text();
-  try {
-    return await deps.pods.request({
-      pod: podRef(o.pod),
-      service: o.service,
-      method,
-      path: o.path ?? podPath(c, url.pathname),
-      search: o.search ?? url.search,
-      projectId: o.projectId,
-      headers: c.req.raw.headers,
-      body,
-      timeoutMs: o.timeoutMs,
-      signal: c.req.raw.signal,
-      requestId: c.get('requestId'),
-    });
-  } catch (err) {
-    if (isPodError(err)) throw new ApiError(httpStatusFor(err), err.message, { cause: err });
-    throw err;
-  }
+  return deps.pods.request({
+    pod: podRef(o.pod),
+    service: o.service,
+    method,
+    path: o.path ?? podPath(c, url.pathname),
+    search: o.search ?? url.search,
+    projectId: o.projectId,
+    headers: c.req.raw.headers,
+    body,
+    timeoutMs: o.timeoutMs,
+    signal: c.req.raw.signal,
+    requestId: c.get('requestId'),
+  });
 }
 
 function isJson(res: PodResponse): boolean {

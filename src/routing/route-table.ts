@@ -7,7 +7,7 @@
  */
 import type { Routing, Store } from '../store';
 import { isUnavailable } from '../store';
-import { serviceUnavailable } from '../http';
+import { RoutingError } from './errors';
 
 export type ResourceType = 'server' | 'volume' | 'snapshot' | 'backup' | 'attachment';
 
@@ -68,15 +68,15 @@ export class RouteTable {
   }
 
   /**
-   * Writes the pending row of a create; a store that cannot be written stops the create with a
-   * 503 before any pod is touched (DESIGN "Failure rules").
+   * Writes the pending row of a create; a store that cannot be written stops the create before
+   * any pod is touched, so a create never leaves an orphan it could not route.
    */
   async begin(projectId: string, podId: string, type: ResourceType): Promise<Routing> {
     try {
       return await this.#store.routings.createPending(projectId, podId, type);
     } catch (err) {
       if (isUnavailable(err)) {
-        throw serviceUnavailable('The routing table cannot be written right now (state store primary unreachable); nothing was created.', err);
+        throw new RoutingError('TRIO2O_ROUTING_UNWRITABLE', 'The routing table cannot be written right now (state store primary unreachable); nothing was created.', { cause: err });
       }
       throw err;
     }

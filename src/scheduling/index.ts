@@ -1,2 +1,3 @@
 /** Tenant–pod binding and pod selection for creates. */
-export { Scheduler, UNKNOWN_AZ_MESSAGE, type Placement } from './scheduler';
+export { Scheduler, type Placement } from './scheduler';
+export { SchedulingError, type SchedulingErrorCode } from './errors';

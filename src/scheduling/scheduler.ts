@@ -8,8 +8,8 @@
  * enabled pod of its AZ, keeping the old row as history.
  */
 import type { Binding, Pod, Store } from '../store';
-import { isUniqueViolation, isUnavailable } from '../store';
-import { ApiError, badRequest, serviceUnavailable } from '../http';
+import { isUniqueViolation } from '../store';
+import { SchedulingError } from './errors';
 
 export interface Placement {
   pod: Pod;
@@ -17,9 +17,6 @@ export interface Placement {
   podAz: string;
   binding: Binding;
 }
-
-/** Nova's own words for an AZ it does not know. */
-export const UNKNOWN_AZ_MESSAGE = 'The requested availability zone is not available';
 
 export class Scheduler {
   constructor(private readonly store: Store) {}
@@ -29,7 +26,7 @@ export class Scheduler {
     const pods = await this.store.pods.list();
     const byId = new Map(pods.map((p) => [p.pod_id, p]));
     const bottoms = pods.filter((p) => p.az_name !== '');
-    if (az !== '' && !bottoms.some((p) => p.az_name === az)) throw badRequest(UNKNOWN_AZ_MESSAGE);
+    if (az !== '' && !bottoms.some((p) => p.az_name === az)) throw new SchedulingError('TRIO2O_AZ_UNKNOWN', az, `No pod serves availability zone ${az}`);
 
     const active = await this.store.bindings.active(tenantId);
     const matching = active.filter((b) => az === '' || b.az_name === az);
@@ -39,7 +36,8 @@ export class Scheduler {
     const zone = matching[0]?.az_name ?? az;
     const candidates = bottoms.filter((p) => p.enabled && (zone === '' || p.az_name === zone));
     if (candidates.length === 0) {
-      throw serviceUnavailable(zone === '' ? 'No enabled pod is available for new resources' : `No enabled pod is available in availability zone ${zone}`);
+      const message = zone === '' ? 'No enabled pod is available for new resources' : `No enabled pod is available in availability zone ${zone}`;
+      throw new SchedulingError('TRIO2O_NO_POD_AVAILABLE', zone, message);
     }
     const previous = matching[0] ? byId.get(matching[0].pod_id) : undefined;
     const chosen = previous ? nextAfter(bottoms.filter((p) => p.az_name === previous.az_name), previous, candidates) : candidates[0]!;
@@ -57,8 +55,7 @@ export class Scheduler {
         const winnerPod = winner && (await this.store.pods.get(winner.pod_id));
         if (winner && winnerPod) return placement(winnerPod, winner);
       }
-      if (isUnavailable(err)) throw serviceUnavailable('The state store cannot be written right now (primary unreachable); the create was not attempted.', err);
-      if (err instanceof ApiError) throw err;
+      // Anything else (a store that cannot be written) is the caller's answer as it is.
       throw err;
     }
   }

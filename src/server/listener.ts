@@ -7,6 +7,7 @@
 import { Hono, type Handler } from 'hono';
 import { bodyLimit, notFoundHandler, onError } from '../http';
 import { requestId } from '../http';
+import { domainFaults } from '../api/common';
 import { accessLog, type AccessLogOptions } from '../ops/access-log';
 import type { Logger } from '../ops/log';
 import type { GatewayEnv } from '../http';
@@ -32,6 +33,6 @@ export function buildListener(opts: ListenerOptions, routes: Hono<GatewayEnv>): 
   if (opts.metrics) app.get('/metrics', opts.metrics);
   app.route('/', routes);
   app.notFound(notFoundHandler);
-  app.onError(onError(opts.log));
+  app.onError(onError(opts.log, domainFaults(opts.listener)));
   return app;
 }

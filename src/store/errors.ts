@@ -1,14 +1,25 @@
 /**
- * Store errors. SQLite constraint failures are classified here once, by extended result code, so
- * repositories can turn them into domain answers (409) without parsing messages everywhere.
+ * Store errors. Every libSQL failure is classified here once, by SQLite's extended result code
+ * (https://www.sqlite.org/rescode.html) and, for a replica's write delegation which reports only
+ * text, by that text — so no caller ever reads an error message: they switch on `code`.
  */
-export type StoreErrorCode = 'TRIO2O_STORE_CONFLICT' | 'TRIO2O_STORE_READONLY' | 'TRIO2O_STORE_UNAVAILABLE';
+export type StoreErrorCode =
+  /** A UNIQUE or PRIMARY KEY constraint: the row exists already. */
+  | 'TRIO2O_STORE_CONFLICT'
+  /** A FOREIGN KEY constraint: the row is referenced, or references nothing. */
+  | 'TRIO2O_STORE_REFERENCED'
+  /** The detached replica's read-only fallback refused a write. */
+  | 'TRIO2O_STORE_READONLY'
+  /** The write could not reach the primary (replica without its primary). */
+  | 'TRIO2O_STORE_UNAVAILABLE'
+  /** Anything else: a defect, not an outage. */
+  | 'TRIO2O_STORE_FAILED';
 
 export class StoreError extends Error {
+  override readonly name = 'StoreError';
   readonly code: StoreErrorCode;
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'StoreError';
     this.code = code;
   }
 }
@@ -23,25 +34,48 @@ interface LibsqlLikeError {
   message?: string;
 }
 
+/**
+ * Write delegation of an embedded replica fails with a plain Error whose text names
+ * WriteDelegation / Replication / the handshake or the socket; the read-only fallback file
+ * answers SQLITE_READONLY.
+ */
+const UNREACHABLE_TEXT = /WriteDelegation|Replication|PrimaryHandshake|connection refused|tcp connect error/i;
+const READONLY_TEXT = /SQLITE_READONLY|readonly database/i;
+
+/** The one classification of a libSQL failure; a StoreError is returned as it is. */
+export function classifyStoreError(err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  const e = (err ?? {}) as LibsqlLikeError;
+  const text = e.message ?? String(err);
+  const code: StoreErrorCode =
+    e.rawCode === SQLITE_CONSTRAINT_UNIQUE || e.rawCode === SQLITE_CONSTRAINT_PRIMARYKEY || /UNIQUE constraint failed/.test(text)
+      ? 'TRIO2O_STORE_CONFLICT'
+      : e.rawCode === SQLITE_CONSTRAINT_FOREIGNKEY || /FOREIGN KEY constraint failed/.test(text)
+        ? 'TRIO2O_STORE_REFERENCED'
+        : e.code === 'SQLITE_READONLY' || READONLY_TEXT.test(text)
+          ? 'TRIO2O_STORE_READONLY'
+          : UNREACHABLE_TEXT.test(text)
+            ? 'TRIO2O_STORE_UNAVAILABLE'
+            : 'TRIO2O_STORE_FAILED';
+  return new StoreError(code, text, { cause: err });
+}
+
+const codeOf = (err: unknown): StoreErrorCode | undefined => (err instanceof StoreError ? err.code : undefined);
+
 /** True for UNIQUE / PRIMARY KEY violations. */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as LibsqlLikeError;
-  return e?.rawCode === SQLITE_CONSTRAINT_UNIQUE || e?.rawCode === SQLITE_CONSTRAINT_PRIMARYKEY || /UNIQUE constraint failed/.test(e?.message ?? '');
+  return codeOf(err) === 'TRIO2O_STORE_CONFLICT';
 }
 
 export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as LibsqlLikeError;
-  return e?.rawCode === SQLITE_CONSTRAINT_FOREIGNKEY || /FOREIGN KEY constraint failed/.test(e?.message ?? '');
+  return codeOf(err) === 'TRIO2O_STORE_REFERENCED';
 }
 
 /**
- * A write that could not reach the store: a replica whose primary is away (write delegation
- * fails with a plain Error whose text names WriteDelegation / Replication), or a read-only
- * fallback file. Callers answer 503 before touching any pod.
+ * A write that could not reach the store: a replica whose primary is away, or its read-only
+ * fallback. Callers answer 503 before touching any pod.
  */
 export function isUnavailable(err: unknown): boolean {
-  if (err instanceof StoreError) return err.code !== 'TRIO2O_STORE_CONFLICT';
-  const e = err as LibsqlLikeError;
-  const m = e?.message ?? '';
-  return /WriteDelegation|Replication|PrimaryHandshake|SQLITE_READONLY|readonly database|connection refused|tcp connect error/i.test(m) || e?.code === 'SQLITE_READONLY';
+  const code = codeOf(err);
+  return code === 'TRIO2O_STORE_UNAVAILABLE' || code === 'TRIO2O_STORE_READONLY';
 }

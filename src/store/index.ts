@@ -1,7 +1,8 @@
 /** State store: libSQL client (standalone or site replica), migrations and one repository per table. */
 export { openStore, storeFromClient, type Store, type StoreOptions } from './store';
 export { migrate, schemaVersion, MIGRATIONS, type Migration } from './migrations';
-export { StoreError, isUniqueViolation, isForeignKeyViolation, isUnavailable } from './errors';
+export { StoreError, classifyStoreError, isUniqueViolation, isForeignKeyViolation, isUnavailable, type StoreErrorCode } from './errors';
+export { ClassifiedClient } from './classified-client';
 export { isoNow } from './time';
 export type { StoreMode, ReplicationStatus, ReplicationControl } from './replica-status';
 export { probePrimary, describePrimary, type ProbeResult } from './primary-probe';

@@ -109,6 +109,18 @@ export class RoutingRepo {
     return r.rows.map(toRouting);
   }
 
+  /**
+   * Pods holding at least one active routing of `projectId` of `resourceType`: one indexed
+   * DISTINCT query (the routings_project index covers it) instead of reading every row.
+   */
+  async podIds(projectId: string, resourceType: string): Promise<string[]> {
+    const r = await this.db.execute({
+      sql: "SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND status = 'active'",
+      args: [projectId, resourceType],
+    });
+    return r.rows.map((row) => String(row.pod_id));
+  }
+
   async delete(id: number): Promise<boolean> {
     const r = await this.db.execute({ sql: 'DELETE FROM routings WHERE seq = ?', args: [id] });
     return r.rowsAffected > 0;

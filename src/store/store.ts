@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import type { Logger } from '../ops/log';
+import { ClassifiedClient } from './classified-client';
 import { Replica } from './replica';
 import type { ReplicationControl, StoreMode } from './replica-status';
 import { migrate, schemaVersion } from './migrations';
@@ -42,6 +43,7 @@ export interface StoreOptions {
 }
 
 export interface Store {
+  /** Fails only with classified StoreErrors. */
   readonly db: Client;
   /** Read it each time: a replica moves between 'replica' and 'replica-detached'. */
   readonly mode: StoreMode;
@@ -74,7 +76,9 @@ function ensureDirFor(url: string): void {
  * Repositories on an open client. `replication` makes `mode` follow the replica's state.
  * @example const store = storeFromClient(createClient({ url: ':memory:' }));
  */
-export function storeFromClient(db: Client, mode: 'standalone' | 'replica' = 'standalone', replication?: Replica): Store {
+export function storeFromClient(client: Client, mode: 'standalone' | 'replica' = 'standalone', replication?: Replica): Store {
+  // Every failure below this point is a classified StoreError.
+  const db = client instanceof ClassifiedClient ? client : new ClassifiedClient(client);
   return {
     db,
     get mode(): StoreMode {

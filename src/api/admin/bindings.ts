@@ -7,7 +7,7 @@ import { authorize } from '../../auth';
 import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { BindingCreateSchema, hasKey } from './schemas';
-import { storeWrite } from './store-errors';
+import { storeWrite } from '../common';
 
 const RULE = (op: string) => `admin_api:bindings:${op}`;
 

@@ -5,7 +5,7 @@ import type { Pod, PodPatch } from '../../store';
 import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { hasKey, PodCreateSchema, PodUpdateSchema } from './schemas';
-import { storeWrite } from './store-errors';
+import { storeWrite } from '../common';
 
 const RULE = (op: string) => `admin_api:pods:${op}`;
 

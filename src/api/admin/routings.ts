@@ -7,7 +7,7 @@ import { authorize } from '../../auth';
 import type { RoutingStatus } from '../../store';
 import { badRequest, notFound, publicBase } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
-import { storeWrite } from './store-errors';
+import { storeWrite } from '../common';
 
 const RULE = (op: string) => `admin_api:routings:${op}`;
 

@@ -2,3 +2,5 @@
 export { projectScope } from './scope';
 export { mountRoutes, type RouteRow, type RouteHandler } from './route-table';
 export type { ServiceDeps } from './service-deps';
+export { domainFaults, STORE_UNAVAILABLE_MESSAGE, type ApiService } from './domain-faults';
+export { storeWrite } from './store-write';

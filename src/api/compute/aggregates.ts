@@ -14,7 +14,7 @@ import { badRequest, isSupported, notFound, readJson, validate } from '../../htt
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { novaName } from './params';
 import { can } from './policy';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 
 const AZ_KEY = 'availability_zone';
 const azName = v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)));

@@ -12,7 +12,7 @@ import type { ComputeDeps, ComputeEnv } from './deps';
 import { pushFlavor, visibleFlavor } from './flavors';
 import { METADATA_KEY } from './params';
 import { can } from './policy';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 
 /** Spec values may be strings or numbers; Nova stores them as strings and echoes the request. */
 const specValue = v.union([v.pipe(v.string(), v.maxLength(255, 'is longer than 255 characters')), v.number()], 'must be a string or a number');

@@ -17,7 +17,7 @@ import { flavorBrief, flavorDetail, flavorPushPayload } from './flavor-view';
 import { listBody, nextLinks, pageParams } from './links';
 import { intLike, novaBoolean, novaName } from './params';
 import { allowed, can } from './policy';
-import { pagedRead, storeWrite } from './store-write';
+import { storeWrite } from '../common';
 
 const flavorCreate_2_1 = {
   name: novaName,
@@ -98,21 +98,19 @@ async function listFlavors(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<F
   if (sortDir !== 'asc' && sortDir !== 'desc') throw badRequest(`Invalid input for query parameters sort_dir. Value: ${sortDir}. '${sortDir}' is not one of ['asc', 'desc']`);
   const page = pageParams(deps, c);
   const auth = c.get('auth');
-  return pagedRead(() =>
-    deps.store.flavors.list({
-      // Only admins choose; everyone else sees public flavors plus those granted to the project.
-      isPublic: auth.isAdmin ? parseIsPublic(query.is_public) : true,
-      projectId: auth.isAdmin && query.is_public !== undefined ? undefined : c.get('projectId'),
-      enabledOnly: !auth.isAdmin,
-      minRam: intFilter(c, 'minRam'),
-      minDisk: intFilter(c, 'minDisk'),
-      name: isSupported(ver, '2.102') ? query.name : undefined,
-      sortKey,
-      sortDir,
-      marker: page.marker,
-      limit: page.limit,
-    }),
-  );
+  return deps.store.flavors.list({
+    // Only admins choose; everyone else sees public flavors plus those granted to the project.
+    isPublic: auth.isAdmin ? parseIsPublic(query.is_public) : true,
+    projectId: auth.isAdmin && query.is_public !== undefined ? undefined : c.get('projectId'),
+    enabledOnly: !auth.isAdmin,
+    minRam: intFilter(c, 'minRam'),
+    minDisk: intFilter(c, 'minDisk'),
+    name: isSupported(ver, '2.102') ? query.name : undefined,
+    sortKey,
+    sortDir,
+    marker: page.marker,
+    limit: page.limit,
+  });
 }
 
 export async function flavorIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {

@@ -12,7 +12,6 @@ import type { Context } from 'hono';
 import { podRef } from '../../proxy';
 import type { Pod } from '../../store';
 import { ApiError, badRequest, isSupported, notFound, serviceUnavailable } from '../../http';
-import { httpStatusFor, isPodError } from '../../pods';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { listBody, nextLinks, resourceLinks, type Link } from './links';
 
@@ -48,31 +47,26 @@ function glancePath(endpoint: string, rest: string): string {
 
 async function glance(deps: ComputeDeps, c: Context<ComputeEnv>, rest: string, search: string, method = 'GET'): Promise<{ status: number; body: unknown }> {
   const { pod, endpoint } = await topGlance(deps);
+  const res = await deps.proxy.pods.request({
+    pod: podRef(pod),
+    service: 'image',
+    method,
+    path: glancePath(endpoint, rest),
+    search,
+    projectId: c.get('projectId'),
+    headers: { accept: 'application/json', ...(c.req.header('x-auth-token') ? { 'x-auth-token': c.req.header('x-auth-token')! } : {}) },
+    body: null,
+    signal: c.req.raw.signal,
+    requestId: c.get('requestId'),
+  });
+  const text = await res.text();
+  let body: unknown = null;
   try {
-    const res = await deps.proxy.pods.request({
-      pod: podRef(pod),
-      service: 'image',
-      method,
-      path: glancePath(endpoint, rest),
-      search,
-      projectId: c.get('projectId'),
-      headers: { accept: 'application/json', ...(c.req.header('x-auth-token') ? { 'x-auth-token': c.req.header('x-auth-token')! } : {}) },
-      body: null,
-      signal: c.req.raw.signal,
-      requestId: c.get('requestId'),
-    });
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = text.trim() === '' ? null : JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: res.status, body };
-  } catch (err) {
-    if (isPodError(err)) throw new ApiError(httpStatusFor(err), err.message, { cause: err });
-    throw err;
+    body = text.trim() === '' ? null : JSON.parse(text);
+  } catch {
+    body = text;
   }
+  return { status: res.status, body };
 }
 
 /** Nova's query → Glance v2 query; returns the at-least filters Nova applies to min_ram/min_disk. */

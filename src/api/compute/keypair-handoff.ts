@@ -9,7 +9,7 @@
  * X.509 ones, so they work whatever version the user negotiated.
  */
 import type { Context } from 'hono';
-import { httpStatusFor, isPodError, type PodResponse } from '../../pods';
+import type { PodResponse } from '../../pods';
 import { podRef } from '../../proxy';
 import type { Keypair, Pod } from '../../store';
 import { ApiError, badRequest } from '../../http';
@@ -21,22 +21,17 @@ async function podCall(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, k: K
   if (token) headers['x-auth-token'] = token;
   if (k.type === 'x509') headers['openstack-api-version'] = 'compute 2.2';
   const projectId = c.get('projectId');
-  try {
-    return await deps.proxy.pods.request({
-      pod: podRef(pod),
-      service: 'compute',
-      method,
-      path: `/v2.1/${encodeURIComponent(projectId)}${path}`,
-      projectId,
-      headers,
-      body: body === undefined ? null : JSON.stringify(body),
-      signal: c.req.raw.signal,
-      requestId: c.get('requestId'),
-    });
-  } catch (err) {
-    if (isPodError(err)) throw new ApiError(httpStatusFor(err), err.message, { cause: err });
-    throw err;
-  }
+  return await deps.proxy.pods.request({
+    pod: podRef(pod),
+    service: 'compute',
+    method,
+    path: `/v2.1/${encodeURIComponent(projectId)}${path}`,
+    projectId,
+    headers,
+    body: body === undefined ? null : JSON.stringify(body),
+    signal: c.req.raw.signal,
+    requestId: c.get('requestId'),
+  });
 }
 
 function refused(pod: Pod, name: string, status: number, text: string): ApiError {

@@ -17,7 +17,7 @@ import { novaName } from './params';
 import { can } from './policy';
 import { effectiveLimits } from './quota-engine';
 import { fingerprint, generateSshKeyPair } from './ssh-keys';
-import { pagedRead, storeWrite } from './store-write';
+import { storeWrite } from '../common';
 
 const name_2_1 = v.pipe(novaName, v.regex(/^[_\- a-zA-Z0-9]+$/, "does not match '^[_\\- a-zA-Z0-9]+$'"));
 const name_2_92 = v.pipe(novaName, v.regex(/^[_\-@. a-zA-Z0-9]+$/, "does not match '^[_\\-\\@\\. a-zA-Z0-9]+$'"));
@@ -53,7 +53,7 @@ export async function keypairIndex(deps: ComputeDeps, c: Context<ComputeEnv>): P
   const user = targetUser(deps, c, 'index', c.req.query('user_id'));
   const paged = isSupported(c.get('apiVersion'), '2.35');
   const page = paged ? pageParams(deps, c) : undefined;
-  const rows = await pagedRead(() => deps.store.keypairs.list(user, page ?? {}));
+  const rows = await deps.store.keypairs.list(user, page ?? {});
   const items = rows.map((k) => ({ keypair: view(c, k, 'index') }));
   return c.json(listBody('keypairs', items, paged ? nextLinks(deps, c, 'os-keypairs', rows.length, rows.at(-1)?.name) : []));
 }

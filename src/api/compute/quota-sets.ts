@@ -12,7 +12,7 @@ import type { ComputeDeps, ComputeEnv } from './deps';
 import { intLike, novaBoolean } from './params';
 import { can } from './policy';
 import { QUOTA_DEFAULTS, effectiveLimits, pick, usage, visibleResources } from './quota-engine';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 
 const tenant = (c: Context<ComputeEnv>) => c.req.param('tenant_id')!;
 const userOf = (c: Context<ComputeEnv>) => c.req.query('user_id') || undefined;

@@ -10,7 +10,7 @@ import { authorize } from '../../auth';
 import { badRequest, type GatewayEnv } from '../../http';
 import { readMember } from './bodies';
 import type { VolumeDeps } from './deps';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 import { projectUsage, USED_FIELDS } from './usage';
 
 /** Cinder's default quotas (cinder/quota.py quota_* options). */

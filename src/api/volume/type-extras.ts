@@ -8,7 +8,7 @@ import { authorize } from '../../auth';
 import { badRequest, notFound, readJson, type GatewayEnv } from '../../http';
 import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 import { pushType } from './type-push';
 import { checkSpecs, TYPES_MANAGE } from './types';
 import { typeMissing, typeView, visibleType } from './types-view';

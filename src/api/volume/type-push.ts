@@ -6,7 +6,7 @@
  * applies them to the pods.
  */
 import type { VolumeDeps } from './deps';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 
 export const VOLUME_TYPE_PUSH = 'volume_type_push';
 

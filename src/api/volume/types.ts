@@ -10,7 +10,7 @@ import type { VolumeTypePatch } from '../../store';
 import { badRequest, notFound, type GatewayEnv } from '../../http';
 import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
-import { storeWrite } from './store-write';
+import { storeWrite } from '../common';
 import { pushType } from './type-push';
 import { typeMissing, typeView, visibleType } from './types-view';
 

@@ -7,9 +7,8 @@
  */
 import type { Context } from 'hono';
 import { createRouted } from '../../proxy';
-import { UNKNOWN_AZ_MESSAGE } from '../../scheduling';
 import type { Pod } from '../../store';
-import { ApiError, badRequest, isSupported, type GatewayEnv } from '../../http';
+import { badRequest, isSupported, type GatewayEnv } from '../../http';
 import { azForPod, volumeAzToTop } from './az';
 import { optionalString, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
@@ -34,13 +33,7 @@ async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Recor
 }
 
 async function schedule(deps: VolumeDeps, projectId: string, az: string): Promise<Pod> {
-  try {
-    return (await deps.scheduler.select(projectId, az)).pod;
-  } catch (err) {
-    // The scheduler speaks Nova; Cinder's words for an unknown AZ (InvalidAvailabilityZone).
-    if (err instanceof ApiError && err.message === UNKNOWN_AZ_MESSAGE) throw badRequest(`Availability zone '${az}' is invalid.`);
-    throw err;
-  }
+  return (await deps.scheduler.select(projectId, az)).pod;
 }
 
 export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -3,11 +3,12 @@
  * partial (never failed) when a pod is down. Import from here, not from the files.
  */
 export { fanoutList, createFanout } from './fanout';
+export { askPods, type AskOptions, type AskResult, type PodAnswer, type PodQuestion } from './ask-pods';
 export { cinderListSpec, type CinderListOptions } from './cinder-spec';
 export { novaSort, cinderSort, type PlanContext } from './dialects';
 export { compareBy, compareValues, normalize, sortValues, type SortDialect, type SortKey, type SortDir, type SortValue } from './sort';
 export { FanoutMetrics, type FanoutListEvent, type FanoutObserver, type FanoutSnapshot } from './metrics';
 export { CursorCache, CURSOR_CACHE_SIZE, CURSOR_TTL_MS, type PodPositions } from './cursors';
-export { MISSING_PODS_HEADER, PAGING_SORTING_PARAMS, missingHeader } from './partial';
+export { MISSING_PODS_HEADER, PAGING_SORTING_PARAMS, missingHeader, reasonFor } from './partial';
 export type { Fanout, FanoutDeps, FanoutSpec, DownRecords, Item, MissingPod, MissingReason } from './types';
 export { tenantPodIds } from './targets';

@@ -10,14 +10,28 @@
  */
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../http';
+import type { PodError, PodErrorCode } from '../pods';
 import type { Routing } from '../store';
 import type { PodSource } from './pod-source';
-import type { FanoutSpec, Item, MissingPod } from './types';
+import type { FanoutSpec, Item, MissingPod, MissingReason } from './types';
 
 export const MISSING_PODS_HEADER = 'X-Trio2o-Missing-Pods';
 
 /** Nova's PAGING_SORTING_PARAMS. */
 export const PAGING_SORTING_PARAMS: readonly string[] = ['sort_key', 'sort_dir', 'limit', 'marker'];
+
+const REASONS: Record<PodErrorCode, MissingReason> = {
+  TRIO2O_POD_UNREACHABLE: 'unreachable',
+  TRIO2O_POD_TIMEOUT: 'timeout',
+  TRIO2O_POD_BAD_RESPONSE: 'bad_response',
+  TRIO2O_POD_CIRCUIT_OPEN: 'circuit_open',
+  TRIO2O_POD_NO_ENDPOINT: 'no_endpoint',
+};
+
+/** Why a pod that failed in transport is missing. */
+export function reasonFor(err: PodError): MissingReason {
+  return REASONS[err.code];
+}
 
 /** The header value for the missing pods, in pod order. */
 export function missingHeader(missing: MissingPod[]): string {

@@ -10,7 +10,8 @@
  */
 import type { Context } from 'hono';
 import { publicBase, type GatewayEnv } from '../http';
-import { isPodError, type PodErrorCode } from '../pods';
+import { isPodError } from '../pods';
+import { reasonFor } from './partial';
 import { callPod, podRef, rewriteLinks, serviceRoot } from '../proxy';
 import type { Pod, Routing } from '../store';
 import { compareBy, sortValues, type SortValue } from './sort';
@@ -32,14 +33,6 @@ export interface ClientError {
   body: string;
   contentType?: string;
 }
-
-const REASONS: Record<PodErrorCode, MissingReason> = {
-  TRIO2O_POD_UNREACHABLE: 'unreachable',
-  TRIO2O_POD_TIMEOUT: 'timeout',
-  TRIO2O_POD_BAD_RESPONSE: 'bad_response',
-  TRIO2O_POD_CIRCUIT_OPEN: 'circuit_open',
-  TRIO2O_POD_NO_ENDPOINT: 'no_endpoint',
-};
 
 export interface PodSourceOptions {
   /** The marker to send first (the caller's marker in its own pod, or a remembered position). */
@@ -164,7 +157,7 @@ export class PodSource {
         timeoutMs,
       });
     } catch (err) {
-      if (isPodError(err)) return void (this.failure = REASONS[err.code]);
+      if (isPodError(err)) return void (this.failure = reasonFor(err));
       throw err;
     }
     if (res.status >= 500) {

@@ -4,4 +4,3 @@ export { serviceRoot, rewriteLinks } from './rewrite';
 export { podRef } from './pod-ref';
 export { azToTop, type AzField } from './az';
 export { ownerPod, createRouted, forwardById, type RoutedDeps, type CreateRoutedOptions, type ByIdOptions } from './routed';
-export { listRouted, type ListRoutedOptions, type Listed, type RoutedItem } from './routed-list';

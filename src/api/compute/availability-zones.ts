@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import type { ComputeDeps, ComputeEnv } from './deps';
-import { fanOut } from './pod-fanout';
+import { askPods } from '../../fanout';
 import { can } from './policy';
 
 const INTERNAL = 'internal';
@@ -39,7 +39,8 @@ export async function azDetail(deps: ComputeDeps, c: Context<ComputeEnv>): Promi
   can(deps.policy, c.get('auth'), 'os_compute_api:os-availability-zone:detail', {});
   const all = await zones(deps);
   const hosts = new Map<string, Record<string, Record<string, unknown>>>();
-  const answers = await fanOut(deps, c, await deps.podDir.bottoms(), { path: '/os-availability-zone/detail', search: '' });
+  const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-availability-zone/detail`;
+  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'os-availability-zone', question: () => ({ path }) });
   for (const a of answers) {
     if (a.status !== 200) continue;
     const info = (a.body as { availabilityZoneInfo?: ZoneInfo[] })?.availabilityZoneInfo ?? [];

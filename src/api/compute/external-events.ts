@@ -10,7 +10,7 @@ import * as v from 'valibot';
 import type { Pod } from '../../store';
 import { isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
-import { fanOut } from './pod-fanout';
+import { askPods } from '../../fanout';
 import { can } from './policy';
 
 /** Event names by the microversion that added them. */
@@ -58,19 +58,23 @@ export async function externalEventsCreate(deps: ComputeDeps, c: Context<Compute
     g.idx.push(i);
     groups.set(pod.pod_id, g);
   }
-  await Promise.all(
-    [...groups.values()].map(async (g) => {
-      const sent = g.idx.map((i) => events[i]!);
-      const [answer] = await fanOut(deps, c, [g.pod], { method: 'POST', path: '/os-server-external-events', search: '', body: JSON.stringify({ events: sent }) });
-      const got = (answer?.body as { events?: Event[] } | null)?.events;
-      g.idx.forEach((i, k) => {
-        const reply = answer && (answer.status === 200 || answer.status === 207) ? got?.[k] : undefined;
-        // A pod that refused the whole batch (404: none of its servers) fails its events alike;
-        // an unreachable pod's events are failed with 503 so the caller can retry them.
-        results[i] = reply ?? { ...events[i], status: 'failed', code: answer ? (answer.status === 404 ? 404 : answer.status) : 503 };
-      });
-    }),
-  );
+  const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-server-external-events`;
+  const { answers } = await askPods(deps, c, [...groups.values()].map((g) => g.pod), {
+    service: 'compute',
+    name: 'os-server-external-events',
+    question: (pod) => ({ method: 'POST', path, body: JSON.stringify({ events: groups.get(pod.pod_id)!.idx.map((i) => events[i]!) }) }),
+  });
+  const byPod = new Map(answers.map((a) => [a.pod.pod_id, a]));
+  for (const g of groups.values()) {
+    const answer = byPod.get(g.pod.pod_id);
+    const got = (answer?.body as { events?: Event[] } | null)?.events;
+    g.idx.forEach((i, k) => {
+      const reply = answer && (answer.status === 200 || answer.status === 207) ? got?.[k] : undefined;
+      // A pod that refused the whole batch (404: none of its servers) fails its events alike;
+      // a pod that did not answer fails its events with 503 so the caller can retry them.
+      results[i] = reply ?? { ...events[i], status: 'failed', code: answer ? (answer.status === 404 ? 404 : answer.status) : 503 };
+    });
+  }
   const accepted = results.filter((r) => r.code === 200).length;
   if (accepted === 0) throw notFound('No instances found for any event');
   return c.json({ events: results }, accepted === results.length ? 200 : 207);

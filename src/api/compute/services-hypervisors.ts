@@ -10,7 +10,7 @@ import type { Context } from 'hono';
 import type { Pod } from '../../store';
 import { isSupported } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
-import { fanOut } from './pod-fanout';
+import { askPods } from '../../fanout';
 import { can } from './policy';
 
 /** Spacing between two pods' integer id ranges. */
@@ -31,7 +31,9 @@ function topZone(pod: Pod, zone: unknown): unknown {
 
 async function gather(deps: ComputeDeps, c: Context<ComputeEnv>, path: string, key: string, fix: (item: Record<string, unknown>, pod: Pod, pos: number) => void): Promise<Response> {
   const positions = await podPositions(deps);
-  const answers = await fanOut(deps, c, await deps.podDir.bottoms(), { path });
+  const podPath = `/v2.1/${encodeURIComponent(c.get('projectId'))}${path}`;
+  const search = new URL(c.req.url).search;
+  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: key, question: () => ({ path: podPath, search }) });
   const items: Record<string, unknown>[] = [];
   for (const a of answers) {
     const list = a.status === 200 ? (a.body as Record<string, unknown>)?.[key] : undefined;

@@ -14,7 +14,7 @@ import { versionsApp, VOLUME_MIN_VERSION } from './versions';
 import { createVolume } from './volumes-create';
 import { volumeById } from './volumes-by-id';
 import { volumeSummary } from './summary';
-import { listCollection } from './list';
+import { listAttachments } from './list';
 import { createSnapshot, snapshotById } from './snapshots';
 import { backupById, createBackup } from './backups';
 import { attachmentById, createAttachment } from './attachments';
@@ -45,8 +45,7 @@ function resources(deps: VolumeDeps): RouteRow[] {
   const backupsDetail = fanned('backups', true);
   // Attachments made by Nova inside a pod have no routing of their own: they belong to the
   // project through their volume.
-  const attachments = (c: Context<GatewayEnv>) =>
-    listCollection(deps, c, { type: 'attachment', service: 'volumev3', collection: 'attachments', via: { field: 'volume_id', type: 'volume' } });
+  const attachments = (c: Context<GatewayEnv>) => listAttachments(deps, c);
   return [
     ['POST', '/volumes', (c) => createVolume(deps, c)],
     ['GET', '/volumes', volumes],

@@ -1,12 +1,14 @@
 /**
- * `/attachments[...]` (3.27): attachments have no routing of their own (they belong to the project
- * through their volume), so they cannot use the sort-merging fan-out of src/fanout. The pods
- * holding the project's volumes are asked in parallel WITHOUT paging parameters, and sorting
- * (`sort=k:dir,...` or `sort_key`/`sort_dir`), `marker` and `limit` are applied once to the merged
- * list, so a marker from one pod never reaches another (§15.2.1). `*_links` point at the gateway.
+ * `/attachments[...]` (3.27): attachments are listed through their volume (an attachment created
+ * by Nova inside a pod has no routing of its own), so they cannot use the sort-merging fan-out.
+ * The pods holding the project's volumes are asked in parallel WITHOUT paging parameters; only
+ * attachments of volumes routed to the answering pod are kept (a shared pod never leaks another
+ * project's), and sorting (`sort=k:dir,...` or `sort_key`/`sort_dir`), `marker` and `limit` are
+ * applied once to the merged list, so a marker from one pod never reaches another.
+ * `attachments_links` point at the gateway.
  */
 import type { Context } from 'hono';
-import { listRouted, type ListRoutedOptions, type Listed } from '../../proxy';
+import { askPods } from '../../fanout';
 import { badRequest, notFound, publicBase, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 
@@ -50,21 +52,39 @@ function limitOf(q: URLSearchParams, max: number): number {
   return Math.min(n, max);
 }
 
-export type CollectionOptions = Omit<ListRoutedOptions, 'projectId' | 'search' | 'timeoutMs'>;
+/** An attachment and the position of its volume's routing (creation order at the gateway). */
+interface Listed {
+  item: Record<string, unknown> & { id: string };
+  seq: number;
+}
 
-export async function listCollection(deps: VolumeDeps, c: Context<GatewayEnv>, o: CollectionOptions): Promise<Response> {
+/** The project's attachments, from every pod holding its volumes; `search` goes to the pods. */
+async function projectAttachments(deps: VolumeDeps, c: Context<GatewayEnv>, path: string, search: string): Promise<Listed[]> {
+  const projectId = c.get('projectId');
+  const routings = await deps.store.routings.list({ project_id: projectId, resource_type: 'volume', status: 'active' });
+  const volumes = new Map(routings.map((r) => [r.top_id, r]));
+  const podIds = new Set(routings.map((r) => r.pod_id));
+  const pods = (await deps.podDir.list()).filter((p) => podIds.has(p.pod_id));
+  const { answers } = await askPods(deps, c, pods, { service: 'volumev3', name: 'attachments', question: () => ({ path, search }) });
+  return answers.flatMap((a) => {
+    const list = a.status === 200 ? (a.body as { attachments?: unknown } | null)?.attachments : undefined;
+    if (!Array.isArray(list)) return [];
+    return (list as Listed['item'][]).flatMap((item) => {
+      const r = volumes.get(String(item.volume_id));
+      return r?.pod_id === a.pod.pod_id ? [{ item, seq: r.id }] : [];
+    });
+  });
+}
+
+export async function listAttachments(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const url = new URL(c.req.url);
   const q = url.searchParams;
   const keys = sortKeys(q);
   const limit = limitOf(q, deps.maxLimit);
   const podQuery = new URLSearchParams(q);
   for (const p of GATEWAY_PARAMS) podQuery.delete(p);
-  const listed: Listed[] = await listRouted(deps, c, {
-    ...o,
-    projectId: c.get('projectId'),
-    search: podQuery.size ? `?${podQuery}` : '',
-    timeoutMs: deps.listTimeoutMs,
-  });
+  const path = `/v3/${encodeURIComponent(c.get('projectId'))}${url.pathname.slice(url.pathname.indexOf('/attachments'))}`;
+  const listed = await projectAttachments(deps, c, path, podQuery.size ? `?${podQuery}` : '');
   // Default order: newest first by the gateway's own creation order (items of a summary list
   // have no timestamps); explicit keys first, that order breaking ties.
   listed.sort((a, b) => {
@@ -82,12 +102,12 @@ export async function listCollection(deps: VolumeDeps, c: Context<GatewayEnv>, o
     start = at + 1;
   }
   const page = listed.slice(start, start + limit).map((l) => l.item);
-  const body: Record<string, unknown> = { [o.collection]: page };
+  const body: Record<string, unknown> = { attachments: page };
   if (page.length > 0 && start + limit < listed.length) {
     const next = new URLSearchParams(q);
     next.set('marker', page.at(-1)!.id);
     if (q.has('limit')) next.set('limit', String(limit));
-    body[`${o.collection}_links`] = [{ rel: 'next', href: `${publicBase(c, deps.publicUrl)}${url.pathname}?${next}` }];
+    body.attachments_links = [{ rel: 'next', href: `${publicBase(c, deps.publicUrl)}${url.pathname}?${next}` }];
   }
   return c.json(body);
 }

@@ -1,11 +1,10 @@
 /**
  * `GET /volumes/summary` (3.12): one answer summed over the tenant's pods — total count and size,
- * and from 3.36 the metadata keys with every value seen. Pods that do not answer are skipped and
- * named in the same missing-pods header as the lists.
+ * and from 3.36 the metadata keys with every value seen. Pods that do not answer (or answer with
+ * a body that is not JSON) are skipped and named in the same missing-pods header as the lists.
  */
 import type { Context } from 'hono';
-import { callPod } from '../../proxy';
-import { MISSING_PODS_HEADER, tenantPodIds } from '../../fanout';
+import { askPods, tenantPodIds } from '../../fanout';
 import type { Pod } from '../../store';
 import { isSupported, notFound, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
@@ -28,25 +27,14 @@ export async function volumeSummary(deps: VolumeDeps, c: Context<GatewayEnv>): P
   const projectId = c.get('projectId');
   const pods = await tenantPods(deps, projectId);
   const path = `/v3/${encodeURIComponent(projectId)}/volumes/summary`;
-  const settled = await Promise.allSettled(
-    pods.map(async (pod) => {
-      const res = await callPod(deps.proxy, c, { pod, service: 'volumev3', projectId, method: 'GET', path, body: null, timeoutMs: deps.listTimeoutMs });
-      const text = await res.text();
-      return { status: res.status, text, type: res.headers['content-type'] };
-    }),
-  );
+  const { answers } = await askPods(deps, c, pods, { service: 'volumev3', name: 'volume-summary', question: () => ({ path }) });
   const total: Summary = { total_size: 0, total_count: 0 };
   const metadata = new Map<string, Set<string>>();
   let withMetadata = false;
-  const missing: string[] = [];
-  for (const [i, s] of settled.entries()) {
-    if (s.status === 'rejected' || s.value.status >= 500) {
-      missing.push(`${pods[i]!.pod_name};reason=${s.status === 'rejected' ? 'unreachable' : `status_${s.value.status}`};shown=skipped`);
-      continue;
-    }
+  for (const a of answers) {
     // A 4xx (microversion too low, policy) is the answer, as the pod gave it.
-    if (s.value.status >= 400) return c.body(s.value.text, s.value.status as 400, { 'content-type': String(s.value.type ?? 'application/json') });
-    const one = (JSON.parse(s.value.text) as { 'volume-summary'?: Summary })['volume-summary'] ?? {};
+    if (a.status >= 400) return c.body(a.text, a.status as 400, { 'content-type': a.contentType ?? 'application/json' });
+    const one = (a.body as { 'volume-summary'?: Summary } | null)?.['volume-summary'] ?? {};
     total.total_size! += one.total_size ?? 0;
     total.total_count! += one.total_count ?? 0;
     if (one.metadata) {
@@ -59,6 +47,5 @@ export async function volumeSummary(deps: VolumeDeps, c: Context<GatewayEnv>): P
     }
   }
   if (withMetadata) total.metadata = Object.fromEntries([...metadata].map(([k, vs]) => [k, [...vs]]));
-  if (missing.length) c.header(MISSING_PODS_HEADER, missing.join(', '));
   return c.json({ 'volume-summary': total });
 }

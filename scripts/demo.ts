@@ -7,7 +7,8 @@ import { startSimPod } from '../test/sim/pod';
 import { CIRROS_IMAGE_ID } from '../test/sim/image';
 import { openStore } from '../src/store';
 import { startGateway } from '../src/server';
-import { Policy, DEFAULT_RULES } from '../src/auth/policy';
+import { Policy } from '../src/auth/policy';
+import { API_RULES } from '../src/api/policy-rules';
 import { createLogger } from '../src/ops/log';
 
 const DB = process.env.DEMO_DB ?? './data/demo.db';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     bindHost: '127.0.0.1',
     ports: { admin: port('ADMIN_PORT', 19996), compute: port('COMPUTE_PORT', 19998), volume: port('VOLUME_PORT', 19997) },
     auth: { strategy: 'noauth' },
-    policy: new Policy(DEFAULT_RULES),
+    policy: new Policy(API_RULES),
     store,
     log,
   });

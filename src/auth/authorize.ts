@@ -2,7 +2,7 @@
 import { PolicyDeniedError } from './policy';
 import type { Authorizer, RequestContext } from './context';
 
-export function authorize(policy: Authorizer, auth: RequestContext, rule: string, target?: Record<string, unknown>): void {
+export function authorize<R extends string>(policy: Authorizer<R>, auth: RequestContext, rule: NoInfer<R>, target?: Record<string, unknown>): void {
   const creds = { userId: auth.userId, projectId: auth.projectId, roles: auth.roles, isAdmin: auth.isAdmin };
   const t = target ?? { project_id: auth.projectId, user_id: auth.userId };
   if (!policy.enforce(rule, creds, t)) throw new PolicyDeniedError(rule);

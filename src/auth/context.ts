@@ -24,7 +24,8 @@ export interface PolicyCreds {
   isAdmin: boolean;
 }
 
-export interface Authorizer {
-  enforce(rule: string, creds: PolicyCreds, target?: Record<string, unknown>): boolean;
+/** The policy as handlers see it; `R` is the rule names they may ask for. */
+export interface Authorizer<R extends string = string> {
+  enforce(rule: R, creds: PolicyCreds, target?: Record<string, unknown>): boolean;
 }
 

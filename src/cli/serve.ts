@@ -6,7 +6,8 @@
  * `auth_strategy = noauth`, and is announced loudly.
  */
 import { loadConfig, redactConfig, type Config } from '../config';
-import { Policy, DEFAULT_RULES } from '../auth/policy';
+import { Policy } from '../auth/policy';
+import { API_RULES } from '../api/policy-rules';
 import { openStore } from '../store';
 import { startGateway } from '../server';
 import { createLogger, sdNotify, type Logger } from '../ops';
@@ -54,7 +55,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     catalog = ks.catalog;
     closeAuth = ks.close;
   }
-  const policy = new Policy(DEFAULT_RULES, config.DEFAULT.policy_file);
+  const policy = new Policy(API_RULES, config.DEFAULT.policy_file);
   const gateway = await startGateway({
     ...gatewayOptions(config),
     store,

@@ -19,6 +19,13 @@ export interface SortKey {
   dir: SortDir;
 }
 
+/** A sort direction as a caller spelled it; anything but `asc`/`desc` is `invalid(d)`. */
+export function parseSortDir(raw: string, invalid: (d: string) => Error): SortDir {
+  const d = raw.trim();
+  if (d !== 'asc' && d !== 'desc') throw invalid(d);
+  return d;
+}
+
 /** A comparable sort value. */
 export type SortValue = string | number | boolean | null;
 

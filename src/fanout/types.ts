@@ -1,8 +1,8 @@
 /**
  * The contract of the fan-out: what a resource list (servers, volumes, snapshots, backups) tells
  * the generic machinery, and what the machinery needs from the rest of the gateway. Everything
- * resource-specific is in a `FanoutSpec`; nothing in src/fanout knows Nova or Cinder by name
- * except the two sort dialects.
+ * resource-specific, the sort dialect included, is in a `FanoutSpec` written by the API that
+ * owns the resource (api/compute, api/volume); nothing in src/fanout knows Nova or Cinder.
  */
 import type { Context } from 'hono';
 import type { ApiError, GatewayEnv } from '../http';

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { authenticate, type Authorizer, type AuthenticateOptions } from '../auth';
+import type { ApiRule } from '../api/policy-rules';
 import type { Store } from '../store';
 import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
@@ -38,7 +39,7 @@ export interface GatewayOptions {
   ports: { admin: number; compute: number; volume: number };
   publicUrls?: { admin?: string; compute?: string; volume?: string };
   auth: AuthenticateOptions;
-  policy: Authorizer;
+  policy: Authorizer<ApiRule>;
   store: Store;
   log: Logger;
   /** The gateway's service-token catalog, for pod endpoints; absent under noauth. */

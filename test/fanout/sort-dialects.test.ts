@@ -2,7 +2,9 @@
 // Cinder's process_sort_params do; timestamps compare as instants whatever their spelling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cinderSort, compareBy, normalize, novaSort, sortValues } from '../../src/fanout';
+import { compareBy, normalize, sortValues } from '../../src/fanout';
+import { novaSort } from '../../src/api/compute/server-sort';
+import { cinderSort } from '../../src/api/volume/list-sort';
 import { parseVersion } from '../../src/http';
 
 const q = (s: string) => new URLSearchParams(s);

@@ -2,7 +2,8 @@
  * Starts a real gateway (all three listeners on 127.0.0.1, port 0) on an in-memory or temp-file
  * store, as production wires it, for integration tests.
  */
-import { Policy, DEFAULT_RULES } from '../../src/auth/policy';
+import { Policy } from '../../src/auth/policy';
+import { API_RULES } from '../../src/api/policy-rules';
 import { openStore, type Store } from '../../src/store';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server';
 import { createLogger, type Logger } from '../../src/ops/log';
@@ -32,7 +33,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     ports: { admin: 0, compute: 0, volume: 0 },
     ...opts,
     auth: opts.auth ?? { strategy: 'noauth' },
-    policy: new Policy(DEFAULT_RULES, opts.policyFile),
+    policy: new Policy(API_RULES, opts.policyFile),
     store,
     log,
   });

@@ -4,12 +4,13 @@
  */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
+import { adminRule, type ADMIN_API_OPERATIONS } from './policy-rules';
 import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { BindingCreateSchema, hasKey } from './schemas';
 import { storeWrite } from '../common';
 
-const RULE = (op: string) => `admin_api:bindings:${op}`;
+const RULE = (op: (typeof ADMIN_API_OPERATIONS)['bindings'][number]) => adminRule('bindings', op);
 
 function boolParam(value: string | undefined, name: string): boolean | undefined {
   if (value === undefined) return undefined;

@@ -1,11 +1,12 @@
 /** What the admin API needs from the rest of the gateway. */
 import type { Store } from '../../store';
 import type { Authorizer } from '../../auth';
+import type { AdminApiRule } from './policy-rules';
 import type { GatewayEnv } from '../../http';
 
 export interface AdminDeps {
   store: Store;
-  policy: Authorizer;
+  policy: Authorizer<AdminApiRule>;
   /** `[api] max_limit`: the largest page a list returns. @default 1000 */
   maxLimit: number;
   /** `[admin_api] public_url`, for links. */

@@ -1,11 +1,12 @@
 /** `/v1.0/jobs`: the asynchronous jobs the gateway runs (flavor/type pushes, reconciliation). */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
+import { adminRule, type ADMIN_API_OPERATIONS } from './policy-rules';
 import type { JobStatus } from '../../store';
 import { badRequest, notFound } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 
-const RULE = (op: string) => `admin_api:jobs:${op}`;
+const RULE = (op: (typeof ADMIN_API_OPERATIONS)['jobs'][number]) => adminRule('jobs', op);
 const STATUSES: readonly JobStatus[] = ['new', 'running', 'success', 'fail'];
 
 export function jobsApp(deps: AdminDeps): Hono<AdminEnv> {

@@ -1,13 +1,14 @@
 /** `/v1.0/pods`: register, list, show, update and remove pods (reference §4.2 with §15 fixes). */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
+import { adminRule, type ADMIN_API_OPERATIONS } from './policy-rules';
 import type { Pod, PodPatch } from '../../store';
 import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { hasKey, PodCreateSchema, PodUpdateSchema } from './schemas';
 import { storeWrite } from '../common';
 
-const RULE = (op: string) => `admin_api:pods:${op}`;
+const RULE = (op: (typeof ADMIN_API_OPERATIONS)['pods'][number]) => adminRule('pods', op);
 
 async function mustGet(deps: AdminDeps, podId: string): Promise<Pod> {
   const pod = await deps.store.pods.get(podId);

@@ -4,12 +4,13 @@
  */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
+import { adminRule, type ADMIN_API_OPERATIONS } from './policy-rules';
 import type { RoutingStatus } from '../../store';
 import { badRequest, notFound, publicBase } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { storeWrite } from '../common';
 
-const RULE = (op: string) => `admin_api:routings:${op}`;
+const RULE = (op: (typeof ADMIN_API_OPERATIONS)['routings'][number]) => adminRule('routings', op);
 
 function positiveInt(value: string | undefined, name: string, allowZero = false): number | undefined {
   if (value === undefined) return undefined;

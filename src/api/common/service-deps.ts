@@ -9,14 +9,15 @@ import type { Store } from '../../store';
 import type { GatewayEnv } from '../../http';
 import type { Version } from '../../http';
 
-export interface ServiceDeps {
+/** @typeParam R the policy rules the API asks for */
+export interface ServiceDeps<R extends string = string> {
   store: Store;
   routes: RouteTable;
   podDir: PodDirectory;
   scheduler: Scheduler;
   /** Pass-through to the pods, links pointing at this listener. */
   proxy: ProxyDeps;
-  policy: Authorizer;
+  policy: Authorizer<R>;
   /** Authentication for everything but the version documents. */
   auth: MiddlewareHandler<GatewayEnv>;
   /** The highest microversion to advertise now (follows the pods). */

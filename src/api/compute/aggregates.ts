@@ -14,6 +14,7 @@ import { badRequest, isSupported, notFound, readJson, validate } from '../../htt
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { novaName } from './params';
 import { can } from './policy';
+import type { ComputeRule } from './policy-rules';
 import { storeWrite } from '../common';
 
 const AZ_KEY = 'availability_zone';
@@ -71,7 +72,8 @@ async function load(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Aggregat
   return a;
 }
 
-const rule = (op: string) => `os_compute_api:os-aggregates:${op}`;
+type AggregateOp = 'index' | 'create' | 'show' | 'update' | 'delete' | 'add_host' | 'remove_host' | 'set_metadata';
+const rule = (op: AggregateOp): ComputeRule => `os_compute_api:os-aggregates:${op}`;
 const exists = (name: string) => () => `Aggregate ${name} already exists.`;
 
 export async function aggregateIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {

@@ -34,7 +34,7 @@ function createSchema(c: Context<ComputeEnv>) {
 type CreateBody = { name: string; public_key?: string; type?: 'ssh' | 'x509'; user_id?: string };
 
 /** The user acted for: the caller, or (2.10+, with policy) the `user_id` asked for. */
-function targetUser(deps: ComputeDeps, c: Context<ComputeEnv>, op: string, asked?: string): string {
+function targetUser(deps: ComputeDeps, c: Context<ComputeEnv>, op: 'index' | 'create' | 'show' | 'delete', asked?: string): string {
   const auth = c.get('auth');
   const user = (isSupported(c.get('apiVersion'), '2.10') ? asked : undefined) ?? auth.userId ?? '';
   can(deps.policy, auth, `os_compute_api:os-keypairs:${op}`, { user_id: user });

@@ -4,7 +4,8 @@
  * minimal records (status UNKNOWN) for a pod that does not answer, exactly where Nova gives them.
  */
 import type { Context } from 'hono';
-import { fanoutList, novaSort, PAGING_SORTING_PARAMS, type FanoutSpec, type Item } from '../../fanout';
+import { fanoutList, PAGING_SORTING_PARAMS, type FanoutSpec, type Item } from '../../fanout';
+import { novaSort } from './server-sort';
 import type { Routing } from '../../store';
 import { badRequest, isSupported, publicBase, type Version } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';

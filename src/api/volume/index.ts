@@ -8,7 +8,8 @@
 import { Hono, type Context } from 'hono';
 import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
 import { mountRoutes, type RouteRow } from '../common';
-import { cinderListSpec, fanoutList } from '../../fanout';
+import { fanoutList } from '../../fanout';
+import { cinderListSpec } from './list-spec';
 import type { VolumeDeps } from './deps';
 import { versionsApp, VOLUME_MIN_VERSION } from './versions';
 import { createVolume } from './volumes-create';

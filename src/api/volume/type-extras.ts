@@ -8,14 +8,15 @@ import { authorize } from '../../auth';
 import { badRequest, notFound, readJson, type GatewayEnv } from '../../http';
 import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
+import type { VolumeRule } from './policy-rules';
 import { storeWrite } from '../common';
 import { pushType } from './type-push';
 import { checkSpecs, TYPES_MANAGE } from './types';
 import { typeMissing, typeView, visibleType } from './types-view';
 
-const TYPE_ACCESS = 'volume_extension:volume_type_access';
+const TYPE_ACCESS = 'volume_extension:volume_type_access' satisfies VolumeRule;
 
-async function managedType(deps: VolumeDeps, c: Context<GatewayEnv>, rule: string) {
+async function managedType(deps: VolumeDeps, c: Context<GatewayEnv>, rule: VolumeRule) {
   authorize(deps.policy, c.get('auth'), rule);
   const id = c.req.param('id')!;
   const t = await deps.store.volumeTypes.get(id);
@@ -80,7 +81,7 @@ export async function listAccess(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
 /** `POST /types/{id}/action` with `addProjectAccess` or `removeProjectAccess`. */
 export async function typeAction(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
-  const action = isObject(body) ? ['addProjectAccess', 'removeProjectAccess'].find((a) => a in body) : undefined;
+  const action = isObject(body) ? (['addProjectAccess', 'removeProjectAccess'] as const).find((a) => Object.hasOwn(body, a)) : undefined;
   if (!action) throw badRequest('There is no such action in the request body; use addProjectAccess or removeProjectAccess.');
   const t = await managedType(deps, c, `${TYPE_ACCESS}:${action}`);
   const arg = (body as Record<string, unknown>)[action];

@@ -7,6 +7,8 @@
 export type PolicyErrorCode =
   /** `authorize` refused: the rule evaluated to false. */
   | 'TRIO2O_POLICY_DENIED'
+  /** A rule name no API registered was asked for: a defect in the caller, never allowed. */
+  | 'TRIO2O_POLICY_NOT_REGISTERED'
   /** A check string (or list rule) does not parse, or rules reference each other in a cycle. */
   | 'TRIO2O_POLICY_SYNTAX'
   /** The policy file cannot be read or is not a YAML/JSON mapping of rules. */
@@ -28,6 +30,16 @@ export class PolicyDeniedError extends PolicyError {
   constructor(rule: string) {
     // Nova's wording, so clients see the message they already know.
     super('TRIO2O_POLICY_DENIED', `Policy doesn't allow ${rule} to be performed.`);
+    this.rule = rule;
+  }
+}
+
+/** Thrown by `Policy.enforce` for a rule name that is not registered (oslo.policy's PolicyNotRegistered). */
+export class PolicyNotRegisteredError extends PolicyError {
+  override readonly code = 'TRIO2O_POLICY_NOT_REGISTERED' as const;
+  readonly rule: string;
+  constructor(rule: string) {
+    super('TRIO2O_POLICY_NOT_REGISTERED', `Policy ${rule} has not been registered`);
     this.rule = rule;
   }
 }

@@ -2,12 +2,14 @@
  * The policy enforcer: default rules from code, overridden by name from an optional file,
  * parsed once into check trees and evaluated per request.
  *
- * Semantics follow oslo.policy as the Python Trio2o used it (reference §3.2): an unknown rule
- * falls back to the `default` rule, and with no `default` rule the answer is "deny"; role
- * names compare case-insensitively; the default target is the caller's own project and user.
+ * Semantics follow oslo.policy: role names compare case-insensitively and the default target is
+ * the caller's own project and user. Only registered rules (the defaults given in code) can be
+ * asked for: an unregistered name is a defect in the caller and throws PolicyNotRegisteredError,
+ * as oslo.policy's `Enforcer.authorize` raises PolicyNotRegistered, instead of falling back to a
+ * `default` rule that may well allow it. A policy file may add rules for other rules to refer to.
  */
 import { evaluate, type Check, type CredentialValues } from './check';
-import { PolicyDeniedError, PolicySyntaxError } from './errors';
+import { PolicyDeniedError, PolicyNotRegisteredError, PolicySyntaxError } from './errors';
 import { readPolicyFile } from './file';
 import { CheckSyntaxError, parseRule } from './parser';
 
@@ -19,21 +21,19 @@ export interface PolicyCreds {
   isAdmin: boolean;
 }
 
-/** The rule every unknown rule name falls back to. */
-export const DEFAULT_RULE_NAME = 'default';
-
-export class Policy {
-  readonly #defaults: Readonly<Record<string, string>>;
+/** @typeParam R the registered rule names */
+export class Policy<R extends string = string> {
+  readonly #defaults: Readonly<Record<R, string>>;
   readonly #file: string | undefined;
   #rules: ReadonlyMap<string, Check>;
 
   /**
-   * @param defaults rule name → check string (usually `DEFAULT_RULES`); copied
+   * @param defaults rule name → check string: the registered rules (usually `API_RULES`); copied
    * @param file optional YAML/JSON rules file; absent file = defaults only
    * @throws PolicySyntaxError naming the bad rule; PolicyFileError for an unreadable/bad file
-   * @example const policy = new Policy(DEFAULT_RULES, config.DEFAULT.policy_file);
+   * @example const policy = new Policy(API_RULES, config.DEFAULT.policy_file);
    */
-  constructor(defaults: Record<string, string>, file?: string) {
+  constructor(defaults: Readonly<Record<R, string>>, file?: string) {
     this.#defaults = { ...defaults };
     this.#file = file;
     this.#rules = this.#load();
@@ -54,11 +54,13 @@ export class Policy {
 
   /**
    * Evaluate a rule. Never throws for a denial.
-   * @param rule rule name, e.g. `admin_api:pods:create`; unknown names use `default`
+   * @param rule a registered rule name, e.g. `admin_api:pods:create`
    * @param target the object acted on; defaults to `{ project_id, user_id }` of the caller
+   * @throws PolicyNotRegisteredError for a name that is not registered
    */
-  enforce(rule: string, creds: PolicyCreds, target?: Record<string, unknown>): boolean {
-    const check = this.#rules.get(rule) ?? this.#rules.get(DEFAULT_RULE_NAME);
+  enforce(rule: R, creds: PolicyCreds, target?: Record<string, unknown>): boolean {
+    if (!Object.hasOwn(this.#defaults, rule)) throw new PolicyNotRegisteredError(rule);
+    const check = this.#rules.get(rule);
     if (!check) return false;
     const values: CredentialValues = {
       user_id: creds.userId,
@@ -77,7 +79,7 @@ export class Policy {
    * Like `enforce`, but a denial throws.
    * @throws PolicyDeniedError (code TRIO2O_POLICY_DENIED) carrying the rule name
    */
-  authorize(rule: string, creds: PolicyCreds, target?: Record<string, unknown>): void {
+  authorize(rule: R, creds: PolicyCreds, target?: Record<string, unknown>): void {
     if (!this.enforce(rule, creds, target)) throw new PolicyDeniedError(rule);
   }
 

@@ -4,10 +4,10 @@
  * an unknown marker is the resource's own 404, and a pod that does not answer is skipped (Cinder
  * has no minimal records).
  */
-import { notFound } from '../http';
-import type { ResourceType } from '../routing';
-import { cinderSort } from './dialects';
-import type { FanoutSpec } from './types';
+import { notFound } from '../../http';
+import type { FanoutSpec } from '../../fanout';
+import type { ResourceType } from '../../routing';
+import { cinderSort } from './list-sort';
 
 export interface CinderListOptions {
   /** 'volumes' | 'snapshots' | 'backups' */

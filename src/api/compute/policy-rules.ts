@@ -1,15 +1,15 @@
 /**
- * Nova's policy rule names and defaults for the compute resources the gateway answers itself
- * (flavors, keypairs, aggregates, quotas, AZs, services, hypervisors, external events): admin for
- * every mutation of shared resources (§15.2.13). Spread into DEFAULT_RULES, so an unknown-rule
- * fallback to `default` (admin_or_owner) can never open flavor-manage to members.
+ * Nova's policy rule names and defaults (nova/policies/*.py) for the compute resources the
+ * gateway answers itself (flavors, keypairs, aggregates, quotas, AZs, services, hypervisors,
+ * external events): admin for every mutation of a resource shared by all projects. Operators
+ * override them by the names they know from Nova.
  */
 const ADMIN = 'rule:context_is_admin';
 const ANY = '@';
 const ADMIN_OR_OWNER = 'rule:context_is_admin or project_id:%(project_id)s';
 
 /** Rule name → default check string (Nova's names). */
-export const COMPUTE_RULES: Readonly<Record<string, string>> = Object.freeze({
+export const COMPUTE_RULES = Object.freeze({
   'os_compute_api:os-flavor-manage:create': ADMIN,
   'os_compute_api:os-flavor-manage:update': ADMIN,
   'os_compute_api:os-flavor-manage:delete': ADMIN,
@@ -27,9 +27,14 @@ export const COMPUTE_RULES: Readonly<Record<string, string>> = Object.freeze({
   'os_compute_api:os-keypairs:create': 'rule:context_is_admin or user_id:%(user_id)s',
   'os_compute_api:os-keypairs:show': 'rule:context_is_admin or user_id:%(user_id)s',
   'os_compute_api:os-keypairs:delete': 'rule:context_is_admin or user_id:%(user_id)s',
-  ...Object.fromEntries(
-    ['index', 'create', 'show', 'update', 'delete', 'add_host', 'remove_host', 'set_metadata'].map((op) => [`os_compute_api:os-aggregates:${op}`, ADMIN]),
-  ),
+  'os_compute_api:os-aggregates:index': ADMIN,
+  'os_compute_api:os-aggregates:create': ADMIN,
+  'os_compute_api:os-aggregates:show': ADMIN,
+  'os_compute_api:os-aggregates:update': ADMIN,
+  'os_compute_api:os-aggregates:delete': ADMIN,
+  'os_compute_api:os-aggregates:add_host': ADMIN,
+  'os_compute_api:os-aggregates:remove_host': ADMIN,
+  'os_compute_api:os-aggregates:set_metadata': ADMIN,
   'os_compute_api:os-quota-sets:show': ADMIN_OR_OWNER,
   'os_compute_api:os-quota-sets:detail': ADMIN_OR_OWNER,
   'os_compute_api:os-quota-sets:defaults': ANY,
@@ -41,5 +46,8 @@ export const COMPUTE_RULES: Readonly<Record<string, string>> = Object.freeze({
   'os_compute_api:os-hypervisors:list': ADMIN,
   'os_compute_api:os-hypervisors:list-detail': ADMIN,
   'os_compute_api:os-server-external-events:create': 'rule:context_is_admin or role:service',
-});
+} as const);
+
+/** A compute rule name: only registered names type-check. */
+export type ComputeRule = keyof typeof COMPUTE_RULES;
 

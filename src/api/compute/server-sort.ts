@@ -1,25 +1,16 @@
 /**
- * The two sort dialects: Nova's (`sort_key`/`sort_dir`, repeatable) and Cinder's (`sort=k:d,…`
- * or the legacy single `sort_key`/`sort_dir`). Each completes the caller's keys to a total order
- * the way the service's own cross-shard code would, and maps sort keys to body fields.
+ * Nova's sort dialect for the server list: `sort_key`/`sort_dir` (repeatable), completed to a
+ * total order the way Nova's cross-cell lister does, with sort keys mapped to the fields of the
+ * detailed server view.
  */
-import { badRequest, isSupported, type Version } from '../http';
-import type { SortDialect, SortDir, SortKey, SortValue } from './sort';
-import type { Item } from './types';
+import { badRequest, isSupported, type Version } from '../../http';
+import { parseSortDir, type Item, type SortDialect, type SortKey, type SortValue } from '../../fanout';
 
 /** Who asks: some sort keys depend on the microversion or on being admin. */
 export interface PlanContext {
   version?: Version;
   isAdmin?: boolean;
 }
-
-function dirOf(raw: string, invalid: (d: string) => Error): SortDir {
-  const d = raw.trim();
-  if (d !== 'asc' && d !== 'desc') throw invalid(d);
-  return d;
-}
-
-// ---------------------------------------------------------------- Nova
 
 /** Keys Nova drops silently (schemas/servers.py SERVER_LIST_IGNORE_SORT_KEY); `locked` counts from 2.73. */
 const NOVA_IGNORED = new Set([
@@ -55,7 +46,7 @@ export function novaSort(ctx: PlanContext = {}): SortDialect {
     params: ['sort_key', 'sort_dir'],
     plan(params) {
       const rawKeys = params.getAll('sort_key').map((k) => k.trim());
-      const dirs = params.getAll('sort_dir').map((d) => dirOf(d, novaDirError));
+      const dirs = params.getAll('sort_dir').map((d) => parseSortDir(d, novaDirError));
       if (dirs.length > Math.max(rawKeys.length, 1)) throw badRequest('Sort direction size exceeds sort key size');
       const first = dirs[0] ?? 'desc';
       let keys: SortKey[] = (rawKeys.length ? rawKeys : ['created_at']).map((key, i) => ({ key, dir: dirs[i] ?? first }));
@@ -81,51 +72,6 @@ export function novaSort(ctx: PlanContext = {}): SortDialect {
       const field = NOVA_FIELDS[key];
       if (field === undefined || !(field in item)) return undefined;
       return item[field] as SortValue;
-    },
-  };
-}
-
-// ---------------------------------------------------------------- Cinder
-
-/** Cinder sort keys whose body field has another name. */
-const CINDER_FIELDS: Record<string, string> = { display_name: 'name', display_description: 'description' };
-const CINDER_DEFAULTS = ['created_at', 'id'];
-
-const cinderDirError = () => badRequest("Unknown sort direction, must be 'desc' or 'asc'.");
-
-/**
- * Cinder: `sort=k1:d1,k2` or the legacy `sort_key`/`sort_dir` pair, default `created_at desc`;
- * `created_at` and `id` are appended with the first direction (cinder.db.api.process_sort_params).
- * Cinder's `id` is the routed uuid, so the pods' own tie-breaker is already global.
- */
-export function cinderSort(): SortDialect {
-  return {
-    params: ['sort', 'sort_key', 'sort_dir'],
-    plan(params) {
-      if (params.has('sort') && (params.has('sort_key') || params.has('sort_dir'))) {
-        throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
-      }
-      const keys: SortKey[] = [];
-      if (params.has('sort')) {
-        for (const part of (params.get('sort') ?? '').split(',')) {
-          const [key = '', dir] = part.split(':', 2);
-          if (key.trim() === '') continue;
-          keys.push({ key: key.trim(), dir: dirOf(dir?.trim() || 'desc', cinderDirError) });
-        }
-      } else {
-        keys.push({ key: (params.get('sort_key') ?? 'created_at').trim(), dir: dirOf(params.get('sort_dir') ?? 'desc', cinderDirError) });
-      }
-      if (keys.length === 0) keys.push({ key: 'created_at', dir: 'desc' });
-      const first = keys[0]!.dir;
-      for (const k of CINDER_DEFAULTS) if (!keys.some((x) => x.key === k)) keys.push({ key: k, dir: first });
-      return keys;
-    },
-    toQuery(plan) {
-      return [['sort', plan.map((k) => `${k.key}:${k.dir}`).join(',')]];
-    },
-    value(item: Item, key: string): SortValue | undefined {
-      const field = CINDER_FIELDS[key] ?? key;
-      return field in item ? (item[field] as SortValue) : undefined;
     },
   };
 }

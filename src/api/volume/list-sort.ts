@@ -1,0 +1,49 @@
+/**
+ * Cinder's sort dialect for volumes, snapshots and backups: `sort=k:d,…` or the legacy single
+ * `sort_key`/`sort_dir`, completed to a total order the way Cinder's database layer does.
+ */
+import { badRequest } from '../../http';
+import { parseSortDir, type Item, type SortDialect, type SortKey, type SortValue } from '../../fanout';
+
+/** Cinder sort keys whose body field has another name. */
+const CINDER_FIELDS: Record<string, string> = { display_name: 'name', display_description: 'description' };
+const CINDER_DEFAULTS = ['created_at', 'id'];
+
+const cinderDirError = () => badRequest("Unknown sort direction, must be 'desc' or 'asc'.");
+
+/**
+ * Cinder: `sort=k1:d1,k2` or the legacy `sort_key`/`sort_dir` pair, default `created_at desc`;
+ * `created_at` and `id` are appended with the first direction (cinder.db.api.process_sort_params).
+ * Cinder's `id` is the routed uuid, so the pods' own tie-breaker is already global.
+ */
+export function cinderSort(): SortDialect {
+  return {
+    params: ['sort', 'sort_key', 'sort_dir'],
+    plan(params) {
+      if (params.has('sort') && (params.has('sort_key') || params.has('sort_dir'))) {
+        throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+      }
+      const keys: SortKey[] = [];
+      if (params.has('sort')) {
+        for (const part of (params.get('sort') ?? '').split(',')) {
+          const [key = '', dir] = part.split(':', 2);
+          if (key.trim() === '') continue;
+          keys.push({ key: key.trim(), dir: parseSortDir(dir?.trim() || 'desc', cinderDirError) });
+        }
+      } else {
+        keys.push({ key: (params.get('sort_key') ?? 'created_at').trim(), dir: parseSortDir(params.get('sort_dir') ?? 'desc', cinderDirError) });
+      }
+      if (keys.length === 0) keys.push({ key: 'created_at', dir: 'desc' });
+      const first = keys[0]!.dir;
+      for (const k of CINDER_DEFAULTS) if (!keys.some((x) => x.key === k)) keys.push({ key: k, dir: first });
+      return keys;
+    },
+    toQuery(plan) {
+      return [['sort', plan.map((k) => `${k.key}:${k.dir}`).join(',')]];
+    },
+    value(item: Item, key: string): SortValue | undefined {
+      const field = CINDER_FIELDS[key] ?? key;
+      return field in item ? (item[field] as SortValue) : undefined;
+    },
+  };
+}

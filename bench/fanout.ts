@@ -7,7 +7,7 @@
  *
  * Settings from env: MAX_PODS (16), ROUNDS (40 requests per side per N), DELAY_MS (20),
  * SERVERS (100 per pod), POD_PROCS (2 processes hosting the pods). The pods run in child
- * processes (STYLE "Benchmarks": the target is its own process); the gateway runs here on an
+ * processes (the target is its own process, so it does not share the gateway's event loop); the gateway runs here on an
  * in-memory store with the pods registered through its admin API. Each round times one direct
  * call and one gateway call, alternating which goes first.
  */

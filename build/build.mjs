@@ -1,5 +1,5 @@
-// Builds dist/trio2o, ONE executable file (Node single executable application, platform
-// notes §2–§3): esbuild CJS bundle of src/main.ts → SEA blob with code cache and the libsql
+// Builds dist/trio2o, ONE executable file (a Node single executable application,
+// https://nodejs.org/api/single-executable-applications.html): esbuild CJS bundle of src/main.ts → SEA blob with code cache and the libsql
 // addon as an asset → injected with postject into a (stripped) copy of this node binary.
 //
 //   node build/build.mjs            dist/trio2o (single executable) + dist/trio2o.cjs
@@ -88,7 +88,7 @@ if (!bundleOnly) {
   t0 = Date.now();
   const { inject } = require('postject');
   // postject prints harmless "Can't find string offset for section name '.note.100'" warnings
-  // on this NodeSource build (platform notes §3); keep every other line.
+  // on some Node builds; keep every other line.
   const { log, warn } = console;
   const quiet = (out) => (...a) => (/string offset for section name/.test(String(a[0])) ? undefined : out(...a));
   console.log = quiet(log);

@@ -34,7 +34,7 @@ export const CI: Selection = {
   exclude: [],
 };
 
-const NO_NEUTRON = 'Nova proxies these to Neutron (or to the removed nova-network); there is no Neutron here and Trio2o does no networking (DESIGN.md)';
+const NO_NEUTRON = 'Nova proxies these to Neutron (or to the removed nova-network); there is no Neutron here and Trio2o does no networking';
 const ONE_HOST = 'a simulated pod is one compute host: nothing to migrate to or between';
 const NOT_SIMULATED = 'pod-internal admin API the simulator does not implement and the gateway does not expose';
 const IMAGE_UPLOAD = "creates or uploads an image: the simulator's Glance only lists and shows images, and Nova's /images proxy is not simulated (follow-up in docs/tempest.md)";

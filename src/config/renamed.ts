@@ -1,5 +1,5 @@
 /**
- * Option names of the Python Trio2o (reference §1.2) and what replaced them, so an operator
+ * Option names of the Python Trio2o's trio2o.conf and what replaced them, so an operator
  * carrying an old trio2o.conf over gets "use [keystone] username instead" rather than a bare
  * "unknown key" (the way undici says "unsupported idleTimeout, use keepAliveTimeout instead").
  */

@@ -1,7 +1,7 @@
 /**
  * Microversion negotiation for compute (`compute 2.x`) and volume (`volume 3.x`).
  *
- * Compute follows the original Trio2o's tested rules (reference §5.1, §15.1.8): the
+ * Compute follows the rules the original Python Trio2o applied and tested: the
  * `OpenStack-API-Version` header wins over the legacy `X-OpenStack-Nova-API-Version`; the new
  * header must be `compute X.Y` (the service prefix is required there and forbidden in the legacy
  * one); `X.latest`/`latest` mean the maximum; anything malformed or out of range is a 406. The

@@ -1,5 +1,5 @@
 /**
- * Loads libSQL's native addon for the bundled builds (platform notes §3).
+ * Loads libSQL's native addon for the bundled builds (esbuild output and the single executable).
  *
  * The esbuild plugin in build/libsql-native.mjs rewrites `requireNative()` in the `libsql`
  * package to call `loadLibsqlNative()` instead of requiring `@libsql/<target>`, so:

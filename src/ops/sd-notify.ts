@@ -2,7 +2,7 @@
  * systemd readiness and status (sd_notify) through the `systemd-notify` CLI.
  *
  * Node's dgram has no AF_UNIX and the npm sd-notify modules are native addons that a single
- * executable cannot carry, so we run the CLI (platform notes §5). It sends from its own PID,
+ * executable cannot carry, so we run the CLI (systemd-notify(1)). It sends from its own PID,
  * hence `NotifyAccess=all` in the unit; `--pid` names us as the main process. Without
  * NOTIFY_SOCKET (not under systemd) every call is a no-op.
  */

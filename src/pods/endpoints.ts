@@ -18,7 +18,7 @@ export interface EndpointResolverOptions {
   store?: EndpointCacheStore | null;
   /** Minimum time between catalog reads (and invalidations) for one pod. @default 30000 */
   refreshBackoffMs?: number;
-  /** Catalog interface to use. @default 'public' (reference §8.2) */
+  /** Catalog interface to use. @default 'public' (the interface users' clients use) */
   interface?: string;
   /** Clock, injectable for tests. @default Date.now */
   now?: () => number;
@@ -162,7 +162,7 @@ export class EndpointResolver {
   }
 }
 
-/** The region's URL per known service type; a later catalog entry wins, as in reference §8.2. */
+/** The region's URL per known service type; a later catalog entry wins. */
 export function endpointsForRegion(services: CatalogService[], region: string, iface = 'public'): Map<ServiceType, string> {
   const found = new Map<ServiceType, string>();
   for (const svc of services) {

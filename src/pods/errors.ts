@@ -1,8 +1,8 @@
 /**
  * Pod-facing errors: one class with a literal `code`, the pod on every error, the phase of a
  * timeout, and the original undici/system error kept as `cause`. `httpStatusFor` is the one
- * table that turns them into gateway statuses; a pod problem is never a 500 (STYLE "The pod
- * client": reply-from maps socket errors to 500, we do not).
+ * table that turns them into gateway statuses; a pod problem is never a 500 (a broken pod is
+ * a bad gateway, 502/503/504, not a defect of the gateway).
  */
 import type { ServiceType } from './types';
 

@@ -5,7 +5,7 @@
  * in `timeoutMs`; undici's own headersTimeout only starts once a socket is writing, so one
  * timer plus an AbortSignal bounds the rest. After headers, `bodyTimeout` bounds each gap
  * between body chunks, and the caller's signal stays linked until the body closes so a client
- * hang-up destroys the upstream body (STYLE "The pod client").
+ * hang-up destroys the upstream body.
  *
  * Retries: only when the caller says the call is retryable (idempotent, replayable body), only
  * for connect-level errors (RETRYABLE_ERROR_CODES, classified by `code`) and for a 503 with a

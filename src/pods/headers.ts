@@ -1,6 +1,7 @@
 /**
  * Which headers cross the gateway. Requests: an allow-list only (the original copied every
- * header, Host, Content-Length and the identity headers included: reference §15.2.14).
+ * header, Host, Content-Length and the identity headers included, which a pod must never take
+ * from a caller).
  * Responses: hop-by-hop headers and any header named in `Connection` are dropped before the
  * caller sees them, so a pod cannot make the gateway strip or keep headers it adds (RFC 9110 §7.6.1).
  */

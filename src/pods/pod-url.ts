@@ -1,5 +1,5 @@
 /**
- * Bottom URL building (reference §8.4, the original's `get_bottom_url`): keep the endpoint's
+ * Bottom URL building (the original's `get_bottom_url`): keep the endpoint's
  * origin and its path up to and including the version segment (`/compute/v2.1`, `/volume/v3`),
  * then append the top path after the top's own version segment, so the project id the user
  * put in the URL is reused and the endpoint's `$(tenant_id)s` template is ignored.

@@ -15,7 +15,7 @@ export const SERVICE_TYPES: readonly ServiceType[] = ['compute', 'volumev3', 'im
 /** The part of a pod row the pod client needs. `endpoints` is an admin override. */
 export interface PodRef {
   podId: string;
-  /** Equals the pod's Keystone region name (reference §15.1.2). */
+  /** Equals the pod's Keystone region name: the catalog is looked up by it. */
   podName: string;
   /** Admin override per service; wins over every cache and the catalog. */
   endpoints?: Partial<Record<ServiceType, string>> | null;

@@ -16,7 +16,7 @@ export interface RouteTableOptions {
   cacheSize?: number;
   /**
    * Called once on a miss before answering "unknown": a site replica syncs from the primary here,
-   * so an id created at another site is found at once (multi-site issue).
+   * so an id created at another site is found at once.
    */
   onMiss?: () => Promise<void>;
 }

@@ -1,5 +1,5 @@
 /**
- * Pod selection for creates (reference §7.1 with §15 fixes).
+ * Pod selection for creates.
  *
  * A tenant is bound to one pod per availability zone and stays there (sticky), so a server and a
  * volume created in one AZ land in the same pod and can be attached. An empty AZ reuses any

@@ -24,8 +24,8 @@ import { buildListener } from './listener';
 import { GatewayMetrics, PodReachability, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
 
 /**
- * How long a route miss waits for one sync of a site replica before answering 404 (multi-site
- * issue): long enough for a sync (~2 ms), short when the primary is away.
+ * How long a route miss waits for one sync of a site replica before answering 404: long enough
+ * for a sync (~2 ms), short when the primary is away.
  */
 export const ROUTE_MISS_SYNC_DEADLINE_MS = 500;
 
@@ -106,7 +106,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const { store, log } = opts;
 
   const lifecycle = { stopping: false };
-  // A site replica reports its own link to the primary (store.replication, multi-site issue).
+  // A site replica reports its own link to the primary (store.replication).
   const replication = store.replication;
   const replicaState = replication && (() => {
     const st = replication.status();

@@ -1,7 +1,7 @@
 /**
  * Host aggregates repository. Aggregates are kept at the top; each bottom pod has one aggregate
  * (`pod_id` set) that the compute API creates on first sight of the pod, named `ag_<pod_name>`
- * with the pod's top AZ, as the original created it with the pod (reference §5.8).
+ * with the pod's top AZ, as the original created it with the pod.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, Row } from '@libsql/client';

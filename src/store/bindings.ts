@@ -1,6 +1,6 @@
 /**
  * Pod bindings repository. A tenant has at most one ACTIVE binding per availability zone; older
- * bindings stay as history (is_binding = false) so a rebind never collides (§15.2.10).
+ * bindings stay as history (is_binding = false) so a rebind never collides with its own history.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, InStatement, Row } from '@libsql/client';

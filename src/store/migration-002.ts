@@ -1,5 +1,5 @@
 /**
- * Migration 2: the compute resources the gateway owns (DESIGN "local" handlers) — the flavor
+ * Migration 2: the compute resources the gateway answers itself from the store — the flavor
  * catalog with extra specs and project access, keypairs per user, host aggregates with metadata,
  * quota limits, and the flavor each routed server was created with (for instances/cores/ram
  * usage). Kept in its own file because it is one table of SQL; `migrations.ts` lists it.

@@ -3,7 +3,7 @@
  *
  * Each migration is applied once, in order, inside one write batch, and recorded in
  * `schema_migrations`. Never edit a released migration (the original Trio2o edited 001 in place
- * and old databases silently lacked `is_binding`, reference §15.2.18): add a new one instead.
+ * and old databases silently lacked `is_binding`): add a new one instead.
  */
 import type { Client } from '@libsql/client';
 import { COMPUTE_OWNED_SCHEMA } from './migration-002';
@@ -19,7 +19,7 @@ export const MIGRATIONS: Migration[] = [
     version: 1,
     name: 'initial schema: pods, bindings, routings, endpoint cache, jobs',
     statements: [
-      // `seq` gives every table a creation order that is the same on every engine (§15.2.11).
+      // `seq` gives every table a creation order that is the same on every engine (no reliance on rowid or timestamps).
       `CREATE TABLE pods (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         pod_id TEXT NOT NULL UNIQUE,
@@ -32,7 +32,7 @@ export const MIGRATIONS: Migration[] = [
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       )`,
-      // At most one top pod (az_name = ''), whatever the request looked like (§15.2.9).
+      // At most one top pod (az_name = ''), whatever the request looked like: enforced by a partial unique index, not by handler code.
       `CREATE UNIQUE INDEX pods_one_top ON pods(az_name) WHERE az_name = ''`,
       `CREATE TABLE pod_bindings (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -45,7 +45,7 @@ export const MIGRATIONS: Migration[] = [
         updated_at TEXT NOT NULL
       )`,
       // One ACTIVE binding per tenant and AZ; history rows (is_binding = 0) never collide, so a
-      // tenant can be rebound to a pod it used before (§15.2.10).
+      // tenant can be rebound to a pod it used before.
       `CREATE UNIQUE INDEX pod_bindings_active ON pod_bindings(tenant_id, az_name) WHERE is_binding = 1`,
       `CREATE INDEX pod_bindings_pod ON pod_bindings(pod_id)`,
       `CREATE TABLE routings (
@@ -95,7 +95,7 @@ export const MIGRATIONS: Migration[] = [
     name: 'volume types (extra specs, project access) and volume quotas',
     statements: [
       // Types live at the top (the catalog users see) and are pushed to every pod by jobs;
-      // deleted rows go away (no soft delete: §15.2.22 found a deleted type twice).
+      // deleted rows go away (no soft delete: a soft-deleted type would be listed and found again).
       `CREATE TABLE volume_types (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,

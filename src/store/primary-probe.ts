@@ -4,7 +4,7 @@
  * Why this exists: libsql's `sync()` and `createClient({ syncUrl })` are synchronous native
  * calls. With the primary down, `sync()` blocks the whole event loop for ~3 s before failing
  * with `Replication(PrimaryHandshakeTimeout)`, and a wrong token fails the same way, after the
- * same 3 s, never as a 401 (platform notes §1). So every sync and every attach is preceded by
+ * same 3 s, never as a 401. So every sync and every attach is preceded by
  * this probe: one Hrana pipeline that only closes its stream, sent with the replica's token.
  * It answers in about a millisecond, and tells "unreachable" from "token refused".
  */

@@ -4,8 +4,8 @@
  * Attached: an embedded replica (`file:` + `syncUrl`); reads are local, writes are delegated
  * to the primary. Detached: the same file through a plain client with `PRAGMA query_only = 1`,
  * so reads keep working and every write fails at once with SQLITE_READONLY (→ 503) without
- * touching the network and without ever diverging the file from the primary (platform notes §1:
- * a plain client would happily write locally). A replica cannot be opened at all while the
+ * touching the network and without ever diverging the file from the primary (a plain client on
+ * a replica file writes locally without complaint). A replica cannot be opened at all while the
  * primary is unreachable (`createClient` throws), hence this second shape.
  *
  * Syncing is ours, not libsql's `syncInterval`: every tick first probes the primary over HTTP
@@ -230,7 +230,7 @@ export function filePath(url: string): string {
 async function openAttached(opts: ReplicaOptions): Promise<{ client: Client; frameNo: number | undefined }> {
   const client = createClient({ url: opts.url, syncUrl: opts.syncUrl, authToken: opts.authToken });
   try {
-    // A fresh replica is empty until its first sync (platform notes §1): sync before serving.
+    // A fresh embedded replica is empty until its first sync: sync before serving.
     const rep = await client.sync();
     return { client, frameNo: rep?.frame_no };
   } catch (err) {

@@ -3,7 +3,7 @@
  *
  * A create writes a PENDING row first (no ids yet: the pod assigns them), then completes it with
  * the pod's id once the pod answered, or removes it when the pod failed. Completed rows never
- * change, which is what lets callers cache them (DESIGN "The hot path").
+ * change, which is what lets callers cache them.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, Row } from '@libsql/client';

@@ -1,5 +1,5 @@
 /**
- * Volume quotas kept at the top (reference §10 for Cinder resources): per project, only the limits
+ * Volume quotas kept at the top (Cinder's `os-quota-sets` resources): per project, only the limits
  * an admin set are stored; everything else is the default the API layer knows.
  */
 import type { Client } from '@libsql/client';

@@ -1,6 +1,6 @@
 /**
  * Volume types repository: the top-level catalog of Cinder volume types users see at the gateway
- * (reference §6.5). Extra specs and project access have their own tables and repositories.
+ * (Cinder's `/types`). Extra specs and project access have their own tables and repositories.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, Row } from '@libsql/client';
@@ -24,7 +24,7 @@ export interface NewVolumeType {
 
 export type VolumeTypePatch = Partial<Pick<VolumeType, 'name' | 'description' | 'is_public'>>;
 
-/** Which types a listing shows (Cinder's `is_public` filter, §6.5 with §15.2.13). */
+/** Which types a listing shows (Cinder's `is_public` filter: non-admins see public types and private ones shared with their project). */
 export interface VolumeTypeVisibility {
   /** true: public ones (plus those shared with `projectId`); false: private ones; undefined: all. */
   isPublic?: boolean;

@@ -1,4 +1,4 @@
-// Admin API bindings: create/list/show/delete with the original's codes; rebinding keeps history (§15.2.10).
+// Admin API bindings: create/list/show/delete with the original's codes; rebinding keeps history.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway';

@@ -1,4 +1,4 @@
-// Admin API pods: create/list/show/update/delete with the original's codes and the §15 fixes.
+// Admin API pods: create/list/show/update/delete with the original's codes, minus its bugs.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway';
@@ -61,7 +61,7 @@ test('six missing/empty pod_name combinations answer 422', async () => {
   }
 });
 
-test('at most one top region, whether az_name is omitted or sent empty (§15.2.9)', async () => {
+test('at most one top region, whether az_name is omitted or sent empty', async () => {
   assert.equal((await post({ pod: { pod_name: 'TopRegion' } })).status, 200);
   const again = await post({ pod: { pod_name: 'TopRegion2' } });
   assert.equal(again.status, 409);
@@ -115,7 +115,7 @@ test('PUT updates dc_name, enabled and endpoints; pod_name is immutable; az_name
   assert.equal((await call(`${base}/nope`, { method: 'PUT', headers: ADMIN, body: { pod: { dc_name: 'x' } } })).status, 404);
 });
 
-test('DELETE: 200, then 404; 409 while a binding or a routing references the pod (§15.2.12)', async () => {
+test('DELETE: 200, then 404; 409 while a binding or a routing references the pod', async () => {
   const p = (await post({ pod: { pod_name: 'Pod1', az_name: 'az1' } })).body.pod;
   const url = `${base}/${p.pod_id}`;
   const b = await call(`${gw.urls.admin}/v1.0/bindings`, { method: 'POST', headers: ADMIN, body: { pod_binding: { tenant_id: 't1', pod_id: p.pod_id } } });

@@ -1,4 +1,4 @@
-// Admin API version documents, method handling and request ids (reference §12.1, fixed behaviour).
+// Admin API version documents, method handling and request ids (405 for unserved methods on known paths).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway';

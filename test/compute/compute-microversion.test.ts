@@ -1,4 +1,4 @@
-// Microversion negotiation as reference §5.1 (tested table), with the pods' maximum; the
+// Microversion negotiation as the original Trio2o's tested table, with the pods' maximum; the
 // negotiated version is echoed (with Vary) and forwarded to the pod.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// podUrl: the bottom URL rule of reference §8.4 (endpoint prefix up to its version segment,
+// podUrl: the original's get_bottom_url rule (endpoint prefix up to its version segment,
 // then the top path after its own version segment, then the query string).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { podTarget, podUrl } from '../../src/pods';
 
 const TOP = '/v3/my_tenant_id/volumes';
 
-test('original §8.4 get_bottom_url table', () => {
+test('the original get_bottom_url table', () => {
   const cases: [string, string][] = [
     ['http://127.0.0.1:8774/v2.1/$(tenant_id)s', 'http://127.0.0.1:8774/v2.1/my_tenant_id/volumes'],
     ['http://127.0.0.1:8774/', 'http://127.0.0.1:8774/my_tenant_id/volumes'],
@@ -18,7 +18,7 @@ test('original §8.4 get_bottom_url table', () => {
   }
 });
 
-test('original §8.4 get_version_from_url shapes keep the endpoint path prefix', () => {
+test('the original get_version_from_url shapes keep the endpoint path prefix', () => {
   assert.equal(podUrl('http://h/volume/v3/$(tenant_id)s', TOP, '', 'x'), 'http://h/volume/v3/my_tenant_id/volumes');
   assert.equal(podUrl('https://h/', TOP, '', 'x'), 'https://h/my_tenant_id/volumes');
   assert.equal(podUrl('https://h/sss/', TOP, '', 'x'), 'https://h/sss/my_tenant_id/volumes');

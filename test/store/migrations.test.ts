@@ -1,4 +1,4 @@
-// Migrations apply from empty, re-run as a no-op, survive a reopen, and the schema enforces the §15 fixes.
+// Migrations apply from empty, re-run as a no-op, survive a reopen, and the schema enforces one top pod, one active binding per tenant and AZ, and unique routings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -3,7 +3,8 @@
 // Python start-up, so the result is kept once per machine as a "template" under os.tmpdir()
 // (keyed by the installed Keystone version and this recipe's version) and copied for every
 // start, which brings later starts down to about the time uwsgi needs to come up.
-// Recipe and pitfalls: /work/shared/reference/platform-openstack-clients.md §2.
+// The keystone-manage steps are those of Keystone's install guide (db_sync, fernet_setup,
+// credential_setup, bootstrap), run against SQLite.
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';

@@ -7,6 +7,7 @@ export { isoNow } from './time';
 export type { StoreMode, ReplicationStatus, ReplicationControl } from './replica-status';
 export { probePrimary, describePrimary, type ProbeResult } from './primary-probe';
 export { SwitchClient } from './switch-client';
+export type { StoreLog } from './store-log';
 export type { Pod, NewPod, PodPatch, PodEndpoints, PodServiceType } from './pods';
 export type { Binding, BindingFilter } from './bindings';
 export { PENDING_PREFIX, type Routing, type RoutingFilter, type RoutingStatus } from './routings';

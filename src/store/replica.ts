@@ -17,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import './native-env';
 import { createClient, type Client } from '@libsql/client';
-import type { Logger } from '../ops/log';
+import type { StoreLog } from './store-log';
 import { SwitchClient } from './switch-client';
 import { describePrimary, probePrimary } from './primary-probe';
 import type { ReplicationControl, ReplicationStatus } from './replica-status';
@@ -29,7 +29,7 @@ export interface ReplicaOptions {
   authToken?: string;
   /** Seconds between syncs (and between attach attempts while detached). */
   syncInterval: number;
-  log?: Logger;
+  log?: StoreLog;
   /** Deadline of one probe of the primary. @default 1000 */
   probeTimeoutMs?: number;
 }
@@ -48,7 +48,7 @@ function withDeadline<T>(p: Promise<T>, ms: number, onTimeout: T): Promise<T> {
 export class Replica implements ReplicationControl {
   readonly client: SwitchClient;
   readonly #opts: ReplicaOptions;
-  readonly #log?: Logger;
+  readonly #log?: StoreLog;
   readonly #probeTimeoutMs: number;
   #attached: boolean;
   #lastSyncAt: number | null = null;

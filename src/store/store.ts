@@ -8,7 +8,7 @@ import './native-env';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import type { Logger } from '../ops/log';
+import type { StoreLog } from './store-log';
 import { ClassifiedClient } from './classified-client';
 import { Replica } from './replica';
 import type { ReplicationControl, StoreMode } from './replica-status';
@@ -39,7 +39,7 @@ export interface StoreOptions {
   /** Apply pending migrations on open (deferred until re-attach when a replica starts detached). @default true */
   migrate?: boolean;
   /** Replica state changes (detached, attached) are logged here. */
-  log?: Logger;
+  log?: StoreLog;
 }
 
 export interface Store {

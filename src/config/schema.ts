@@ -1,5 +1,7 @@
 /**
- * The ONE schema of trio2o.conf: every section, key, rule and default, in one place.
+ * The ONE schema of trio2o.conf: every section, key, rule and default. A default that code
+ * outside the config also applies (pool size, timeouts, body limit, page size) is the named
+ * constant of the module that applies it, read here, so each is written once.
  *
  * The INI names are kept as object keys (`config.DEFAULT.bind_host`, `config.admin_api.port`)
  * so error messages, docs and code all speak the operator's words. `Config` is inferred from
@@ -8,6 +10,10 @@
  * An empty value (`key =` or an empty env variable) means "not set": the default applies.
  */
 import * as v from 'valibot';
+import { DEFAULT_LIST_TIMEOUT_MS, DEFAULT_MAX_LIMIT } from '../fanout';
+import { DEFAULT_MAX_BODY_BYTES } from '../http';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from '../ops/drain';
+import { DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD, DEFAULT_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../pods';
 import { host, integer, printable, microversion, oneOf, port, publicUrl, seconds, secret, text, url } from './fields';
 
 const LIBSQL_SCHEMES = ['libsql', 'http', 'https', 'ws', 'wss'] as const;
@@ -28,7 +34,7 @@ const DefaultSection = v.strictObject({
    */
   healthcheck_disable_file: v.optional(text()),
   /** Seconds SIGTERM waits for in-flight requests before cutting connections (oslo.service's name). @default 30 */
-  graceful_shutdown_timeout: v.optional(seconds(true), 30),
+  graceful_shutdown_timeout: v.optional(seconds(true), DEFAULT_DRAIN_TIMEOUT_MS / 1000),
 });
 
 /** Fields shared by the three listeners. */
@@ -96,23 +102,23 @@ const KeystoneSection = v.strictObject({
 /** [pods]: the client that forwards calls to pods. */
 const PodsSection = v.strictObject({
   /** Deadline of one forwarded call, in seconds. @default 30 */
-  request_timeout: v.optional(seconds(), 30),
+  request_timeout: v.optional(seconds(), DEFAULT_REQUEST_TIMEOUT_MS / 1000),
   /** Deadline of each pod's answer during a fan-out list, in seconds. @default 10 */
-  list_timeout: v.optional(seconds(), 10),
+  list_timeout: v.optional(seconds(), DEFAULT_LIST_TIMEOUT_MS / 1000),
   /** Keep-alive connections per pod endpoint. @default 64 */
-  connections: v.optional(integer(1, 10_000), 64),
+  connections: v.optional(integer(1, 10_000), DEFAULT_CONNECTIONS),
   /** Consecutive failures that open a pod's circuit breaker. @default 5 */
-  breaker_threshold: v.optional(integer(1), 5),
+  breaker_threshold: v.optional(integer(1), DEFAULT_BREAKER_THRESHOLD),
   /** Seconds an open breaker waits before letting a trial call through. @default 30 */
-  breaker_cooldown: v.optional(seconds(), 30),
+  breaker_cooldown: v.optional(seconds(), DEFAULT_BREAKER_COOLDOWN_MS / 1000),
 });
 
 /** [api]: request limits shared by all listeners. */
 const ApiSection = v.strictObject({
   /** Largest page a list returns, whatever `limit` asks. @default 1000 */
-  max_limit: v.optional(integer(1), 1000),
+  max_limit: v.optional(integer(1), DEFAULT_MAX_LIMIT),
   /** Largest request body accepted, in bytes (413 beyond). @default 1048576 */
-  max_body_bytes: v.optional(integer(1), 1_048_576),
+  max_body_bytes: v.optional(integer(1), DEFAULT_MAX_BODY_BYTES),
 });
 
 /**

@@ -8,5 +8,5 @@ export { compareBy, compareValues, normalize, parseSortDir, sortValues, type Sor
 export { FanoutMetrics, type FanoutListEvent, type FanoutObserver, type FanoutSnapshot } from './metrics';
 export { CursorCache, CURSOR_CACHE_SIZE, CURSOR_TTL_MS, type PodPositions } from './cursors';
 export { MISSING_PODS_HEADER, PAGING_SORTING_PARAMS, missingHeader, reasonFor } from './partial';
-export type { Fanout, FanoutDeps, FanoutSpec, DownRecords, Item, MissingPod, MissingReason } from './types';
+export { DEFAULT_MAX_LIMIT, DEFAULT_LIST_TIMEOUT_MS, type Fanout, type FanoutDeps, type FanoutSpec, type DownRecords, type Item, type MissingPod, type MissingReason } from './types';
 export { tenantPodIds } from './targets';

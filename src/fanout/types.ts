@@ -24,6 +24,11 @@ export interface Fanout {
   cursors: CursorCache;
 }
 
+/** The largest page a list returns, whatever `limit` asks (`[api] max_limit`). */
+export const DEFAULT_MAX_LIMIT = 1000;
+/** Each pod's deadline during a fan-out (`[pods] list_timeout`). */
+export const DEFAULT_LIST_TIMEOUT_MS = 10_000;
+
 /** What the fan-out needs from the gateway (a subset of ComputeDeps and the volume deps). */
 export interface FanoutDeps {
   store: Store;

@@ -9,6 +9,9 @@
  */
 import type { Server } from 'node:http';
 
+/** How long a close waits for in-flight requests (`[DEFAULT] graceful_shutdown_timeout`). */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
 /** How often idle keep-alive connections are closed while draining. */
 export const DRAIN_POLL_MS = 25;
 

@@ -6,5 +6,5 @@ export { GatewayMetrics, type MetricsSources, type RequestObservation } from './
 export { healthcheck, runHealthChecks, negotiate, REASONS, STORE_PROBE_TIMEOUT_MS, type HealthResult, type HealthSources } from './health';
 export { PodReachability, teeObserver } from './pod-reachability';
 export { sdNotify, type NotifyState, type SdNotifyOptions } from './sd-notify';
-export { drainServers, DRAIN_POLL_MS, type DrainResult } from './drain';
+export { drainServers, DRAIN_POLL_MS, DEFAULT_DRAIN_TIMEOUT_MS, type DrainResult } from './drain';
 export { installSignalHandlers, type SignalHandlers } from './signals';

@@ -3,7 +3,15 @@
  * keep-alive pool per endpoint origin → forwarding with deadlines, idempotent-only retries and
  * a circuit breaker per pod. Import from here, not from the files.
  */
-export { PodClient, type PodClientOptions, type EndpointSource } from './pod-client';
+export {
+  PodClient,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+  type PodClientOptions,
+  type EndpointSource,
+} from './pod-client';
 export { EndpointResolver, endpointsForRegion, type EndpointResolverOptions } from './endpoints';
 export { podUrl, podTarget, type PodTarget } from './pod-url';
 export {

@@ -20,6 +20,18 @@ export interface EndpointSource {
   invalidate(podId: string): Promise<unknown>;
 }
 
+/** Deadline of one forwarded call (`[pods] request_timeout`). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Sockets per pod endpoint origin (`[pods] connections`). */
+export const DEFAULT_CONNECTIONS = 64;
+/** Consecutive failures that open a pod's breaker (`[pods] breaker_threshold`). */
+export const DEFAULT_BREAKER_THRESHOLD = 5;
+/** How long an open breaker fails fast (`[pods] breaker_cooldown`). */
+export const DEFAULT_BREAKER_COOLDOWN_MS = 30_000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 4_000;
+
 export interface PodClientOptions {
   /** Deadline of one call, retries included, to response headers; also the body idle timeout. @default 30000 */
   requestTimeoutMs?: number;
@@ -105,20 +117,20 @@ export class PodClient {
 
   constructor(options: PodClientOptions) {
     const o = { ...options };
-    this.#timeoutMs = positiveInt('requestTimeoutMs', o.requestTimeoutMs ?? 30_000);
-    this.#retries = positiveInt('retries', o.retries ?? 2, 0);
+    this.#timeoutMs = positiveInt('requestTimeoutMs', o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    this.#retries = positiveInt('retries', o.retries ?? DEFAULT_RETRIES, 0);
     this.#resolver = o.resolver;
     this.#observer = o.observer;
     this.#breaker = new CircuitBreaker({
-      threshold: o.breakerThreshold ?? 5,
-      cooldownMs: o.breakerCooldownMs ?? 30_000,
+      threshold: o.breakerThreshold ?? DEFAULT_BREAKER_THRESHOLD,
+      cooldownMs: o.breakerCooldownMs ?? DEFAULT_BREAKER_COOLDOWN_MS,
       now: o.now,
       onChange: o.onBreakerChange,
     });
     this.#pools = new PoolRegistry({
-      connections: o.connections ?? 64,
-      connectTimeoutMs: positiveInt('connectTimeoutMs', o.connectTimeoutMs ?? 10_000),
-      keepAliveTimeoutMs: positiveInt('keepAliveTimeoutMs', o.keepAliveTimeoutMs ?? 4_000),
+      connections: o.connections ?? DEFAULT_CONNECTIONS,
+      connectTimeoutMs: positiveInt('connectTimeoutMs', o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+      keepAliveTimeoutMs: positiveInt('keepAliveTimeoutMs', o.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
     });
   }
 

@@ -14,14 +14,14 @@ import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
 import { volumeRoutes } from '../api/volume';
-import { parseVersion, type GatewayEnv, type Version } from '../http';
+import { DEFAULT_MAX_BODY_BYTES, parseVersion, type GatewayEnv, type Version } from '../http';
 import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
 import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
-import { createFanout, type Fanout } from '../fanout';
+import { createFanout, DEFAULT_LIST_TIMEOUT_MS, DEFAULT_MAX_LIMIT, type Fanout } from '../fanout';
 import { buildListener } from './listener';
-import { GatewayMetrics, PodReachability, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
+import { DEFAULT_DRAIN_TIMEOUT_MS, GatewayMetrics, PodReachability, PROMETHEUS_CONTENT_TYPE, drainServers, healthcheck, teeObserver } from '../ops';
 
 /**
  * How long a route miss waits for one sync of a site replica before answering 404: long enough
@@ -44,16 +44,16 @@ export interface GatewayOptions {
   log: Logger;
   /** The gateway's service-token catalog, for pod endpoints; absent under noauth. */
   catalog?: CatalogSource;
-  /** @default 1000 */
+  /** @default DEFAULT_MAX_LIMIT */
   maxLimit?: number;
-  /** @default 1048576 */
+  /** @default DEFAULT_MAX_BODY_BYTES */
   maxBodyBytes?: number;
   pods?: {
-    /** @default 30000 */ requestTimeoutMs?: number;
-    /** @default 10000 */ listTimeoutMs?: number;
-    /** @default 64 */ connections?: number;
-    /** @default 5 */ breakerThreshold?: number;
-    /** @default 30000 */ breakerCooldownMs?: number;
+    /** @default DEFAULT_REQUEST_TIMEOUT_MS */ requestTimeoutMs?: number;
+    /** @default DEFAULT_LIST_TIMEOUT_MS */ listTimeoutMs?: number;
+    /** @default DEFAULT_CONNECTIONS */ connections?: number;
+    /** @default DEFAULT_BREAKER_THRESHOLD */ breakerThreshold?: number;
+    /** @default DEFAULT_BREAKER_COOLDOWN_MS */ breakerCooldownMs?: number;
   };
   /** `[compute_api] max_microversion`. */
   computeMaxVersion?: string;
@@ -61,7 +61,7 @@ export interface GatewayOptions {
   volumeMaxVersion?: string;
   /** `[DEFAULT] healthcheck_disable_file`: /healthcheck answers 503 while it exists. */
   healthcheckDisableFile?: string;
-  /** Bound on waiting for in-flight requests at close. @default 30000 */
+  /** Bound on waiting for in-flight requests at close. @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number;
 }
 
@@ -100,8 +100,8 @@ function version(s: string | undefined, what: string): Version | undefined {
 }
 
 export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; parts: GatewayParts } {
-  const maxBodyBytes = opts.maxBodyBytes ?? 1_048_576;
-  const maxLimit = opts.maxLimit ?? 1000;
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxLimit = opts.maxLimit ?? DEFAULT_MAX_LIMIT;
   const auth = authenticate(opts.auth);
   const { store, log } = opts;
 
@@ -193,7 +193,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       maxVersion: () => computeVersions.max(),
       publicUrl: opts.publicUrls?.compute,
       maxLimit,
-      listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
     }),
   );
@@ -210,7 +210,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       maxVersion: () => volumeVersions.max(),
       publicUrl: opts.publicUrls?.volume,
       maxLimit,
-      listTimeoutMs: opts.pods?.listTimeoutMs ?? 10_000,
+      listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
     }),
   );
@@ -253,7 +253,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         parts.lifecycle.stopping = true;
         parts.computeVersions.stop();
         parts.volumeVersions.stop();
-        const drained = await drainServers(servers, opts.drainTimeoutMs ?? 30_000);
+        const drained = await drainServers(servers, opts.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
         opts.log.info('drained', { clean: drained.clean, duration_ms: drained.ms });
         // Responses are all sent: whatever a pod still streams has no reader left.
         await (drained.clean ? parts.pods.close() : parts.pods.destroy());

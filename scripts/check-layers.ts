@@ -1,7 +1,8 @@
 /**
  * The layering of src/, checked from the import statements: the folders (one idea each; the
- * subfolders of api/ count separately) must form no cycle, nothing below api/ may import api/,
- * and src/http/ — the bottom HTTP layer — imports nothing else from src/. Type-only imports
+ * subfolders of api/ count separately) must form no cycle, each imports only folders after it in
+ * LAYERS, nothing below api/ imports api/, and src/http/ — the bottom HTTP layer — imports
+ * nothing else from src/. Type-only imports
  * count: a cycle of types is still a cycle for a reader.
  *
  * Usage: node --import tsx scripts/check-layers.ts [src-dir]   (exit 1 and one line per problem)
@@ -9,8 +10,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
+/**
+ * The folders from the top (the command line) to the bottom (the HTTP primitives), in the order a
+ * request meets them; a folder may import only folders after it. README's code map lists them.
+ */
+export const LAYERS: readonly string[] = [
+  '(root)', 'cli', 'config', 'server', 'ops', 'api', 'api/admin', 'api/compute', 'api/volume', 'api/common', 'auth',
+  'scheduling', 'discovery', 'fanout', 'proxy', 'routing', 'pods', 'store', 'http',
+];
 /** Folders that sit above api/ (they wire the APIs into listeners and the command line). */
-export const ABOVE_API: ReadonlySet<string> = new Set(['(root)', 'cli', 'server']);
+export const ABOVE_API: ReadonlySet<string> = new Set(['(root)', 'cli', 'config', 'server', 'ops']);
 /** The bottom HTTP layer: imports nothing else from src/. */
 export const BOTTOM = 'http';
 
@@ -106,7 +115,7 @@ export function cycles(graph: FolderGraph): string[][] {
 const isApi = (folder: string) => folder === 'api' || folder.startsWith('api/');
 
 /** Every layering problem of the graph, one sentence each; empty when the layering is true. */
-export function layeringProblems(graph: FolderGraph): string[] {
+export function layeringProblems(graph: FolderGraph, layers: readonly string[] = LAYERS): string[] {
   const problems: string[] = [];
   for (const scc of cycles(graph)) {
     const edges = scc.flatMap((a) => [...(graph.get(a)?.entries() ?? [])].filter(([b]) => scc.includes(b)).map(([b, files]) => `${a} -> ${b} (${files.join(', ')})`));
@@ -116,6 +125,9 @@ export function layeringProblems(graph: FolderGraph): string[] {
     for (const [to, files] of edges) {
       if (isApi(to) && !isApi(from) && !ABOVE_API.has(from)) problems.push(`${from} is below api/ but imports ${to} (${files.join(', ')})`);
       if (from === BOTTOM) problems.push(`${BOTTOM} is the bottom layer but imports ${to} (${files.join(', ')})`);
+      const [a, b] = [layers.indexOf(from), layers.indexOf(to)];
+      if (a === -1 || b === -1) problems.push(`${a === -1 ? from : to} is not in the layer order (scripts/check-layers.ts LAYERS)`);
+      else if (a > b && !(isApi(to) && !isApi(from) && !ABOVE_API.has(from)) && from !== BOTTOM) problems.push(`${from} imports ${to}, which is above it in the layer order (${files.join(', ')})`);
     }
   }
   return problems;
@@ -126,5 +138,5 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
   const problems = layeringProblems(folderGraph(root));
   for (const p of problems) console.error(p);
   if (problems.length > 0) process.exit(1);
-  console.log(`layering of ${relative(process.cwd(), root) || '.'}: no folder cycle, nothing below api/ imports it, ${BOTTOM}/ imports nothing`);
+  console.log(`layering of ${relative(process.cwd(), root) || '.'}: no folder cycle, every import looks down the layer order, nothing below api/ imports it, ${BOTTOM}/ imports nothing`);
 }

@@ -1,5 +1,6 @@
-// The layering of src/ holds: no import cycle between folders, nothing below api/ imports api/,
-// and src/http/ imports nothing else. The checker is shown to fail on each kind of problem.
+// The layering of src/ holds: no import cycle between folders, every import looks down the layer
+// order, nothing below api/ imports api/, and src/http/ imports nothing else. The checker is
+// shown to fail on each kind of problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -29,8 +30,9 @@ test('a cycle between folders is found, type-only imports included', () => {
     'routing/index.ts': "import { a } from '../store';\nexport type Env = { a: typeof a };\n",
   });
   const problems = layeringProblems(folderGraph(root));
-  assert.equal(problems.length, 1);
-  assert.match(problems[0]!, /^import cycle between folders routing, store: /);
+  assert.equal(problems.length, 2, problems.join('\n'));
+  assert.match(problems[0]!, /^import cycle between folders routing, store: routing -> store \(routing\/index.ts\); store -> routing \(store\/index.ts\)$/);
+  assert.equal(problems[1], 'store imports routing, which is above it in the layer order (store/index.ts)');
 });
 
 test('a domain folder importing api/ is found, and so is http/ importing anything', () => {
@@ -43,5 +45,17 @@ test('a domain folder importing api/ is found, and so is http/ importing anythin
   assert.deepEqual(layeringProblems(folderGraph(root)), [
     'http is the bottom layer but imports scheduling (http/errors.ts)',
     'scheduling is below api/ but imports api/common (scheduling/scheduler.ts)',
+  ]);
+});
+
+test('an import up the layer order is found even without a cycle; an unknown folder too', () => {
+  const root = tree({
+    'pods/client.ts': "import { PodDirectory } from '../routing';\nexport const c = PodDirectory;\n",
+    'routing/index.ts': 'export class PodDirectory {}\n',
+    'gizmos/index.ts': "export { c } from '../pods/client';\n",
+  });
+  assert.deepEqual(layeringProblems(folderGraph(root)), [
+    'gizmos is not in the layer order (scripts/check-layers.ts LAYERS)',
+    'pods imports routing, which is above it in the layer order (pods/client.ts)',
   ]);
 });

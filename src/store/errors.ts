@@ -18,11 +18,17 @@ export type StoreErrorCode =
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   readonly code: StoreErrorCode;
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+  /** For a conflict: the columns of the violated constraint, `table.column`, when SQLite named them. */
+  readonly columns: readonly string[];
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown; columns?: readonly string[] }) {
     super(message, options);
     this.code = code;
+    this.columns = options?.columns ?? [];
   }
 }
+
+/** SQLite names the columns of a violated UNIQUE constraint: `UNIQUE constraint failed: t.a, t.b`. */
+const UNIQUE_COLUMNS = /UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)/;
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
@@ -57,14 +63,18 @@ export function classifyStoreError(err: unknown): StoreError {
           : UNREACHABLE_TEXT.test(text)
             ? 'TRIO2O_STORE_UNAVAILABLE'
             : 'TRIO2O_STORE_FAILED';
-  return new StoreError(code, text, { cause: err });
+  const columns = code === 'TRIO2O_STORE_CONFLICT' ? (UNIQUE_COLUMNS.exec(text)?.[1]?.split(', ') ?? []) : [];
+  return new StoreError(code, text, { cause: err, columns });
 }
 
 const codeOf = (err: unknown): StoreErrorCode | undefined => (err instanceof StoreError ? err.code : undefined);
 
-/** True for UNIQUE / PRIMARY KEY violations. */
-export function isUniqueViolation(err: unknown): boolean {
-  return codeOf(err) === 'TRIO2O_STORE_CONFLICT';
+/**
+ * True for UNIQUE / PRIMARY KEY violations; with `column` (`table.column`), only when that
+ * column is part of the violated constraint.
+ */
+export function isUniqueViolation(err: unknown, column?: string): boolean {
+  return codeOf(err) === 'TRIO2O_STORE_CONFLICT' && (column === undefined || (err as StoreError).columns.includes(column));
 }
 
 export function isForeignKeyViolation(err: unknown): boolean {

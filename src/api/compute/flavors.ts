@@ -10,7 +10,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { Flavor } from '../../store';
-import { FLAVOR_SORT_COLUMNS } from '../../store';
+import { FLAVOR_SORT_COLUMNS, isUniqueViolation } from '../../store';
 import { badRequest, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { flavorBrief, flavorDetail, flavorPushPayload } from './flavor-view';
@@ -166,7 +166,7 @@ export async function flavorCreate(deps: ComputeDeps, c: Context<ComputeEnv>): P
         is_public: b['os-flavor-access:is_public'] ?? true,
         description: b.description ?? null,
       }),
-    (err) => (/flavorid/.test(String((err as Error).message)) ? `Flavor with ID ${flavorid} already exists.` : `Flavor with name ${name} already exists.`),
+    (err) => (isUniqueViolation(err, 'flavors.flavorid') ? `Flavor with ID ${flavorid} already exists.` : `Flavor with name ${name} already exists.`),
   );
   await pushFlavor(deps, flavorid);
   // Nova answers 200 (not 201) here; a new flavor has no extra specs yet.

@@ -2,7 +2,7 @@
 // Etag/If-Match from 3.15, and the contract attach/detach API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimConflict, SimNotFound } from '../sim/volume';
+import { SimConflict, SimNotFound } from '@trio2o/podsim/volume';
 import { availableVolume, call, harness, P1, P2, v3 } from './helpers';
 
 test('metadata: merge, replace, one key show/update/delete', async (t) => {

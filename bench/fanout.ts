@@ -35,7 +35,7 @@ interface PodInfo {
 // ------------------------------------------------------------------ child: pod host
 
 async function hostPods(first: number, count: number): Promise<void> {
-  const { startSimPod } = await import('../test/sim');
+  const { startSimPod } = await import('@trio2o/podsim');
   const out: PodInfo[] = [];
   for (let i = first; i < first + count; i++) {
     const pod = await startSimPod({ name: `Pod${i + 1}`, az: `nova-${i + 1}`, transitionMs: 1 });
@@ -43,7 +43,7 @@ async function hostPods(first: number, count: number): Promise<void> {
     const r = await fetch(`${pod.endpoints.compute}/${PROJECT}/servers`, {
       method: 'POST',
       headers: { ...HEADERS, 'content-type': 'application/json' },
-      body: JSON.stringify({ server: { name: `vm-p${i + 1}`, flavorRef: '1', imageRef: (await import('../test/sim')).CIRROS_IMAGE_ID, min_count: SERVERS, max_count: SERVERS } }),
+      body: JSON.stringify({ server: { name: `vm-p${i + 1}`, flavorRef: '1', imageRef: (await import('@trio2o/podsim')).CIRROS_IMAGE_ID, min_count: SERVERS, max_count: SERVERS } }),
     });
     if (r.status !== 202) throw new Error(`seed pod ${i + 1}: ${r.status} ${await r.text()}`);
     pod.inject({ kind: 'delay', ms: DELAY_MS });

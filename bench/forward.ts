@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { Pool } from 'undici';
 
@@ -76,7 +77,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trio2o-bench-fwd-'));
   const podPort = await freePort();
-  const sim = await start(process.execPath, ['--import', 'tsx', 'test/sim/cli.ts', '--name', 'Pod1', '--az', 'nova', '--port', String(podPort), '--no-record'], {}, /"endpoints"/);
+  const simCli = fileURLToPath(import.meta.resolve('@trio2o/podsim/cli'));
+  const sim = await start(process.execPath, ['--import', 'tsx', simCli, '--name', 'Pod1', '--az', 'nova', '--port', String(podPort), '--no-record'], {}, /"endpoints"/);
   const endpoints = JSON.parse(sim.line).endpoints as Record<string, string>;
   const [admin, compute, volume] = [await freePort(), await freePort(), await freePort()];
   const gw = await start(

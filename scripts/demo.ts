@@ -3,8 +3,7 @@
  * default ports, with the pods registered — then prints commands to try. Ctrl-C stops it all.
  */
 import { rmSync } from 'node:fs';
-import { startSimPod } from '../test/sim/pod';
-import { CIRROS_IMAGE_ID } from '../test/sim/image';
+import { CIRROS_IMAGE_ID, startSimPod } from '@trio2o/podsim';
 import { openStore } from '../src/store';
 import { startGateway } from '../src/server';
 import { Policy } from '../src/auth/policy';

@@ -1,21 +1,30 @@
-// Runs every *.test.ts under test/ with node:test, TypeScript loaded through tsx.
-// Node 20's --test takes no globs, so the file list is built here.
+// Runs every *.test.ts under test/ and under packages/*/test/ with node:test, TypeScript loaded
+// through tsx, in one node --test process. Node 20's --test takes no globs, so the file list is
+// built here.
 // Usage: node test/run.mjs [substring filters...]
-import { readdirSync, statSync } from 'node:fs';
+// A filter matches the file's path relative to the repository root (test/compute/...,
+// packages/podsim/test/...), so the folder the repository is checked out in never matches.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('.', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
 const files = [];
-(function walk(dir) {
+function walk(dir) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
     else if (name.endsWith('.test.ts')) files.push(p);
   }
-})(root);
-const chosen = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+}
+walk(join(root, 'test'));
+for (const pkg of readdirSync(join(root, 'packages')).sort()) {
+  const dir = join(root, 'packages', pkg, 'test');
+  if (existsSync(dir) && statSync(dir).isDirectory()) walk(dir);
+}
+const chosen = files.filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)));
 if (chosen.length === 0) {
   console.error('no test files matched');
   process.exit(1);

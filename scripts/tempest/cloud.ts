@@ -5,7 +5,7 @@
  * master is stopped by PID in stop().
  */
 import { startKeystone, type KeystoneHandle } from '../../test/support/keystone';
-import { startSimPod, type SimPod } from '../../test/sim/pod';
+import { startSimPod, type SimPod } from '@trio2o/podsim';
 
 /** Catalog types and names, as devstack registers them. */
 export const SERVICES = [

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud, type Cloud } from '../support/cloud';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 import { api, startFakeKeystone, ADMIN_WHO, ALICE } from './support';
 
 let cloud: Cloud;

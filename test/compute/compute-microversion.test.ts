@@ -70,7 +70,7 @@ test('the pod receives the negotiated version on a by-id call', async () => {
   const created = await call(`${cloud.compute}/v2.1/proj-mv/servers`, {
     method: 'POST',
     headers: who,
-    body: { server: { name: 'mv', flavorRef: '1', imageRef: (await import('../sim/image')).CIRROS_IMAGE_ID } },
+    body: { server: { name: 'mv', flavorRef: '1', imageRef: (await import('@trio2o/podsim/image')).CIRROS_IMAGE_ID } },
   });
   assert.equal(created.status, 202, created.text);
   const id = created.body.server.id;

@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKeystone, type KeystoneHandle } from '../support/keystone';
-import { startSimPod, type SimPod } from '../sim/pod';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID, startSimPod, type SimPod } from '@trio2o/podsim';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { KeystoneClient } from '../../src/auth/keystone';
 import { call } from '../support/http';

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud, type Cloud } from '../support/cloud';
 import { call, identity } from '../support/http';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 
 let cloud: Cloud;
 before(async () => {

@@ -6,7 +6,7 @@ import type { InArgs, InStatement } from '@libsql/client';
 import type { ClassifiedClient } from '../../src/store';
 import { startCloud, type Cloud } from '../support/cloud';
 import { call, identity } from '../support/http';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 
 let cloud: Cloud;
 const who = identity('proj-fail');

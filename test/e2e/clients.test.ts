@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { startE2E, cli, osc, type E2E } from './cloud';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 
 let e: E2E;
 before(async () => {

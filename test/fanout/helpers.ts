@@ -5,7 +5,7 @@
 import { startCloud, type Cloud } from '../support/cloud';
 import type { TestGatewayOptions } from '../support/gateway';
 import { call, identity, type Reply } from '../support/http';
-import { CIRROS_IMAGE_ID, type SimServer } from '../sim';
+import { CIRROS_IMAGE_ID, type SimServer } from '@trio2o/podsim';
 
 export const AZS = ['az1', 'az2', 'az3'] as const;
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimPod, CIRROS_IMAGE_ID, type SimPod } from '../sim';
+import { startSimPod, CIRROS_IMAGE_ID, type SimPod } from '@trio2o/podsim';
 import { call, identity, ADMIN } from '../support/http';
 import { startPrimary, type Primary } from './primary';
 import { startSite, type Site } from './site';

@@ -2,7 +2,7 @@
  * A small cloud for integration tests: N simulated pods (each its own AZ unless told) behind one
  * gateway, pods registered through the admin API with their endpoints as overrides.
  */
-import { startSimPod, type SimPod, type SimPodOptions } from '../sim/pod';
+import { startSimPod, type SimPod, type SimPodOptions } from '@trio2o/podsim';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from './gateway';
 import { call, ADMIN } from './http';
 

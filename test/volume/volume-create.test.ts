@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, identity } from '../support/http';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 import { availableVolume, startVolumeCloud, volumeClient, waitStatus, type Cloud } from './helpers';
 
 let cloud: Cloud;

@@ -1,5 +1,5 @@
 // Run one simulated pod standalone (demos, benchmarks, manual testing):
-//   node --import tsx test/sim/cli.ts --name Pod1 --az az1 --port 18774 [--keystone URL]
+//   node --import tsx packages/podsim/src/cli.ts --name Pod1 --az az1 --port 18774 [--keystone URL]
 //     [--transition-ms 20] [--compute-max 2.79] [--volume-max 3.70] [--no-record]
 // Prints its endpoints as one JSON line on stdout and runs until SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';

@@ -2,7 +2,7 @@
 // delete, tenant isolation and create validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 import { availableVolume, call, harness, P1, P2, until, v3 } from './helpers';
 
 const BASE_KEYS = [

@@ -1,7 +1,7 @@
 // Minimal Glance v2: versions (300), list with paging/filters/sort, show, 401/404.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CIRROS_IMAGE_ID } from '../sim/image';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
 import { call, harness, ORIGIN, P1 } from './helpers';
 
 const IMAGE_KEYS = [

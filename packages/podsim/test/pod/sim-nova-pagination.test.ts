@@ -1,7 +1,7 @@
 // Marker paging of the simulated Nova: a walk visits every server once, in Nova's order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CIRROS_IMAGE_ID } from '../sim';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim';
 import { nova, startPod } from './helpers';
 
 test('limit/marker walk sees every server once, newest first; next links use the request host', async (t) => {

@@ -1,9 +1,9 @@
-// Types of the simulated Cinder service: the env contract shared with the pod
-// (test/sim/pod.ts mounts us) and the in-memory records the routes work on.
+// Types of the simulated Cinder service: the env shared with the pod (pod.ts mounts the
+// service) and the in-memory records the routes work on.
 // Records keep Cinder's internal names close to its DB model so views can map
 // them the way cinder/api/v3/views/*.py do.
 
-// The env contract is the pod's (test/sim/service-env.ts): one definition for every service.
+// The env is the pod's (service-env.ts): one definition for every service.
 export type { SimIdentity, SimServiceEnv } from '../service-env';
 
 /** One volume attachment (Cinder's volume_attachment row). */

@@ -1,4 +1,4 @@
-// Simulated Cinder v3 for the pod simulator (contract: /work/briefs/sim-contract.md).
+// Simulated Cinder v3 for the pod simulator.
 // createVolumeService(env) gives the Hono app the pod mounts at '/volume', the
 // state maps for assertions, and the attach/detach/get calls the Nova side uses
 // for os-volume_attachments inside the same pod.

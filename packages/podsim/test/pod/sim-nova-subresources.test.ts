@@ -2,7 +2,7 @@
 // os-interface and os-volume_attachments through the pod's volume service.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SimPod } from '../sim';
+import type { SimPod } from '@trio2o/podsim';
 import { bootActive, nova, startPod, waitFor } from './helpers';
 
 /**

@@ -2,7 +2,7 @@
 // test pins what Nova does and what the simulator answered before the fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CIRROS_IMAGE_ID } from '../sim';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim';
 import { nova, startPod, waitFor } from './helpers';
 
 const server = (extra: Record<string, unknown> = {}) => ({ server: { name: 'fid', flavorRef: '1', imageRef: CIRROS_IMAGE_ID, ...extra } });

@@ -1,4 +1,4 @@
-// Caller resolution for a simulated pod. Two modes (sim-contract.md):
+// Caller resolution for a simulated pod. Two modes:
 // - trust: believe the request's headers (project from the URL, else X-Project-Id; user from
 //   X-User-Id; roles from X-Roles). Fast, needs no Keystone; what unit tests use.
 // - keystone: validate X-Auth-Token against a real Keystone, the way keystonemiddleware does,

@@ -27,7 +27,10 @@ export class CinderFault extends Error {
   }
 }
 
-/** Thrown by the contract API when a volume or attachment does not exist (maps to 404). */
+/**
+ * Thrown by the in-process attach/detach calls (VolumeService.attach/detach, used by Nova's
+ * os-volume_attachments) when a volume or attachment does not exist (maps to 404).
+ */
 export class SimNotFound extends CinderFault {
   constructor(message: string) {
     super(404, message);
@@ -35,7 +38,10 @@ export class SimNotFound extends CinderFault {
   }
 }
 
-/** Thrown by the contract API when the volume's state forbids the call (maps to 409). */
+/**
+ * Thrown by the in-process attach call when the volume's state, or an attachment to the same
+ * server, forbids it (maps to 409).
+ */
 export class SimConflict extends CinderFault {
   constructor(message: string) {
     super(409, message);

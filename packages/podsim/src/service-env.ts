@@ -1,4 +1,4 @@
-// Types shared by every simulated service in a pod (see /work/briefs/sim-contract.md).
+// Types shared by every simulated service in a pod.
 // The pod builds one SimServiceEnv and hands it to Nova, Cinder and Glance so all three
 // resolve callers the same way and use the same pod name, AZ and transition delay.
 

@@ -2,10 +2,10 @@
 // parent Hono as the pod mounts them, trust-mode identity, and a small client
 // that calls app.request() (no socket needed).
 import { Hono } from 'hono';
-import { createImageService } from '../sim/image';
-import type { ImageService } from '../sim/image';
-import { createVolumeService } from '../sim/volume';
-import type { SimIdentity, SimServiceEnv, VolumeService } from '../sim/volume';
+import { createImageService } from '@trio2o/podsim/image';
+import type { ImageService } from '@trio2o/podsim/image';
+import { createVolumeService } from '@trio2o/podsim/volume';
+import type { SimIdentity, SimServiceEnv, VolumeService } from '@trio2o/podsim/volume';
 
 export const ORIGIN = 'http://127.0.0.1:8776';
 export const P1 = 'f1c1a2b3c4d5e6f708192a3b4c5d6e7f';

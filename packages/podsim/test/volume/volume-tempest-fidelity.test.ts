@@ -2,7 +2,7 @@
 // status with progress, force delete), the extension list and quota enforcement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimPod } from '../sim';
+import { startSimPod } from '@trio2o/podsim';
 import { availableVolume, call, harness, P1, until, v3 } from './helpers';
 
 const ADMIN = { roles: 'admin' };

@@ -1,8 +1,8 @@
 // Volume metadata: GET, POST merges, PUT replaces, one-key GET/PUT/DELETE,
-// Etag/If-Match from 3.15, and the contract attach/detach API.
+// Etag/If-Match from 3.15, and the in-process attach/detach calls Nova's os-volume_attachments uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimConflict, SimNotFound } from '../sim/volume';
+import { SimConflict, SimNotFound } from '@trio2o/podsim/volume';
 import { availableVolume, call, harness, P1, P2, v3 } from './helpers';
 
 test('metadata: merge, replace, one key show/update/delete', async (t) => {
@@ -50,7 +50,7 @@ test('metadata Etag from 3.15 and If-Match mismatch is 412', async (t) => {
   assert.equal(fresh.status, 200);
 });
 
-test('contract attach/detach: in-use with an attachment, back to available', async (t) => {
+test('in-process attach/detach: in-use with an attachment, back to available', async (t) => {
   const h = harness();
   t.after(() => h.close());
   const id = await availableVolume(h, P1);
@@ -75,7 +75,7 @@ test('contract attach/detach: in-use with an attachment, back to available', asy
   assert.equal(h.vol.get(id)!.attachments.length, 0);
 });
 
-test('contract attach refuses a volume that is still creating', async (t) => {
+test('in-process attach refuses a volume that is still creating', async (t) => {
   const h = harness({ transitionMs: 10_000 });
   t.after(() => h.close());
   const r = await call(h, 'POST', v3(P1, 'volumes'), { body: { volume: { size: 1 } } });

@@ -1,5 +1,5 @@
 // Shared helpers for the simulator's own tests: a tiny Nova client and polling.
-import { startSimPod, type SimPod, type SimPodOptions } from '../sim';
+import { startSimPod, type SimPod, type SimPodOptions } from '@trio2o/podsim';
 
 export interface CallOptions {
   method?: string;
@@ -60,7 +60,7 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 2000): Pr
 
 /** Create a server and wait until it is ACTIVE; returns its id. */
 export async function bootActive(pod: SimPod, o: CallOptions & { name?: string } = {}): Promise<string> {
-  const { CIRROS_IMAGE_ID } = await import('../sim');
+  const { CIRROS_IMAGE_ID } = await import('@trio2o/podsim');
   const r = await nova(pod, '/servers', { ...o, body: { server: { name: o.name ?? 'vm', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } } });
   if (r.status !== 202) throw new Error(`create failed ${r.status} ${JSON.stringify(r.body)}`);
   const id: string = r.body.server.id;

@@ -2,7 +2,7 @@
 // delete -> 404, tenant isolation and admin all_tenants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CIRROS_IMAGE_ID } from '../sim';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim';
 import { bootActive, nova, startPod, waitFor } from './helpers';
 
 const good = { name: 'vm1', flavorRef: '1', imageRef: CIRROS_IMAGE_ID };

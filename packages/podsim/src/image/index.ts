@@ -1,4 +1,4 @@
-// Simulated Glance v2 for the pod simulator (contract: /work/briefs/sim-contract.md).
+// Simulated Glance v2 for the pod simulator.
 // createImageService(env) gives the Hono app the pod mounts at '/image', seeded
 // with CirrOS (CIRROS_IMAGE_ID) and two more public images. The service also
 // serves as the volume service's ImageLookup (vol.useImages(img)).

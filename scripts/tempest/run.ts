@@ -1,5 +1,5 @@
 /**
- * Tempest against the pod simulator and through the gateway (issues 3 and 9).
+ * Tempest against the pod simulator and through the gateway.
  *   node --import tsx scripts/tempest/run.ts [--target sim|gateway|both] [--selection ci|full]
  *     [--regex R] [--concurrency N] [--keep]
  * Starts a real Keystone and simulated pods (regions Pod1, Pod2), writes a Tempest workspace per

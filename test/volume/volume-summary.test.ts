@@ -29,3 +29,15 @@ test('summary sums count, size and metadata over both pods; a missing pod is nam
   assert.deepEqual(partial.body['volume-summary'], { total_size: 2, total_count: 1 });
   assert.equal(partial.headers.get('x-trio2o-missing-pods'), 'Pod2;reason=status_503;shown=skipped');
 });
+
+// A pod answering 200 with a body that is not JSON used to turn the whole summary into a 500.
+test('a pod answering 200 with a body that is not JSON is a missing pod with reason bad_response', async () => {
+  const v = volumeClient(cloud, 'proj-bad', identity('proj-bad'));
+  await availableVolume(v, { size: 4, availability_zone: 'az1' });
+  await availableVolume(v, { size: 6, availability_zone: 'az2' });
+  cloud.pods[1]!.inject({ kind: 'status', status: 200, raw: '<html>upstream proxy error</html>', match: { path: /summary/ }, times: 1 });
+  const r = await v('/volumes/summary', { version: '3.12' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body, { 'volume-summary': { total_size: 4, total_count: 1 } });
+  assert.equal(r.headers.get('x-trio2o-missing-pods'), 'Pod2;reason=bad_response;shown=skipped');
+});

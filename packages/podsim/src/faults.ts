@@ -7,7 +7,7 @@ type ActiveFault = Exclude<SimFault, { kind: 'down' }>;
 
 export type FaultDecision =
   | { kind: 'pass'; delayMs: number }
-  | { kind: 'status'; delayMs: number; status: number; body: unknown }
+  | { kind: 'status'; delayMs: number; status: number; body: unknown; raw?: string }
   | { kind: 'hang'; delayMs: number };
 
 function matches(m: SimMatch | undefined, method: string, path: string): boolean {
@@ -53,7 +53,7 @@ export class FaultTable {
           f.times -= 1;
           if (f.times <= 0) this.#faults = this.#faults.filter((x) => x !== f);
         }
-        return { kind: 'status', delayMs, status: f.status, body: f.body ?? defaultFaultBody(f.status) };
+        return { kind: 'status', delayMs, status: f.status, body: f.body ?? defaultFaultBody(f.status), raw: f.raw };
       }
     }
     return { kind: 'pass', delayMs };

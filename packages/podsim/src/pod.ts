@@ -112,7 +112,7 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
     }
     if (d.kind === 'status') {
       const headers = { 'content-type': 'application/json' };
-      const body = d.body === undefined ? null : JSON.stringify(d.body);
+      const body = d.raw ?? (d.body === undefined ? null : JSON.stringify(d.body));
       return new Response(body, { status: d.status, headers });
     }
     return app.fetch(forward);

@@ -44,5 +44,6 @@ export interface SimMatch {
 export type SimFault =
   | { kind: 'down' }
   | { kind: 'delay'; ms: number; match?: SimMatch }
-  | { kind: 'status'; status: number; body?: unknown; match?: SimMatch; times?: number }
+  /** `raw` is sent as it is (with a JSON content type): a pod answering a body that is not JSON. */
+  | { kind: 'status'; status: number; body?: unknown; raw?: string; match?: SimMatch; times?: number }
   | { kind: 'hang'; match?: SimMatch };

@@ -85,3 +85,13 @@ test('every request is recorded in order with parsed body', async (t) => {
   assert.equal(r2.method, 'POST');
   assert.deepEqual(r2.body, { server: { name: 'x' } });
 });
+
+test('a status fault with `raw` sends that text as it is, under a JSON content type', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  pod.inject({ kind: 'status', status: 200, raw: '<html>proxy error</html>', match: { path: /\/servers$/ }, times: 1 });
+  const r = await fetch(`${pod.url}/compute/v2.1/servers`, { headers: { 'x-auth-token': 'any' } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type') ?? '', /json/);
+  assert.equal(await r.text(), '<html>proxy error</html>');
+});

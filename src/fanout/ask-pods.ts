@@ -14,7 +14,7 @@ import { publicBase, type GatewayEnv } from '../http';
 import { isPodError, type ServiceType } from '../pods';
 import { callPod, podRef, rewriteLinks, serviceRoot } from '../proxy';
 import type { Pod } from '../store';
-import { MISSING_PODS_HEADER, missingHeader, reasonFor } from './partial';
+import { reasonFor, reportFanout } from './partial';
 import type { FanoutDeps, MissingPod, MissingReason } from './types';
 
 /** The call one pod gets. */
@@ -117,13 +117,6 @@ export async function askPods(deps: FanoutDeps, c: Context<GatewayEnv>, pods: Po
     if ('answer' in out) answers.push(out.answer);
     else missing.push({ pod: asked[i]!.pod, reason: out.reason, shown: 'skipped' });
   });
-  if (missing.length > 0) c.header(MISSING_PODS_HEADER, missingHeader(missing));
-  deps.fanout.metrics.record({
-    collection: o.name,
-    pods: asked.length,
-    missing: missing.map((m) => ({ podId: m.pod.pod_id, podName: m.pod.pod_name, reason: m.reason, shown: m.shown })),
-    items: answers.length,
-    ms: performance.now() - started,
-  });
+  reportFanout(c, deps.fanout.metrics, { collection: o.name, pods: asked.length, missing, items: answers.length, started });
   return { answers, missing };
 }

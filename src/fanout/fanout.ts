@@ -15,7 +15,7 @@ import { CursorCache } from './cursors';
 import { resolveMarker, type ResolvedMarker } from './marker';
 import { mergeSources } from './merge';
 import { FanoutMetrics } from './metrics';
-import { MISSING_PODS_HEADER, minimalRecords, missingHeader } from './partial';
+import { minimalRecords, reportFanout } from './partial';
 import { PodSource } from './pod-source';
 import { parseListRequest, type ListRequest } from './request';
 import { targetPods } from './targets';
@@ -104,13 +104,6 @@ export async function fanoutList(deps: FanoutDeps, c: Context<GatewayEnv>, spec:
     // Where every pod stands at this page's end, for the page the next link asks for.
     deps.fanout.cursors.set(req.signature, last.id, new Map(sources.map((s) => [s.pod.pod_id, s.position])));
   }
-  if (missing.length > 0) c.header(MISSING_PODS_HEADER, missingHeader(missing));
-  deps.fanout.metrics.record({
-    collection: spec.collection,
-    pods: sources.length,
-    missing: missing.map((m) => ({ podId: m.pod.pod_id, podName: m.pod.pod_name, reason: m.reason, shown: m.shown })),
-    items: items.length,
-    ms: performance.now() - started,
-  });
+  reportFanout(c, deps.fanout.metrics, { collection: spec.collection, pods: sources.length, missing, items: items.length, started });
   return c.json(body);
 }

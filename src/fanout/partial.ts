@@ -9,6 +9,7 @@
  *   X-Trio2o-Missing-Pods: Pod2;reason=unreachable;shown=skipped, Pod3;reason=timeout;shown=minimal
  */
 import type { Context } from 'hono';
+import type { FanoutMetrics } from './metrics';
 import type { GatewayEnv } from '../http';
 import type { PodError, PodErrorCode } from '../pods';
 import type { Routing } from '../store';
@@ -36,6 +37,22 @@ export function reasonFor(err: PodError): MissingReason {
 /** The header value for the missing pods, in pod order. */
 export function missingHeader(missing: MissingPod[]): string {
   return missing.map((m) => `${m.pod.pod_name};reason=${m.reason};shown=${m.shown}`).join(', ');
+}
+
+/** The end of every fan-out: the missing pods named in the response header, and one metric event. */
+export function reportFanout(
+  c: Context,
+  metrics: FanoutMetrics,
+  o: { collection: string; pods: number; missing: MissingPod[]; items: number; started: number },
+): void {
+  if (o.missing.length > 0) c.header(MISSING_PODS_HEADER, missingHeader(o.missing));
+  metrics.record({
+    collection: o.collection,
+    pods: o.pods,
+    missing: o.missing.map((m) => ({ podId: m.pod.pod_id, podName: m.pod.pod_name, reason: m.reason, shown: m.shown })),
+    items: o.items,
+    ms: performance.now() - o.started,
+  });
 }
 
 /** Newest first, then id: a stable order for records the pods could not sort. */

@@ -2,8 +2,7 @@
 // answers in the fault shape; a store that cannot be written answers 503 before any pod is touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InArgs, InStatement } from '@libsql/client';
-import type { ClassifiedClient } from '../../src/store';
+import { failStatements } from '../support/store-faults';
 import { startCloud, type Cloud } from '../support/cloud';
 import { call, identity } from '../support/http';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
@@ -67,13 +66,7 @@ test('a pod slower than request_timeout is 504; no routing is left', async () =>
 test('a store that cannot be written answers 503 before any pod is touched', async () => {
   // The libSQL client under the store fails the pending row's INSERT the way a replica whose
   // primary is away does; the store classifies it, the listener answers it.
-  const client = (cloud.gw.store.db as ClassifiedClient).inner;
-  const original = client.execute.bind(client);
-  client.execute = (async (stmt: InStatement | string, args?: InArgs) => {
-    const sql = typeof stmt === 'string' ? stmt : stmt.sql;
-    if (/^\s*INSERT INTO routings/i.test(sql)) throw new Error('WriteDelegation(status: Unavailable, message: "error trying to connect: tcp connect error: Connection refused (os error 111)")');
-    return typeof stmt === 'string' ? original(stmt, args) : original(stmt);
-  }) as typeof client.execute;
+  const restore = failStatements(cloud.gw.store, /^\s*INSERT INTO routings/i);
   const before = cloud.pods.map((p) => p.requests.filter((r) => r.method === 'POST').length);
   try {
     const r = await create('az1');
@@ -81,7 +74,7 @@ test('a store that cannot be written answers 503 before any pod is touched', asy
     assert.match(r.body.serviceUnavailable.message, /nothing was created/);
     assert.deepEqual(cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length), before);
   } finally {
-    client.execute = original;
+    restore();
   }
 });
 

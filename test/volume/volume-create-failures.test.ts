@@ -2,8 +2,7 @@
 // too slow 504, an unwritable store 503 before any pod is touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InArgs, InStatement } from '@libsql/client';
-import type { ClassifiedClient } from '../../src/store';
+import { failStatements } from '../support/store-faults';
 import { identity } from '../support/http';
 import { startVolumeCloud, volumeClient, type Cloud } from './helpers';
 
@@ -60,13 +59,7 @@ test('a pod slower than the deadline is 504; no routing is left', async () => {
 test('an unwritable store is 503 before any pod is touched', async () => {
   // The libSQL client under the store fails the pending row's INSERT the way a replica whose
   // primary is away does; the store classifies it, the listener answers it.
-  const client = (cloud.gw.store.db as ClassifiedClient).inner;
-  const original = client.execute.bind(client);
-  client.execute = (async (stmt: InStatement | string, args?: InArgs) => {
-    const sql = typeof stmt === 'string' ? stmt : stmt.sql;
-    if (/^\s*INSERT INTO routings/i.test(sql)) throw new Error('WriteDelegation(status: Unavailable, message: "tcp connect error: Connection refused")');
-    return typeof stmt === 'string' ? original(stmt, args) : original(stmt);
-  }) as typeof client.execute;
+  const restore = failStatements(cloud.gw.store, /^\s*INSERT INTO routings/i);
   const seen = cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length);
   try {
     const r = await create({ size: 1, availability_zone: 'az1' });
@@ -74,7 +67,7 @@ test('an unwritable store is 503 before any pod is touched', async () => {
     assert.match(r.body.serviceUnavailable.message, /nothing was created/);
     assert.deepEqual(cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length), seen);
   } finally {
-    client.execute = original;
+    restore();
   }
 });
 

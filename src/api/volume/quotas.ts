@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { badRequest, type GatewayEnv } from '../../http';
+import { badRequest, boolFromString, type GatewayEnv } from '../../http';
 import { readMember } from './bodies';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from '../common';
@@ -44,7 +44,7 @@ export async function showQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const target = c.req.param('target')!;
   authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:show', { project_id: target });
   const limits = await limitsOf(deps, target);
-  if ((c.req.query('usage') ?? '').toLowerCase() !== 'true') return c.json({ quota_set: { id: target, ...limits } });
+  if (boolFromString(c.req.query('usage') ?? '') !== true) return c.json({ quota_set: { id: target, ...limits } });
   const used = await projectUsage(deps, c, target);
   const detail: Record<string, unknown> = { id: target };
   for (const [k, limit] of Object.entries(limits)) {

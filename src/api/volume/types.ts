@@ -10,7 +10,7 @@ import type { VolumeTypePatch } from '../../store';
 import { badRequest, notFound, type GatewayEnv } from '../../http';
 import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
-import { storeWrite } from '../common';
+import { CINDER_QUERY, isNoneString, queryBool, storeWrite } from '../common';
 import { pushType } from './type-push';
 import { typeMissing, typeView, visibleType } from './types-view';
 
@@ -72,7 +72,7 @@ export async function listTypes(deps: VolumeDeps, c: Context<GatewayEnv>): Promi
   let isPublic: boolean | undefined = true;
   const asked = c.req.query('is_public');
   // Cinder: only admins choose; 'None' means every type, public or not.
-  if (auth.isAdmin && asked !== undefined) isPublic = asked.toLowerCase() === 'none' ? undefined : parseBool(asked, 'is_public');
+  if (auth.isAdmin && asked !== undefined) isPublic = isNoneString(asked) ? undefined : queryBool(asked, 'is_public', CINDER_QUERY);
   const types = await deps.store.volumeTypes.list({ isPublic, projectId: auth.projectId });
   const specs = await deps.store.volumeTypeSpecs.forTypes(types.map((t) => t.id));
   return c.json({ volume_types: types.map((t) => typeView(t, specs.get(t.id) ?? {}, auth)) });

@@ -39,20 +39,45 @@ function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, `Request is too large: the limit is ${maxBytes} bytes.`);
 }
 
-/** Reads the JSON body; malformed or missing JSON is a 400, never a 500. */
-export async function readJson(c: Context): Promise<unknown> {
-  let text: string;
+/** The body as text; a body over the size limit keeps its 413. */
+async function bodyText(c: Context): Promise<string> {
   try {
-    text = await c.req.text();
+    return await c.req.text();
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw badRequest('Could not read the request body.');
   }
+}
+
+/** Reads the JSON body; malformed or missing JSON is a 400, never a 500. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await bodyText(c);
   if (text.trim() === '') throw badRequest('The request body is empty; a JSON object is required.');
   try {
     return JSON.parse(text);
   } catch {
     throw badRequest('Malformed request body: not valid JSON.');
+  }
+}
+
+/** A body read once: the text as sent (to forward unchanged) and its JSON (undefined when empty). */
+export interface PeekedBody {
+  text: string;
+  json: unknown;
+}
+
+/**
+ * Reads a body the gateway looks at before forwarding it. An empty body is left for the pod to
+ * judge; malformed JSON is a 400 in Nova's and Cinder's own words (wsgi.py "Malformed request
+ * body"), the answer the pod would give.
+ */
+export async function peekJson(c: Context): Promise<PeekedBody> {
+  const text = await bodyText(c);
+  if (text.trim() === '') return { text, json: undefined };
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch {
+    throw badRequest('Malformed request body');
   }
 }
 

@@ -81,19 +81,21 @@ export async function peekJson(c: Context): Promise<PeekedBody> {
   }
 }
 
-/** Dotted path of a valibot issue, e.g. `pod.pod_name`. */
-function issuePath(issue: v.BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((p) => String(p.key)).join('.');
-}
+/** How an API words the first failed check of a body (the 400's message). */
+export type IssueWording = (issue: v.BaseIssue<unknown>) => string;
+
+/** The gateway's own wording (compute, admin): "Invalid input for field/attribute a.b: <rule>". */
+export const fieldPathWording: IssueWording = (issue) => {
+  const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
+  return path ? `Invalid input for field/attribute ${path}: ${issue.message}` : `Invalid input: ${issue.message}`;
+};
 
 /**
- * Checks `data` against `schema`; on failure a 400 (or `status`) whose message names the field
- * and the rule. Returns the schema's output.
+ * The one bad-request hook of every API: checks `data` against `schema` and returns the schema's
+ * output; on failure a 400 whose message is the first issue in the API's `wording`.
  */
-export function validate<S extends v.GenericSchema>(schema: S, data: unknown, status = 400): v.InferOutput<S> {
+export function validate<S extends v.GenericSchema>(schema: S, data: unknown, wording: IssueWording = fieldPathWording): v.InferOutput<S> {
   const r = v.safeParse(schema, data);
   if (r.success) return r.output;
-  const first = r.issues[0];
-  const path = issuePath(first);
-  throw new ApiError(status, path ? `Invalid input for field/attribute ${path}: ${first.message}` : `Invalid input: ${first.message}`);
+  throw badRequest(wording(r.issues[0]));
 }

@@ -8,16 +8,18 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { createRouted, forwardById } from '../../proxy';
-import { badRequest, type GatewayEnv } from '../../http';
+import { badRequest, readJson, type GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
-import { optionalString, readMember, requiredString } from './bodies';
 import type { VolumeDeps } from './deps';
 import { MISSING, onePod, podOf } from './same-pod';
+import { backupCreate } from './schemas';
+import { checkBody } from './validation';
 
 export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
-  const { body, member } = await readMember(c, 'backup');
-  const volumeId = requiredString(member, 'volume_id');
-  const snapshotId = optionalString(member, 'snapshot_id');
+  const body = await readJson(c);
+  const { backup } = checkBody(backupCreate, body);
+  const volumeId = backup.volume_id;
+  const snapshotId = backup.snapshot_id;
   const sources = [{ pod: await podOf(deps, volumeId, 'volume'), what: `the volume ${volumeId}` }];
   if (snapshotId) sources.push({ pod: await podOf(deps, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
   const pod = onePod(sources)!;

@@ -7,11 +7,12 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { badRequest, boolFromString, type GatewayEnv } from '../../http';
-import { readMember } from './bodies';
+import { boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from '../common';
+import { quotaSetUpdate } from './schemas';
 import { projectUsage, USED_FIELDS } from './usage';
+import { checkBody } from './validation';
 
 /** Cinder's default quotas (cinder/quota.py quota_* options). */
 export const DEFAULT_VOLUME_QUOTAS: Readonly<Record<string, number>> = {
@@ -60,17 +61,8 @@ export async function defaultQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): P
 export async function updateQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:update');
   const target = c.req.param('target')!;
-  const { member } = await readMember(c, 'quota_set');
-  const known = await defaults(deps);
-  const changes: Record<string, number> = {};
-  for (const [k, v] of Object.entries(member)) {
-    if (k === 'id' || k === 'tenant_id') continue;
-    if (!(k in known)) throw badRequest(`Bad key(s) in quota set: ${k}`);
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-    if (!Number.isInteger(n)) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}. It must be an integer.`);
-    if (n < -1) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${n}. ${n} is less than the minimum of -1`);
-    changes[k] = n;
-  }
+  const body = await readJson(c);
+  const changes = checkBody(quotaSetUpdate(new Set(Object.keys(await defaults(deps)))), body);
   await storeWrite(() => deps.store.volumeQuotas.set(target, changes));
   return c.json({ quota_set: await limitsOf(deps, target) });
 }

@@ -1,6 +1,6 @@
 /**
- * `/v1.0/bindings`: tenant–pod bindings (reference §4.3 with §15 fixes). Binding a tenant to a
- * pod in an AZ where it already has another active binding moves it: the old row becomes history.
+ * `/v1.0/bindings`: tenant–pod bindings. Binding a tenant to a pod in an AZ where it already has
+ * another active binding moves it: the old row becomes history.
  */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';

@@ -1,5 +1,6 @@
 /**
- * `fanoutList`: one list across the pods (DESIGN "list" handler kind; reference §15.2.1–2).
+ * `fanoutList`: one list across the pods, for every list whose items live in the pods (servers,
+ * volumes, snapshots, backups):
  *
  *   parse (limit, marker, sort plan, filters) → pick pods → resolve the marker in its own pod →
  *   ask every pod in parallel, each under its own deadline, for at most `limit` items after
@@ -10,7 +11,7 @@
  * list when one pod failed; none of that survives here.
  */
 import type { Context } from 'hono';
-import { publicBase, type GatewayEnv } from '../http';
+import { isFullPage, nextLink, type GatewayEnv } from '../http';
 import { CursorCache } from './cursors';
 import { resolveMarker, type ResolvedMarker } from './marker';
 import { mergeSources } from './merge';
@@ -24,15 +25,6 @@ import type { Fanout, FanoutDeps, FanoutSpec, Item, MissingPod } from './types';
 /** One fan-out state per gateway: shared metrics and page positions. */
 export function createFanout(opts: { cursors?: CursorCache } = {}): Fanout {
   return { metrics: new FanoutMetrics(), cursors: opts.cursors ?? new CursorCache() };
-}
-
-/** Nova's next link: the request's own parameters, sorted by name, with `marker` = last id. */
-function nextLink(c: Context<GatewayEnv>, deps: FanoutDeps, lastId: string): { rel: 'next'; href: string } {
-  const url = new URL(c.req.url);
-  const params = new URLSearchParams(url.searchParams);
-  params.set('marker', lastId);
-  params.sort();
-  return { rel: 'next', href: `${publicBase(c, deps.publicUrl)}${url.pathname}?${params}` };
 }
 
 /**
@@ -99,8 +91,9 @@ export async function fanoutList(deps: FanoutDeps, c: Context<GatewayEnv>, spec:
 
   const body: Record<string, unknown> = { [spec.collection]: items };
   const last = items.at(-1);
-  if (req.limit > 0 && items.length === req.limit && last) {
-    body[`${spec.collection}_links`] = [nextLink(c, deps, last.id)];
+  if (isFullPage(req.limit, items.length) && last) {
+    // Nova's next link: the request's own parameters, sorted by name, with `marker` = last id.
+    body[`${spec.collection}_links`] = [nextLink(c, last.id, { publicUrl: deps.publicUrl, sorted: true })];
     // Where every pod stands at this page's end, for the page the next link asks for.
     deps.fanout.cursors.set(req.signature, last.id, new Map(sources.map((s) => [s.pod.pod_id, s.position])));
   }

@@ -4,7 +4,7 @@
  */
 export { fanoutList, createFanout } from './fanout';
 export { askPods, type AskOptions, type AskResult, type PodAnswer, type PodQuestion } from './ask-pods';
-export { compareBy, compareValues, normalize, parseSortDir, sortValues, type SortDialect, type SortKey, type SortDir, type SortValue } from './sort';
+export { compareBy, compareValues, normalize, sortValues, type SortDialect, type SortKey, type SortDir, type SortValue } from './sort';
 export { FanoutMetrics, type FanoutListEvent, type FanoutObserver, type FanoutSnapshot } from './metrics';
 export { CursorCache, CURSOR_CACHE_SIZE, CURSOR_TTL_MS, type PodPositions } from './cursors';
 export { MISSING_PODS_HEADER, PAGING_SORTING_PARAMS, missingHeader, reasonFor } from './partial';

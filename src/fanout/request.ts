@@ -3,13 +3,12 @@
  * Parsing happens once, before any pod is asked, so a malformed request costs no pod call.
  */
 import type { Context } from 'hono';
-import { badRequest, type GatewayEnv } from '../http';
+import { boolFromString, parseLimit, type GatewayEnv } from '../http';
 import type { SortKey } from './sort';
 import type { FanoutSpec } from './types';
 
 /** Query parameters the gateway owns; the rest are filters passed to the pods. */
 const PAGING = ['limit', 'marker'] as const;
-const FALSE_STRINGS = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
 
 export interface ListRequest {
   /** The request's own query parameters. */
@@ -30,19 +29,9 @@ export interface ListRequest {
   signature: string;
 }
 
-/** Nova's words for a malformed limit (schema non_negative_integer). */
-function badLimit(raw: string): Error {
-  return badRequest(`Invalid input for query parameters limit. Value: ${raw}. '${raw}' does not match '^[0-9]*$'`);
-}
-
 export function parseListRequest(c: Context<GatewayEnv>, spec: FanoutSpec, maxLimit: number): ListRequest {
   const params = new URL(c.req.url).searchParams;
-  const rawLimit = params.get('limit');
-  let limit = maxLimit;
-  if (rawLimit !== null) {
-    if (!/^\s*\d+\s*$/.test(rawLimit)) throw badLimit(rawLimit);
-    limit = Math.min(Number(rawLimit), maxLimit);
-  }
+  const { limit, given: limitGiven } = parseLimit(params.get('limit'), spec.limit, maxLimit);
   const marker = params.get('marker') ?? undefined;
   if (marker !== undefined && marker.trim() === '') throw spec.markerNotFound(marker);
   const plan = spec.sort.plan(params);
@@ -50,9 +39,10 @@ export function parseListRequest(c: Context<GatewayEnv>, spec: FanoutSpec, maxLi
   const filters = [...params].filter(([k]) => !owned.has(k));
   const auth = c.get('auth');
   const at = params.get('all_tenants');
-  const allTenants = auth.isAdmin && at !== null && !FALSE_STRINGS.has(at.trim().toLowerCase());
+  // Any value but one of oslo's false words asks for every project.
+  const allTenants = auth.isAdmin && at !== null && boolFromString(at) !== false;
   const projectId = c.get('projectId');
   const canonical = [...filters].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
   const signature = JSON.stringify([spec.resourceType, projectId, allTenants, canonical, plan]);
-  return { params, limit, limitGiven: rawLimit !== null, marker, plan, filters, allTenants, projectId, signature };
+  return { params, limit, limitGiven, marker, plan, filters, allTenants, projectId, signature };
 }

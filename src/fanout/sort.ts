@@ -10,20 +10,14 @@
  *   field, e.g. Nova's `created_at` is shown as `created`), timestamps compared as instants.
  * NULLs sort first ascending, as MySQL and the simulator do.
  */
+import type { SortDir } from '../http';
 import type { Item } from './types';
 
-export type SortDir = 'asc' | 'desc';
+export type { SortDir };
 
 export interface SortKey {
   key: string;
   dir: SortDir;
-}
-
-/** A sort direction as a caller spelled it; anything but `asc`/`desc` is `invalid(d)`. */
-export function parseSortDir(raw: string, invalid: (d: string) => Error): SortDir {
-  const d = raw.trim();
-  if (d !== 'asc' && d !== 'desc') throw invalid(d);
-  return d;
 }
 
 /** A comparable sort value. */

@@ -3,9 +3,9 @@
  *
  * Pods: the tenant's bindings (history included, as the original's volume list did) plus every
  * pod holding a routing of the tenant; for an admin with all_tenants, every enabled bottom pod.
- * An `availability_zone` filter keeps the pods of that top AZ only (reference §15.1.5).
+ * An `availability_zone` filter keeps the pods of that top AZ only.
  * Visibility: only resources with a routing row (of the tenant, unless all_tenants) in the pod
- * that listed them, so a shared pod never leaks another tenant's resources (§15.1.6).
+ * that listed them, so a shared pod never leaks another tenant's resources.
  */
 import type { Pod, Routing, Store } from '../store';
 import type { FanoutDeps, FanoutSpec } from './types';

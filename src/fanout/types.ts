@@ -5,7 +5,7 @@
  * owns the resource (api/compute, api/volume); nothing in src/fanout knows Nova or Cinder.
  */
 import type { Context } from 'hono';
-import type { ApiError, GatewayEnv } from '../http';
+import type { ApiError, GatewayEnv, IntRule } from '../http';
 import type { ServiceType } from '../pods';
 import type { ProxyDeps } from '../proxy';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
@@ -68,6 +68,8 @@ export interface FanoutSpec {
   /** Top path of one resource on a pod (reads a marker's sort values). */
   podShowPath(id: string): string;
   sort: SortDialect;
+  /** How the API spells `limit` and words a bad one (parsed before any pod is asked). */
+  limit: IntRule;
   /** Shapes a merged detailed item into the view the caller asked for (e.g. Nova's index view). */
   view?(item: Item): Item;
   /**

@@ -39,15 +39,19 @@ function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, `Request is too large: the limit is ${maxBytes} bytes.`);
 }
 
-/** Reads the JSON body; malformed or missing JSON is a 400, never a 500. */
-export async function readJson(c: Context): Promise<unknown> {
-  let text: string;
+/** The body as text; a body over the size limit keeps its 413. */
+async function bodyText(c: Context): Promise<string> {
   try {
-    text = await c.req.text();
+    return await c.req.text();
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw badRequest('Could not read the request body.');
   }
+}
+
+/** Reads the JSON body; malformed or missing JSON is a 400, never a 500. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await bodyText(c);
   if (text.trim() === '') throw badRequest('The request body is empty; a JSON object is required.');
   try {
     return JSON.parse(text);
@@ -56,19 +60,42 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-/** Dotted path of a valibot issue, e.g. `pod.pod_name`. */
-function issuePath(issue: v.BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((p) => String(p.key)).join('.');
+/** A body read once: the text as sent (to forward unchanged) and its JSON (undefined when empty). */
+export interface PeekedBody {
+  text: string;
+  json: unknown;
 }
 
 /**
- * Checks `data` against `schema`; on failure a 400 (or `status`) whose message names the field
- * and the rule. Returns the schema's output.
+ * Reads a body the gateway looks at before forwarding it. An empty body is left for the pod to
+ * judge; malformed JSON is a 400 in Nova's and Cinder's own words (wsgi.py "Malformed request
+ * body"), the answer the pod would give.
  */
-export function validate<S extends v.GenericSchema>(schema: S, data: unknown, status = 400): v.InferOutput<S> {
+export async function peekJson(c: Context): Promise<PeekedBody> {
+  const text = await bodyText(c);
+  if (text.trim() === '') return { text, json: undefined };
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch {
+    throw badRequest('Malformed request body');
+  }
+}
+
+/** How an API words the first failed check of a body (the 400's message). */
+export type IssueWording = (issue: v.BaseIssue<unknown>) => string;
+
+/** The gateway's own wording (compute, admin): "Invalid input for field/attribute a.b: <rule>". */
+export const fieldPathWording: IssueWording = (issue) => {
+  const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
+  return path ? `Invalid input for field/attribute ${path}: ${issue.message}` : `Invalid input: ${issue.message}`;
+};
+
+/**
+ * The one bad-request hook of every API: checks `data` against `schema` and returns the schema's
+ * output; on failure a 400 whose message is the first issue in the API's `wording`.
+ */
+export function validate<S extends v.GenericSchema>(schema: S, data: unknown, wording: IssueWording = fieldPathWording): v.InferOutput<S> {
   const r = v.safeParse(schema, data);
   if (r.success) return r.output;
-  const first = r.issues[0];
-  const path = issuePath(first);
-  throw new ApiError(status, path ? `Invalid input for field/attribute ${path}: ${first.message}` : `Invalid input: ${first.message}`);
+  throw badRequest(wording(r.issues[0]));
 }

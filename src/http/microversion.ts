@@ -1,17 +1,16 @@
 /**
  * Microversion negotiation for compute (`compute 2.x`) and volume (`volume 3.x`).
  *
- * Compute follows the rules the original Python Trio2o applied and tested: the
- * `OpenStack-API-Version` header wins over the legacy `X-OpenStack-Nova-API-Version`; the new
- * header must be `compute X.Y` (the service prefix is required there and forbidden in the legacy
- * one); `X.latest`/`latest` mean the maximum; anything malformed or out of range is a 406. The
- * maximum is not fixed: it is the lowest maximum among the enabled pods (capped by config), so
- * every forwarded call is one each pod understands.
+ * Compute follows the original Trio2o's tested rules: the `OpenStack-API-Version` header wins over
+ * the legacy `X-OpenStack-Nova-API-Version`; the new header must be `compute X.Y` (the service
+ * prefix is required there and forbidden in the legacy one); `X.latest`/`latest` mean the maximum;
+ * anything malformed or out of range is a 406. The maximum is not fixed: it is the lowest maximum
+ * among the enabled pods (capped by config), so every forwarded call is one each pod understands.
  *
  * Volume follows Cinder's own rules (cinder/api/openstack/wsgi.py set_api_version_request): the
  * header is a comma list and the `volume X.Y` entry counts; no such entry is a 400 ("API version
- * None is not supported on this method."); `latest` is the maximum (`3.latest` is not a version);
- * a malformed version is a 400 and one outside the range a 406.
+ * None is not supported on this method."); `latest` is the maximum (`3.latest` is not a version); a
+ * malformed version is a 400 and one outside the range a 406.
  */
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from './errors';

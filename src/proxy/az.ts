@@ -1,7 +1,7 @@
 /**
- * Availability zones in answers: a pod reports its own AZ name, users must see
- * the gateway's top AZ (`az_name` of the pod). One transform for every resource kind: name the
- * body keys of one item and of a collection, and the field that holds the AZ.
+ * Availability zones in answers: a pod reports its own AZ name, users must see the gateway's top AZ
+ * (`az_name` of the pod). One transform for every resource kind: name the body keys of one item and
+ * of a collection, and the field that holds the AZ.
  */
 
 export interface AzField {

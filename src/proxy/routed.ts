@@ -1,13 +1,14 @@
 /**
- * The two request kinds every routed resource shares (DESIGN "Request path"), for servers,
- * volumes, snapshots, backups and attachments alike:
- * - create: pending routing → forward → complete (or remove) the routing (§15.2.7);
+ * The two request kinds every routed resource shares, for servers, volumes, snapshots, backups
+ * and attachments alike:
+ * - create: pending routing → forward → complete (or remove) the routing, so a failed create
+ *   never leaves a routing that points nowhere;
  * - by id: routing lookup → owning pod → generic pass-through, with the stale routing removed
- *   when the pod no longer knows the id (§15.1.7).
+ *   when the pod no longer knows the id (routings are cleaned lazily, when a pod says 404).
  * Service-specific behaviour comes in as small hooks (AZ transforms, same-pod checks).
  */
 import type { Context } from 'hono';
-import { notFound, serviceUnavailable, type GatewayEnv } from '../http';
+import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
 import type { ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod } from '../store';
@@ -86,13 +87,22 @@ export interface ByIdOptions {
   missing: (id: string) => string;
   /** Answers show the top AZ and the like. */
   transform?: (pod: Pod) => Transform;
-  /**
-   * Runs before forwarding (same-pod checks); may return the body to send (already read).
-   * `sub` is the path below the id ('' for the resource itself, '/action', ...).
-   */
-  before?: (pod: Pod, sub: string) => Promise<string | undefined>;
+  /** A look at the request body before it is forwarded unchanged (same-pod checks). */
+  peek?: BodyPeek;
   /** When to drop the routing after the pod answered. @default a 404 to GET on the resource itself */
   forgetWhen?: (method: string, sub: string, status: number) => boolean;
+}
+
+/**
+ * Which requests to look at and what to check. The body is read once: `check` gets its JSON
+ * (undefined when empty; malformed JSON is a 400 before any pod is asked) and the text is
+ * forwarded as sent.
+ */
+export interface BodyPeek {
+  /** `sub` is the path below the id ('' for the resource itself, '/action', ...). */
+  when(method: string, sub: string): boolean;
+  /** Throws (an ApiError, a 404 for an unknown id...) to refuse the request. */
+  check(body: unknown, pod: Pod, sub: string): Promise<void>;
 }
 
 const isItself = (sub: string) => sub === '' || sub === '/';
@@ -117,7 +127,12 @@ export async function forwardById(
 ): Promise<{ response: Response; status: number; pod: Pod }> {
   const pod = await ownerPod(deps, id, o.type, o.missing(id));
   const sub = subPath(c.req.path, o.collection, id);
-  const body = o.before ? await o.before(pod, sub) : undefined;
+  let body: string | undefined;
+  if (o.peek?.when(c.req.method, sub)) {
+    const peeked = await peekJson(c);
+    await o.peek.check(peeked.json, pod, sub);
+    body = peeked.text;
+  }
   const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: c.get('projectId'), body });
   const response = await respond(deps.proxy, c, pod, o.service, res, o.transform?.(pod));
   if ((o.forgetWhen ?? forgetOnGet404)(c.req.method, sub, res.status)) await deps.routes.forget(id, o.type);

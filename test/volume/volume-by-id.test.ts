@@ -91,6 +91,16 @@ test('os-attach with an instance_uuid: same pod forwarded, other pod 400, unknow
   assert.equal(detach.status, 202, detach.text);
 });
 
+test('an action body the gateway reads is read once: malformed JSON is 400 in Cinder words, an empty one goes to the pod', async () => {
+  const seen = podHits(0, vol1);
+  const malformed = await v()(`/volumes/${vol1}/action`, { method: 'POST', raw: '{"os-attach": ', headers: { 'content-type': 'application/json' } });
+  assert.deepEqual(malformed.body, { badRequest: { code: 400, message: 'Malformed request body' } });
+  assert.equal(podHits(0, vol1), seen, 'refused before any pod is asked');
+  const empty = await v()(`/volumes/${vol1}/action`, { method: 'POST', raw: '', headers: { 'content-type': 'application/json' } });
+  assert.equal(podHits(0, vol1), seen + 1, 'an empty body is the pod\'s to judge');
+  assert.equal(empty.status, 400);
+});
+
 test('delete keeps the routing until a GET sees the pod 404, which removes it', async () => {
   const id = await availableVolume(v(), { availability_zone: 'az2' });
   const del = await v()(`/volumes/${id}`, { method: 'DELETE' });

@@ -1,6 +1,6 @@
 /**
- * `/v1.0/bindings`: tenant–pod bindings (reference §4.3 with §15 fixes). Binding a tenant to a
- * pod in an AZ where it already has another active binding moves it: the old row becomes history.
+ * `/v1.0/bindings`: tenant–pod bindings. Binding a tenant to a pod in an AZ where it already has
+ * another active binding moves it: the old row becomes history.
  */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
@@ -8,16 +8,9 @@ import { adminRule, type ADMIN_API_OPERATIONS } from './policy-rules';
 import { badRequest, conflict, notFound, readJson, unprocessable, validate } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 import { BindingCreateSchema, hasKey } from './schemas';
-import { storeWrite } from '../common';
+import { ADMIN_QUERY, queryBool, storeWrite } from '../common';
 
 const RULE = (op: (typeof ADMIN_API_OPERATIONS)['bindings'][number]) => adminRule('bindings', op);
-
-function boolParam(value: string | undefined, name: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (/^(true|1|yes)$/i.test(value)) return true;
-  if (/^(false|0|no)$/i.test(value)) return false;
-  throw badRequest(`Invalid value for ${name}: ${value} is not a boolean`);
-}
 
 export function bindingsApp(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
@@ -42,7 +35,7 @@ export function bindingsApp(deps: AdminDeps): Hono<AdminEnv> {
   app.get('/', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('list'));
     const q = c.req.query();
-    const list = await store.bindings.list({ tenant_id: q.tenant_id, pod_id: q.pod_id, is_binding: boolParam(q.is_binding, 'is_binding') });
+    const list = await store.bindings.list({ tenant_id: q.tenant_id, pod_id: q.pod_id, is_binding: q.is_binding === undefined ? undefined : queryBool(q.is_binding, 'is_binding', ADMIN_QUERY) });
     return c.json({ pod_bindings: list });
   });
 

@@ -1,6 +1,6 @@
 /**
  * Admin API v1.0 on its own listener: pods, bindings, routings, jobs. Every path, version
- * documents included, needs a valid identity (reference §4); policy decides the rest (403).
+ * documents included, needs a valid identity; policy decides the rest (403).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { fault } from '../../http';
@@ -13,7 +13,7 @@ import { jobsApp } from './jobs';
 
 export type { AdminDeps, AdminEnv } from './deps';
 
-/** Known paths answer 405 for methods they do not serve (reference §12.1). */
+/** Known paths answer 405 for methods they do not serve. */
 const METHOD_TABLE: [string, string[]][] = [
   ['/', ['GET']],
   ['/v1.0', ['GET']],

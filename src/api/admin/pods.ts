@@ -1,4 +1,4 @@
-/** `/v1.0/pods`: register, list, show, update and remove pods (reference §4.2 with §15 fixes). */
+/** `/v1.0/pods`: register, list, show, update and remove pods. */
 import { Hono } from 'hono';
 import { authorize } from '../../auth';
 import { adminRule, type ADMIN_API_OPERATIONS } from './policy-rules';
@@ -27,7 +27,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
     const { pod: p } = validate(PodCreateSchema, body);
     if (p.pod_name === '') throw unprocessable(p.az_name === '' ? 'Valid pod_name is required for top region' : 'Valid pod_name is required for pod');
     const top = await store.pods.top();
-    // At most one top region, whether az_name was omitted or sent empty (§15.2.9).
+    // At most one top region, whether az_name was omitted or sent empty.
     if (p.az_name === '' && top) throw conflict('Top region already exists');
     if (p.az_name !== '' && top && top.pod_name === p.pod_name) throw conflict('Pod region name duplicated with the top region name');
     const pod = await storeWrite(
@@ -74,7 +74,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
     authorize(deps.policy, c.get('auth'), RULE('delete'));
     const pod = await mustGet(deps, c.req.param('podId'));
     const refs = await store.pods.references(pod.pod_id);
-    // Refuse rather than orphan routings or fail on a foreign key (§15.2.12).
+    // Refuse rather than orphan routings or fail on a foreign key.
     if (refs.bindings > 0 || refs.routings > 0) {
       throw conflict(`Pod ${pod.pod_id} is still referenced by ${refs.bindings} binding(s) and ${refs.routings} routing(s)`);
     }

@@ -1,7 +1,7 @@
 /**
- * Admin request bodies. Types are checked here (wrong type → 400 naming the field); the
- * original's semantic rules (empty names → 422, conflicts → 409) live in the handlers, in the
- * order reference §4.2/§4.3 gives.
+ * Admin request bodies. Types are checked here (wrong type → 400 naming the field); the original's
+ * semantic rules (empty names → 422, conflicts → 409) live in the handlers, in the order the
+ * original checked them in.
  */
 import * as v from 'valibot';
 

@@ -1,4 +1,4 @@
-/** Admin API version documents: `GET /` and `GET /v1.0` (reference §4.1). */
+/** Admin API version documents: `GET /` and `GET /v1.0`. */
 import { Hono } from 'hono';
 import { publicBase } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';

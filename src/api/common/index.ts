@@ -4,3 +4,17 @@ export { mountRoutes, type RouteRow, type RouteHandler } from './route-table';
 export type { ServiceDeps } from './service-deps';
 export { domainFaults, STORE_UNAVAILABLE_MESSAGE, type ApiService } from './domain-faults';
 export { storeWrite } from './store-write';
+export {
+  ADMIN_QUERY,
+  CINDER_QUERY,
+  FANOUT_LIMIT,
+  NOVA_QUERY,
+  adminInt,
+  isNoneString,
+  pageParams,
+  queryBool,
+  queryOf,
+  sortDirection,
+  type Page,
+  type QueryDialect,
+} from './query';

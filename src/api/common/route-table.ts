@@ -1,8 +1,8 @@
 /**
- * A listener's resource routes as one table read top to bottom (STYLE "routes as a table"), each
- * path served twice: with `{project_id}` (`/v2.1/{p}/servers`, `/v3/{p}/volumes`) and without it
- * (Nova's project-less form, Cinder's since 3.67). The project scope runs per route, so the two
- * forms never see each other's middleware and `projectId` is always set for the handler.
+ * A listener's resource routes as one table read top to bottom, each path served twice: with
+ * `{project_id}` (`/v2.1/{p}/servers`, `/v3/{p}/volumes`) and without it (Nova's project-less form,
+ * Cinder's since 3.67). The project scope runs per route, so the two forms never see each other's
+ * middleware and `projectId` is always set for the handler.
  */
 import type { Context, Hono } from 'hono';
 import type { GatewayEnv } from '../../http';

@@ -1,7 +1,7 @@
 /**
  * The project a request acts for: the URL's `{project_id}` when present (`/v2.1/{p}/...`), else
  * the token's (`/v2.1/servers`, Nova's project-less form; `/v3/volumes`, Cinder's since 3.67).
- * A URL project that is not the token's is refused unless the caller is admin (§15.2.13).
+ * A URL project that is not the token's is refused unless the caller is admin.
  */
 import type { MiddlewareHandler } from 'hono';
 import { badRequest, forbidden } from '../../http';

@@ -1,6 +1,7 @@
 /**
- * `os-aggregates`: host aggregates kept at the top (reference §5.8 with §15 fixes: admin only for
- * every call as in Nova, 400/404/409 instead of 500, real set_metadata). Each bottom pod has an
+ * `os-aggregates` (https://docs.openstack.org/api-ref/compute/#host-aggregates-os-aggregates):
+ * host aggregates kept at the top, admin only for every call as in Nova, 400/404/409 where the
+ * original answered 500, and a set_metadata that stores the metadata. Each bottom pod has an
  * aggregate `ag_<pod_name>` carrying its top AZ, created the first time aggregates are read after
  * the pod appears and dropped once the pod is gone; it cannot be deleted, renamed or moved to
  * another AZ by hand. Hosts live in the pods, so add_host is refused.

@@ -1,8 +1,8 @@
 /**
- * `os-availability-zone[/detail]`: the top AZs are the `az_name`s of the bottom pods (§15.2.17;
- * the original had no such route). A zone is available while one of its pods is enabled.
- * The admin detail view adds each pod's hosts and services, asked of the pods themselves and
- * filed under the top AZ (a pod's own AZ names never reach users); the pods' `internal` zones
+ * `os-availability-zone[/detail]`: the top AZs are the `az_name`s of the bottom pods, never a pod's
+ * own AZ name (the original had no such route). A zone is available while one of its pods is
+ * enabled. The admin detail view adds each pod's hosts and services, asked of the pods themselves
+ * and filed under the top AZ (a pod's own AZ names never reach users); the pods' `internal` zones
  * (scheduler, conductor) are merged into one.
  */
 import type { Context } from 'hono';

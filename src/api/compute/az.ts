@@ -1,8 +1,8 @@
 /**
- * Availability-zone translation between the gateway and a pod (reference §15.1.5): requests carry
- * the pod's own AZ name (`pod_az_name`, dropped when empty), answers show the top AZ (`az_name`).
- * Nova's request value may name a host (`az:host:node`), so the request side is Nova's own; the
- * answer side is the shared `azToTop`.
+ * Availability-zone translation between the gateway and a pod: requests carry the pod's own AZ name
+ * (`pod_az_name`, dropped when empty), answers show the top AZ (`az_name`). Nova's request value
+ * may name a host (`az:host:node`), so the request side is Nova's own; the answer side is the
+ * shared `azToTop`.
  */
 import { azToTop } from '../../proxy';
 import type { Pod } from '../../store';

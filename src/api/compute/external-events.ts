@@ -1,9 +1,10 @@
 /**
  * `POST /os-server-external-events` (Neutron and Cinder call it; the top `nova` endpoint is the
- * gateway). The original sent every event to the pod of the first event's server (§15.2.16);
- * here events are grouped by the pod that owns each server, each group goes to its pod in
- * parallel, and the answers are merged in the request's order with Nova's semantics: 200 when
- * every event was accepted, 207 with per-event codes otherwise, 404 when none was.
+ * gateway). The original sent every event to the pod of the first event's server, so events for
+ * servers of other pods reached the wrong pod; here events are grouped by the pod that owns each
+ * server, each group goes to its pod in parallel, and the answers are merged in the request's order
+ * with Nova's semantics: 200 when every event was accepted, 207 with per-event codes otherwise, 404
+ * when none was.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';

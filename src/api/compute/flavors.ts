@@ -1,6 +1,7 @@
 /**
- * `/flavors`: the flavor catalog the gateway owns (reference §5.6 with the §15 fixes — Nova's
- * field names, filters, paging, sorting, admin-only mutations, 400 not 500 on bad input).
+ * `/flavors`: the flavor catalog the gateway owns, answered as Nova answers it
+ * (https://docs.openstack.org/api-ref/compute/#flavors) — Nova's field names, filters, paging,
+ * sorting, admin-only mutations, 400 (where the original answered 500) on bad input.
  *
  * A flavor must exist with the same id in every pod, since `flavorRef` is forwarded verbatim on
  * server create. Every change therefore records one `flavor_push` job per bottom pod carrying the
@@ -14,10 +15,10 @@ import { FLAVOR_SORT_COLUMNS, isUniqueViolation } from '../../store';
 import { badRequest, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { flavorBrief, flavorDetail, flavorPushPayload } from './flavor-view';
-import { listBody, nextLinks, pageParams } from './links';
+import { listBody, nextLinks, novaPage, type Link } from './links';
 import { intLike, novaBoolean, novaName } from './params';
 import { allowed, can } from './policy';
-import { storeWrite } from '../common';
+import { isNoneString, NOVA_QUERY, queryBool, sortDirection, storeWrite } from '../common';
 
 const flavorCreate_2_1 = {
   name: novaName,
@@ -68,12 +69,11 @@ function showsSpecs(deps: ComputeDeps, c: Context<ComputeEnv>): boolean {
 
 const LIST_PARAMS = new Set(['limit', 'marker', 'is_public', 'minRam', 'minDisk', 'sort_key', 'sort_dir']);
 
+/** Nova's `_parse_is_public`: absent → public only, `none` → all, else a strict boolean. */
 function parseIsPublic(raw: string | undefined): boolean | null {
   if (raw === undefined) return true;
-  if (raw.toLowerCase() === 'none') return null;
-  if (/^(1|t|true|on|y|yes)$/i.test(raw)) return true;
-  if (/^(0|f|false|off|n|no)$/i.test(raw)) return false;
-  throw badRequest(`Invalid is_public filter [${raw}]`);
+  if (isNoneString(raw)) return null;
+  return queryBool(raw, 'is_public', NOVA_QUERY);
 }
 
 function intFilter(c: Context<ComputeEnv>, name: 'minRam' | 'minDisk'): number | undefined {
@@ -83,7 +83,8 @@ function intFilter(c: Context<ComputeEnv>, name: 'minRam' | 'minDisk'): number |
   return Number(raw);
 }
 
-async function listFlavors(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Flavor[]> {
+/** The page of flavors a list asks for, and the `flavors_links` that go with it. */
+async function listFlavors(deps: ComputeDeps, c: Context<ComputeEnv>, collection: 'flavors' | 'flavors/detail'): Promise<{ flavors: Flavor[]; links: Link[] }> {
   const ver = c.get('apiVersion');
   const query = c.req.query();
   if (isSupported(ver, '2.75')) {
@@ -94,11 +95,10 @@ async function listFlavors(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<F
   if (!(sortKey in FLAVOR_SORT_COLUMNS) || (sortKey === 'rxtx_factor' && isSupported(ver, '2.102'))) {
     throw badRequest(`Invalid input for query parameters sort_key. Value: ${sortKey}. '${sortKey}' is not one of [${Object.keys(FLAVOR_SORT_COLUMNS).map((k) => `'${k}'`).join(', ')}]`);
   }
-  const sortDir = query.sort_dir || 'asc';
-  if (sortDir !== 'asc' && sortDir !== 'desc') throw badRequest(`Invalid input for query parameters sort_dir. Value: ${sortDir}. '${sortDir}' is not one of ['asc', 'desc']`);
-  const page = pageParams(deps, c);
+  const sortDir = sortDirection(query.sort_dir || 'asc', NOVA_QUERY);
+  const page = novaPage(deps, c);
   const auth = c.get('auth');
-  return deps.store.flavors.list({
+  const flavors = await deps.store.flavors.list({
     // Only admins choose; everyone else sees public flavors plus those granted to the project.
     isPublic: auth.isAdmin ? parseIsPublic(query.is_public) : true,
     projectId: auth.isAdmin && query.is_public !== undefined ? undefined : c.get('projectId'),
@@ -111,18 +111,17 @@ async function listFlavors(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<F
     marker: page.marker,
     limit: page.limit,
   });
+  return { flavors, links: nextLinks(deps, c, collection, page, flavors.length, flavors.at(-1)?.flavorid) };
 }
 
 export async function flavorIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  const flavors = await listFlavors(deps, c);
-  const links = nextLinks(deps, c, 'flavors', flavors.length, flavors.at(-1)?.flavorid);
+  const { flavors, links } = await listFlavors(deps, c, 'flavors');
   return c.json(listBody('flavors', flavors.map((f) => flavorBrief(deps, c, f)), links));
 }
 
 export async function flavorDetailList(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  const flavors = await listFlavors(deps, c);
+  const { flavors, links } = await listFlavors(deps, c, 'flavors/detail');
   const specs = showsSpecs(deps, c) ? await deps.store.flavors.extraSpecsOf(flavors.map((f) => f.flavorid)) : undefined;
-  const links = nextLinks(deps, c, 'flavors/detail', flavors.length, flavors.at(-1)?.flavorid);
   return c.json(listBody('flavors', flavors.map((f) => flavorDetail(deps, c, f, specs?.get(f.flavorid))), links));
 }
 

@@ -1,8 +1,9 @@
 /**
- * `/images[/detail|/{id}]`: Nova's image proxy, answered from the top region's Glance v2 (the top
- * pod's `image` endpoint, reference §5.7) with the caller's token, in Nova's shape:
+ * `/images[/detail|/{id}]`: Nova's image proxy (https://docs.openstack.org/api-ref/compute/#images-deprecated),
+ * answered from the top region's Glance v2 (the `image` endpoint of the top pod, the one with an
+ * empty `az_name`) with the caller's token, in Nova's shape:
  * - list is brief ({id, name, links}); detail is the full view (the original returned brief
- *   entries for detail too, §15.2.8);
+ *   entries for detail too);
  * - Nova's query names map to Glance filters (`server` → `instance_uuid`, `type` → `image_type`,
  *   `status` lower-cased, `changes-since` → `updated_at=gte:`, `property-*` passed on); minRam and
  *   minDisk are "at least" filters applied here, as Nova documents them;
@@ -11,9 +12,9 @@
 import type { Context } from 'hono';
 import { podRef } from '../../proxy';
 import type { Pod } from '../../store';
-import { ApiError, badRequest, isSupported, notFound, serviceUnavailable } from '../../http';
+import { ApiError, badRequest, boolFromString, isSupported, notFound, serviceUnavailable } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
-import { listBody, nextLinks, resourceLinks, type Link } from './links';
+import { listBody, nextLinks, novaPage, resourceLinks, type Link } from './links';
 
 type GlanceImage = Record<string, unknown> & { id: string };
 
@@ -86,7 +87,6 @@ function glanceQuery(c: Context<ComputeEnv>): { search: string; minRam?: number;
       else out.minDisk = Number(val);
     }
   }
-  if (q.has('limit') && !/^\d+$/.test(q.get('limit')!)) throw badRequest(`Invalid input for query parameters limit. Value: ${q.get('limit')}. '${q.get('limit')}' does not match '^[0-9]*$'`);
   const s = q.toString();
   out.search = s ? `?${s}` : '';
   return out;
@@ -124,13 +124,14 @@ function detailView(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string,
   if (typeof server === 'string') {
     out.server = { id: server, links: resourceLinks(deps, c, 'servers', server) };
   }
-  if (metadata.auto_disk_config !== undefined) out['OS-DCF:diskConfig'] = /^(1|t|true|on|y|yes)$/i.test(String(metadata.auto_disk_config)) ? 'AUTO' : 'MANUAL';
+  if (metadata.auto_disk_config !== undefined) out['OS-DCF:diskConfig'] = boolFromString(String(metadata.auto_disk_config)) ? 'AUTO' : 'MANUAL';
   return out;
 }
 
 async function list(deps: ComputeDeps, c: Context<ComputeEnv>, detail: boolean): Promise<Response> {
   noProxy(c);
   const q = glanceQuery(c);
+  const page = novaPage(deps, c);
   const { endpoint } = await topGlance(deps);
   const r = await glance(deps, c, '/images', q.search);
   if (r.status !== 200) fail(r.status, r.body);
@@ -138,7 +139,7 @@ async function list(deps: ComputeDeps, c: Context<ComputeEnv>, detail: boolean):
     (i) => (q.minRam === undefined || Number(i.min_ram ?? 0) >= q.minRam) && (q.minDisk === undefined || Number(i.min_disk ?? 0) >= q.minDisk),
   );
   const items = images.map((i) => (detail ? detailView(deps, c, endpoint, i) : { id: i.id, name: i.name ?? null, links: links(deps, c, endpoint, i.id) }));
-  return c.json(listBody('images', items, nextLinks(deps, c, detail ? 'images/detail' : 'images', images.length, images.at(-1)?.id)));
+  return c.json(listBody('images', items, nextLinks(deps, c, detail ? 'images/detail' : 'images', page, images.length, images.at(-1)?.id)));
 }
 
 export const imageIndex = (deps: ComputeDeps, c: Context<ComputeEnv>) => list(deps, c, false);

@@ -12,7 +12,7 @@ import * as v from 'valibot';
 import type { Keypair } from '../../store';
 import { forbidden, isSupported, notFound, readJson, validate, badRequest } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
-import { listBody, nextLinks, pageParams } from './links';
+import { listBody, nextLinks, novaPage } from './links';
 import { novaName } from './params';
 import { can } from './policy';
 import { effectiveLimits } from './quota-engine';
@@ -52,10 +52,10 @@ function view(c: Context<ComputeEnv>, k: Keypair, fields: 'index' | 'create' | '
 export async function keypairIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const user = targetUser(deps, c, 'index', c.req.query('user_id'));
   const paged = isSupported(c.get('apiVersion'), '2.35');
-  const page = paged ? pageParams(deps, c) : undefined;
-  const rows = await deps.store.keypairs.list(user, page ?? {});
+  const page = paged ? novaPage(deps, c) : undefined;
+  const rows = await deps.store.keypairs.list(user, page ? { limit: page.limit, marker: page.marker } : {});
   const items = rows.map((k) => ({ keypair: view(c, k, 'index') }));
-  return c.json(listBody('keypairs', items, paged ? nextLinks(deps, c, 'os-keypairs', rows.length, rows.at(-1)?.name) : []));
+  return c.json(listBody('keypairs', items, page ? nextLinks(deps, c, 'os-keypairs', page, rows.length, rows.at(-1)?.name) : []));
 }
 
 export async function keypairCreate(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {

@@ -5,7 +5,8 @@
  * query with `marker` set) only when the page is full. Every link starts at the gateway's URL.
  */
 import type { Context } from 'hono';
-import { badRequest, publicBase } from '../../http';
+import { firstValues, isFullPage, nextLink, publicBase } from '../../http';
+import { NOVA_QUERY, pageParams, queryOf, type Page } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 export interface Link {
@@ -38,36 +39,20 @@ export function resourceLinks(deps: ComputeDeps, c: Context<ComputeEnv>, collect
   ];
 }
 
-export interface Page {
-  /** Rows to return (already capped at `[api] max_limit`). */
-  limit: number;
-  marker?: string;
-}
-
-/** Nova's get_limit_and_marker: `limit` a non-negative integer capped at max_limit. */
-export function pageParams(deps: ComputeDeps, c: Context<ComputeEnv>): Page {
-  const raw = c.req.query('limit');
-  let limit = deps.maxLimit;
-  if (raw !== undefined) {
-    if (!/^[0-9]+$/.test(raw)) throw badRequest(`Invalid input for query parameters limit. Value: ${raw}. '${raw}' does not match '^[0-9]*$'`);
-    limit = Math.min(Number(raw), deps.maxLimit);
-  }
-  return { limit, marker: c.req.query('marker') };
+/** Nova's get_limit_and_marker: `limit` a non-negative integer capped at `[api] max_limit`. */
+export function novaPage(deps: ComputeDeps, c: Context<ComputeEnv>): Page {
+  return pageParams(queryOf(c), NOVA_QUERY.limit, deps.maxLimit);
 }
 
 /**
- * `[{rel: 'next', href}]` when `count` fills the page, else `[]`. The href keeps the request's
- * query parameters (sorted, as webob does) with `marker` replaced by the last id.
+ * `[{rel: 'next', href}]` when `count` fills the page, else `[]`. The href keeps the first value
+ * of each of the request's query parameters (sorted, as webob does) with `marker` replaced by the
+ * last id.
  */
-export function nextLinks(deps: ComputeDeps, c: Context<ComputeEnv>, collection: string, count: number, lastId: string | undefined): Link[] {
-  const raw = c.req.query('limit');
-  const max = Math.min(raw !== undefined && /^[0-9]+$/.test(raw) ? Number(raw) : deps.maxLimit, deps.maxLimit);
-  if (!max || max !== count || lastId === undefined) return [];
-  const params = new Map<string, string>();
-  for (const [k, v] of new URL(c.req.url).searchParams) if (!params.has(k)) params.set(k, v);
-  params.set('marker', lastId);
-  const qs = new URLSearchParams([...params.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return [{ rel: 'next', href: `${join(publicBase(c, deps.publicUrl), 'v2.1', urlProject(c), collection)}?${qs}` }];
+export function nextLinks(deps: ComputeDeps, c: Context<ComputeEnv>, collection: string, page: Page, count: number, lastId: string | undefined): Link[] {
+  if (!isFullPage(page.limit, count) || lastId === undefined) return [];
+  const path = `/${join('v2.1', urlProject(c), collection)}`;
+  return [nextLink(c, lastId, { publicUrl: deps.publicUrl, path, query: firstValues(queryOf(c)), sorted: true })];
 }
 
 /** `{ [key]: items, [key_links]: links }` with the links key only when there is a next page. */

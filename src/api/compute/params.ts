@@ -3,6 +3,7 @@
  * shared by the resources the gateway validates itself.
  */
 import * as v from 'valibot';
+import { boolFromString } from '../../http';
 
 /** Nova's db MAX_INT. */
 export const MAX_INT = 2147483647;
@@ -16,13 +17,13 @@ export function intLike(min: number, max = MAX_INT) {
   );
 }
 
-const TRUE_WORDS = new Set(['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes']);
-const FALSE_WORDS = new Set(['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no']);
+/** The strings of Nova's `boolean` enum; every one is an oslo boolean word. */
+const BOOLEAN_WORDS = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no'];
 
-/** Nova's `boolean`: true/false or one of its words. */
+/** Nova's `boolean`: true/false or one of its words, read as oslo's bool_from_string reads them. */
 export const novaBoolean = v.pipe(
-  v.union([v.boolean(), v.picklist([...TRUE_WORDS, ...FALSE_WORDS])], 'is not a boolean'),
-  v.transform((b) => (typeof b === 'boolean' ? b : TRUE_WORDS.has(b))),
+  v.union([v.boolean(), v.picklist(BOOLEAN_WORDS)], 'is not a boolean'),
+  v.transform((b) => (typeof b === 'boolean' ? b : boolFromString(b) === true)),
 );
 
 /** Nova's `name` format: printable, no leading or trailing whitespace, 1–255 characters. */

@@ -1,9 +1,10 @@
 /**
- * `os-quota-sets/{tenant_id}[/defaults|/detail]` and `limits`, stored at the top (reference §5.9
- * with §15 fixes: Nova's policies — a member sees only their own project, changes are admin only
- * and refused with 403, not the original's 409 — and Nova's shapes per microversion: 2.36 drops
- * the nova-network quotas, 2.57 the personality ones; limits also drop maxImageMeta at 2.39).
- * `?user_id=` selects Nova's per-user limits.
+ * `os-quota-sets/{tenant_id}[/defaults|/detail]` and `limits`, stored at the top and answered as
+ * Nova answers them (https://docs.openstack.org/api-ref/compute/#quota-sets-os-quota-sets): Nova's
+ * policies — a member sees only their own project, changes are admin only and refused with 403, not
+ * the original's 409 — and Nova's shapes per microversion: 2.36 drops the nova-network quotas, 2.57
+ * the personality ones; limits also drop maxImageMeta at 2.39. `?user_id=` selects Nova's per-user
+ * limits.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';

@@ -1,6 +1,6 @@
 /**
  * The quota checks Nova makes at the API on server create, answered by the gateway before any
- * pod is touched (the original computed them and threw the result away, §15.2.4):
+ * pod is touched (the original computed them and threw the result away):
  * - metadata: item count over `metadata_items` → 403; a key or value over 255 characters → 400;
  * - personality (below 2.57): file count, longest path, largest content → 403;
  * - instances, cores, ram: usage counted from the routing table (servers with an active route,

@@ -4,7 +4,8 @@
  * detailed server view.
  */
 import { badRequest, isSupported, type Version } from '../../http';
-import { parseSortDir, type Item, type SortDialect, type SortKey, type SortValue } from '../../fanout';
+import type { Item, SortDialect, SortKey, SortValue } from '../../fanout';
+import { NOVA_QUERY, sortDirection } from '../common';
 
 /** Who asks: some sort keys depend on the microversion or on being admin. */
 export interface PlanContext {
@@ -34,8 +35,6 @@ const NOVA_FIELDS: Record<string, string> = {
   progress: 'progress', locked: 'locked',
 };
 
-const novaDirError = (d: string) => badRequest(`Invalid input for query parameters sort_dir. Value: ${d}. '${d}' is not one of ['asc', 'desc']`);
-
 /**
  * Nova: `sort_key`/`sort_dir` pairs, default `created_at desc` (common.get_sort_params), missing
  * directions take the first one, then `uuid asc` as the cross-cell tie-breaker
@@ -46,7 +45,7 @@ export function novaSort(ctx: PlanContext = {}): SortDialect {
     params: ['sort_key', 'sort_dir'],
     plan(params) {
       const rawKeys = params.getAll('sort_key').map((k) => k.trim());
-      const dirs = params.getAll('sort_dir').map((d) => parseSortDir(d, novaDirError));
+      const dirs = params.getAll('sort_dir').map((d) => sortDirection(d.trim(), NOVA_QUERY));
       if (dirs.length > Math.max(rawKeys.length, 1)) throw badRequest('Sort direction size exceeds sort key size');
       const first = dirs[0] ?? 'desc';
       let keys: SortKey[] = (rawKeys.length ? rawKeys : ['created_at']).map((key, i) => ({ key, dir: dirs[i] ?? first }));

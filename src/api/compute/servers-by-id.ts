@@ -1,12 +1,13 @@
 /**
- * Everything under `/servers/{id}`: the shared by-id pass-through (DESIGN "generic
- * pass-through") with the hooks where the gateway must act:
+ * Everything under `/servers/{id}`: the shared by-id pass-through to the server's pod, with the
+ * hooks where the gateway must act:
  * - the AZ in answers is the top AZ;
  * - a pod 404 on `GET /servers/{id}` removes the stale routing (DELETE keeps it until the pod
- *   confirms the server is gone, §15.1.7);
+ *   confirms the server is gone: deletion is asynchronous in Nova);
  * - attaching a volume requires the volume to live in the server's pod.
  */
 import type { Context } from 'hono';
+import * as v from 'valibot';
 import { forwardById, ownerPod } from '../../proxy';
 import type { Pod } from '../../store';
 import { badRequest, notFound } from '../../http';
@@ -20,19 +21,15 @@ export function serverPod(deps: ComputeDeps, id: string): Promise<Pod> {
   return ownerPod(deps, id, 'server', instanceMissing(id));
 }
 
-async function checkAttachSamePod(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod): Promise<string> {
-  const text = await c.req.text();
-  let volumeId: unknown;
-  try {
-    volumeId = (JSON.parse(text) as { volumeAttachment?: { volumeId?: unknown } }).volumeAttachment?.volumeId;
-  } catch {
-    return text; // the pod answers malformed JSON in its own words
-  }
-  if (typeof volumeId !== 'string') return text;
+/** The part of a volume attach the gateway reads; any other shape is the pod's to judge. */
+const VolumeAttach = v.object({ volumeAttachment: v.object({ volumeId: v.string() }) });
+
+async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): Promise<void> {
+  if (!v.is(VolumeAttach, body)) return;
+  const volumeId = body.volumeAttachment.volumeId;
   const route = await deps.routes.lookup(volumeId, 'volume');
   if (!route) throw notFound(`Volume ${volumeId} could not be found.`);
   if (route.pod_id !== pod.pod_id) throw badRequest('Server and volume not in the same pod');
-  return text;
 }
 
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
@@ -42,7 +39,10 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     collection: 'servers',
     missing: instanceMissing,
     transform: serverAzToTop,
-    before: async (pod, sub) => (c.req.method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub) ? checkAttachSamePod(deps, c, pod) : undefined),
+    peek: {
+      when: (method, sub) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub),
+      check: (body, pod) => checkAttachSamePod(deps, body, pod),
+    },
   });
   return response;
 }

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { fanoutList, PAGING_SORTING_PARAMS, type FanoutSpec, type Item } from '../../fanout';
+import { FANOUT_LIMIT } from '../common';
 import { novaSort } from './server-sort';
 import type { Routing } from '../../store';
 import { badRequest, isSupported, publicBase, type Version } from '../../http';
@@ -64,6 +65,7 @@ export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail
     podListPath: `${prefix}/servers/detail`,
     podShowPath: (id) => `${prefix}/servers/${encodeURIComponent(id)}`,
     sort: novaSort({ version, isAdmin: auth.isAdmin }),
+    limit: FANOUT_LIMIT,
     // Pods are asked for detail (the sort values live there); the index view is cut from it.
     view: detail ? undefined : (s: Item): Item => ({ id: s.id, name: s.name, links: s.links }),
     az: { param: 'availability_zone', field: 'OS-EXT-AZ:availability_zone' },

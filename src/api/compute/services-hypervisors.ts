@@ -1,10 +1,11 @@
 /**
- * `os-services` and `os-hypervisors[/detail]` (admin): fanned out to every enabled bottom pod and
- * concatenated (reference §5.11 with §15.2.17). Ids must not collide across pods: from 2.53 Nova
- * uses UUIDs, which are unique as they are; below 2.53 the integer ids are offset by the pod's
- * position in creation order (`position * 1_000_000 + id`). A pod's own AZ names are shown as the
- * top AZ. Paging parameters are forwarded to each pod and the pages concatenated (no cross-pod
- * merge), which the lead should know is partial.
+ * `os-services` and `os-hypervisors[/detail]` (admin;
+ * https://docs.openstack.org/api-ref/compute/#compute-services-os-services): fanned out to every
+ * enabled bottom pod and concatenated. Ids must not collide across pods: from 2.53 Nova uses UUIDs,
+ * which are unique as they are; below 2.53 the integer ids are offset by the pod's position in
+ * creation order (`position * 1_000_000 + id`). A pod's own AZ names are shown as the top AZ.
+ * Paging parameters are forwarded to each pod and the pages concatenated (no cross-pod merge), so
+ * `limit` bounds each pod's part, not the whole answer.
  */
 import type { Context } from 'hono';
 import type { Pod } from '../../store';

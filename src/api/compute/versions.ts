@@ -1,4 +1,7 @@
-/** Compute version documents, served without a token as Nova does (reference §5.1, §5.2). */
+/**
+ * Compute version documents (https://docs.openstack.org/api-ref/compute/#api-versions), served
+ * without a token as Nova does.
+ */
 import { Hono, type Context } from 'hono';
 import { formatVersion, publicBase } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';

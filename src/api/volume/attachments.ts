@@ -6,16 +6,18 @@
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
-import type { GatewayEnv } from '../../http';
-import { optionalString, readMember, requiredString } from './bodies';
+import { readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { checkServerInPod, MISSING, podOf } from './same-pod';
+import { attachmentCreate_3_27 } from './schemas';
+import { checkBody } from './validation';
 
 export async function createAttachment(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
-  const { body, member } = await readMember(c, 'attachment');
+  const body = await readJson(c);
   // Cinder names the volume `volume_uuid` here (cinder/api/schemas/attachments.py).
-  const pod = await podOf(deps, requiredString(member, 'volume_uuid'), 'volume');
-  const server = optionalString(member, 'instance_uuid');
+  const { attachment } = checkBody(attachmentCreate_3_27, body);
+  const pod = await podOf(deps, attachment.volume_uuid, 'volume');
+  const server = attachment.instance_uuid;
   if (server) await checkServerInPod(deps, server, pod);
   return createRouted(deps, c, {
     pod,

@@ -1,6 +1,6 @@
 /**
- * AZ translation for Cinder (reference §15.1.5): a create sends the pod's own AZ name
- * (`pod_az_name`, dropped when empty); every answer shows the top AZ (`az_name`).
+ * AZ translation for Cinder: a create sends the pod's own AZ name (`pod_az_name`, dropped when
+ * empty); every answer shows the top AZ (`az_name`).
  */
 import { azToTop } from '../../proxy';
 import type { Pod } from '../../store';

@@ -1,9 +1,10 @@
 /**
- * Cinder volume API v3 on the volume listener (reference §6 with §15 fixes). Version documents
- * need no token; everything else negotiates the volume microversion (Cinder's rules), then
- * authenticates, fixes the project scope and dispatches from the route table below — read it top
- * to bottom. Four kinds of handler (DESIGN "Request path"): routed creates, the generic by-id
- * pass-through, collections, and what the gateway owns (types, quotas, AZs).
+ * Cinder volume API v3 on the volume listener
+ * (https://docs.openstack.org/api-ref/block-storage/v3/). Version documents need no token;
+ * everything else negotiates the volume microversion (Cinder's rules), then authenticates, fixes
+ * the project scope and dispatches from the route table below — read it top to bottom. Four kinds
+ * of handler: routed creates, the generic by-id pass-through, collections, and what the gateway
+ * owns (types, quotas, AZs).
  */
 import { Hono, type Context } from 'hono';
 import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';

@@ -3,36 +3,45 @@
  * `sort_key`/`sort_dir`, completed to a total order the way Cinder's database layer does.
  */
 import { badRequest } from '../../http';
-import { parseSortDir, type Item, type SortDialect, type SortKey, type SortValue } from '../../fanout';
+import type { Item, SortDialect, SortKey, SortValue } from '../../fanout';
+import { CINDER_QUERY, sortDirection } from '../common';
 
 /** Cinder sort keys whose body field has another name. */
 const CINDER_FIELDS: Record<string, string> = { display_name: 'name', display_description: 'description' };
 const CINDER_DEFAULTS = ['created_at', 'id'];
 
-const cinderDirError = () => badRequest("Unknown sort direction, must be 'desc' or 'asc'.");
+/**
+ * The caller's own sort keys in Cinder's spelling (cinder/api/common.py get_sort_params):
+ * `sort=k1:d1,k2` or the legacy `sort_key`/`sort_dir` pair (whose key defaults to `created_at`),
+ * never both; a missing direction is `desc`. Empty when the request does not sort.
+ */
+export function cinderSortKeys(params: URLSearchParams): SortKey[] {
+  if (params.has('sort') && (params.has('sort_key') || params.has('sort_dir'))) {
+    throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+  }
+  const keys: SortKey[] = [];
+  if (params.has('sort')) {
+    for (const part of (params.get('sort') ?? '').split(',')) {
+      const [key = '', dir] = part.split(':', 2);
+      if (key.trim() === '') continue;
+      keys.push({ key: key.trim(), dir: sortDirection(dir?.trim() || 'desc', CINDER_QUERY) });
+    }
+  } else if (params.has('sort_key') || params.has('sort_dir')) {
+    keys.push({ key: (params.get('sort_key') ?? 'created_at').trim(), dir: sortDirection((params.get('sort_dir') ?? 'desc').trim(), CINDER_QUERY) });
+  }
+  return keys;
+}
 
 /**
- * Cinder: `sort=k1:d1,k2` or the legacy `sort_key`/`sort_dir` pair, default `created_at desc`;
- * `created_at` and `id` are appended with the first direction (cinder.db.api.process_sort_params).
- * Cinder's `id` is the routed uuid, so the pods' own tie-breaker is already global.
+ * Cinder: the caller's keys (default `created_at desc`), then `created_at` and `id` appended
+ * with the first direction (cinder.db.api.process_sort_params). Cinder's `id` is the routed
+ * uuid, so the pods' own tie-breaker is already global.
  */
 export function cinderSort(): SortDialect {
   return {
     params: ['sort', 'sort_key', 'sort_dir'],
     plan(params) {
-      if (params.has('sort') && (params.has('sort_key') || params.has('sort_dir'))) {
-        throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
-      }
-      const keys: SortKey[] = [];
-      if (params.has('sort')) {
-        for (const part of (params.get('sort') ?? '').split(',')) {
-          const [key = '', dir] = part.split(':', 2);
-          if (key.trim() === '') continue;
-          keys.push({ key: key.trim(), dir: parseSortDir(dir?.trim() || 'desc', cinderDirError) });
-        }
-      } else {
-        keys.push({ key: (params.get('sort_key') ?? 'created_at').trim(), dir: parseSortDir(params.get('sort_dir') ?? 'desc', cinderDirError) });
-      }
+      const keys = cinderSortKeys(params);
       if (keys.length === 0) keys.push({ key: 'created_at', dir: 'desc' });
       const first = keys[0]!.dir;
       for (const k of CINDER_DEFAULTS) if (!keys.some((x) => x.key === k)) keys.push({ key: k, dir: first });

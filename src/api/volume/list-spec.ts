@@ -7,6 +7,7 @@
 import { notFound } from '../../http';
 import type { FanoutSpec } from '../../fanout';
 import type { ResourceType } from '../../routing';
+import { FANOUT_LIMIT } from '../common';
 import { cinderSort } from './list-sort';
 
 export interface CinderListOptions {
@@ -46,6 +47,8 @@ export function cinderListSpec(o: CinderListOptions): FanoutSpec {
     podListPath: `${base}/detail`,
     podShowPath: (id) => `${base}/${encodeURIComponent(id)}`,
     sort: cinderSort(),
+    // Nova's words for a bad limit, as the merged lists have always answered.
+    limit: FANOUT_LIMIT,
     view: o.detail ? undefined : basic,
     // Volumes always show their AZ (the top one); backups show it when the pod does.
     az: { param: 'availability_zone', field: 'availability_zone', always: shape.az === true },

@@ -9,47 +9,17 @@
  */
 import type { Context } from 'hono';
 import { askPods } from '../../fanout';
-import { badRequest, notFound, publicBase, type GatewayEnv } from '../../http';
+import { nextLink, notFound, type GatewayEnv } from '../../http';
+import { CINDER_QUERY, pageParams } from '../common';
 import type { VolumeDeps } from './deps';
+import { cinderSortKeys } from './list-sort';
 
 /** Parameters the gateway answers itself; never sent to a pod. */
 const GATEWAY_PARAMS = ['limit', 'marker', 'offset', 'sort', 'sort_key', 'sort_dir'];
 
-interface SortKey {
-  key: string;
-  desc: boolean;
-}
-
-function sortKeys(q: URLSearchParams): SortKey[] {
-  const dirOf = (d: string | undefined): boolean => {
-    if (d === undefined || d === '') return true;
-    if (d !== 'asc' && d !== 'desc') throw badRequest(`Unknown sort direction, must be 'desc' or 'asc'`);
-    return d === 'desc';
-  };
-  const sort = q.get('sort');
-  if (sort !== null) {
-    if (q.has('sort_key') || q.has('sort_dir')) throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
-    return sort.split(',').map((part) => {
-      const [key, dir] = part.trim().split(':');
-      return { key: key!, desc: dirOf(dir) };
-    });
-  }
-  const key = q.get('sort_key');
-  return key ? [{ key, desc: dirOf(q.get('sort_dir') ?? undefined) }] : [];
-}
-
 function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a ?? '').localeCompare(String(b ?? ''));
-}
-
-function limitOf(q: URLSearchParams, max: number): number {
-  const raw = q.get('limit');
-  if (raw === null) return max;
-  if (!/^-?\d+$/.test(raw)) throw badRequest('limit param must be an integer');
-  const n = Number(raw);
-  if (n < 0) throw badRequest('limit param must be positive');
-  return Math.min(n, max);
 }
 
 /** An attachment and the position of its volume's routing (creation order at the gateway). */
@@ -79,8 +49,8 @@ async function projectAttachments(deps: VolumeDeps, c: Context<GatewayEnv>, path
 export async function listAttachments(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const url = new URL(c.req.url);
   const q = url.searchParams;
-  const keys = sortKeys(q);
-  const limit = limitOf(q, deps.maxLimit);
+  const keys = cinderSortKeys(q);
+  const { limit, limitGiven, marker } = pageParams(q, CINDER_QUERY.limit, deps.maxLimit);
   const podQuery = new URLSearchParams(q);
   for (const p of GATEWAY_PARAMS) podQuery.delete(p);
   const path = `/v3/${encodeURIComponent(c.get('projectId'))}${url.pathname.slice(url.pathname.indexOf('/attachments'))}`;
@@ -90,12 +60,11 @@ export async function listAttachments(deps: VolumeDeps, c: Context<GatewayEnv>):
   listed.sort((a, b) => {
     for (const k of keys) {
       const d = compareValues(a.item[k.key], b.item[k.key]);
-      if (d !== 0) return k.desc ? -d : d;
+      if (d !== 0) return k.dir === 'desc' ? -d : d;
     }
     return b.seq - a.seq;
   });
   let start = 0;
-  const marker = q.get('marker');
   if (marker) {
     const at = listed.findIndex((l) => l.item.id === marker);
     if (at === -1) throw notFound(`Marker ${marker} could not be found.`);
@@ -104,10 +73,10 @@ export async function listAttachments(deps: VolumeDeps, c: Context<GatewayEnv>):
   const page = listed.slice(start, start + limit).map((l) => l.item);
   const body: Record<string, unknown> = { attachments: page };
   if (page.length > 0 && start + limit < listed.length) {
-    const next = new URLSearchParams(q);
-    next.set('marker', page.at(-1)!.id);
-    if (q.has('limit')) next.set('limit', String(limit));
-    body.attachments_links = [{ rel: 'next', href: `${publicBase(c, deps.publicUrl)}${url.pathname}?${next}` }];
+    // The request's own query, `limit` restated as the page size served.
+    const query = new URLSearchParams(q);
+    if (limitGiven) query.set('limit', String(limit));
+    body.attachments_links = [nextLink(c, page.at(-1)!.id, { publicUrl: deps.publicUrl, query })];
   }
   return c.json(body);
 }

@@ -1,17 +1,20 @@
 /**
- * Volume quotas and limits kept at the top (the brief of issue 6; reference §10 for the model):
+ * Volume quotas and limits kept at the top
+ * (https://docs.openstack.org/api-ref/block-storage/v3/#quota-sets-extension-os-quota-sets):
  * `os-quota-sets` shows and (admins) sets a project's limits in the state store, `limits` shows
- * them with the usage added up from the pods. Limits are reported, not enforced: counting
- * routings would overcount volumes whose deletion the pod finished but the gateway has not seen
- * yet (routings are cleaned lazily, §15.1.7), and the pods enforce their own quotas anyway.
+ * them with the usage added up from the pods. Limits are reported, not enforced: counting routings
+ * would overcount volumes whose deletion the pod finished but the gateway has not seen yet
+ * (routings are removed lazily, when a pod answers 404), and the pods enforce their own quotas
+ * anyway.
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { badRequest, type GatewayEnv } from '../../http';
-import { readMember } from './bodies';
+import { boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from '../common';
+import { quotaSetUpdate } from './schemas';
 import { projectUsage, USED_FIELDS } from './usage';
+import { checkBody } from './validation';
 
 /** Cinder's default quotas (cinder/quota.py quota_* options). */
 export const DEFAULT_VOLUME_QUOTAS: Readonly<Record<string, number>> = {
@@ -44,7 +47,7 @@ export async function showQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const target = c.req.param('target')!;
   authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:show', { project_id: target });
   const limits = await limitsOf(deps, target);
-  if ((c.req.query('usage') ?? '').toLowerCase() !== 'true') return c.json({ quota_set: { id: target, ...limits } });
+  if (boolFromString(c.req.query('usage') ?? '') !== true) return c.json({ quota_set: { id: target, ...limits } });
   const used = await projectUsage(deps, c, target);
   const detail: Record<string, unknown> = { id: target };
   for (const [k, limit] of Object.entries(limits)) {
@@ -60,17 +63,8 @@ export async function defaultQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): P
 export async function updateQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:update');
   const target = c.req.param('target')!;
-  const { member } = await readMember(c, 'quota_set');
-  const known = await defaults(deps);
-  const changes: Record<string, number> = {};
-  for (const [k, v] of Object.entries(member)) {
-    if (k === 'id' || k === 'tenant_id') continue;
-    if (!(k in known)) throw badRequest(`Bad key(s) in quota set: ${k}`);
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-    if (!Number.isInteger(n)) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}. It must be an integer.`);
-    if (n < -1) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${n}. ${n} is less than the minimum of -1`);
-    changes[k] = n;
-  }
+  const body = await readJson(c);
+  const changes = checkBody(quotaSetUpdate(new Set(Object.keys(await defaults(deps)))), body);
   await storeWrite(() => deps.store.volumeQuotas.set(target, changes));
   return c.json({ quota_set: await limitsOf(deps, target) });
 }

@@ -1,7 +1,7 @@
 /**
- * Placement rules between routed resources: a volume made from a snapshot, volume or backup is
- * made in the pod that holds the source, and an attach needs server and volume in one pod
- * (reference §6.3, §15.1.4) — a pod cannot reach another pod's disks or servers.
+ * Placement rules between routed resources: a volume made from a snapshot, volume or backup is made
+ * in the pod that holds the source, and an attach needs server and volume in one pod — a pod cannot
+ * reach another pod's disks or servers.
  */
 import { badRequest, notFound } from '../../http';
 import { ownerPod } from '../../proxy';

@@ -4,14 +4,16 @@
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
-import type { GatewayEnv } from '../../http';
-import { readMember, requiredString } from './bodies';
+import { readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { MISSING, podOf } from './same-pod';
+import { snapshotCreate } from './schemas';
+import { checkBody } from './validation';
 
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
-  const { body, member } = await readMember(c, 'snapshot');
-  const pod = await podOf(deps, requiredString(member, 'volume_id'), 'volume');
+  const body = await readJson(c);
+  const { snapshot } = checkBody(snapshotCreate, body);
+  const pod = await podOf(deps, snapshot.volume_id, 'volume');
   return createRouted(deps, c, {
     pod,
     service: 'volumev3',

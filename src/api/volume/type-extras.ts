@@ -6,13 +6,14 @@
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
 import { badRequest, notFound, readJson, type GatewayEnv } from '../../http';
-import { isObject, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
 import type { VolumeRule } from './policy-rules';
 import { storeWrite } from '../common';
 import { pushType } from './type-push';
-import { checkSpecs, TYPES_MANAGE } from './types';
+import { TYPES_MANAGE } from './types';
 import { typeMissing, typeView, visibleType } from './types-view';
+import { extraSpecsCreate, extraSpecUpdate, TYPE_ACCESS_ACTIONS, typeAccessAction } from './schemas';
+import { checkBody } from './validation';
 
 const TYPE_ACCESS = 'volume_extension:volume_type_access' satisfies VolumeRule;
 
@@ -44,8 +45,7 @@ export async function showSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Promis
 
 export async function setSpecs(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const t = await managedType(deps, c, TYPES_MANAGE);
-  const { member } = await readMember(c, 'extra_specs');
-  const specs = checkSpecs(member);
+  const { extra_specs: specs } = checkBody(extraSpecsCreate, await readJson(c));
   await storeWrite(() => deps.store.volumeTypeSpecs.set(t.id, specs));
   await pushType(deps, t.id, 'upsert', t.name);
   return c.json({ extra_specs: specs });
@@ -54,10 +54,7 @@ export async function setSpecs(deps: VolumeDeps, c: Context<GatewayEnv>): Promis
 export async function putSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const t = await managedType(deps, c, TYPES_MANAGE);
   const key = c.req.param('key')!;
-  const body = await readJson(c);
-  if (!isObject(body) || !(key in body)) throw badRequest('Request body and URI mismatch');
-  if (Object.keys(body).length > 1) throw badRequest('Request body contains too many items');
-  const specs = checkSpecs(body);
+  const specs = checkBody(extraSpecUpdate(key), await readJson(c));
   await storeWrite(() => deps.store.volumeTypeSpecs.set(t.id, specs));
   await pushType(deps, t.id, 'upsert', t.name);
   return c.json(specs);
@@ -81,12 +78,10 @@ export async function listAccess(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
 /** `POST /types/{id}/action` with `addProjectAccess` or `removeProjectAccess`. */
 export async function typeAction(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
-  const action = isObject(body) ? (['addProjectAccess', 'removeProjectAccess'] as const).find((a) => Object.hasOwn(body, a)) : undefined;
+  const action = typeof body === 'object' && body !== null ? TYPE_ACCESS_ACTIONS.find((a) => Object.hasOwn(body, a)) : undefined;
   if (!action) throw badRequest('There is no such action in the request body; use addProjectAccess or removeProjectAccess.');
   const t = await managedType(deps, c, `${TYPE_ACCESS}:${action}`);
-  const arg = (body as Record<string, unknown>)[action];
-  const project = isObject(arg) ? arg.project : undefined;
-  if (typeof project !== 'string' || project === '') throw badRequest(`Invalid input for field/attribute project: '${action}' needs a project.`);
+  const { project } = checkBody(typeAccessAction(action), body)[action];
   if (t.is_public) throw badRequest('Invalid volume type: Type access modification is not applicable to public volume type.');
   if (action === 'addProjectAccess') {
     await storeWrite(() => deps.store.volumeTypeAccess.add(t.id, project), `Volume type access for ${t.id} / ${project} combination already exists.`);

@@ -1,9 +1,8 @@
 /**
  * Volume types must exist in every pod: a create is forwarded with `volume_type` by name, so the
- * pods need a matching type (§15.1.11). Each change at the gateway records one
- * `volume_type_push` job per enabled bottom pod carrying the type's whole current state (or its
- * deletion), so a job is idempotent and the latest one wins; the jobs runner (jobs issue)
- * applies them to the pods.
+ * pods need a matching type. Each change at the gateway records one `volume_type_push` job per
+ * enabled bottom pod carrying the type's whole current state (or its deletion), so a job is
+ * idempotent and the latest one wins; the jobs runner applies them to the pods.
  */
 import type { VolumeDeps } from './deps';
 import { storeWrite } from '../common';

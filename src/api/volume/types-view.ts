@@ -2,7 +2,7 @@
  * Volume type views (cinder/api/views/types.py) and the rules of who sees which type and which
  * extra specs: admins see every spec, others only the user-visible ones
  * (cinder/policies/type_extra_specs.py USER_VISIBLE_EXTRA_SPECS); private types are seen by
- * admins and by the projects given access (§15.2.13 — the original computed this and dropped it).
+ * admins and by the projects given access (the original computed this and dropped it).
  */
 import type { RequestContext } from '../../auth';
 import type { VolumeType } from '../../store';

@@ -1,9 +1,9 @@
 /**
- * Cinder version documents (cinder/api/versions.py), served without a token because
- * cinderclient's discovery (`get_server_version`) GETs the endpoint root with no token and reads
+ * Cinder version documents (cinder/api/versions.py), served without a token because cinderclient's
+ * discovery (`get_server_version`) GETs the endpoint root with no token and reads
  * `versions[].version` / `min_version`. `GET /` answers 300 Multiple Choices, `GET /v3` 200, both
- * with the single v3.0 entry — as Cinder does; the original's `{"version": ...}` at /v3 (§6.1)
- * is not what Cinder or its clients use. `version` is the gateway's current maximum (the pods').
+ * with the single v3.0 entry — as Cinder does; the original's `{"version": ...}` at /v3 is not what
+ * Cinder or its clients use. `version` is the gateway's current maximum (the pods').
  */
 import { Hono, type Context } from 'hono';
 import { formatVersion, publicBase, type GatewayEnv } from '../../http';

@@ -1,6 +1,6 @@
 /**
- * `POST /volumes` (reference §6.2 with §15 fixes): a new volume is scheduled with the tenant's
- * binding for the requested AZ (so it lands where the tenant's servers of that AZ are); a volume
+ * `POST /volumes` (https://docs.openstack.org/api-ref/block-storage/v3/#create-a-volume): a new
+ * volume is scheduled with the tenant's binding for the requested AZ (so it lands where the tenant's servers of that AZ are); a volume
  * made from a snapshot, a source volume or a backup goes to the pod that holds the source, and
  * asking for another AZ is a clear 400. The whole body is forwarded with `availability_zone`
  * rewritten to the pod's own name, through the shared routed create (pending → complete).
@@ -8,11 +8,12 @@
 import type { Context } from 'hono';
 import { createRouted } from '../../proxy';
 import type { Pod } from '../../store';
-import { badRequest, isSupported, type GatewayEnv } from '../../http';
+import { badRequest, isSupported, readJson, type GatewayEnv } from '../../http';
 import { azForPod, volumeAzToTop } from './az';
-import { optionalString, readMember } from './bodies';
 import type { VolumeDeps } from './deps';
 import { onePod, podOf } from './same-pod';
+import { volumeCreate, volumeCreate_3_47 } from './schemas';
+import { checkBody } from './validation';
 
 /** Create sources and the routed type each one names (`backup_id` since 3.47). */
 const SOURCES = [
@@ -21,11 +22,13 @@ const SOURCES = [
   { field: 'backup_id', type: 'backup', label: 'backup', since: '3.47' },
 ] as const;
 
-async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Record<string, unknown>): Promise<{ pod: Pod; what: string } | undefined> {
+type Sources = Partial<Record<(typeof SOURCES)[number]['field'], string | null>>;
+
+async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Sources): Promise<{ pod: Pod; what: string } | undefined> {
   const found: { pod: Pod; what: string }[] = [];
   for (const s of SOURCES) {
     if (!isSupported(c.get('apiVersion'), s.since)) continue;
-    const id = optionalString(volume, s.field);
+    const id = volume[s.field];
     if (id) found.push({ pod: await podOf(deps, id, s.type), what: `the ${s.label} ${id}` });
   }
   const pod = onePod(found);
@@ -37,8 +40,11 @@ async function schedule(deps: VolumeDeps, projectId: string, az: string): Promis
 }
 
 export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
-  const { body, member: volume } = await readMember(c, 'volume');
-  const az = optionalString(volume, 'availability_zone') ?? '';
+  const body = await readJson(c);
+  const { volume } = checkBody(isSupported(c.get('apiVersion'), '3.47') ? volumeCreate_3_47 : volumeCreate, body);
+  // The caller's body is forwarded as sent, but for its AZ.
+  const forwarded = (body as { volume: Record<string, unknown> }).volume;
+  const az = volume.availability_zone ?? '';
   const projectId = c.get('projectId');
   const source = await sourcePod(deps, c, volume);
   let pod: Pod;
@@ -47,10 +53,10 @@ export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     if (az !== '' && az !== pod.az_name) {
       throw badRequest(`Availability zone '${az}' is invalid: ${source.what} is in availability zone '${pod.az_name}'.`);
     }
-    if (az !== '') azForPod(volume, pod); // else the pod takes the source's own AZ
+    if (az !== '') azForPod(forwarded, pod); // else the pod takes the source's own AZ
   } else {
     pod = await schedule(deps, projectId, az);
-    azForPod(volume, pod);
+    azForPod(forwarded, pod);
   }
   return createRouted(deps, c, {
     pod,

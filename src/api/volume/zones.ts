@@ -1,6 +1,6 @@
 /**
  * `GET /os-availability-zone`: the gateway's own AZs — the top `az_name` of every enabled bottom
- * pod, once each, in pod creation order (§15.2.17). Pods' internal AZ names never show.
+ * pod, once each, in pod creation order. Pods' internal AZ names never show.
  */
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../../http';

@@ -1,6 +1,6 @@
 /**
  * Contracts the pod client needs from other layers (store, auth, ops) and the shapes it
- * hands back. The pod client owns only these small interfaces; the lead wires the real
+ * hands back. The pod client owns only these small interfaces; the server wiring supplies the real
  * implementations (the libSQL endpoint-cache repo, the Keystone service-token catalog, metrics).
  */
 import type { Readable } from 'node:stream';

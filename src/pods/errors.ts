@@ -56,7 +56,7 @@ export function isPodError(err: unknown): err is PodError {
 
 /**
  * The gateway status for a pod failure: unreachable, circuit open or no endpoint → 503;
- * timeout (any phase) → 504; malformed reply → 502.
+ * timeout (any phase) → 504; malformed or incomplete reply → 502.
  * @example httpStatusFor(err) // 504 for TRIO2O_POD_TIMEOUT
  */
 export function httpStatusFor(err: PodError | PodErrorCode): 502 | 503 | 504 {
@@ -143,6 +143,11 @@ export function toPodError(
   }
   if (BAD_RESPONSE_CODES.has(code) || code.startsWith('HPE_') || err instanceof SyntaxError) {
     return new PodError('TRIO2O_POD_BAD_RESPONSE', `Malformed reply from ${what}`, details);
+  }
+  if (phase === 'body') {
+    // The pod answered (status and headers arrived) and the connection failed before the body
+    // ended: an incomplete reply is an invalid one (RFC 9110 §15.6.3, 502), not an unreachable pod.
+    return new PodError('TRIO2O_POD_BAD_RESPONSE', `Incomplete reply from ${what}: the connection closed before the whole body arrived`, details);
   }
   const reason = REASONS[code] ?? 'connection failed';
   return new PodError('TRIO2O_POD_UNREACHABLE', `Cannot reach ${what} (${reason})`, details);

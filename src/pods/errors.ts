@@ -77,6 +77,21 @@ export function httpStatusFor(err: PodError | PodErrorCode): 502 | 503 | 504 {
   }
 }
 
+/**
+ * A reply the gateway must read (to find an id, to rewrite an AZ) whose body is not JSON: an
+ * invalid response (RFC 9110 §15.6.3), 502. Nova and Cinder answer JSON on every route the
+ * gateway reads, so an HTML page or a cut JSON text comes from something broken on the way.
+ */
+export function notJsonReply(pod: { podId: string; podName: string }, service?: ServiceType, cause?: unknown): PodError {
+  return new PodError('TRIO2O_POD_BAD_RESPONSE', `Malformed reply from pod ${pod.podName}: the body is not JSON`, {
+    podId: pod.podId,
+    podName: pod.podName,
+    service,
+    phase: 'body',
+    cause,
+  });
+}
+
 /** Connect-level failures: nothing reached the pod's application, so a retry is safe. */
 export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',

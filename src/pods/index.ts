@@ -19,6 +19,7 @@ export {
   isPodError,
   httpStatusFor,
   toPodError,
+  notJsonReply,
   RETRYABLE_ERROR_CODES,
   type PodErrorCode,
   type PodErrorPhase,

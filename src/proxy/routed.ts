@@ -9,10 +9,11 @@
  */
 import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
-import type { ServiceType } from '../pods';
+import { notJsonReply, type ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
+import { podRef } from './pod-ref';
 
 export interface RoutedDeps {
   routes: RouteTable;
@@ -68,8 +69,9 @@ export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: 
   let id: unknown;
   try {
     id = o.idOf(JSON.parse(text));
-  } catch {
-    // not JSON: nothing addressable to route
+  } catch (err) {
+    // Accepted, but the id cannot be read: the pending routing stays for reconciliation.
+    throw notJsonReply(podRef(o.pod), o.service, err);
   }
   if (typeof id === 'string' && id !== '') {
     await deps.routes.complete(pending, id);

@@ -92,6 +92,29 @@ export function notJsonReply(pod: { podId: string; podName: string }, service?: 
   });
 }
 
+/**
+ * True when a call certainly never reached the pod's application: the breaker failed it fast,
+ * the pod has no endpoint, or connecting failed. Any other failure (no answer in time, a reset
+ * after the request was sent, a reply cut short) leaves unknown whether the pod acted on it.
+ */
+export function neverReachedPod(err: unknown): boolean {
+  if (!isPodError(err)) return false;
+  switch (err.code) {
+    case 'TRIO2O_POD_CIRCUIT_OPEN':
+    case 'TRIO2O_POD_NO_ENDPOINT':
+      return true;
+    case 'TRIO2O_POD_UNREACHABLE':
+    case 'TRIO2O_POD_TIMEOUT':
+      return err.phase === 'connect';
+    case 'TRIO2O_POD_BAD_RESPONSE':
+      return false;
+    default: {
+      const unreachable: never = err.code;
+      throw new Error(`unknown pod error code ${String(unreachable)}`);
+    }
+  }
+}
+
 /** Connect-level failures: nothing reached the pod's application, so a retry is safe. */
 export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',

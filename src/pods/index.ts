@@ -20,6 +20,7 @@ export {
   httpStatusFor,
   toPodError,
   notJsonReply,
+  neverReachedPod,
   RETRYABLE_ERROR_CODES,
   type PodErrorCode,
   type PodErrorPhase,

@@ -1,15 +1,16 @@
 /**
  * The two request kinds every routed resource shares, for servers, volumes, snapshots, backups
  * and attachments alike:
- * - create: pending routing → forward → complete (or remove) the routing, so a failed create
- *   never leaves a routing that points nowhere;
+ * - create: pending routing → forward → complete the routing, remove it when nothing was made,
+ *   or leave it pending for reconciliation when the outcome is unknown, so a create never leaves
+ *   an orphan;
  * - by id: routing lookup → owning pod → generic pass-through, with the stale routing removed
  *   when the pod no longer knows the id (routings are cleaned lazily, when a pod says 404).
  * Service-specific behaviour comes in as small hooks (AZ transforms, same-pod checks).
  */
 import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
-import { notJsonReply, type ServiceType } from '../pods';
+import { neverReachedPod, notJsonReply, type PodResponse, type ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
@@ -47,30 +48,37 @@ export interface CreateRoutedOptions {
 }
 
 /**
- * Creates a resource in `pod` without ever leaving an orphan routing: the pending row is written
- * first (503 before any pod is touched when the store cannot be written), removed when the pod
- * fails or answers without an id, completed with the pod's id otherwise. Pod answers — errors
- * included — are passed through; a create is never retried.
+ * Creates a resource in `pod` without ever leaving an orphan: the pending row is written first
+ * (503 before any pod is touched when the store cannot be written), then
+ * - removed when the pod refused the create (3xx/4xx) or the call never reached it (connect
+ *   failure, open breaker, no endpoint): nothing was made;
+ * - completed with the pod's id when the pod answered 2xx with one;
+ * - left pending when the outcome is unknown — a 5xx, no answer in time, a reset after sending,
+ *   a reply cut short or not JSON, the client gone: the pod may have made the resource, and the
+ *   reconciliation job completes or removes the row from what the pod holds.
+ * Pod answers are passed through; transport failures and malformed replies are thrown as their
+ * PodError (502/503/504). A create is never retried.
  */
 export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: CreateRoutedOptions): Promise<Response> {
   const pending = await deps.routes.begin(o.projectId, o.pod.pod_id, o.type);
-  let res;
+  let res: PodResponse;
+  let text: string;
   try {
     res = await callPod(deps.proxy, c, { pod: o.pod, service: o.service, projectId: o.projectId, method: 'POST', body: o.body });
+    if (res.status >= 500) return await respond(deps.proxy, c, o.pod, o.service, res);
+    if (res.status >= 300) {
+      await deps.routes.abort(pending);
+      return await respond(deps.proxy, c, o.pod, o.service, res);
+    }
+    text = await res.text();
   } catch (err) {
-    await deps.routes.abort(pending);
+    if (neverReachedPod(err)) await deps.routes.abort(pending);
     throw err;
   }
-  if (res.status >= 300) {
-    await deps.routes.abort(pending);
-    return respond(deps.proxy, c, o.pod, o.service, res);
-  }
-  const text = await res.text();
   let id: unknown;
   try {
     id = o.idOf(JSON.parse(text));
   } catch (err) {
-    // Accepted, but the id cannot be read: the pending routing stays for reconciliation.
     throw notJsonReply(podRef(o.pod), o.service, err);
   }
   if (typeof id === 'string' && id !== '') {

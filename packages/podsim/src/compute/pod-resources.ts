@@ -94,8 +94,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     for (const [k, v] of Object.entries(qs)) {
       if (k === 'force') continue;
       // Before 2.36 Nova still accepts the nova-network quotas, and ignores them.
-      if (!since(c, '2.36') && k in NETWORK_QUOTAS && Number.isInteger(Number(v))) continue;
-      if (!(k in DEFAULT_QUOTAS) || !Number.isInteger(Number(v)) || Number(v) < -1) {
+      if (!since(c, '2.36') && Object.hasOwn(NETWORK_QUOTAS, k) && Number.isInteger(Number(v))) continue;
+      if (!Object.hasOwn(DEFAULT_QUOTAS, k) || !Number.isInteger(Number(v)) || Number(v) < -1) {
         throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}.`);
       }
       cur[k] = Number(v);

@@ -14,7 +14,7 @@ export { PENDING_PREFIX, type Routing, type RoutingFilter, type RoutingStatus } 
 export type { Job, JobStatus } from './jobs';
 export type { VolumeType, NewVolumeType, VolumeTypePatch, VolumeTypeVisibility } from './volume-types';
 export { selectPage, MarkerNotFoundError, type PageQuery } from './paging';
-export { FLAVOR_SORT_COLUMNS, type Flavor, type NewFlavor, type FlavorFilter } from './flavors';
+export { FLAVOR_SORT_COLUMNS, flavorSortColumn, type Flavor, type NewFlavor, type FlavorFilter } from './flavors';
 export { SEED_FLAVORS } from './migration-002';
 export type { Keypair, NewKeypair, KeypairType } from './keypairs';
 export type { Aggregate } from './aggregates';

@@ -4,7 +4,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
-import { ApiError, badRequest } from './errors';
+import { ApiError, ClientAbortedError, badRequest } from './errors';
 
 /** 1 MiB, the default `[api] max_body_bytes`. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -77,12 +77,16 @@ function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, `Request is too large: the limit is ${maxBytes} bytes.`);
 }
 
-/** The body as text; a body over the size limit keeps its 413. */
-async function bodyText(c: Context): Promise<string> {
+/**
+ * The body as text, for the gateway to read or to forward as sent; a body over the size limit
+ * keeps its 413, a client that hung up mid-body is a ClientAbortedError.
+ */
+export async function bodyText(c: Context): Promise<string> {
   try {
     return await c.req.text();
   } catch (err) {
     if (err instanceof ApiError) throw err;
+    if (c.req.raw.signal.aborted) throw new ClientAbortedError('The client closed the connection before its request body arrived.', { cause: err });
     throw badRequest('Could not read the request body.');
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { abortError } from '../http';
 import { CircuitBreaker, isFailureStatus, type BreakerSnapshot, type BreakerState } from './breaker';
 import { PodError, isPodError, toPodError } from './errors';
 import { forward } from './forward';
@@ -102,7 +103,7 @@ class PodResponseImpl implements PodResponse {
   }
 
   #fail(err: unknown): never {
-    if (this.#signal?.aborted) throw this.#signal.reason ?? err;
+    if (this.#signal?.aborted) throw abortError(this.#signal);
     throw toPodError(err, this.#pod, 'body', { service: this.#service });
   }
 }
@@ -137,7 +138,7 @@ export class PodClient {
   /**
    * Forward one call to a pod and resolve at response headers. The body is a stream: pipe it,
    * or consume it with `json()`, `text()` or `dump()` so the socket returns to the pool.
-   * @throws PodError (see `httpStatusFor`), or `opts.signal.reason` when the caller aborted
+   * @throws PodError (see `httpStatusFor`), or `abortError(opts.signal)` when the caller aborted
    * @example
    * const res = await pods.request({ pod, service: 'compute', method: 'GET',
    *   path: '/v2.1/p1/servers/x', projectId: 'p1', headers: req.headers, requestId });

@@ -66,7 +66,11 @@ function positiveInt(name: string, value: number, min = 1): number {
   return value;
 }
 
-/** A pod's answer; helpers turn body failures into PodErrors. */
+/**
+ * A pod's answer; helpers turn body failures into PodErrors. `json()` and `text()` must finish
+ * by the call's deadline (`deadlineAt`): undici's bodyTimeout bounds each gap between chunks, so
+ * a pod sending a few bytes at a time could otherwise hold a call (and a whole list) indefinitely.
+ */
 class PodResponseImpl implements PodResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[]>;
@@ -75,23 +79,50 @@ class PodResponseImpl implements PodResponse {
   readonly #pod: PodRef;
   readonly #service: ServiceType;
   readonly #signal?: AbortSignal;
+  readonly #deadlineAt: number;
 
-  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, signal?: AbortSignal) {
+  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, deadlineAt: number, signal?: AbortSignal) {
     this.status = data.statusCode;
     this.headers = responseHeaders(data.headers);
     this.body = data.body;
     this.#data = data;
     this.#pod = pod;
     this.#service = service;
+    this.#deadlineAt = deadlineAt;
     this.#signal = signal;
   }
 
   json<T = unknown>(): Promise<T> {
-    return this.#data.body.json().then((v) => v as T, (err: unknown) => this.#fail(err));
+    return this.#bounded(this.#data.body.json() as Promise<T>);
   }
 
   text(): Promise<string> {
-    return this.#data.body.text().catch((err: unknown) => this.#fail(err));
+    return this.#bounded(this.#data.body.text());
+  }
+
+  /** `read` (consuming the body), failed with TRIO2O_POD_TIMEOUT (body) once the deadline passes. */
+  async #bounded<T>(read: Promise<T>): Promise<T> {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      this.#data.body.destroy();
+    }, Math.max(0, this.#deadlineAt - Date.now()));
+    try {
+      return await read;
+    } catch (err) {
+      if (late && !this.#signal?.aborted) {
+        throw new PodError('TRIO2O_POD_TIMEOUT', `Timed out reading the reply of pod ${this.#pod.podName}`, {
+          podId: this.#pod.podId,
+          podName: this.#pod.podName,
+          service: this.#service,
+          phase: 'body',
+          cause: err,
+        });
+      }
+      return this.#fail(err);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async dump(): Promise<void> {
@@ -146,6 +177,8 @@ export class PodClient {
   async request(opts: PodRequestOptions): Promise<PodResponse> {
     const { pod, service } = opts;
     const started = performance.now();
+    const timeoutMs = opts.timeoutMs === undefined ? this.#timeoutMs : positiveInt('timeoutMs', opts.timeoutMs);
+    const deadlineAt = Date.now() + timeoutMs;
     try {
       if (!this.#breaker.tryAcquire(pod.podId)) {
         throw new PodError('TRIO2O_POD_CIRCUIT_OPEN', `Pod ${pod.podName} is unavailable (recent failures); try again later`, {
@@ -167,7 +200,7 @@ export class PodClient {
         method,
         headers: forwardRequestHeaders(opts.headers, opts.requestId),
         body,
-        timeoutMs: opts.timeoutMs === undefined ? this.#timeoutMs : positiveInt('timeoutMs', opts.timeoutMs),
+        timeoutMs,
         retries: this.#retries,
         retryable: idempotent && replayable,
         signal: opts.signal,
@@ -175,7 +208,7 @@ export class PodClient {
       if (isFailureStatus(data.statusCode)) this.#breaker.onFailure(pod.podId);
       else this.#breaker.onSuccess(pod.podId);
       this.#observer?.onResponse(pod.podId, service, data.statusCode, performance.now() - started);
-      return new PodResponseImpl(data, pod, service, opts.signal);
+      return new PodResponseImpl(data, pod, service, deadlineAt, opts.signal);
     } catch (err) {
       this.#settleFailure(pod, service, err, performance.now() - started, opts.signal);
       throw err;

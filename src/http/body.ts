@@ -63,9 +63,13 @@ export function jsonDepthExceeds(text: string, max: number = MAX_JSON_DEPTH): bo
   return false;
 }
 
+function refuseDeep(text: string): void {
+  if (jsonDepthExceeds(text)) throw badRequest(`Malformed request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
+}
+
 /** JSON.parse for a request body, refusing one nested deeper than MAX_JSON_DEPTH first. */
 function parseBody(text: string, malformed: string): unknown {
-  if (jsonDepthExceeds(text)) throw badRequest(`Malformed request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  refuseDeep(text);
   try {
     return JSON.parse(text);
   } catch {
@@ -81,7 +85,7 @@ function tooLarge(maxBytes: number): ApiError {
  * The body as text, for the gateway to read or to forward as sent; a body over the size limit
  * keeps its 413, a client that hung up mid-body is a ClientAbortedError.
  */
-export async function bodyText(c: Context): Promise<string> {
+async function bodyText(c: Context): Promise<string> {
   try {
     return await c.req.text();
   } catch (err) {
@@ -89,6 +93,17 @@ export async function bodyText(c: Context): Promise<string> {
     if (c.req.raw.signal.aborted) throw new ClientAbortedError('The client closed the connection before its request body arrived.', { cause: err });
     throw badRequest('Could not read the request body.');
   }
+}
+
+/**
+ * A body the gateway forwards as sent, without parsing it: refused like a parsed one when it nests
+ * deeper than MAX_JSON_DEPTH, so that no pod has to parse it either (a Python service recursing
+ * that deep fails with a 500 of its own).
+ */
+export async function forwardedBody(c: Context): Promise<string> {
+  const text = await bodyText(c);
+  refuseDeep(text);
+  return text;
 }
 
 /** Reads the JSON body; malformed, missing or too deeply nested JSON is a 400, never a 500. */

@@ -8,7 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
-import { bodyText, publicBase, type GatewayEnv } from '../http';
+import { forwardedBody, publicBase, type GatewayEnv } from '../http';
 import { notJsonReply, type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
 import type { Pod } from '../store';
 import { podRef } from './pod-ref';
@@ -58,7 +58,7 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
   const url = new URL(c.req.url);
   const method = (o.method ?? c.req.method).toUpperCase();
   let body = o.body;
-  if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await bodyText(c);
+  if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await forwardedBody(c);
   return deps.pods.request({
     pod: podRef(o.pod),
     service: o.service,

@@ -51,6 +51,16 @@ test('volume create, a peeked action body and an admin body nested too deep: 400
   assertDeep(await call(`${cloud.admin}/v1.0/pods`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, raw: `{"pod": ${nested(64)}}` }));
 });
 
+// Found by the hostile-input suite: a body forwarded as sent (no peek) reached the pod, which
+// answered 500 on parsing it.
+test('a body the gateway forwards without parsing (a server action) is refused the same way; the pod is not asked', async () => {
+  const s = await call(`${cloud.compute}/v2.1/proj-deep/servers`, { method: 'POST', headers: who, body: { server: { name: 'fw', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } } });
+  assert.equal(s.status, 202, s.text);
+  const seen = cloud.pods[0]!.requests.length;
+  assertDeep(await call(`${cloud.compute}/v2.1/proj-deep/servers/${s.body.server.id}/action`, { method: 'POST', headers: { ...who, 'content-type': 'application/json' }, raw: `{"os-stop": ${nested(5000)}}` }));
+  assert.equal(cloud.pods[0]!.requests.length, seen);
+});
+
 test('depth is counted on the text: nesting at the bound passes, brackets inside strings do not count', () => {
   assert.equal(jsonDepthExceeds(nested(MAX_JSON_DEPTH), MAX_JSON_DEPTH), false);
   assert.equal(jsonDepthExceeds(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH), true);

@@ -43,14 +43,20 @@ function rawPath(url: string): string {
   return q === -1 ? url.slice(start) : url.slice(start, q);
 }
 
+/** A `%` not followed by two hex digits: not a URI (RFC 3986 §2.1), whatever a pod makes of it. */
+const MALFORMED_PERCENT = /%(?![0-9a-fA-F]{2})/;
+
 /**
- * Refuses (400) a request whose path has a segment that decodes to a separator, a backslash, a
- * control character or a dot segment, before anything routes or forwards it.
+ * Refuses (400) a request whose path has malformed percent-encoding, or a segment that decodes
+ * to a separator, a backslash, a control character or a dot segment, before anything routes or
+ * forwards it.
  */
 export function pathGuard(): MiddlewareHandler {
   return async function pathGuardMiddleware(c, next) {
     const path = rawPath(c.req.url);
-    if (path.includes('%') && path.split('/').some(isTraversalSegment)) {
+    if (!path.includes('%')) return next();
+    if (MALFORMED_PERCENT.test(path)) throw badRequest('The path has malformed percent-encoding (RFC 3986 §2.1); it is not accepted.');
+    if (path.split('/').some(isTraversalSegment)) {
       throw badRequest('The path has a segment that decodes to a path separator, a backslash, a control character or a dot segment; it is not accepted.');
     }
     await next();

@@ -53,6 +53,16 @@ test('encoded traversal under a server or volume id: 400 in the fault shape, no 
   assert.equal(cloud.pods[0]!.requests.length, seen, 'no pod was contacted');
 });
 
+// Found by the hostile-input suite: `/v3/%/...` reached the pod, which failed to decode it (500).
+test('malformed percent-encoding anywhere in the path: 400, no pod asked', async () => {
+  const seen = cloud.pods[0]!.requests.length;
+  for (const path of [`/v3/%/volumes/${volume}`, `/v3/proj-trav/volumes/${volume}/%zz`, `/v3/proj-trav/volumes/${volume}/metadata/a%`]) {
+    const r = await call(`${cloud.volume}${path}`, { headers: { ...who, 'x-roles': 'admin' } });
+    assert.deepEqual({ status: r.status, body: r.body }, { status: 400, body: { badRequest: { code: 400, message: 'The path has malformed percent-encoding (RFC 3986 §2.1); it is not accepted.' } } }, path);
+  }
+  assert.equal(cloud.pods[0]!.requests.length, seen);
+});
+
 test('every listener refuses them, the admin API too', async () => {
   const r = await call(`${cloud.admin}/v1.0/pods/x%2f..%2fy`, { headers: ADMIN });
   assert.deepEqual({ status: r.status, body: r.body }, { status: 400, body: REFUSED });

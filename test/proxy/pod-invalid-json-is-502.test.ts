@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim';
 import { startCloud, type Cloud } from '../support/cloud';
-import { call, identity } from '../support/http';
+import { assertFault, call, identity, type Reply } from '../support/http';
 
 let cloud: Cloud;
 const who = identity('proj-html');
@@ -23,12 +23,7 @@ const BODIES = [
   { text: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' },
 ];
 
-function assertBad(r: { status: number; headers: Headers; body: unknown; text: string }): void {
-  assert.equal(r.status, 502, r.text);
-  assert.deepEqual(r.body, BAD);
-  assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
-  assert.match(r.headers.get('x-openstack-request-id') ?? '', /^req-/);
-}
+const assertBad = (r: Reply) => assertFault(r, 502, BAD);
 
 test('show and action answered 200 with a body that is not JSON: 502', async () => {
   const created = await call(computeUrl('/servers'), { method: 'POST', headers: who, body: { server: { name: 'h', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } } });

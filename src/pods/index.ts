@@ -39,4 +39,5 @@ export {
   type PodRequestBody,
   type PodRequestOptions,
   type PodResponse,
+  type ServiceCredentials,
 } from './types';

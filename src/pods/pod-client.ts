@@ -164,7 +164,7 @@ export class PodClient {
         service,
         target,
         method,
-        headers: forwardRequestHeaders(opts.headers, opts.requestId),
+        headers: opts.authHeaders ? { ...forwardRequestHeaders(opts.headers, opts.requestId), ...opts.authHeaders } : forwardRequestHeaders(opts.headers, opts.requestId),
         body,
         timeoutMs: opts.timeoutMs === undefined ? this.#timeoutMs : positiveInt('timeoutMs', opts.timeoutMs),
         retries: this.#retries,

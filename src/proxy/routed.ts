@@ -3,15 +3,17 @@
  * and attachments alike:
  * - create: pending routing → forward → complete (or remove) the routing, so a failed create
  *   never leaves a routing that points nowhere;
- * - by id: routing lookup → owning pod → generic pass-through, with the stale routing removed
- *   when the pod no longer knows the id (routings are cleaned lazily, when a pod says 404).
+ * - by id: routing lookup → owning pod → generic pass-through; what the pod answered may change
+ *   the routing's life (see `RoutingEvent`): a DELETE it accepted marks the routing deleting, a
+ *   404 to someone who can see the resource asks for proof. A routing is never removed on a 404
+ *   alone, and never on a 404 answered to another project's token.
  * Service-specific behaviour comes in as small hooks (AZ transforms, same-pod checks).
  */
 import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
 import type { ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
-import type { Pod } from '../store';
+import type { Pod, Routing } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
 
 export interface RoutedDeps {
@@ -24,11 +26,15 @@ type Transform = (json: unknown) => unknown;
 
 /** The pod that owns `id` of `type`; `missing` is the 404 message in the service's words. */
 export async function ownerPod(deps: RoutedDeps, id: string, type: ResourceType, missing: string): Promise<Pod> {
+  return (await owner(deps, id, type, missing)).pod;
+}
+
+async function owner(deps: RoutedDeps, id: string, type: ResourceType, missing: string): Promise<{ routing: Routing; pod: Pod }> {
   const routing = await deps.routes.lookup(id, type);
   if (!routing) throw notFound(missing);
   const pod = await deps.podDir.get(routing.pod_id);
   if (!pod) throw serviceUnavailable(`The pod that owns ${type} ${id} is no longer registered.`);
-  return pod;
+  return { routing, pod };
 }
 
 export interface CreateRoutedOptions {
@@ -89,9 +95,56 @@ export interface ByIdOptions {
   transform?: (pod: Pod) => Transform;
   /** A look at the request body before it is forwarded unchanged (same-pod checks). */
   peek?: BodyPeek;
-  /** When to drop the routing after the pod answered. @default a 404 to GET on the resource itself */
-  forgetWhen?: (method: string, sub: string, status: number) => boolean;
+  /**
+   * What the pod's answer means for the routing. @default `deletionEvents()`: a DELETE of the
+   * resource accepted → deleting; a 404 to GET of the resource → check
+   */
+  events?: (a: AnswerSeen) => RoutingEvent | undefined;
 }
+
+/** A request by id and the pod's answer, as routing events see them. */
+export interface AnswerSeen {
+  method: string;
+  /** The path below the id ('' for the resource itself). */
+  sub: string;
+  status: number;
+  /** For `POST …/action`: the action (the body's one key), when the body named one. */
+  action?: string;
+}
+
+/**
+ * - deleting: the pod accepted a deletion: the routing turns deleting and a job waits for the
+ *   resource to be gone;
+ * - restored: the pod undid a deletion (the routing is active again);
+ * - gone: the pod's 2xx is itself the proof (a deletion that completes before the answer);
+ * - check: the pod said 404: a job asks it with the gateway's own credentials.
+ * The last two count only when the caller could see the resource (its project, or an admin).
+ */
+export type RoutingEvent = 'deleting' | 'restored' | 'gone' | 'check';
+
+const isItself = (sub: string) => sub === '' || sub === '/';
+const ok = (status: number) => status >= 200 && status < 300;
+
+/**
+ * The events every routed resource shares, plus the actions that delete it (Nova `forceDelete`,
+ * Cinder `os-force_delete`) or undo a deletion (Nova `restore`).
+ */
+export function deletionEvents(o: { deletingActions?: readonly string[]; restoringActions?: readonly string[]; deleteIsImmediate?: boolean } = {}) {
+  return function routingEvents(a: AnswerSeen): RoutingEvent | undefined {
+    if (isItself(a.sub)) {
+      if (a.method === 'DELETE' && ok(a.status)) return o.deleteIsImmediate ? 'gone' : 'deleting';
+      if (a.method === 'GET' && a.status === 404) return 'check';
+      return undefined;
+    }
+    if (a.method === 'POST' && a.action !== undefined && ok(a.status) && /^\/action\/?$/.test(a.sub)) {
+      if (o.deletingActions?.includes(a.action)) return 'deleting';
+      if (o.restoringActions?.includes(a.action)) return 'restored';
+    }
+    return undefined;
+  };
+}
+
+const DEFAULT_EVENTS = deletionEvents();
 
 /**
  * Which requests to look at and what to check. The body is read once: `check` gets its JSON
@@ -104,9 +157,6 @@ export interface BodyPeek {
   /** Throws (an ApiError, a 404 for an unknown id...) to refuse the request. */
   check(body: unknown, pod: Pod, sub: string): Promise<void>;
 }
-
-const isItself = (sub: string) => sub === '' || sub === '/';
-const forgetOnGet404 = (method: string, sub: string, status: number) => status === 404 && method === 'GET' && isItself(sub);
 
 /** The path below `/{collection}/{id}`. */
 function subPath(path: string, collection: string, id: string): string {
@@ -125,16 +175,50 @@ export async function forwardById(
   o: ByIdOptions,
   id: string = c.req.param('id')!,
 ): Promise<{ response: Response; status: number; pod: Pod }> {
-  const pod = await ownerPod(deps, id, o.type, o.missing(id));
+  const { routing, pod } = await owner(deps, id, o.type, o.missing(id));
   const sub = subPath(c.req.path, o.collection, id);
+  const method = c.req.method;
+  const isAction = method === 'POST' && /^\/action\/?$/.test(sub);
   let body: string | undefined;
-  if (o.peek?.when(c.req.method, sub)) {
+  let action: string | undefined;
+  if (o.peek?.when(method, sub) || isAction) {
     const peeked = await peekJson(c);
-    await o.peek.check(peeked.json, pod, sub);
+    if (o.peek?.when(method, sub)) await o.peek.check(peeked.json, pod, sub);
     body = peeked.text;
+    action = actionOf(peeked.json);
   }
   const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: c.get('projectId'), body });
   const response = await respond(deps.proxy, c, pod, o.service, res, o.transform?.(pod));
-  if ((o.forgetWhen ?? forgetOnGet404)(c.req.method, sub, res.status)) await deps.routes.forget(id, o.type);
+  const event = (o.events ?? DEFAULT_EVENTS)({ method, sub, status: res.status, action });
+  if (event) await applyEvent(deps, c, routing, event);
   return { response, status: res.status, pod };
+}
+
+/** The action a `POST …/action` body names: its one key (Nova and Cinder take exactly one). */
+function actionOf(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const keys = Object.keys(json);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/**
+ * Acts on what the pod's answer proved. A 404 or an immediate deletion counts only when the
+ * caller could see the resource: a pod answers 404 to another project's token for a resource that
+ * exists, and that must never cost its owner the routing.
+ */
+async function applyEvent(deps: RoutedDeps, c: Context<GatewayEnv>, routing: Routing, event: RoutingEvent): Promise<void> {
+  const auth = c.get('auth');
+  const canSee = auth.isAdmin || c.get('projectId') === routing.project_id;
+  switch (event) {
+    case 'deleting':
+      return deps.routes.markDeleting(routing);
+    case 'restored':
+      return deps.routes.restore(routing);
+    case 'gone':
+      if (canSee) await deps.routes.forget(routing.top_id, routing.resource_type as ResourceType);
+      return;
+    case 'check':
+      if (canSee) await deps.routes.verify(routing);
+      return;
+  }
 }

@@ -1,5 +1,5 @@
 // Everything under /servers/{id} reaches the owning pod: show, update, delete, actions,
-// metadata, ips, volume attachments; stale routings go on a pod 404 for GET only.
+// metadata, ips, volume attachments; a DELETE the pod accepted marks the routing deleting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud, eventually, type Cloud } from '../support/cloud';
@@ -109,12 +109,14 @@ test('unknown id is 404 itemNotFound and reaches no pod', async () => {
   assert.deepEqual(cloud.pods.map((p) => p.requests.length), before);
 });
 
-test('delete keeps the routing until the pod says 404 on GET, which removes it', async () => {
+test('a DELETE the pod accepted marks the routing deleting; a job removes it once the pod has no such server', async () => {
   const id = await boot('doomed', 'az1');
   await active(id);
   const del = await call(url(id), { method: 'DELETE', headers: who });
   assert.equal(del.status, 204);
-  assert.ok(await cloud.gw.store.routings.lookup(id, 'server'), 'routing kept after DELETE');
-  await eventually(async () => (await call(url(id), { headers: who })).status === 404);
-  assert.equal(await cloud.gw.store.routings.lookup(id, 'server'), undefined, 'stale routing removed');
+  assert.equal((await cloud.gw.store.routings.lookup(id, 'server'))?.status, 'deleting', 'still routed, no longer counted');
+  await eventually(async () => (await cloud.gw.store.routings.lookup(id, 'server')) === undefined, 10_000);
+  const job = (await cloud.gw.store.jobs.list({ type: 'routing_delete', resource_id: id }))[0];
+  assert.equal(job?.status, 'success');
+  assert.deepEqual((await call(url(id), { headers: who })).body, { itemNotFound: { code: 404, message: `Instance ${id} could not be found.` } });
 });

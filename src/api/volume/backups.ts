@@ -12,6 +12,7 @@ import { badRequest, readJson, type GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { MISSING, onePod, podOf } from './same-pod';
+import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
 import { checkBody } from './validation';
 
@@ -45,6 +46,7 @@ export async function backupById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
     service: 'volumev3',
     collection: 'backups',
     missing: MISSING.backup,
+    events: VOLUME_EVENTS,
     peek: {
       when: () => restoring,
       // A target volume must be in the backup's pod: a pod cannot restore into another's disks.

@@ -1,12 +1,13 @@
 /**
  * Snapshots: a create goes to the pod of its volume and gets a routing row of its own; everything
- * by id follows that routing (a pod 404 on GET removes it).
+ * by id follows that routing (deletion tracked like a volume's).
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
 import { readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { MISSING, podOf } from './same-pod';
+import { VOLUME_EVENTS } from './volumes-by-id';
 import { snapshotCreate } from './schemas';
 import { checkBody } from './validation';
 
@@ -25,6 +26,6 @@ export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
 }
 
 export async function snapshotById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
-  const { response } = await forwardById(deps, c, { type: 'snapshot', service: 'volumev3', collection: 'snapshots', missing: MISSING.snapshot });
+  const { response } = await forwardById(deps, c, { type: 'snapshot', service: 'volumev3', collection: 'snapshots', missing: MISSING.snapshot, events: VOLUME_EVENTS });
   return response;
 }

@@ -17,5 +17,6 @@ export {
 } from './runner';
 export { done, wait, fail, backoffMs, type JobOutcome, type JobContext, type JobHandler, type JobLog, type Backoff } from './handler';
 export { ServiceCaller, DEFAULT_SERVICE_CALL_TIMEOUT_MS, type ServiceCall, type ServiceAnswer } from './service-calls';
-export { RESOURCE_KINDS, COMPUTE_VERSION, VOLUME_VERSION, type ResourceKind } from './resources';
+export { RESOURCE_KINDS, COMPUTE_VERSION, VOLUME_VERSION, askResource, type ResourceKind, type ResourceState } from './resources';
 export { routingDeleteHandler, routingVerifyHandler, type RoutingCheckDeps } from './routing-checks';
+export { routingsPruneHandler, ROUTINGS_PRUNE, type PrunePayload } from './prune';

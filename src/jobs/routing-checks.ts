@@ -13,7 +13,7 @@
 import type { PodDirectory, RouteTable, RoutingJobPayload } from '../routing';
 import type { Routing, Store } from '../store';
 import { done, fail, wait, type JobHandler } from './handler';
-import { RESOURCE_KINDS } from './resources';
+import { askResource, RESOURCE_KINDS } from './resources';
 import type { ServiceCaller } from './service-calls';
 
 export interface RoutingCheckDeps {
@@ -44,19 +44,18 @@ function routingCheck(deps: RoutingCheckDeps, mode: 'delete' | 'verify'): JobHan
       }
       const pod = await deps.podDir.get(routing.pod_id);
       if (!pod) return fail(`pod ${routing.pod_id} is no longer registered`);
-      const kind = RESOURCE_KINDS[p.resource_type];
-      const a = await deps.service.call(pod, { service: kind.service, path: kind.show(routing.top_id), version: kind.version, signal: ctx.signal });
-      if (a.status === 404) {
+      const seen = await askResource(deps.service, pod, p.resource_type, routing.top_id, ctx.signal);
+      if (seen.state === 'gone') {
         const removed = await deps.routes.removeProven(routing, routing.status);
         return done(removed ? `${described(routing)} is gone (404 to the gateway's credentials); routing removed` : 'the routing changed meanwhile');
       }
-      if (a.status !== 200) return wait(`pod ${pod.pod_name} answered ${a.status} to the gateway's credentials`);
-      const item = (a.body as Record<string, unknown> | null)?.[kind.one] as Record<string, unknown> | undefined;
-      if (mode === 'verify') return done(`${described(routing)} is still there (${item ? statusOf(item) : 'shown'}); routing kept`);
-      if (item && kind.deleting(item)) return wait(`${described(routing)} is still being deleted (${statusOf(item)})`);
+      if (seen.state === 'unknown') return wait(`${seen.reason} to the gateway's credentials`);
+      const item = seen.item;
+      if (mode === 'verify') return done(`${described(routing)} is still there (${statusOf(item)}); routing kept`);
+      if (RESOURCE_KINDS[p.resource_type].deleting(item)) return wait(`${described(routing)} is still being deleted (${statusOf(item)})`);
       // The deletion did not happen, or failed in the pod: the resource is there and counts again.
       await deps.routes.setStatus(routing, 'deleting', 'active');
-      return done(`${described(routing)} is still there (${item ? statusOf(item) : 'shown'}): routing active again`);
+      return done(`${described(routing)} is still there (${statusOf(item)}): routing active again`);
     },
   };
 }

@@ -205,7 +205,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const common = { log, maxBodyBytes, observe: metrics.observeRequest, healthcheck: health };
   const admin = buildListener(
     { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
-    adminRoutes({ store, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
+    adminRoutes({ store, routes, podDir, service, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
   );
   const compute = buildListener(
     { listener: 'compute', ...common },

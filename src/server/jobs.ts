@@ -2,7 +2,7 @@
  * The job types this gateway runs and the periodic sweeps of its runner, wired from the shared
  * machinery. Settings come from `[jobs]`.
  */
-import { routingDeleteHandler, routingVerifyHandler, type Backoff, type JobHandler, type RoutingCheckDeps, type Sweep } from '../jobs';
+import { routingDeleteHandler, routingsPruneHandler, routingVerifyHandler, ROUTINGS_PRUNE, type Backoff, type JobHandler, type RoutingCheckDeps, type Sweep } from '../jobs';
 import { ROUTING_JOBS } from '../routing';
 import { isoNow } from '../store';
 
@@ -42,6 +42,7 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
   return {
     [ROUTING_JOBS.delete]: routingDeleteHandler(deps),
     [ROUTING_JOBS.verify]: routingVerifyHandler(deps),
+    [ROUTINGS_PRUNE]: routingsPruneHandler(deps),
   };
 }
 

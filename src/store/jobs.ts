@@ -176,7 +176,7 @@ export class JobRepo {
   /** Records the start of an attempt in the job's history. */
   async recordStart(lease: Lease): Promise<void> {
     await this.db.execute({
-      sql: 'INSERT OR REPLACE INTO job_attempts (job_id, attempt, owner, started_at) VALUES (?, ?, ?, ?)',
+      sql: 'INSERT INTO job_attempts (job_id, attempt, owner, started_at) VALUES (?, ?, ?, ?)',
       args: [lease.job.id, lease.attempt, lease.owner, isoNow()],
     });
   }
@@ -210,7 +210,7 @@ export class JobRepo {
     const held = r.rows.length > 0;
     const detail = result.outcome === 'success' ? (result.detail ?? null) : result.error;
     await this.db.execute({
-      sql: 'UPDATE job_attempts SET finished_at = ?, outcome = ?, detail = ? WHERE job_id = ? AND attempt = ? AND owner = ?',
+      sql: 'UPDATE job_attempts SET finished_at = ?, outcome = ?, detail = ? WHERE job_id = ? AND attempt = ? AND owner = ? AND finished_at IS NULL',
       args: [now, held ? result.outcome : 'lost', detail, id, lease.attempt, lease.owner],
     });
     return held;
@@ -239,7 +239,7 @@ export class JobRepo {
   /** The job's attempts, oldest first. */
   async history(id: string): Promise<JobAttempt[]> {
     const r = await this.db.execute({
-      sql: 'SELECT attempt, owner, started_at, finished_at, outcome, detail FROM job_attempts WHERE job_id = ? ORDER BY attempt',
+      sql: 'SELECT attempt, owner, started_at, finished_at, outcome, detail FROM job_attempts WHERE job_id = ? ORDER BY seq',
       args: [id],
     });
     return r.rows.map((row) => ({

@@ -36,16 +36,18 @@ export const STATE_SCHEMA: string[] = [
   // One waiting job per key: enqueueing the same work again refreshes the waiting row.
   `CREATE UNIQUE INDEX jobs_waiting_key ON jobs(dedup_key) WHERE dedup_key IS NOT NULL AND status = 'new'`,
   `CREATE INDEX jobs_key ON jobs(dedup_key)`,
+  // A retried job counts its attempts afresh; its history keeps every attempt, in order.
   `CREATE TABLE job_attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
     job_id TEXT NOT NULL,
     attempt INTEGER NOT NULL,
     owner TEXT NOT NULL,
     started_at TEXT NOT NULL,
     finished_at TEXT,
     outcome TEXT,
-    detail TEXT,
-    PRIMARY KEY (job_id, attempt)
+    detail TEXT
   )`,
+  `CREATE INDEX job_attempts_job ON job_attempts(job_id, seq)`,
 
   `CREATE TABLE routings_v4 (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -14,8 +14,7 @@ import { DEFAULT_LIST_TIMEOUT_MS, DEFAULT_MAX_LIMIT } from '../fanout';
 import { DEFAULT_MAX_BODY_BYTES } from '../http';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../ops/drain';
 import { DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD, DEFAULT_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../pods';
-import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_POLL_MS } from '../jobs';
-import { DEFAULT_PENDING_TIMEOUT_MS, FINISHED_JOB_RETENTION_MS } from '../server/jobs';
+import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_PENDING_TIMEOUT_MS, DEFAULT_POLL_MS, FINISHED_JOB_RETENTION_MS } from '../jobs';
 import { host, integer, printable, microversion, oneOf, port, publicUrl, seconds, secret, text, url } from './fields';
 
 const LIBSQL_SCHEMES = ['libsql', 'http', 'https', 'ws', 'wss'] as const;

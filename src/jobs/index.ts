@@ -11,6 +11,7 @@ export {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_BACKOFF,
   DEFAULT_ATTEMPT_TIMEOUT_MS,
+  FINISHED_JOB_RETENTION_MS,
   type JobRunnerOptions,
   type JobRunnerStats,
   type Sweep,
@@ -20,3 +21,5 @@ export { ServiceCaller, DEFAULT_SERVICE_CALL_TIMEOUT_MS, type ServiceCall, type 
 export { RESOURCE_KINDS, COMPUTE_VERSION, VOLUME_VERSION, askResource, type ResourceKind, type ResourceState } from './resources';
 export { routingDeleteHandler, routingVerifyHandler, type RoutingCheckDeps } from './routing-checks';
 export { routingsPruneHandler, ROUTINGS_PRUNE, type PrunePayload } from './prune';
+export { routingReconcileHandler, enqueueStalePending, ROUTING_RECONCILE, DEFAULT_PENDING_TIMEOUT_MS, CLOCK_SKEW_MS, type ReconcilePayload } from './reconcile';
+export { listInPod, ListingUnavailable, LIST_LIMIT, type ListFilter } from './listing';

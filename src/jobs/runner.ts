@@ -30,6 +30,8 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, capMs: 300_000 };
 /** One attempt may take this long before it is aborted. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 120_000;
+/** A week of finished jobs stays listable. */
+export const FINISHED_JOB_RETENTION_MS = 7 * 24 * 3_600_000;
 /** How long `stop()` lets running attempts finish before aborting them. */
 const STOP_GRACE_MS = 5_000;
 

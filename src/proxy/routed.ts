@@ -13,7 +13,7 @@ import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
 import type { ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
-import type { Pod, Routing } from '../store';
+import type { Pod, Routing, RoutingHint } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
 
 export interface RoutedDeps {
@@ -49,6 +49,8 @@ export interface CreateRoutedOptions {
   transform?: Transform;
   /** Runs once the routing is complete (e.g. record the flavor for quota usage). */
   onCreated?: (id: string) => Promise<void>;
+  /** What reconciliation needs to find the resource if the pod's answer is lost (its name). */
+  hint?: RoutingHint;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface CreateRoutedOptions {
  * included — are passed through; a create is never retried.
  */
 export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: CreateRoutedOptions): Promise<Response> {
-  const pending = await deps.routes.begin(o.projectId, o.pod.pod_id, o.type);
+  const pending = await deps.routes.begin(o.projectId, o.pod.pod_id, o.type, { ...o.hint, request_id: c.get('requestId') });
   let res;
   try {
     res = await callPod(deps.proxy, c, { pod: o.pod, service: o.service, projectId: o.projectId, method: 'POST', body: o.body });

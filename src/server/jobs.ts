@@ -2,7 +2,21 @@
  * The job types this gateway runs and the periodic sweeps of its runner, wired from the shared
  * machinery. Settings come from `[jobs]`.
  */
-import { routingDeleteHandler, routingsPruneHandler, routingVerifyHandler, ROUTINGS_PRUNE, type Backoff, type JobHandler, type RoutingCheckDeps, type Sweep } from '../jobs';
+import {
+  DEFAULT_PENDING_TIMEOUT_MS,
+  enqueueStalePending,
+  FINISHED_JOB_RETENTION_MS,
+  routingDeleteHandler,
+  routingReconcileHandler,
+  routingsPruneHandler,
+  routingVerifyHandler,
+  ROUTING_RECONCILE,
+  ROUTINGS_PRUNE,
+  type Backoff,
+  type JobHandler,
+  type RoutingCheckDeps,
+  type Sweep,
+} from '../jobs';
 import { ROUTING_JOBS } from '../routing';
 import { isoNow } from '../store';
 
@@ -25,13 +39,6 @@ export interface JobsOptions {
   retentionMs?: number;
 }
 
-/**
- * A create's pending routing older than this is reconciled: four pod request deadlines, so a
- * create still waiting for its pod is never taken for a lost one.
- */
-export const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
-/** A week of finished jobs stays listable. */
-export const FINISHED_JOB_RETENTION_MS = 7 * 24 * 3_600_000;
 /** Routing changes are kept a day: far longer than any site takes to read them. */
 const CHANGE_LOG_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
@@ -43,11 +50,19 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [ROUTING_JOBS.delete]: routingDeleteHandler(deps),
     [ROUTING_JOBS.verify]: routingVerifyHandler(deps),
     [ROUTINGS_PRUNE]: routingsPruneHandler(deps),
+    [ROUTING_RECONCILE]: routingReconcileHandler(deps),
   };
 }
 
 export function jobSweeps(deps: JobDeps, o: JobsOptions = {}): Sweep[] {
+  const pendingTimeoutMs = o.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS;
   return [
+    {
+      // Often enough that a lost create is resolved within about 1.5 pending timeouts.
+      name: 'stale_pending',
+      everyMs: Math.min(30_000, Math.max(250, pendingTimeoutMs / 2)),
+      run: async () => void (await enqueueStalePending(deps, pendingTimeoutMs)),
+    },
     {
       name: 'housekeeping',
       everyMs: HOUSEKEEPING_EVERY_MS,

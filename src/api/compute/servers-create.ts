@@ -66,6 +66,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
     projectId,
     body: JSON.stringify(body),
     idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
+    hint: { name: typeof server.name === 'string' ? server.name : null },
     transform: serverAzToTop(placement.pod),
     onCreated: flavor ? (id) => recordUsage(deps, c, id, flavor) : undefined,
   });

@@ -26,6 +26,7 @@ export async function createAttachment(deps: VolumeDeps, c: Context<GatewayEnv>)
     projectId: c.get('projectId'),
     body: JSON.stringify(body),
     idOf: (json) => (json as { attachment?: { id?: unknown } }).attachment?.id,
+    hint: { volume_id: attachment.volume_uuid },
   });
 }
 

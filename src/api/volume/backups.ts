@@ -14,7 +14,7 @@ import type { VolumeDeps } from './deps';
 import { MISSING, onePod, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
-import { checkBody } from './validation';
+import { checkBody, nameOf } from './validation';
 
 export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
@@ -31,6 +31,7 @@ export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     projectId: c.get('projectId'),
     body: JSON.stringify(body),
     idOf: (json) => (json as { backup?: { id?: unknown } }).backup?.id,
+    hint: { name: nameOf(backup) },
     transform: volumeAzToTop(pod),
   });
 }

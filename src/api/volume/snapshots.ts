@@ -9,7 +9,7 @@ import type { VolumeDeps } from './deps';
 import { MISSING, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { snapshotCreate } from './schemas';
-import { checkBody } from './validation';
+import { checkBody, nameOf } from './validation';
 
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
@@ -22,6 +22,7 @@ export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
     projectId: c.get('projectId'),
     body: JSON.stringify(body),
     idOf: (json) => (json as { snapshot?: { id?: unknown } }).snapshot?.id,
+    hint: { name: nameOf(snapshot) },
   });
 }
 

@@ -13,7 +13,7 @@ import { azForPod, volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { onePod, podOf } from './same-pod';
 import { volumeCreate, volumeCreate_3_47 } from './schemas';
-import { checkBody } from './validation';
+import { checkBody, nameOf } from './validation';
 
 /** Create sources and the routed type each one names (`backup_id` since 3.47). */
 const SOURCES = [
@@ -65,6 +65,7 @@ export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     projectId,
     body: JSON.stringify(body),
     idOf: (json) => (json as { volume?: { id?: unknown } }).volume?.id,
+    hint: { name: nameOf(volume) },
     transform: volumeAzToTop(pod),
   });
 }

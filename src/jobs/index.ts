@@ -23,3 +23,14 @@ export { routingDeleteHandler, routingVerifyHandler, type RoutingCheckDeps } fro
 export { routingsPruneHandler, ROUTINGS_PRUNE, type PrunePayload } from './prune';
 export { routingReconcileHandler, enqueueStalePending, ROUTING_RECONCILE, DEFAULT_PENDING_TIMEOUT_MS, CLOCK_SKEW_MS, type ReconcilePayload } from './reconcile';
 export { listInPod, ListingUnavailable, LIST_LIMIT, type ListFilter } from './listing';
+export {
+  adoptReservation,
+  adoptReservationHandler,
+  adoptServerVolumesHandler,
+  enqueueServerVolumes,
+  ADOPT_RESERVATION,
+  ADOPT_SERVER_VOLUMES,
+  type ReservationPayload,
+  type ReservationResult,
+  type ServerVolumesPayload,
+} from './adopt';

@@ -20,6 +20,11 @@ export interface RoutedDeps {
   routes: RouteTable;
   podDir: PodDirectory;
   proxy: ProxyDeps;
+  /**
+   * Asked on a route miss before answering 404: may find the id in one of the caller's pods and
+   * adopt it (see api/common/route-miss.ts).
+   */
+  missLookup?: (c: Context<GatewayEnv>, id: string, type: ResourceType) => Promise<Routing | undefined>;
 }
 
 type Transform = (json: unknown) => unknown;
@@ -29,8 +34,8 @@ export async function ownerPod(deps: RoutedDeps, id: string, type: ResourceType,
   return (await owner(deps, id, type, missing)).pod;
 }
 
-async function owner(deps: RoutedDeps, id: string, type: ResourceType, missing: string): Promise<{ routing: Routing; pod: Pod }> {
-  const routing = await deps.routes.lookup(id, type);
+async function owner(deps: RoutedDeps, id: string, type: ResourceType, missing: string, c?: Context<GatewayEnv>): Promise<{ routing: Routing; pod: Pod }> {
+  const routing = (await deps.routes.lookup(id, type)) ?? (c && deps.missLookup ? await deps.missLookup(c, id, type) : undefined);
   if (!routing) throw notFound(missing);
   const pod = await deps.podDir.get(routing.pod_id);
   if (!pod) throw serviceUnavailable(`The pod that owns ${type} ${id} is no longer registered.`);
@@ -47,8 +52,16 @@ export interface CreateRoutedOptions {
   /** The id of the created resource in the pod's 2xx answer, if any. */
   idOf: (json: unknown) => unknown;
   transform?: Transform;
-  /** Runs once the routing is complete (e.g. record the flavor for quota usage). */
-  onCreated?: (id: string) => Promise<void>;
+  /**
+   * Runs once the routing is complete, with the pod's answer (record the flavor for quota usage,
+   * adopt what else the pod made for the request).
+   */
+  onCreated?: (id: string, answer: unknown) => Promise<void>;
+  /**
+   * The pod accepted but named no id (Nova's `return_reservation_id`): resolve the pending row
+   * from the answer and return true, or return false to have it removed.
+   */
+  onNoId?: (answer: unknown, pending: Routing) => Promise<boolean>;
   /** What reconciliation needs to find the resource if the pod's answer is lost (its name). */
   hint?: RoutingHint;
 }
@@ -74,15 +87,17 @@ export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: 
   }
   const text = await res.text();
   let id: unknown;
+  let json: unknown;
   try {
-    id = o.idOf(JSON.parse(text));
+    json = JSON.parse(text);
+    id = o.idOf(json);
   } catch {
     // not JSON: nothing addressable to route
   }
   if (typeof id === 'string' && id !== '') {
     await deps.routes.complete(pending, id);
-    await o.onCreated?.(id);
-  } else await deps.routes.abort(pending); // e.g. Nova's return_reservation_id: no id yet
+    await o.onCreated?.(id, json);
+  } else if (!(json !== undefined && (await o.onNoId?.(json, pending)))) await deps.routes.abort(pending);
   return respond(deps.proxy, c, o.pod, o.service, buffered(res, text), o.transform);
 }
 
@@ -177,7 +192,7 @@ export async function forwardById(
   o: ByIdOptions,
   id: string = c.req.param('id')!,
 ): Promise<{ response: Response; status: number; pod: Pod }> {
-  const { routing, pod } = await owner(deps, id, o.type, o.missing(id));
+  const { routing, pod } = await owner(deps, id, o.type, o.missing(id), c);
   const sub = subPath(c.req.path, o.collection, id);
   const method = c.req.method;
   const isAction = method === 'POST' && /^\/action\/?$/.test(sub);

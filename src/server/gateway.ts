@@ -14,6 +14,7 @@ import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
 import { volumeRoutes } from '../api/volume';
+import { routeMissLookup, type ServiceDeps } from '../api/common';
 import { DEFAULT_MAX_BODY_BYTES, parseVersion, type GatewayEnv, type Version } from '../http';
 import { EndpointResolver, PodClient, type CatalogSource, type ServiceCredentials } from '../pods';
 import { JobRunner, ServiceCaller } from '../jobs';
@@ -209,9 +210,10 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   );
   const compute = buildListener(
     { listener: 'compute', ...common },
-    computeRoutes({
+    computeRoutes(withMissLookup({
       store,
       routes,
+      service,
       podDir,
       scheduler,
       proxy,
@@ -222,13 +224,14 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
-    }),
+    })),
   );
   const volume = buildListener(
     { listener: 'volume', ...common },
-    volumeRoutes({
+    volumeRoutes(withMissLookup({
       store,
       routes,
+      service,
       podDir,
       scheduler,
       proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
@@ -239,12 +242,17 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
-    }),
+    })),
   );
   return {
     apps: { admin, compute, volume },
     parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, service, runner, lifecycle },
   };
+}
+
+/** A service's deps with its route-miss lookup (which asks the tenant's pods with those deps). */
+function withMissLookup<D extends ServiceDeps>(deps: D): D {
+  return { ...deps, missLookup: routeMissLookup(deps) };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {

@@ -3,6 +3,10 @@
  * machinery. Settings come from `[jobs]`.
  */
 import {
+  ADOPT_RESERVATION,
+  ADOPT_SERVER_VOLUMES,
+  adoptReservationHandler,
+  adoptServerVolumesHandler,
   DEFAULT_PENDING_TIMEOUT_MS,
   enqueueStalePending,
   FINISHED_JOB_RETENTION_MS,
@@ -51,6 +55,8 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [ROUTING_JOBS.verify]: routingVerifyHandler(deps),
     [ROUTINGS_PRUNE]: routingsPruneHandler(deps),
     [ROUTING_RECONCILE]: routingReconcileHandler(deps),
+    [ADOPT_RESERVATION]: adoptReservationHandler(deps),
+    [ADOPT_SERVER_VOLUMES]: adoptServerVolumesHandler(deps),
   };
 }
 

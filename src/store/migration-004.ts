@@ -77,6 +77,7 @@ export const STATE_SCHEMA: string[] = [
     resource_type TEXT NOT NULL,
     changed_at TEXT NOT NULL
   )`,
+  `CREATE INDEX routing_changes_top ON routing_changes(top_id, resource_type)`,
   // A pending row was never cached anywhere, so its changes need no eviction.
   `CREATE TRIGGER routings_removed AFTER DELETE ON routings WHEN old.status <> 'pending'
    BEGIN ${changed('old')} END`,

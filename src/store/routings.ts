@@ -123,6 +123,13 @@ export class RoutingRepo {
     }
   }
 
+  /** Adds to what a pending row remembers (e.g. the reservation a multi-create answered with). */
+  async addHint(id: number, hint: RoutingHint): Promise<void> {
+    const row = await this.get(id);
+    if (row?.status !== 'pending') return;
+    await this.db.execute({ sql: "UPDATE routings SET hint = ? WHERE seq = ? AND status = 'pending'", args: [JSON.stringify({ ...row.hint, ...hint }), id] });
+  }
+
   /**
    * Routes a resource the pod made without a create of ours (a multi-create sibling, a boot
    * volume, a resource found in a pod), unless the id is routed already; returns the routing.
@@ -237,6 +244,12 @@ export class RoutingRepo {
       args: [afterSeq, limit],
     });
     return r.rows.map((row) => ({ seq: Number(row.seq), top_id: String(row.top_id), resource_type: String(row.resource_type) }));
+  }
+
+  /** Whether a completed routing of this id was changed or removed (within the log's retention). */
+  async wasRouted(topId: string, resourceType: string): Promise<boolean> {
+    const r = await this.db.execute({ sql: 'SELECT 1 FROM routing_changes WHERE top_id = ? AND resource_type = ? LIMIT 1', args: [topId, resourceType] });
+    return r.rows.length > 0;
   }
 
   /** The newest change's number (0 when none): where a fresh cache starts reading. */

@@ -18,3 +18,4 @@ export {
   type Page,
   type QueryDialect,
 } from './query';
+export { routeMissLookup, MISS_TTL_MS, MISS_CACHE_SIZE, type MissLookup } from './route-miss';

@@ -6,11 +6,13 @@
  *   counting against quota at once; a job removes the routing once the pod no longer has it:
  *   deletion is asynchronous in Nova); `restore` of a soft-deleted server makes it active again;
  *   a 404 to the owner has a job verify it with the gateway's credentials;
- * - attaching a volume requires the volume to live in the server's pod.
+ * - attaching a volume requires the volume to live in the server's pod, and the attachment Nova
+ *   makes for it is routed by an `adopt_server_volumes` job.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { deletionEvents, forwardById, ownerPod } from '../../proxy';
+import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, notFound } from '../../http';
 import { serverAzToTop } from './az';
@@ -37,8 +39,12 @@ async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): P
 /** Nova's server actions that delete a server or undo a soft delete (deferred_delete). */
 const SERVER_EVENTS = deletionEvents({ deletingActions: ['forceDelete'], restoringActions: ['restore'] });
 
+/** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
+const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
+
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  const { response } = await forwardById(deps, c, {
+  const id = c.req.param('id')!;
+  const { response, status, pod } = await forwardById(deps, c, {
     type: 'server',
     service: 'compute',
     collection: 'servers',
@@ -46,9 +52,14 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     transform: serverAzToTop,
     events: SERVER_EVENTS,
     peek: {
-      when: (method, sub) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub),
+      when: isAttach,
       check: (body, pod) => checkAttachSamePod(deps, body, pod),
     },
   });
+  if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {
+    // The attachment Nova made is routed by a job (it reads the server's volumes with the gateway's credentials).
+    const owner = (await deps.routes.peek(id, 'server'))?.project_id ?? c.get('projectId');
+    await enqueueServerVolumes(deps, { pod_id: pod.pod_id, project_id: owner, server_id: id }).catch(() => {});
+  }
   return response;
 }

@@ -15,12 +15,13 @@ import { azForPod, serverAzToTop, topAz } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 import { checkServerQuota, type ServerRequest } from './server-quota';
+import { afterCreated, afterReservation, createExtras, type AdoptionContext } from './server-adoption';
 
 const CreateShape = v.object({
   server: v.looseObject({
     availability_zone: v.optional(v.nullable(v.string())),
     key_name: v.optional(v.nullable(v.string())),
-    block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
+    block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), destination_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
   }),
 });
 
@@ -59,6 +60,13 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   if (az === undefined) delete body.server.availability_zone;
   else body.server.availability_zone = az;
 
+  const adoption: AdoptionContext = {
+    deps,
+    pod: placement.pod,
+    projectId,
+    extras: createExtras(server),
+    onServer: (id) => (flavor ? recordUsage(deps, c, id, flavor) : Promise.resolve()),
+  };
   return createRouted(deps, c, {
     pod: placement.pod,
     service: 'compute',
@@ -68,6 +76,10 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
     idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
     hint: { name: typeof server.name === 'string' ? server.name : null },
     transform: serverAzToTop(placement.pod),
-    onCreated: flavor ? (id) => recordUsage(deps, c, id, flavor) : undefined,
+    onCreated: async (id) => {
+      if (flavor) await recordUsage(deps, c, id, flavor);
+      await afterCreated(adoption, id);
+    },
+    onNoId: (answer, pending) => afterReservation(adoption, answer, pending),
   });
 }

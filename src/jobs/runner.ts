@@ -118,6 +118,8 @@ export class JobRunner {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    // Sweeps first run one period after the start, not at once: a restart causes no burst of writes.
+    for (const s of this.#o.sweeps) if (!this.#lastSweep.has(s.name)) this.#lastSweep.set(s.name, Date.now());
     this.#schedule(0);
   }
 

@@ -173,6 +173,8 @@ export interface BodyPeek {
   when(method: string, sub: string): boolean;
   /** Throws (an ApiError, a 404 for an unknown id...) to refuse the request. */
   check(body: unknown, pod: Pod, sub: string): Promise<void>;
+  /** A body to send instead of the caller's (ids translated for the pod); undefined keeps it. */
+  rewrite?(body: unknown, pod: Pod, sub: string): Promise<unknown>;
 }
 
 /** The path below `/{collection}/{id}`. */
@@ -200,8 +202,12 @@ export async function forwardById(
   let action: string | undefined;
   if (o.peek?.when(method, sub) || isAction) {
     const peeked = await peekJson(c);
-    if (o.peek?.when(method, sub)) await o.peek.check(peeked.json, pod, sub);
     body = peeked.text;
+    if (o.peek?.when(method, sub)) {
+      await o.peek.check(peeked.json, pod, sub);
+      const replaced = await o.peek.rewrite?.(peeked.json, pod, sub);
+      if (replaced !== undefined) body = JSON.stringify(replaced);
+    }
     action = actionOf(peeked.json);
   }
   const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: c.get('projectId'), body });

@@ -3,6 +3,12 @@
  * machinery. Settings come from `[jobs]`.
  */
 import {
+  FLAVOR_PUSH,
+  flavorPushHandler,
+  POD_CATALOG_SYNC,
+  podCatalogSyncHandler,
+  VOLUME_TYPE_PUSH,
+  volumeTypePushHandler,
   ADOPT_RESERVATION,
   ADOPT_SERVER_VOLUMES,
   adoptReservationHandler,
@@ -57,6 +63,9 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [ROUTING_RECONCILE]: routingReconcileHandler(deps),
     [ADOPT_RESERVATION]: adoptReservationHandler(deps),
     [ADOPT_SERVER_VOLUMES]: adoptServerVolumesHandler(deps),
+    [FLAVOR_PUSH]: flavorPushHandler(deps),
+    [VOLUME_TYPE_PUSH]: volumeTypePushHandler(deps),
+    [POD_CATALOG_SYNC]: podCatalogSyncHandler(deps),
   };
 }
 

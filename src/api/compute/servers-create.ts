@@ -9,6 +9,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { createRouted } from '../../proxy';
+import { usableInPod } from '../common';
 import type { Flavor } from '../../store';
 import { badRequest, readJson, validate } from '../../http';
 import { azForPod, serverAzToTop, topAz } from './az';
@@ -52,6 +53,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
   const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
   await checkVolumesInPod(deps, server, placement.pod.pod_id);
+  if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.
   if (keypair) await ensureKeypairInPod(deps, c, placement.pod, keypair);
 

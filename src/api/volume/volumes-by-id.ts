@@ -15,24 +15,36 @@ import type { GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { checkServerInPod, MISSING } from './same-pod';
+import { typeForPod, typeIdMap, typeIdsToTop } from './type-ids';
 
 /** The part of an `os-attach` action the gateway reads; any other body is the pod's to judge. */
 const AttachToServer = v.object({ 'os-attach': v.object({ instance_uuid: v.string() }) });
+/** `os-retype` names the new type by name or id: a gateway type goes as the pod's id. */
+const Retype = v.object({ 'os-retype': v.looseObject({ new_type: v.string() }) });
 
 /** Cinder's deleting action on volumes, snapshots and backups (volume_actions, admin_actions). */
 export const VOLUME_EVENTS = deletionEvents({ deletingActions: ['os-force_delete'] });
 
 export async function volumeById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const typeIds = await typeIdMap(deps.store);
   const { response } = await forwardById(deps, c, {
     type: 'volume',
     service: 'volumev3',
     collection: 'volumes',
     missing: MISSING.volume,
-    transform: volumeAzToTop,
+    transform: (pod) => {
+      const toTop = volumeAzToTop(pod);
+      return (json) => typeIdsToTop(typeIds)(toTop(json));
+    },
     peek: {
       when: (method, sub) => method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, pod) => {
         if (v.is(AttachToServer, body)) await checkServerInPod(deps, body['os-attach'].instance_uuid, pod);
+      },
+      rewrite: async (body, pod) => {
+        if (!v.is(Retype, body)) return undefined;
+        const podType = await typeForPod(deps, body['os-retype'].new_type, pod);
+        return podType === body['os-retype'].new_type ? undefined : { ...body, 'os-retype': { ...body['os-retype'], new_type: podType } };
       },
     },
     events: VOLUME_EVENTS,

@@ -41,4 +41,5 @@ export {
   type PodRequestBody,
   type PodRequestOptions,
   type PodResponse,
+  type ServiceCredentials,
 } from './types';

@@ -198,7 +198,7 @@ export class PodClient {
         service,
         target,
         method,
-        headers: forwardRequestHeaders(opts.headers, opts.requestId),
+        headers: opts.authHeaders ? { ...forwardRequestHeaders(opts.headers, opts.requestId), ...opts.authHeaders } : forwardRequestHeaders(opts.headers, opts.requestId),
         body,
         timeoutMs,
         retries: this.#retries,

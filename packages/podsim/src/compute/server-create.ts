@@ -50,6 +50,39 @@ interface BootVolume {
   deleteOnTermination: boolean;
 }
 
+/** A volume Nova creates for each new server: a mapping to a volume from an image, a snapshot or nothing. */
+interface NewVolume {
+  source: 'image' | 'snapshot' | 'blank';
+  uuid: string;
+  size: number;
+  boot: boolean;
+  deleteOnTermination: boolean;
+}
+
+/**
+ * The mappings with `destination_type: volume` whose volume does not exist yet: Nova's compute
+ * host creates them in Cinder while the server builds (nova/virt/block_device.py), one set per
+ * server of a multi-create, and they show in `os-extended-volumes:volumes_attached`.
+ */
+function newVolumesFromBdm(deps: NovaDeps, bdms: unknown): NewVolume[] {
+  if (!Array.isArray(bdms)) return [];
+  const out: NewVolume[] = [];
+  for (const b of bdms as Record<string, unknown>[]) {
+    if (b?.destination_type !== 'volume') continue;
+    const source = String(b.source_type ?? '');
+    if (source !== 'image' && source !== 'snapshot' && source !== 'blank') continue;
+    const uuid = String(b.uuid ?? '');
+    const size = Number(b.volume_size ?? 0);
+    if (!Number.isInteger(size) || size <= 0) {
+      throw badRequest(source === 'image' ? "Images with destination_type 'volume' need to have a non-zero size specified" : 'Blank volumes (source: \'blank\', dest: \'volume\') need to have non-zero size');
+    }
+    if (source === 'image' && !deps.images.get(uuid)) throw badRequest(`Image ${uuid} could not be found.`);
+    if (source === 'snapshot' && !deps.volumes.snapshots.has(uuid)) throw badRequest(`Snapshot ${uuid} could not be found.`);
+    out.push({ source, uuid, size, boot: String(b.boot_index) === '0', deleteOnTermination: b.delete_on_termination === true });
+  }
+  return out.sort((a, b) => Number(b.boot) - Number(a.boot));
+}
+
 /** The boot volume of a block_device_mapping_v2 boot, checked against this pod's Cinder. */
 function bootFromBdm(deps: NovaDeps, bdms: unknown): { volume?: BootVolume; image?: string } | undefined {
   if (bdms === undefined) return undefined;
@@ -141,6 +174,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   checkNetworks(server.networks);
   const group = groupFromHint(c, deps, body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints']);
   const boot = bootFromBdm(deps, server.block_device_mapping_v2);
+  const newVolumes = newVolumesFromBdm(deps, server.block_device_mapping_v2);
   let imageId = '';
   if (boot?.volume) {
     imageId = '';
@@ -200,6 +234,15 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
         deleteOnTermination: boot.volume.deleteOnTermination,
         attachmentId: String(att?.attachment_id ?? att?.id ?? randomUUID()),
       });
+    }
+    for (const nv of newVolumes) {
+      const device = `/dev/vd${String.fromCharCode(97 + s.volumes.length)}`;
+      const vol = deps.volumes.createForServer({
+        projectId: who.projectId, userId: who.userId, size: nv.size, name: '',
+        ...(nv.source === 'image' ? { imageId: nv.uuid } : nv.source === 'snapshot' ? { snapshotId: nv.uuid } : {}),
+      });
+      const att = deps.volumes.attach(vol.id, id, nv.boot ? '/dev/vda' : device, who.projectId);
+      s.volumes.push({ bdmId: randomUUID(), volumeId: vol.id, device: att.device ?? device, tag: null, deleteOnTermination: nv.deleteOnTermination, attachmentId: att.id });
     }
     if (group) {
       s.serverGroups.push(group.id);

@@ -68,6 +68,8 @@ export function destroy(deps: NovaDeps, id: string): void {
   for (const v of s.volumes) {
     try {
       deps.volumes.detach(v.volumeId, id);
+      // Nova deletes the volumes mapped with delete_on_termination once they are detached.
+      if (v.deleteOnTermination) deps.volumes.volumes.delete(v.volumeId);
     } catch {
       // The volume may already be gone from Cinder; Nova ignores that on delete too.
     }

@@ -30,6 +30,11 @@ export interface VolumeService {
   /** Detach the server's attachment; volume goes back to available when none is left. Throws SimNotFound. */
   detach(volumeId: string, serverId: string): void;
   get(volumeId: string): SimVolume | undefined;
+  /**
+   * A volume Nova creates for a server's block_device_mapping_v2 (`destination_type: volume` with
+   * an image, snapshot or blank source): made available at once, in the server's project.
+   */
+  createForServer(o: { projectId: string; userId: string; size: number; name: string; imageId?: string; snapshotId?: string }): SimVolume;
   /** Let imageRef / upload-to-image use the pod's Glance (pass the ImageService). */
   useImages(images: ImageLookup): void;
   /** Cancel pending status transitions. */
@@ -52,6 +57,41 @@ export function createVolumeService(env: SimServiceEnv): VolumeService {
     backups: st.backups,
     types: st.types,
     get: (id) => st.volumes.get(id),
+    createForServer(o) {
+      const snapshot = o.snapshotId ? st.snapshots.get(o.snapshotId) : undefined;
+      const origin = snapshot ? st.volumes.get(snapshot.volumeId) : undefined;
+      const vol: SimVolume = {
+        id: randomUUID(),
+        projectId: o.projectId,
+        userId: o.userId,
+        name: o.name,
+        description: null,
+        size: o.size,
+        status: 'available',
+        availabilityZone: env.az,
+        volumeTypeId: st.defaultTypeId,
+        snapshotId: snapshot?.id ?? null,
+        sourceVolid: null,
+        backupId: null,
+        bootable: o.imageId !== undefined || (origin?.bootable ?? false),
+        multiattach: false,
+        metadata: {},
+        adminMetadata: {},
+        imageMetadata: o.imageId ? { image_id: o.imageId } : origin ? { ...origin.imageMetadata } : {},
+        attachments: [],
+        migrationStatus: null,
+        replicationStatus: null,
+        host: st.host,
+        serviceUuid: st.serviceUuid,
+        groupId: null,
+        consistencygroupId: null,
+        createdAt: cinderTime(),
+        updatedAt: null,
+        previousStatus: null,
+      };
+      st.volumes.set(vol.id, vol);
+      return vol;
+    },
     useImages(images) {
       st.images = images;
     },

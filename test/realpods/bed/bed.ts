@@ -10,7 +10,7 @@
  * by PID, also when the test process dies. Start: startBed(); stop: bed.stop().
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startKeystone, type KeystoneHandle } from '../../support/keystone';
@@ -59,10 +59,13 @@ export interface Images {
   alt: string;
 }
 
+/** The part of the Keystone harness the scenarios use (also served to attached processes). */
+export type BedKeystone = Pick<KeystoneHandle, 'url' | 'adminPassword' | 'adminToken' | 'issueToken' | 'createProject' | 'createUser'>;
+
 export interface Bed {
   dir: string;
   logs: string;
-  keystone: KeystoneHandle;
+  keystone: BedKeystone;
   pods: RealPod[];
   gateway: GatewayProcess;
   images: Images;
@@ -106,7 +109,7 @@ function osEnv(authUrl: string, user: string, password: string, project: string,
   };
 }
 
-function makeCreds(ks: KeystoneHandle, user: string, password: string, project: string, projectId: string, userId: string): Creds {
+export function makeCreds(ks: BedKeystone, user: string, password: string, project: string, projectId: string, userId: string): Creds {
   const authUrl = `${ks.url}/v3`;
   let cached: { token: string; until: number } | undefined;
   return {
@@ -253,14 +256,10 @@ export async function startBed(opts: BedOptions = {}): Promise<Bed> {
     timings.total = Number(secondsSince(t0));
     say(`bed ready in ${timings.total} s: ${pods.map((p) => `${p.name}/${p.az} nova ${p.ports.nova} cinder ${p.ports.cinder}`).join(', ')}; ` +
       `gateway compute ${gateway.urls.compute} volume ${gateway.urls.volume} admin ${gateway.urls.admin}`);
-    writeFileSync(join(dir, 'bed.json'), JSON.stringify({
-      keystone: ks.url, adminPassword: ks.adminPassword, gateway: gateway.urls,
-      pods: pods.map((p) => ({ name: p.name, az: p.az, endpoints: p.endpoints })), images, timings,
-    }, null, 2), { mode: 0o600 });
 
     return {
       dir, logs, keystone: ks, pods, gateway, images: images!, users, serviceIds, timings,
-      newProject: (prefix, roles) => newProject(ks, `${prefix}-${randomBytes(3).toString('hex')}`, `${prefix}-user-${randomBytes(3).toString('hex')}`, roles),
+      newProject: (prefix, roles) => uniqueProject(ks, prefix, roles),
       pod(name) {
         const p = pods.find((x) => x.name === name);
         if (!p) throw new Error(`no pod ${name}`);
@@ -281,7 +280,13 @@ export async function startBed(opts: BedOptions = {}): Promise<Bed> {
   }
 }
 
-async function newProject(ks: KeystoneHandle, project: string, user: string, roles: string[] = ['member']): Promise<Creds> {
+/** A project `<prefix>-xxxxxx` with one user `<prefix>-user-xxxxxx` holding `roles` there. */
+export function uniqueProject(ks: BedKeystone, prefix: string, roles?: string[]): Promise<Creds> {
+  const tag = randomBytes(3).toString('hex');
+  return newProject(ks, `${prefix}-${tag}`, `${prefix}-user-${tag}`, roles);
+}
+
+async function newProject(ks: BedKeystone, project: string, user: string, roles: string[] = ['member']): Promise<Creds> {
   const projectId = await ks.createProject(project);
   const password = randomBytes(9).toString('hex');
   const userId = await ks.createUser(user, password, projectId, roles);
@@ -289,7 +294,7 @@ async function newProject(ks: KeystoneHandle, project: string, user: string, rol
 }
 
 /** `tiny` and `tiny-alt`: 1 MiB of zeros each, raw/bare, public. */
-async function uploadImages(ks: KeystoneHandle, glance: string): Promise<Images> {
+async function uploadImages(ks: BedKeystone, glance: string): Promise<Images> {
   const token = await ks.adminToken();
   const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
   const ids: string[] = [];
@@ -309,7 +314,7 @@ async function uploadImages(ks: KeystoneHandle, glance: string): Promise<Images>
   return { tiny: ids[0]!, alt: ids[1]! };
 }
 
-async function createFlavors(ks: KeystoneHandle, pod: RealPod): Promise<void> {
+async function createFlavors(ks: BedKeystone, pod: RealPod): Promise<void> {
   const token = await ks.adminToken();
   for (const f of FLAVORS) {
     const res = await fetch(`${pod.endpoints.compute}/flavors`, {

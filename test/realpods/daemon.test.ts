@@ -41,7 +41,15 @@ test('a daemon that ignores TERM is killed after its grace', async (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const log = join(dir, 'd.log');
   const d = await startDaemon({ name: 'stubborn', command: '/bin/sh', args: ['-c', "trap '' TERM; echo trapped; while :; do sleep 0.1; done"], log, graceS: 1 });
-  for (let i = 0; i < 100 && !readFileSync(log, 'utf8').includes('trapped'); i++) await new Promise((r) => setTimeout(r, 20));
+  const said = () => {
+    try {
+      return readFileSync(log, 'utf8').includes('trapped');
+    } catch {
+      return false; // the shell has not opened the log yet
+    }
+  };
+  for (let i = 0; i < 250 && !said(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(said(), 'the daemon set its trap');
   const started = Date.now();
   await d.stop();
   assert.ok(await gone([d.pid]), 'killed');

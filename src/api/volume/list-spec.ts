@@ -24,9 +24,17 @@ const SHAPES: Record<CinderListOptions['collection'], { member: string; type: Re
   backups: { member: 'backup', type: 'backup', noun: 'Backup' },
 };
 
-/** Cinder's basic (non-detail) view: id, name, links. */
+/** Cinder's basic (non-detail) view of volumes and backups: id, name, links. */
 function basic(item: Record<string, unknown> & { id: string }) {
   return { id: item.id, name: item.name ?? null, links: item.links ?? [] };
+}
+
+/** The fields of Cinder's snapshot summary view (cinder/api/views/snapshots.py): no links. */
+const SNAPSHOT_SUMMARY = ['id', 'created_at', 'updated_at', 'name', 'description', 'volume_id', 'status', 'size', 'metadata'] as const;
+
+/** Cinder's basic view of a snapshot, cut from the detail one the pods were asked for. */
+function snapshotSummary(item: Record<string, unknown> & { id: string }) {
+  return { ...Object.fromEntries(SNAPSHOT_SUMMARY.map((k) => [k, item[k] ?? null])), id: item.id };
 }
 
 /**
@@ -46,7 +54,7 @@ export function cinderListSpec(o: CinderListOptions): FanoutSpec {
     podListPath: `${base}/detail`,
     podShowPath: (id) => `${base}/${encodeURIComponent(id)}`,
     sort: cinderSort(),
-    view: o.detail ? undefined : basic,
+    view: o.detail ? undefined : o.collection === 'snapshots' ? snapshotSummary : basic,
     // Volumes always show their AZ (the top one); backups show it when the pod does.
     az: { param: 'availability_zone', field: 'availability_zone', always: shape.az === true },
     markerNotFound: (marker) => notFound(`${shape.noun} ${marker} could not be found.`),

@@ -191,12 +191,15 @@ export async function startPod(pod: PodLayout, d: PodDeps): Promise<RealPod> {
   // MariaDB's DATETIME is UTC in these services; a row touched since `since` is this start's.
   const utcNow = () => new Date(Date.now() - 1000).toISOString().slice(0, 19).replace('T', ' ');
   const t0 = Date.now();
-  const stamp = (what: string) => d.say(`${pod.name}: ${what} ready at +${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  let started = false;
   const startAndWait = async (s: PodService) => {
     const since = utcNow();
+    const t = Date.now();
     await start(s);
     await readiness[s](since);
-    stamp(s);
+    // The pod's start: when each service was ready; a later restart: how long it took.
+    d.say(started ? `${pod.name}: ${s} restarted, ready in ${((Date.now() - t) / 1000).toFixed(1)} s`
+      : `${pod.name}: ${s} ready at +${((Date.now() - t0) / 1000).toFixed(1)} s`);
   };
 
   try {
@@ -224,6 +227,7 @@ export async function startPod(pod: PodLayout, d: PodDeps): Promise<RealPod> {
     throw err;
   }
 
+  started = true;
   const pod_: RealPod = {
     ...pod,
     endpoints,

@@ -177,8 +177,10 @@ test('boot from volume: no image, volume attached and in-use, detached on delete
   const s = (await nova(pod, `/servers/${id}`)).body.server;
   assert.equal(s.image, '');
   assert.deepEqual(s['os-extended-volumes:volumes_attached'], [{ id: volId }]);
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'in-use');
+  // Nova reserves the volume at once; the compute completes the attachment a little later.
+  assert.notEqual((pod.volumes.get(volId) as { status: string }).status, 'available');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'in-use');
   await nova(pod, `/servers/${id}`, { method: 'DELETE' });
   await waitFor(() => !pod.servers.has(id));
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'available');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'available');
 });

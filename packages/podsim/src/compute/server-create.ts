@@ -91,7 +91,11 @@ function bootFromBdm(deps: NovaDeps, bdms: unknown): Bdms | undefined {
     const uuid = String(b.uuid ?? '');
     if (src === 'image' && !deps.images.get(uuid)) throw badRequest(`Image ${uuid} could not be found.`);
     if (src === 'snapshot' && !deps.volumes.snapshots.get(uuid)) throw badRequest(`Snapshot ${uuid} could not be found.`);
-    const size = b.volume_size === undefined || b.volume_size === null ? (src === 'snapshot' ? deps.volumes.snapshots.get(uuid)!.size : 1) : Number(b.volume_size);
+    // Nova's _validate_bdm: image and blank sources need a size; a snapshot's volume takes its size.
+    const given = b.volume_size === undefined || b.volume_size === null ? undefined : Number(b.volume_size);
+    if (src === 'image' && !given) throw badRequest("Images with destination_type 'volume' need to have a non-zero size specified");
+    if (src === 'blank' && !given) throw badRequest("Blank volumes (source: 'blank', dest: 'volume') need to have non-zero size");
+    const size = given ?? deps.volumes.snapshots.get(uuid)!.size;
     const index = b.boot_index === undefined || b.boot_index === null ? null : Number(b.boot_index);
     create.push({ source: src as NewVolume['source'], uuid, size, bootIndex: index, deleteOnTermination: b.delete_on_termination === true });
   }

@@ -13,9 +13,9 @@
  *   operator, never silently two flavors under one id);
  * - then one flavor push per gateway flavor and one volume type push per gateway type.
  */
-import type { Flavor, NewFlavor, Pod } from '../store';
+import type { Flavor, Pod } from '../store';
 import { done, wait, type JobHandler } from './handler';
-import { enqueueFlavorPush, flavorConflict, podShape, topShape, type PodFlavor } from './flavor-sync';
+import { enqueueFlavorPush, flavorConflict, podFlavorAsNew, podShape, topShape, type PodFlavor } from './flavor-sync';
 import type { RoutingCheckDeps } from './routing-checks';
 import { enqueueVolumeTypePush } from './volume-type-sync';
 
@@ -27,21 +27,6 @@ export interface PodCatalogSyncPayload {
 
 /** The creation time migration 2 gave its seed flavors. */
 const SEED_TIME = '1970-01-01T00:00:00Z';
-
-function asNew(p: PodFlavor): NewFlavor {
-  return {
-    flavorid: p.id,
-    name: p.name,
-    memory_mb: p.ram,
-    vcpus: p.vcpus,
-    root_gb: p.disk,
-    ephemeral_gb: Number(p['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
-    swap: Number(p.swap === '' ? 0 : (p.swap ?? 0)),
-    rxtx_factor: Number(p.rxtx_factor ?? 1),
-    is_public: p['os-flavor-access:is_public'] !== false,
-    description: p.description ?? null,
-  };
-}
 
 async function mayRedefine(deps: RoutingCheckDeps, f: Flavor): Promise<boolean> {
   if (f.created_at !== SEED_TIME || f.updated_at !== null) return false;
@@ -61,7 +46,7 @@ async function meetPodFlavors(deps: RoutingCheckDeps, pod: Pod, podFlavors: PodF
         notes.push(`pod flavor ${pf.id} not imported: its name ${pf.name} is gateway flavor ${named.flavorid}`);
         continue;
       }
-      await flavors.create(asNew(pf));
+      await flavors.create(podFlavorAsNew(pf));
       if (pf.extra_specs && Object.keys(pf.extra_specs).length > 0) await flavors.putExtraSpecs(pf.id, pf.extra_specs);
       for (const other of others) await enqueueFlavorPush(deps, pf.id, other.pod_id);
       notes.push(`imported ${pf.id} (${podShape(pf)})`);
@@ -70,7 +55,7 @@ async function meetPodFlavors(deps: RoutingCheckDeps, pod: Pod, podFlavors: PodF
     if (podShape(pf) === topShape(mine)) continue;
     const clash = pf.name !== mine.name ? await flavors.getByName(pf.name) : undefined;
     if (!clash && (await mayRedefine(deps, mine))) {
-      await flavors.redefine(pf.id, asNew(pf));
+      await flavors.redefine(pf.id, podFlavorAsNew(pf));
       notes.push(`seed ${pf.id} redefined as the pod's ${podShape(pf)} (was ${topShape(mine)})`);
     }
   }

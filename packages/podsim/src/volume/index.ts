@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { SimConflict, SimNotFound } from './faults';
 import { buildCinderApp } from './service';
+import { volumeRecord } from './volume-create';
 import type { ImageLookup } from './state';
 import { CinderState, cinderTime } from './state';
 import type { SimAttachment, SimBackup, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
@@ -60,35 +61,18 @@ export function createVolumeService(env: SimServiceEnv): VolumeService {
     createForServer(o) {
       const snapshot = o.snapshotId ? st.snapshots.get(o.snapshotId) : undefined;
       const origin = snapshot ? st.volumes.get(snapshot.volumeId) : undefined;
-      const vol: SimVolume = {
-        id: randomUUID(),
+      const vol = volumeRecord(st, {
         projectId: o.projectId,
         userId: o.userId,
         name: o.name,
-        description: null,
         size: o.size,
         status: 'available',
         availabilityZone: env.az,
         volumeTypeId: st.defaultTypeId,
         snapshotId: snapshot?.id ?? null,
-        sourceVolid: null,
-        backupId: null,
         bootable: o.imageId !== undefined || (origin?.bootable ?? false),
-        multiattach: false,
-        metadata: {},
-        adminMetadata: {},
         imageMetadata: o.imageId ? { image_id: o.imageId } : origin ? { ...origin.imageMetadata } : {},
-        attachments: [],
-        migrationStatus: null,
-        replicationStatus: null,
-        host: st.host,
-        serviceUuid: st.serviceUuid,
-        groupId: null,
-        consistencygroupId: null,
-        createdAt: cinderTime(),
-        updatedAt: null,
-        previousStatus: null,
-      };
+      });
       st.volumes.set(vol.id, vol);
       return vol;
     },

@@ -129,15 +129,12 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   if (az !== st.env.az) throw badRequest(`Availability zone '${az}' is invalid.`);
 
   const origin = source ?? (snapshot ? st.volumes.get(snapshot.volumeId) : undefined);
-  const now = cinderTime();
-  const vol: SimVolume = {
-    id: randomUUID(),
+  const vol = volumeRecord(st, {
     projectId: who.projectId,
     userId: who.userId,
     name,
     description,
     size,
-    status: 'creating',
     availabilityZone: az,
     volumeTypeId: type.id,
     snapshotId: snapshot?.id ?? null,
@@ -146,19 +143,8 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
     bootable: image !== undefined || (origin?.bootable ?? false),
     multiattach: /^<is>\s*true$/i.test(type.extraSpecs.multiattach ?? ''),
     metadata,
-    adminMetadata: {},
     imageMetadata: image ? imageMetadataOf(image) : origin ? { ...origin.imageMetadata } : {},
-    attachments: [],
-    migrationStatus: null,
-    replicationStatus: null,
-    host: st.host,
-    serviceUuid: st.serviceUuid,
-    groupId: null,
-    consistencygroupId: null,
-    createdAt: now,
-    updatedAt: null,
-    previousStatus: null,
-  };
+  });
   enforceQuota(st, who.projectId, { volumes: 1, gigabytes: size });
   st.volumes.set(vol.id, vol);
   st.later(() => {
@@ -168,6 +154,37 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
     }
   });
   return vol;
+}
+
+/** What a new volume names; everything else starts as Cinder starts it. */
+export type VolumeParts = Pick<SimVolume, 'projectId' | 'userId' | 'name' | 'size' | 'availabilityZone' | 'volumeTypeId'> & Partial<SimVolume>;
+
+/** A new volume record ('creating' unless told), in this pod's host and service. */
+export function volumeRecord(st: CinderState, parts: VolumeParts): SimVolume {
+  return {
+    id: randomUUID(),
+    description: null,
+    status: 'creating',
+    snapshotId: null,
+    sourceVolid: null,
+    backupId: null,
+    bootable: false,
+    multiattach: false,
+    metadata: {},
+    adminMetadata: {},
+    imageMetadata: {},
+    attachments: [],
+    migrationStatus: null,
+    replicationStatus: null,
+    host: st.host,
+    serviceUuid: st.serviceUuid,
+    groupId: null,
+    consistencygroupId: null,
+    createdAt: cinderTime(),
+    updatedAt: null,
+    previousStatus: null,
+    ...parts,
+  };
 }
 
 /** volume_image_metadata as Cinder copies it from Glance at create time. */

@@ -25,6 +25,9 @@ export interface PodCatalogSyncPayload {
   pod_id: string;
 }
 
+const sameSpecs = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
 /** The creation time migration 2 gave its seed flavors. */
 const SEED_TIME = '1970-01-01T00:00:00Z';
 
@@ -76,6 +79,7 @@ export function podCatalogSyncHandler(deps: RoutingCheckDeps): JobHandler {
       const notes = await meetPodFlavors(deps, pod, listed);
       const all = await deps.store.flavors.list({ isPublic: null, sortKey: 'flavorid', sortDir: 'asc' });
       const byId = new Map(listed.map((f) => [f.id, f]));
+      let pushed = 0;
       for (const f of all) {
         // What the list already proves is recorded now: a flavor the pod has the same way is usable
         // at once (its push only syncs the details), one it defines otherwise is a conflict.
@@ -83,12 +87,15 @@ export function podCatalogSyncHandler(deps: RoutingCheckDeps): JobHandler {
         if (pf) {
           const same = podShape(pf) === topShape(f);
           await deps.store.catalogState.set({ kind: 'flavor', top_id: f.flavorid, pod_id: pod.pod_id, status: same ? 'synced' : 'conflict', pod_item_id: f.flavorid, detail: same ? null : flavorConflict(f.flavorid, pod, pf, f) });
+          // Nothing to push for a public flavor the pod has exactly (description and extra specs too).
+          if (same && f.is_public && (pf.description ?? null) === f.description && sameSpecs(pf.extra_specs ?? {}, await deps.store.flavors.extraSpecs(f.flavorid))) continue;
         }
         await enqueueFlavorPush(deps, f.flavorid, pod.pod_id);
+        pushed++;
       }
       const vtypes = await deps.store.volumeTypes.list();
       for (const t of vtypes) await enqueueVolumeTypePush(deps, t.id, pod.pod_id);
-      notes.push(`${all.length} flavor push(es), ${vtypes.length} volume type push(es) recorded`);
+      notes.push(`${all.length - pushed} flavor(s) already the same in the pod, ${pushed} flavor push(es) and ${vtypes.length} volume type push(es) recorded`);
       return done(notes.join('; '));
     },
   };

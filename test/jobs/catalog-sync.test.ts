@@ -63,8 +63,9 @@ test("the first pod's definition replaces an untouched seed: the user sees the f
   const sync = await jobOf('pod_catalog_sync', podIds[0]!);
   assert.match((await gw.store.jobs.history(sync!.id)).at(-1)!.detail!, /seed 1 redefined as the pod's m1\.tiny: 64 MB RAM/);
   assert.equal((await flavorAtGateway('1')).ram, 64);
-  const j = await finished('flavor_push', '1', podIds[0]);
-  assert.equal(j.status, 'success');
+  // The pod has it exactly: usable there at once, nothing to push.
+  assert.equal((await gw.store.catalogState.get('flavor', '1', podIds[0]!))?.status, 'synced');
+  assert.equal(await jobOf('flavor_push', '1', podIds[0]), undefined);
 });
 
 test('a pod flavor the gateway does not have is imported and pushed to the other pods', async () => {
@@ -110,9 +111,11 @@ test('a flavor created while a pod is down: a create there is a 409 naming the p
   await pod2.up();
   const j = await finished('flavor_push', 'gw-new', podIds[1]);
   assert.equal(j.status, 'success');
-  const history = await gw.store.jobs.history(j.id);
-  assert.ok(history.length >= 2 && history.slice(0, -1).every((h) => h.outcome === 'retry'), JSON.stringify(history));
-  assert.equal(history.at(-1)!.outcome, 'success');
+  // Every attempt at this work (a change while one ran may have handed it to a newer job).
+  const work = (await gw.store.jobs.list({ type: 'flavor_push', resource_id: 'gw-new' })).filter((x) => (x.payload as { pod_id: string }).pod_id === podIds[1]);
+  const outcomes = (await Promise.all(work.map((x) => gw.store.jobs.history(x.id)))).flat().map((h) => h.outcome);
+  assert.ok(outcomes.includes('retry'), `retried while the pod was down: ${outcomes}`);
+  assert.equal((await gw.store.jobs.history(j.id)).at(-1)!.outcome, 'success');
   assert.equal(pod2.flavors.get('gw-new')?.ram, 256);
   assert.equal((await boot('az2', 'gw-new')).status, 202);
 });

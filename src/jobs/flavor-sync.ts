@@ -9,8 +9,8 @@
  * flavor's state in that pod becomes `conflict` and the job fails naming both definitions, so one
  * id never silently means two flavors (see /v1.0/jobs; a create naming it in that pod is a 409).
  */
-import type { Flavor, Pod } from '../store';
-import { done, fail, wait, type JobHandler } from './handler';
+import type { Flavor, NewFlavor, Pod } from '../store';
+import { done, fail, wait, type JobHandler, type JobOutcome } from './handler';
 import type { RoutingCheckDeps } from './routing-checks';
 
 export const FLAVOR_PUSH = 'flavor_push';
@@ -38,30 +38,45 @@ export interface PodFlavor {
   extra_specs?: Record<string, string>;
 }
 
-/** What makes a flavor the flavor it is, in comparable form. */
-function shapeOf(f: { name: string; ram: number; vcpus: number; disk: number; ephemeral: number; swap: number; isPublic: boolean }): string {
-  return `${f.name}: ${f.ram} MB RAM, ${f.vcpus} vCPU, ${f.disk} GB disk, ${f.ephemeral} GB ephemeral, ${f.swap} MB swap, ${f.isPublic ? 'public' : 'private'}`;
+/** A pod's flavor in the gateway's terms (Nova shows swap 0 as "" before 2.75). */
+export function podFlavorAsNew(p: PodFlavor): NewFlavor {
+  return {
+    flavorid: p.id,
+    name: p.name,
+    memory_mb: p.ram,
+    vcpus: p.vcpus,
+    root_gb: p.disk,
+    ephemeral_gb: Number(p['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
+    swap: Number(p.swap === '' ? 0 : (p.swap ?? 0)),
+    rxtx_factor: Number(p.rxtx_factor ?? 1),
+    is_public: p['os-flavor-access:is_public'] !== false,
+    description: p.description ?? null,
+  };
+}
+
+/** What makes a flavor the flavor it is, in comparable (and readable) form. */
+export function topShape(f: Pick<NewFlavor, 'name' | 'memory_mb' | 'vcpus' | 'root_gb' | 'ephemeral_gb' | 'swap' | 'is_public'>): string {
+  return `${f.name}: ${f.memory_mb} MB RAM, ${f.vcpus} vCPU, ${f.root_gb} GB disk, ${f.ephemeral_gb} GB ephemeral, ${f.swap} MB swap, ${f.is_public ? 'public' : 'private'}`;
 }
 
 export function podShape(p: PodFlavor): string {
-  return shapeOf({
-    name: p.name,
-    ram: p.ram,
-    vcpus: p.vcpus,
-    disk: p.disk,
-    ephemeral: Number(p['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
-    swap: Number(p.swap === '' ? 0 : (p.swap ?? 0)),
-    isPublic: p['os-flavor-access:is_public'] !== false,
-  });
-}
-
-export function topShape(f: Flavor): string {
-  return shapeOf({ name: f.name, ram: f.memory_mb, vcpus: f.vcpus, disk: f.root_gb, ephemeral: f.ephemeral_gb, swap: f.swap, isPublic: f.is_public });
+  return topShape(podFlavorAsNew(p));
 }
 
 /** The conflict message both the job and a refused create show. */
 export function flavorConflict(id: string, pod: Pod, podF: PodFlavor, f: Flavor): string {
   return `flavor id ${id} means two flavors: pod ${pod.pod_name} has ${podShape(podF)}; the gateway has ${topShape(f)}`;
+}
+
+/**
+ * The pod a catalog push goes to, or why there is nothing to do: a pod gone or disabled gets
+ * the whole catalog from `pod_catalog_sync` when registered or enabled again.
+ */
+export async function catalogTarget(deps: Pick<RoutingCheckDeps, 'podDir'>, podId: string): Promise<Pod | JobOutcome> {
+  const pod = await deps.podDir.get(podId);
+  if (!pod) return done(`pod ${podId} is no longer registered`);
+  if (!pod.enabled) return done(`pod ${pod.pod_name} is disabled; it gets the whole catalog when enabled again`);
+  return pod;
 }
 
 /** The pod's flavor by id (admin view: private ones too), or undefined when it has none. */
@@ -120,9 +135,8 @@ export function flavorPushHandler(deps: RoutingCheckDeps): JobHandler {
     async run(job, ctx) {
       const p = job.payload as FlavorPushPayload;
       const id = p.flavor_id ?? job.resource_id;
-      const pod = await deps.podDir.get(p.pod_id);
-      if (!pod) return done(`pod ${p.pod_id} is no longer registered`);
-      if (!pod.enabled) return done(`pod ${pod.pod_name} is disabled; it gets the whole catalog when enabled again`);
+      const pod = await catalogTarget(deps, p.pod_id);
+      if (!('pod_id' in pod)) return pod;
       const { catalogState } = deps.store;
       const f = await deps.store.flavors.get(id);
       const state = await catalogState.get('flavor', id, pod.pod_id);

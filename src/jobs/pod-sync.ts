@@ -13,9 +13,9 @@
  *   operator, never silently two flavors under one id);
  * - then one flavor push per gateway flavor and one volume type push per gateway type.
  */
-import type { Flavor, NewFlavor, Pod } from '../store';
+import type { Flavor, Pod } from '../store';
 import { done, wait, type JobHandler } from './handler';
-import { enqueueFlavorPush, flavorConflict, podShape, topShape, type PodFlavor } from './flavor-sync';
+import { enqueueFlavorPush, flavorConflict, podFlavorAsNew, podShape, topShape, type PodFlavor } from './flavor-sync';
 import type { RoutingCheckDeps } from './routing-checks';
 import { enqueueVolumeTypePush } from './volume-type-sync';
 
@@ -25,23 +25,11 @@ export interface PodCatalogSyncPayload {
   pod_id: string;
 }
 
+const sameSpecs = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
 /** The creation time migration 2 gave its seed flavors. */
 const SEED_TIME = '1970-01-01T00:00:00Z';
-
-function asNew(p: PodFlavor): NewFlavor {
-  return {
-    flavorid: p.id,
-    name: p.name,
-    memory_mb: p.ram,
-    vcpus: p.vcpus,
-    root_gb: p.disk,
-    ephemeral_gb: Number(p['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
-    swap: Number(p.swap === '' ? 0 : (p.swap ?? 0)),
-    rxtx_factor: Number(p.rxtx_factor ?? 1),
-    is_public: p['os-flavor-access:is_public'] !== false,
-    description: p.description ?? null,
-  };
-}
 
 async function mayRedefine(deps: RoutingCheckDeps, f: Flavor): Promise<boolean> {
   if (f.created_at !== SEED_TIME || f.updated_at !== null) return false;
@@ -61,7 +49,7 @@ async function meetPodFlavors(deps: RoutingCheckDeps, pod: Pod, podFlavors: PodF
         notes.push(`pod flavor ${pf.id} not imported: its name ${pf.name} is gateway flavor ${named.flavorid}`);
         continue;
       }
-      await flavors.create(asNew(pf));
+      await flavors.create(podFlavorAsNew(pf));
       if (pf.extra_specs && Object.keys(pf.extra_specs).length > 0) await flavors.putExtraSpecs(pf.id, pf.extra_specs);
       for (const other of others) await enqueueFlavorPush(deps, pf.id, other.pod_id);
       notes.push(`imported ${pf.id} (${podShape(pf)})`);
@@ -70,7 +58,7 @@ async function meetPodFlavors(deps: RoutingCheckDeps, pod: Pod, podFlavors: PodF
     if (podShape(pf) === topShape(mine)) continue;
     const clash = pf.name !== mine.name ? await flavors.getByName(pf.name) : undefined;
     if (!clash && (await mayRedefine(deps, mine))) {
-      await flavors.redefine(pf.id, asNew(pf));
+      await flavors.redefine(pf.id, podFlavorAsNew(pf));
       notes.push(`seed ${pf.id} redefined as the pod's ${podShape(pf)} (was ${topShape(mine)})`);
     }
   }
@@ -91,6 +79,7 @@ export function podCatalogSyncHandler(deps: RoutingCheckDeps): JobHandler {
       const notes = await meetPodFlavors(deps, pod, listed);
       const all = await deps.store.flavors.list({ isPublic: null, sortKey: 'flavorid', sortDir: 'asc' });
       const byId = new Map(listed.map((f) => [f.id, f]));
+      let pushed = 0;
       for (const f of all) {
         // What the list already proves is recorded now: a flavor the pod has the same way is usable
         // at once (its push only syncs the details), one it defines otherwise is a conflict.
@@ -98,12 +87,15 @@ export function podCatalogSyncHandler(deps: RoutingCheckDeps): JobHandler {
         if (pf) {
           const same = podShape(pf) === topShape(f);
           await deps.store.catalogState.set({ kind: 'flavor', top_id: f.flavorid, pod_id: pod.pod_id, status: same ? 'synced' : 'conflict', pod_item_id: f.flavorid, detail: same ? null : flavorConflict(f.flavorid, pod, pf, f) });
+          // Nothing to push for a public flavor the pod has exactly (description and extra specs too).
+          if (same && f.is_public && (pf.description ?? null) === f.description && sameSpecs(pf.extra_specs ?? {}, await deps.store.flavors.extraSpecs(f.flavorid))) continue;
         }
         await enqueueFlavorPush(deps, f.flavorid, pod.pod_id);
+        pushed++;
       }
       const vtypes = await deps.store.volumeTypes.list();
       for (const t of vtypes) await enqueueVolumeTypePush(deps, t.id, pod.pod_id);
-      notes.push(`${all.length} flavor push(es), ${vtypes.length} volume type push(es) recorded`);
+      notes.push(`${all.length - pushed} flavor(s) already the same in the pod, ${pushed} flavor push(es) and ${vtypes.length} volume type push(es) recorded`);
       return done(notes.join('; '));
     },
   };

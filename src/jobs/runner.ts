@@ -252,17 +252,15 @@ export class JobRunner {
       clearTimeout(deadline);
     }
     const result = this.#result(job, handler, lease.attempt, outcome);
-    let held = !lost;
-    if (held) {
+    let recorded: string = 'lost';
+    if (!lost) {
       try {
-        held = await store.jobs.finish(lease, result);
+        recorded = await store.jobs.finish(lease, result);
       } catch (err) {
         // Not recorded: the lease expires and the job runs again (handlers are idempotent).
-        held = false;
         log.warn('job_result_unrecorded', { job_id: job.id, type: job.type, error: oneLine(err) });
       }
     }
-    const recorded = held ? result.outcome : 'lost';
     const seconds = (performance.now() - started) / 1000;
     this.#count(job.type, recorded, seconds);
     const fields: Record<string, unknown> = {

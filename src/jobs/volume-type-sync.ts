@@ -11,6 +11,7 @@
 import type { Pod, VolumeType } from '../store';
 import { done, fail, wait, type JobHandler } from './handler';
 import type { RoutingCheckDeps } from './routing-checks';
+import { catalogTarget } from './flavor-sync';
 
 export const VOLUME_TYPE_PUSH = 'volume_type_push';
 
@@ -53,9 +54,8 @@ export function volumeTypePushHandler(deps: RoutingCheckDeps): JobHandler {
     async run(job, ctx) {
       const p = job.payload as VolumeTypePushPayload;
       const typeId = p.type_id ?? job.resource_id;
-      const pod = await deps.podDir.get(p.pod_id);
-      if (!pod) return done(`pod ${p.pod_id} is no longer registered`);
-      if (!pod.enabled) return done(`pod ${pod.pod_name} is disabled; it gets the whole catalog when enabled again`);
+      const pod = await catalogTarget(deps, p.pod_id);
+      if (!('pod_id' in pod)) return pod;
       const { catalogState, volumeTypes, volumeTypeSpecs, volumeTypeAccess } = deps.store;
       const state = await catalogState.get('volume_type', typeId, pod.pod_id);
       const t = await volumeTypes.get(typeId);

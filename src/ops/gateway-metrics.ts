@@ -145,7 +145,7 @@ export class GatewayMetrics {
       });
     }
     if (s.jobRunner) {
-      const attempts = r.counter('trio2o_job_attempts_total', "Job attempts this process ran, by type and outcome (success, retry, fail, lost: the lease was lost before the result was written).", ['type', 'outcome']);
+      const attempts = r.counter('trio2o_job_attempts_total', "Job attempts this process ran, by type and outcome (success, retry, fail; superseded: a newer job of the same work was waiting; lost: the lease was lost before the result was written).", ['type', 'outcome']);
       const seconds = r.counter('trio2o_job_attempt_seconds_total', 'Seconds this process spent in job attempts, by type.', ['type']);
       const running = r.gauge('trio2o_job_attempts_running', 'Job attempts running in this process now.');
       const waits = r.counter('trio2o_job_runner_primary_waits_total', 'Runner ticks skipped because the primary could not be written.');

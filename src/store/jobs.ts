@@ -191,29 +191,34 @@ export class JobRepo {
   }
 
   /**
-   * Writes the result of an attempt if the lease is still held (false otherwise: the result is
-   * dropped, the job belongs to whoever took it over), and closes the attempt in the history.
+   * Writes the result of an attempt if the lease is still held, and closes the attempt in the
+   * history. Returns what was recorded: the result's outcome; `superseded` when a retry meets a
+   * newer job of the same work already waiting (that one runs instead, reading the latest state:
+   * this one is finished as a success, the reason kept); `lost` when the lease was no longer held
+   * (the result is dropped: the job belongs to whoever took it over).
    */
-  async finish(lease: Lease, result: JobResult): Promise<boolean> {
+  async finish(lease: Lease, result: JobResult): Promise<JobResult['outcome'] | 'superseded' | 'lost'> {
     const now = isoNow();
     const { id } = lease.job;
     const status = result.outcome === 'retry' ? 'new' : result.outcome;
     const error = result.outcome === 'success' ? null : result.error;
     const delay = result.outcome === 'retry' ? Math.max(0, Math.round(result.delayMs)) : 0;
-    const finished = result.outcome === 'retry' ? null : now;
+    const superseded = "(? = 'new' AND dedup_key IS NOT NULL AND EXISTS (SELECT 1 FROM jobs w WHERE w.dedup_key = jobs.dedup_key AND w.status = 'new' AND w.id <> jobs.id))";
     const r = await this.db.execute({
-      sql: `UPDATE jobs SET status = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
-                   next_run_at = ${NOW_MS_SQL} + ?, finished_at = ?
-            WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING id`,
-      args: [status, error, now, delay, finished, id, lease.owner, lease.attempt],
+      sql: `UPDATE jobs SET status = CASE WHEN ${superseded} THEN 'success' ELSE ? END,
+                   finished_at = CASE WHEN ${superseded} OR ? <> 'new' THEN ? ELSE NULL END,
+                   last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, next_run_at = ${NOW_MS_SQL} + ?
+            WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING status`,
+      args: [status, status, status, status, now, error, now, delay, id, lease.owner, lease.attempt],
     });
-    const held = r.rows.length > 0;
+    const written = r.rows[0] ? String(r.rows[0].status) : undefined;
+    const recorded = written === undefined ? 'lost' : status === 'new' && written === 'success' ? 'superseded' : result.outcome;
     const detail = result.outcome === 'success' ? (result.detail ?? null) : result.error;
     await this.db.execute({
       sql: 'UPDATE job_attempts SET finished_at = ?, outcome = ?, detail = ? WHERE job_id = ? AND attempt = ? AND owner = ? AND finished_at IS NULL',
-      args: [now, held ? result.outcome : 'lost', detail, id, lease.attempt, lease.owner],
+      args: [now, recorded, detail, id, lease.attempt, lease.owner],
     });
-    return held;
+    return recorded;
   }
 
   /** Jobs in creation order after `marker` (a job id), at most `limit`. */

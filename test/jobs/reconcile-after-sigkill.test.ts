@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { startSimPod, CIRROS_IMAGE_ID } from '@trio2o/podsim';
 import { startServe, until, type ServeProcess } from '../ops/process';
-import { startHoldingProxy } from '../support/holding-proxy';
+import { startCountingProxy } from '../support/counting-proxy';
 import { ADMIN, call, identity } from '../support/http';
 
 const dirs: string[] = [];
@@ -41,7 +41,7 @@ test('SIGKILL during a burst of creates: after a restart reconciliation leaves 0
   writeFileSync(join(dir, 'trio2o.conf'), '# from TRIO2O_* env\n');
   const pod = await startSimPod({ name: 'Pod1', az: 'nova', transitionMs: 5 });
   t.after(() => pod.close());
-  const proxy = await startHoldingProxy(pod.url);
+  const proxy = await startCountingProxy(pod.url);
   t.after(() => proxy.close());
   const endpoints = { compute: proxy.endpoint(pod.endpoints.compute), volumev3: proxy.endpoint(pod.endpoints.volumev3), image: proxy.endpoint(pod.endpoints.image) };
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../support/cloud';
 import { openStore, type Store } from '../../src/store';
 import { JobRunner, done, type JobHandler } from '../../src/jobs';
 import { startPrimary, type Primary } from '../multisite/primary';
@@ -17,15 +18,6 @@ let siteB: Store;
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-async function until<T>(check: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trio2o-lease-'));
@@ -70,7 +62,7 @@ test('two runners on two sites: every job runs exactly once, never on both at on
   a.start();
   b.start();
   t.after(() => Promise.all([a.stop(), b.stop()]));
-  await until(async () => (await siteA.jobs.list({ type: 'lease_test', status: 'success' })).length === 40);
+  await eventually(async () => (await siteA.jobs.list({ type: 'lease_test', status: 'success' })).length === 40, 20_000);
   assert.equal(rec.overlap(), 0, 'no job ran on both sites at once');
   assert.equal(rec.runs.length, 40, 'each job ran once');
   assert.equal(new Set(rec.runs.map((r) => r.job)).size, 40);
@@ -93,9 +85,9 @@ test("a lease site A holds and abandons is taken over by site B once it expires,
   const b = new JobRunner({ store: siteB, log: quiet, handlers: { takeover: { run: async () => (ran.push('B'), done()) } }, pollMs: 50, owner: 'site-b' });
   b.start();
   t.after(() => b.stop());
-  await until(async () => (await siteB.jobs.get(job.id))?.status === 'success');
+  await eventually(async () => (await siteB.jobs.get(job.id))?.status === 'success', 20_000);
   assert.deepEqual(ran, ['B']);
-  assert.equal(await siteA.jobs.finish(lease!, { outcome: 'fail', error: 'late' }), false, "A's result is not recorded");
+  assert.equal(await siteA.jobs.finish(lease!, { outcome: 'fail', error: 'late' }), 'lost', "A's result is not recorded");
   assert.equal((await siteB.jobs.get(job.id))!.status, 'success');
 });
 
@@ -106,7 +98,7 @@ test('while the primary is away both runners wait; once it is back the job runs 
   let restarted = false;
   t.after(() => (restarted ? undefined : primary.start()));
   // Both replicas notice on their next sync and turn read-only.
-  await until(async () => siteA.mode === 'replica-detached' && siteB.mode === 'replica-detached');
+  await eventually(async () => siteA.mode === 'replica-detached' && siteB.mode === 'replica-detached', 20_000);
   const a = new JobRunner({ store: siteA, log: quiet, handlers: { outage: rec.handler('A') }, pollMs: 20, owner: 'site-a' });
   const b = new JobRunner({ store: siteB, log: quiet, handlers: { outage: rec.handler('B') }, pollMs: 20, owner: 'site-b' });
   a.start();
@@ -117,8 +109,8 @@ test('while the primary is away both runners wait; once it is back the job runs 
   assert.ok(a.stats().primaryWaits > 0 && b.stats().primaryWaits > 0);
   await primary.start();
   restarted = true;
-  await until(async () => siteA.mode === 'replica' && siteB.mode === 'replica');
-  await until(async () => (await siteA.jobs.get(job.id))?.status === 'success');
+  await eventually(async () => siteA.mode === 'replica' && siteB.mode === 'replica', 20_000);
+  await eventually(async () => (await siteA.jobs.get(job.id))?.status === 'success', 20_000);
   assert.equal(rec.runs.length, 1);
   assert.equal(rec.overlap(), 0);
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../support/cloud';
 import { openStore, StoreError, type Store } from '../../src/store';
 import { JobRunner, backoffMs, done, fail, wait, type JobHandler } from '../../src/jobs';
 import { GatewayMetrics } from '../../src/ops';
@@ -25,15 +26,6 @@ async function tempStore(t: { after(fn: () => unknown): void }): Promise<{ store
   return { store, url };
 }
 
-async function until<T>(check: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('backoff doubles from the base and never passes the cap', () => {
   const b = { baseMs: 100, capMs: 1_000 };
@@ -51,10 +43,10 @@ test('a failing job is retried with backoff, then fails after its bound with the
   const job = await store.jobs.enqueue('flaky', 'res-1', { x: 1 });
   runner.start();
   t.after(() => runner.stop());
-  const failed = await until(async () => {
+  const failed = await eventually(async () => {
     const j = await store.jobs.get(job.id);
     return j?.status === 'fail' ? j : undefined;
-  });
+  }, 10_000);
   assert.equal(calls, 3);
   assert.equal(failed.attempts, 3);
   assert.equal(failed.last_error, 'gave up after 3 attempts: pod down (3)');
@@ -87,8 +79,8 @@ test('a handler that fails for good fails at once; a thrown error is retried; a 
   const unknown = await store.jobs.enqueue('not_mine', null, null);
   runner.start();
   t.after(() => runner.stop());
-  await until(async () => (await store.jobs.get(b.id))?.status === 'success');
-  await until(async () => (await store.jobs.get(a.id))?.status === 'fail');
+  await eventually(async () => (await store.jobs.get(b.id))?.status === 'success', 10_000);
+  await eventually(async () => (await store.jobs.get(a.id))?.status === 'fail', 10_000);
   assert.equal((await store.jobs.get(a.id))!.attempts, 1);
   assert.equal((await store.jobs.get(a.id))!.last_error, 'flavor 1 means 512 MB here and 64 MB in Pod1');
   assert.deepEqual((await store.jobs.history(b.id)).map((h) => [h.outcome, h.detail]), [['retry', 'boom'], ['success', 'second time lucky']]);
@@ -111,14 +103,14 @@ test('jobs survive a restart; a dead runner’s lease expires and another runner
   const runner = new JobRunner({ store: reopened, log: memLog(), handlers: { work: { run: async (j) => (ran.push(j.resource_id!), done()) } }, pollMs: 20, owner: 'r2' });
   runner.start();
   t.after(() => runner.stop());
-  await until(async () => (await reopened.jobs.get(waiting.id))?.status === 'success');
-  await until(async () => (await reopened.jobs.get(stuck.id))?.status === 'success');
+  await eventually(async () => (await reopened.jobs.get(waiting.id))?.status === 'success', 10_000);
+  await eventually(async () => (await reopened.jobs.get(stuck.id))?.status === 'success', 10_000);
   assert.deepEqual(ran.sort(), ['s', 'w']);
   const history = await reopened.jobs.history(stuck.id);
   assert.deepEqual(history.map((h) => h.owner), ['r2'], 'the dead runner never recorded a start');
   assert.equal((await reopened.jobs.get(stuck.id))!.attempts, 2, "the dead runner's attempt counts");
   // The dead runner cannot record anything for the attempt it lost.
-  assert.equal(await reopened.jobs.finish(lease!, { outcome: 'success' }), false);
+  assert.equal(await reopened.jobs.finish(lease!, { outcome: 'success' }), 'lost');
   assert.equal(await reopened.jobs.renew(lease!, 1000), false);
 });
 
@@ -136,10 +128,10 @@ test('a runner that loses its lease mid-attempt aborts it and records nothing', 
   const job = await store.jobs.enqueue('slow', null, null);
   runner.start();
   t.after(() => runner.stop());
-  await until(async () => (await store.jobs.get(job.id))?.status === 'running');
+  await eventually(async () => (await store.jobs.get(job.id))?.status === 'running', 10_000);
   // An operator (or another site) changes the job under the runner: the next renewal fails.
   await store.db.execute({ sql: "UPDATE jobs SET lease_owner = 'someone-else' WHERE id = ?", args: [job.id] });
-  await until(async () => aborted);
+  await eventually(async () => aborted, 10_000);
   await runner.idle();
   assert.equal((await store.jobs.get(job.id))!.lease_owner, 'someone-else');
   assert.equal(log.lines.find((l) => l.event === 'job_attempt')!.outcome, 'lost');
@@ -160,11 +152,11 @@ test('while the store cannot be written the runner waits, says so once, and resu
   const runner = new JobRunner({ store, log, handlers: { work: { run: async () => (ran++, done()) } }, pollMs: 10 });
   runner.start();
   t.after(() => runner.stop());
-  await until(async () => runner.stats().primaryWaits >= 3);
+  await eventually(async () => runner.stats().primaryWaits >= 3, 10_000);
   assert.equal(ran, 0);
   assert.equal(log.lines.filter((l) => l.event === 'job_runner_waiting').length, 1);
   away = false;
-  await until(async () => (await store.jobs.get(job.id))?.status === 'success');
+  await eventually(async () => (await store.jobs.get(job.id))?.status === 'success', 10_000);
   assert.equal(ran, 1);
   assert.equal(log.lines.filter((l) => l.event === 'job_runner_resumed').length, 1);
 });
@@ -180,8 +172,38 @@ test('one waiting job per dedup key: enqueueing again refreshes it; a finished j
   const runner = new JobRunner({ store, log: memLog(), handlers: { work: { run: async () => done() } }, pollMs: 10 });
   runner.start();
   t.after(() => runner.stop());
-  await until(async () => (await store.jobs.get(a.id))?.status === 'success');
+  await eventually(async () => (await store.jobs.get(a.id))?.status === 'success', 10_000);
   assert.equal(await store.jobs.deleteFinished(a.id), true);
   assert.equal(await store.jobs.get(a.id), undefined);
   assert.deepEqual(await store.jobs.history(a.id), []);
+});
+
+test('a retry that meets a newer waiting job of the same work is superseded by it, not stuck', async (t) => {
+  const { store } = await tempStore(t);
+  const log = memLog();
+  const seen: string[] = [];
+  const runner = new JobRunner({
+    store,
+    log,
+    pollMs: 10,
+    handlers: {
+      push: {
+        backoff: { baseMs: 10, capMs: 10 },
+        async run(job) {
+          seen.push(job.id);
+          if (seen.length > 1) return done('pushed the latest state');
+          // A change arrives while this attempt runs: the same work is recorded again.
+          await store.jobs.enqueue('push', 'x', { v: 2 }, { dedupKey: 'push:x' });
+          return wait('pod down');
+        },
+      },
+    },
+  });
+  const first = await store.jobs.enqueue('push', 'x', { v: 1 }, { dedupKey: 'push:x' });
+  runner.start();
+  t.after(() => runner.stop());
+  await eventually(async () => (await store.jobs.list({ type: 'push', status: 'success' })).length === 2, 10_000);
+  assert.equal(seen.length, 2);
+  assert.deepEqual((await store.jobs.history(first.id)).map((h) => h.outcome), ['superseded']);
+  assert.ok(!log.lines.some((l) => l.event === 'job_result_unrecorded'));
 });

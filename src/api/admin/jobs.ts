@@ -42,12 +42,18 @@ export function jobsApp(deps: AdminDeps): Hono<AdminEnv> {
     return c.json({ job: { ...job, history: await jobs.history(job.id) } });
   });
 
+  /** A job that has finished, or the 404/409 saying why this one is not. */
+  const finished = async (id: string, verb: string) => {
+    const job = await jobs.get(id);
+    if (!job) throw notFound('Job not found');
+    if (job.status === 'new' || job.status === 'running') throw conflict(`Job ${id} is ${job.status}: only a finished job can be ${verb}.`);
+    return job;
+  };
+
   app.post('/:id/retry', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('retry'));
     const id = c.req.param('id');
-    const job = await jobs.get(id);
-    if (!job) throw notFound('Job not found');
-    if (job.status === 'new' || job.status === 'running') throw conflict(`Job ${id} is ${job.status}: only a finished job can be retried.`);
+    const job = await finished(id, 'retried');
     const again = await storeWrite(() => jobs.retry(id));
     if (!again) throw conflict(`Job ${id} cannot be retried: another job for ${job.dedup_key ?? 'the same work'} is waiting.`);
     return c.json({ job: again }, 202);
@@ -56,9 +62,7 @@ export function jobsApp(deps: AdminDeps): Hono<AdminEnv> {
   app.delete('/:id', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('delete'));
     const id = c.req.param('id');
-    const job = await jobs.get(id);
-    if (!job) throw notFound('Job not found');
-    if (job.status === 'new' || job.status === 'running') throw conflict(`Job ${id} is ${job.status}: only a finished job can be deleted.`);
+    await finished(id, 'deleted');
     if (!(await storeWrite(() => jobs.deleteFinished(id)))) throw notFound('Job not found');
     return c.body(null, 200);
   });

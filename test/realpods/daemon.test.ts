@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { descendants, isRunning, startDaemon } from './bed/daemon';
+import { descendants, isRunning, runSupervised, startDaemon } from './bed/daemon';
 
 async function gone(pids: number[], ms = 10_000): Promise<boolean> {
   const end = Date.now() + ms;
@@ -89,4 +89,39 @@ test('when the process that started them dies (SIGKILL), its daemons die too', a
   assert.ok(isRunning(pid));
   child.kill('SIGKILL');
   assert.ok(await gone([pid, pgid, ...kids]), 'the watchdog noticed the closed pipe and stopped everything');
+});
+
+test('runSupervised: a one-shot command\'s output and exit status; a failure rejects with its stderr', async () => {
+  const ok = await runSupervised('/bin/sh', ['-c', 'echo out; echo err >&2']);
+  assert.equal(ok.stdout, 'out\n');
+  assert.equal(ok.stderr, 'err\n');
+  await assert.rejects(runSupervised('/bin/sh', ['-c', 'echo broken >&2; exit 3']), /exited with 3\nbroken/);
+});
+
+test('runSupervised: past its deadline the command is killed (by its group) and the call rejects', async () => {
+  const started = Date.now();
+  await assert.rejects(runSupervised('/bin/sh', ['-c', 'sleep 300 & wait'], { timeoutMs: 300 }), /timed out after 300 ms/);
+  assert.ok(Date.now() - started < 8_000);
+});
+
+test('when the process that runs a one-shot command dies (SIGKILL), the command dies too', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rp-daemon-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pidFile = join(dir, 'pid');
+  const module = new URL('./bed/daemon.ts', import.meta.url).pathname;
+  const script = `import { runSupervised } from ${JSON.stringify(module)};
+    console.log('go'); await runSupervised('/bin/sh', ['-c', 'echo $$ > ${pidFile}; exec sleep 300']);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  let pid = 0;
+  for (let i = 0; i < 250 && !pid; i++) {
+    try {
+      pid = Number(readFileSync(pidFile, 'utf8'));
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  assert.ok(pid > 0 && isRunning(pid), 'the command runs');
+  child.kill('SIGKILL');
+  assert.ok(await gone([pid]), 'the watchdog noticed the closed pipe and killed the command');
 });

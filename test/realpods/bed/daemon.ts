@@ -7,7 +7,8 @@
  * called, and also when this process dies for any reason (SIGKILL included): the watchdog then
  * sends TERM to the daemon's PID, waits for it (bounded), and finally KILLs what is left of its
  * own process group — the daemon's forked workers (nova-api, uwsgi, beam.smp's helpers). Nothing
- * is ever looked up or killed by name.
+ * is ever looked up or killed by name. One-shot commands (nova-manage, mariadb, ...) run under
+ * the same kind of watchdog (runSupervised), so none outlives the test process either.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -139,6 +140,66 @@ export function startDaemon(o: DaemonOptions): Promise<Daemon> {
     wd.once('error', reject);
     wd.once('exit', (code) => {
       if (!buf.includes('\n')) reject(new Error(`${o.name}: watchdog exited (${code}) before starting ${o.command}`));
+    });
+  });
+}
+
+/**
+ * The one-shot watchdog: runs the command with its stdout/stderr on the watchdog's, waits for it,
+ * prints a marker line with its exit status, then KILLs its own group. A reader in the
+ * background holds the pipe from this process: when it closes early (timeout, this process
+ * dies), the command gets TERM, then the group KILL 5 s later. A background job's stdin is
+ * /dev/null in a shell without job control, hence the copy on fd 3.
+ */
+const ONE_SHOT = [
+  'marker=$1; shift',
+  'exec 3<&0',
+  '"$@" </dev/null &',
+  'pid=$!',
+  '( read -r _ <&3 || true; kill -TERM "$pid" 2>/dev/null; sleep 5; kill -KILL "-$$" ) &',
+  'wait "$pid"',
+  'rc=$?',
+  'printf \'\\n%s %s\\n\' "$marker" "$rc"',
+  'kill -KILL "-$$" 2>/dev/null',
+].join('\n');
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command to completion under a watchdog: killed (by its process group) on timeout and
+ * when this process dies. Rejects with the tail of its output when it fails.
+ */
+export function runSupervised(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
+  const marker = `__trio2o_exit_${process.pid}_${Date.now()}`;
+  const wd = spawn('/bin/sh', ['-c', ONE_SHOT, `run:${cmd}`, marker, cmd, ...args], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  });
+  let out = '';
+  let err = '';
+  wd.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  wd.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    wd.stdin!.end();
+  }, timeoutMs);
+  return new Promise((resolve, reject) => {
+    wd.once('error', (e) => (clearTimeout(timer), reject(e)));
+    wd.once('close', () => {
+      clearTimeout(timer);
+      const at = out.lastIndexOf(`\n${marker} `);
+      const rc = at >= 0 ? Number(out.slice(at + marker.length + 2).trim()) : NaN;
+      const stdout = at >= 0 ? out.slice(0, at) : out;
+      if (rc === 0) return resolve({ stdout, stderr: err });
+      const why = timedOut ? `timed out after ${timeoutMs} ms` : Number.isNaN(rc) ? 'was killed' : `exited with ${rc}`;
+      reject(new Error(`${cmd} ${args.join(' ')} ${why}\n${err.slice(-3000)}${stdout.slice(-1000)}`));
     });
   });
 }

@@ -1,7 +1,7 @@
 /** Small helpers of the real-pods bed: polling, commands with deadlines, ports, HTTP probes. */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { runSupervised, type RunResult } from './daemon';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -26,22 +26,14 @@ export async function poll<T>(what: string, ms: number, check: () => Promise<T |
   }
 }
 
-export interface RunResult {
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult } from './daemon';
 
-/** Runs a program (no shell) with a deadline; rejects with its output's tail when it fails. */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 300_000, maxBuffer: 16 << 20, killSignal: 'SIGKILL' },
-      (err, stdout, stderr) => {
-        if (err) {
-          reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${String(stderr).slice(-3000)}${String(stdout).slice(-1000)}`, { cause: err }));
-        } else resolve({ stdout: String(stdout), stderr: String(stderr) });
-      });
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
-  });
+/**
+ * Runs a program (no shell) with a deadline, under a watchdog: it never outlives this process.
+ * Rejects with its output's tail when it fails.
+ */
+export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
+  return runSupervised(cmd, args, opts);
 }
 
 /** True if nothing listens on 127.0.0.1:port (we can bind it ourselves). */

@@ -12,7 +12,8 @@ const P = 'proj-breaker';
 const LIST_TIMEOUT_MS = 200;
 
 before(async () => {
-  cloud = await startThreePods({ pods: { listTimeoutMs: LIST_TIMEOUT_MS, breakerThreshold: 2, breakerCooldownMs: 60_000 } });
+  // No job runner: a job's successful call to the hanging pod would close its breaker between the two timeouts.
+  cloud = await startThreePods({ pods: { listTimeoutMs: LIST_TIMEOUT_MS, breakerThreshold: 2, breakerCooldownMs: 60_000 }, jobs: { enabled: false } });
   await seed(cloud, P, 2);
 });
 after(() => cloud.close());

@@ -8,48 +8,17 @@
  *
  * Prints "gateway/direct" ratios for requests per second and latency, then every round's values.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
 import { Pool } from 'undici';
+import { freePort, startGatewayProcess, startPodProcess } from './processes';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const DURATION = Number(process.env.DURATION ?? 3000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PROJECT = 'bench';
 const H = { 'x-auth-token': 'bench', 'x-project-id': PROJECT, 'x-user-id': 'bench', 'x-roles': 'admin' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not start: ${buf}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = buf.split('\n').find((l) => ready.test(l));
-      if (m) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve({ child, line: m });
-      }
-    });
-    child.stderr!.resume();
-    child.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${buf}`)));
-  });
-}
 
 async function load(origin: string, path: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const pool = new Pool(origin, { connections: CONNECTIONS });
@@ -77,25 +46,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trio2o-bench-fwd-'));
   const podPort = await freePort();
-  const simCli = fileURLToPath(import.meta.resolve('@trio2o/podsim/cli'));
-  const sim = await start(process.execPath, ['--import', 'tsx', simCli, '--name', 'Pod1', '--az', 'nova', '--port', String(podPort), '--no-record'], {}, /"endpoints"/);
-  const endpoints = JSON.parse(sim.line).endpoints as Record<string, string>;
-  const [admin, compute, volume] = [await freePort(), await freePort(), await freePort()];
-  const gw = await start(
-    process.execPath,
-    [...(process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE] : []), '--import', 'tsx', 'src/main.ts', 'serve', '--noauth'],
-    {
-      TRIO2O_ADMIN_API_PORT: String(admin),
-      TRIO2O_COMPUTE_API_PORT: String(compute),
-      TRIO2O_VOLUME_API_PORT: String(volume),
-      TRIO2O_DATABASE_URL: `file:${join(dir, 'bench.db')}`,
-      TRIO2O_DEFAULT_LOG_LEVEL: 'info', // one access-log line per request, as in production
-    },
-    /"listening"/,
-  );
+  const sim = await startPodProcess('Pod1', 'nova', podPort);
+  const endpoints = sim.endpoints;
+  const gw = await startGatewayProcess(dir, {}, process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE] : []);
   try {
-    const A = `http://127.0.0.1:${admin}`;
-    const C = `http://127.0.0.1:${compute}`;
+    const A = gw.admin;
+    const C = gw.compute;
     const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { ...H, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
     await post(`${A}/v1.0/pods`, { pod: { pod_name: 'RegionOne' } });
     await post(`${A}/v1.0/pods`, { pod: { pod_name: 'Pod1', az_name: 'az1', endpoints } });

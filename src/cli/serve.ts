@@ -57,7 +57,10 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     serviceCredentials = ks.serviceCredentials;
     closeAuth = ks.close;
   }
-  const policy = new Policy(API_RULES, config.DEFAULT.policy_file);
+  const policy = new Policy(API_RULES, config.DEFAULT.policy_file, {
+    onUnusedRule: (rule, file) =>
+      log.warn('policy_unknown_rule', { rule, file, message: `policy file ${file} defines "${rule}", which no API registered and no rule refers to: it is never used` }),
+  });
   const gateway = await startGateway({
     ...gatewayOptions(config),
     store,

@@ -5,9 +5,10 @@
  * fan-out's missing-pod reasons, response header and metric, so a caller sees one vocabulary
  * whichever way several pods were asked.
  *
- * A pod is missing when the call fails in transport (the PodError's reason), answers 5xx
- * (`status_<n>`), or answers 2xx with a body that is not JSON (`bad_response`). A 4xx is an
- * answer: the pod judged the request, and the caller decides what that means.
+ * A pod is missing when the call fails in transport (the PodError's reason), answers 5xx or a
+ * status the caller does not accept (`status_<n>`), or answers 2xx with a body that is not JSON
+ * (`bad_response`). By default a 4xx is an answer: the pod judged the request, and the caller
+ * decides what that means; a caller that can only use some statuses says so with `accept`.
  */
 import type { Context } from 'hono';
 import { publicBase, type GatewayEnv } from '../http';
@@ -53,6 +54,11 @@ export interface AskOptions {
   question: (pod: Pod) => PodQuestion | undefined;
   /** @default the list deadline, `[pods] list_timeout` */
   timeoutMs?: number;
+  /**
+   * The statuses whose answers the caller uses; a pod answering any other is missing with reason
+   * `status_<n>`, so a partial answer never looks complete. @default every status below 500
+   */
+  accept?: (status: number) => boolean;
 }
 
 type Outcome = { answer: PodAnswer } | { reason: MissingReason };
@@ -74,7 +80,7 @@ async function askOne(deps: FanoutDeps, c: Context<GatewayEnv>, pod: Pod, q: Pod
     if (isPodError(err)) return { reason: reasonFor(err) };
     throw err;
   }
-  if (res.status >= 500) {
+  if (res.status >= 500 || (o.accept && !o.accept(res.status))) {
     await res.dump();
     return { reason: `status_${res.status}` };
   }

@@ -173,8 +173,14 @@ export class PodSource {
       this.position = null;
       return this.#page(Math.max(1, this.#o.deadline - Date.now()));
     }
-    const text = await res.text().catch(() => undefined);
-    if (text === undefined) return void (this.failure = 'bad_response');
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      // A body cut short is bad_response, one past the deadline timeout; a client gone rethrows.
+      if (isPodError(err)) return void (this.failure = reasonFor(err));
+      throw err;
+    }
     if (res.status >= 400) {
       const ct = res.headers['content-type'];
       this.clientError = { status: res.status, body: text, contentType: Array.isArray(ct) ? ct[0] : ct };

@@ -13,6 +13,29 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The client went away before it was answered: its request body stopped arriving, or its
+ * connection closed while the gateway waited for a pod. Nobody failed; `onError` logs it as a
+ * client abort and records status 499 (CLIENT_CLOSED_REQUEST), never a 500.
+ */
+export class ClientAbortedError extends Error {
+  readonly code = 'TRIO2O_CLIENT_ABORTED';
+  constructor(message = 'The client closed the connection before it was answered.', options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ClientAbortedError';
+  }
+}
+
+/**
+ * The error to throw for an aborted signal: its reason when that is an Error, else a
+ * ClientAbortedError (Node's HTTP server aborts a request's signal with a string reason, and a
+ * thrown string would pass every error handler by).
+ */
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new ClientAbortedError(undefined, { cause: reason });
+}
+
 export const badRequest = (message: string) => new ApiError(400, message);
 export const unauthorized = (message = 'The request you have made requires authentication.', headers?: Record<string, string>) =>
   new ApiError(401, message, { headers });

@@ -4,7 +4,7 @@
  * cinder/api/openstack/wsgi.py Fault), so one table serves the three listeners.
  */
 import type { Context } from 'hono';
-import { ApiError } from './errors';
+import { ApiError, ClientAbortedError } from './errors';
 
 export const FAULT_NAMES: Readonly<Record<number, string>> = {
   400: 'badRequest',
@@ -33,18 +33,30 @@ export function fault(c: Context, status: number, message: string, headers: Reco
 
 export interface ErrorLogger {
   error(event: string, fields: Record<string, unknown>): void;
+  info(event: string, fields: Record<string, unknown>): void;
 }
+
+/**
+ * The status recorded (access log, metrics) for a request whose client went away before it was
+ * answered: nginx's 499 "client closed request". It is never sent (nobody is left to read it);
+ * it keeps client hang-ups out of the 5xx the gateway and the pods are accountable for.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
 
 /** Turns an error of the layers below into a client-facing one; undefined when it does not know it. */
 export type ErrorTranslator = (err: Error) => ApiError | undefined;
 
 /**
- * The single `onError` of every listener. ApiError → its fault; a domain error → the fault
- * `translate` gives it; a body too large → 413; anything unexpected → a logged 500 carrying the
- * request id, never a stack trace.
+ * The single `onError` of every listener. A client that went away → 499, logged as
+ * `client_aborted`; ApiError → its fault; a domain error → the fault `translate` gives it; a body
+ * too large → 413; anything unexpected → a logged 500 carrying the request id, never a stack trace.
  */
 export function onError(log?: ErrorLogger, translate?: ErrorTranslator) {
   return function renderError(err: Error, c: Context): Response {
+    if (err instanceof ClientAbortedError || c.req.raw.signal.aborted) {
+      log?.info('client_aborted', { request_id: c.get('requestId' as never) as string | undefined, error: err.name });
+      return fault(c, CLIENT_CLOSED_REQUEST, 'The client closed the connection before it was answered.');
+    }
     const known = err instanceof ApiError ? err : translate?.(err);
     if (known) return fault(c, known.status, known.message, known.headers);
     const status = (err as { status?: number }).status;

@@ -7,6 +7,7 @@ export * from './errors';
 export * from './faults';
 export * from './request-id';
 export * from './body';
+export * from './path-guard';
 export * from './query';
 export * from './links';
 export * from './microversion';

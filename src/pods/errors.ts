@@ -56,7 +56,7 @@ export function isPodError(err: unknown): err is PodError {
 
 /**
  * The gateway status for a pod failure: unreachable, circuit open or no endpoint → 503;
- * timeout (any phase) → 504; malformed reply → 502.
+ * timeout (any phase) → 504; malformed or incomplete reply → 502.
  * @example httpStatusFor(err) // 504 for TRIO2O_POD_TIMEOUT
  */
 export function httpStatusFor(err: PodError | PodErrorCode): 502 | 503 | 504 {
@@ -72,6 +72,44 @@ export function httpStatusFor(err: PodError | PodErrorCode): 502 | 503 | 504 {
       return 502;
     default: {
       const unreachable: never = code;
+      throw new Error(`unknown pod error code ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * A reply the gateway must read (to find an id, to rewrite an AZ) whose body is not JSON: an
+ * invalid response (RFC 9110 §15.6.3), 502. Nova and Cinder answer JSON on every route the
+ * gateway reads, so an HTML page or a cut JSON text comes from something broken on the way.
+ */
+export function notJsonReply(pod: { podId: string; podName: string }, service?: ServiceType, cause?: unknown): PodError {
+  return new PodError('TRIO2O_POD_BAD_RESPONSE', `Malformed reply from pod ${pod.podName}: the body is not JSON`, {
+    podId: pod.podId,
+    podName: pod.podName,
+    service,
+    phase: 'body',
+    cause,
+  });
+}
+
+/**
+ * True when a call certainly never reached the pod's application: the breaker failed it fast,
+ * the pod has no endpoint, or connecting failed. Any other failure (no answer in time, a reset
+ * after the request was sent, a reply cut short) leaves unknown whether the pod acted on it.
+ */
+export function neverReachedPod(err: unknown): boolean {
+  if (!isPodError(err)) return false;
+  switch (err.code) {
+    case 'TRIO2O_POD_CIRCUIT_OPEN':
+    case 'TRIO2O_POD_NO_ENDPOINT':
+      return true;
+    case 'TRIO2O_POD_UNREACHABLE':
+    case 'TRIO2O_POD_TIMEOUT':
+      return err.phase === 'connect';
+    case 'TRIO2O_POD_BAD_RESPONSE':
+      return false;
+    default: {
+      const unreachable: never = err.code;
       throw new Error(`unknown pod error code ${String(unreachable)}`);
     }
   }
@@ -143,6 +181,11 @@ export function toPodError(
   }
   if (BAD_RESPONSE_CODES.has(code) || code.startsWith('HPE_') || err instanceof SyntaxError) {
     return new PodError('TRIO2O_POD_BAD_RESPONSE', `Malformed reply from ${what}`, details);
+  }
+  if (phase === 'body') {
+    // The pod answered (status and headers arrived) and the connection failed before the body
+    // ended: an incomplete reply is an invalid one (RFC 9110 §15.6.3, 502), not an unreachable pod.
+    return new PodError('TRIO2O_POD_BAD_RESPONSE', `Incomplete reply from ${what}: the connection closed before the whole body arrived`, details);
   }
   const reason = REASONS[code] ?? 'connection failed';
   return new PodError('TRIO2O_POD_UNREACHABLE', `Cannot reach ${what} (${reason})`, details);

@@ -13,6 +13,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { abortError } from '../http';
 import { PodError, RETRYABLE_ERROR_CODES, errorCode, toPodError, type PodErrorPhase } from './errors';
 import type { PodTarget } from './pod-url';
 import type { PoolRegistry } from './pools';
@@ -73,11 +74,11 @@ export function retryAfterMs(value: string | string[] | undefined, now: number =
 
 /**
  * Send the call, retrying as allowed, and resolve at response headers.
- * @throws PodError for pod failures; the caller's `signal.reason` when the caller aborted
+ * @throws PodError for pod failures; `abortError(signal)` when the caller aborted
  */
 export async function forward(input: ForwardInput): Promise<ForwardResult> {
   const { pod, service, target, signal } = input;
-  if (signal?.aborted) throw signal.reason;
+  if (signal?.aborted) throw abortError(signal);
   const deadline = Date.now() + input.timeoutMs;
   const ac = new AbortController();
   let deadlineHit = false;
@@ -132,7 +133,7 @@ export async function forward(input: ForwardInput): Promise<ForwardResult> {
   } catch (err) {
     clearTimeout(timer);
     unlink();
-    if (signal?.aborted) throw signal.reason ?? err;
+    if (signal?.aborted) throw abortError(signal);
     if (deadlineHit) {
       throw new PodError('TRIO2O_POD_TIMEOUT', `Timed out waiting for pod ${pod.podName} to answer`, {
         podId: pod.podId,

@@ -13,12 +13,14 @@ export {
   type EndpointSource,
 } from './pod-client';
 export { EndpointResolver, endpointsForRegion, type EndpointResolverOptions } from './endpoints';
-export { podUrl, podTarget, type PodTarget } from './pod-url';
+export { podUrl, podTarget, podRootTarget, type PodTarget } from './pod-url';
 export {
   PodError,
   isPodError,
   httpStatusFor,
   toPodError,
+  notJsonReply,
+  neverReachedPod,
   RETRYABLE_ERROR_CODES,
   type PodErrorCode,
   type PodErrorPhase,

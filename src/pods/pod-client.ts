@@ -6,11 +6,12 @@
  */
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { abortError } from '../http';
 import { CircuitBreaker, isFailureStatus, type BreakerSnapshot, type BreakerState } from './breaker';
 import { PodError, isPodError, toPodError } from './errors';
 import { forward } from './forward';
 import { forwardRequestHeaders, responseHeaders } from './headers';
-import { podTarget, type PodTarget } from './pod-url';
+import { podRootTarget, podTarget, type PodTarget } from './pod-url';
 import { PoolRegistry } from './pools';
 import type { PodObserver, PodRef, PodRequestOptions, PodResponse, ServiceType } from './types';
 
@@ -65,7 +66,11 @@ function positiveInt(name: string, value: number, min = 1): number {
   return value;
 }
 
-/** A pod's answer; helpers turn body failures into PodErrors. */
+/**
+ * A pod's answer; helpers turn body failures into PodErrors. `json()` and `text()` must finish
+ * by the call's deadline (`deadlineAt`): undici's bodyTimeout bounds each gap between chunks, so
+ * a pod sending a few bytes at a time could otherwise hold a call (and a whole list) indefinitely.
+ */
 class PodResponseImpl implements PodResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[]>;
@@ -74,23 +79,50 @@ class PodResponseImpl implements PodResponse {
   readonly #pod: PodRef;
   readonly #service: ServiceType;
   readonly #signal?: AbortSignal;
+  readonly #deadlineAt: number;
 
-  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, signal?: AbortSignal) {
+  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, deadlineAt: number, signal?: AbortSignal) {
     this.status = data.statusCode;
     this.headers = responseHeaders(data.headers);
     this.body = data.body;
     this.#data = data;
     this.#pod = pod;
     this.#service = service;
+    this.#deadlineAt = deadlineAt;
     this.#signal = signal;
   }
 
   json<T = unknown>(): Promise<T> {
-    return this.#data.body.json().then((v) => v as T, (err: unknown) => this.#fail(err));
+    return this.#bounded(this.#data.body.json() as Promise<T>);
   }
 
   text(): Promise<string> {
-    return this.#data.body.text().catch((err: unknown) => this.#fail(err));
+    return this.#bounded(this.#data.body.text());
+  }
+
+  /** `read` (consuming the body), failed with TRIO2O_POD_TIMEOUT (body) once the deadline passes. */
+  async #bounded<T>(read: Promise<T>): Promise<T> {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      this.#data.body.destroy();
+    }, Math.max(0, this.#deadlineAt - Date.now()));
+    try {
+      return await read;
+    } catch (err) {
+      if (late && !this.#signal?.aborted) {
+        throw new PodError('TRIO2O_POD_TIMEOUT', `Timed out reading the reply of pod ${this.#pod.podName}`, {
+          podId: this.#pod.podId,
+          podName: this.#pod.podName,
+          service: this.#service,
+          phase: 'body',
+          cause: err,
+        });
+      }
+      return this.#fail(err);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async dump(): Promise<void> {
@@ -102,7 +134,7 @@ class PodResponseImpl implements PodResponse {
   }
 
   #fail(err: unknown): never {
-    if (this.#signal?.aborted) throw this.#signal.reason ?? err;
+    if (this.#signal?.aborted) throw abortError(this.#signal);
     throw toPodError(err, this.#pod, 'body', { service: this.#service });
   }
 }
@@ -137,7 +169,7 @@ export class PodClient {
   /**
    * Forward one call to a pod and resolve at response headers. The body is a stream: pipe it,
    * or consume it with `json()`, `text()` or `dump()` so the socket returns to the pool.
-   * @throws PodError (see `httpStatusFor`), or `opts.signal.reason` when the caller aborted
+   * @throws PodError (see `httpStatusFor`), or `abortError(opts.signal)` when the caller aborted
    * @example
    * const res = await pods.request({ pod, service: 'compute', method: 'GET',
    *   path: '/v2.1/p1/servers/x', projectId: 'p1', headers: req.headers, requestId });
@@ -145,6 +177,8 @@ export class PodClient {
   async request(opts: PodRequestOptions): Promise<PodResponse> {
     const { pod, service } = opts;
     const started = performance.now();
+    const timeoutMs = opts.timeoutMs === undefined ? this.#timeoutMs : positiveInt('timeoutMs', opts.timeoutMs);
+    const deadlineAt = Date.now() + timeoutMs;
     try {
       if (!this.#breaker.tryAcquire(pod.podId)) {
         throw new PodError('TRIO2O_POD_CIRCUIT_OPEN', `Pod ${pod.podName} is unavailable (recent failures); try again later`, {
@@ -166,7 +200,7 @@ export class PodClient {
         method,
         headers: opts.authHeaders ? { ...forwardRequestHeaders(opts.headers, opts.requestId), ...opts.authHeaders } : forwardRequestHeaders(opts.headers, opts.requestId),
         body,
-        timeoutMs: opts.timeoutMs === undefined ? this.#timeoutMs : positiveInt('timeoutMs', opts.timeoutMs),
+        timeoutMs,
         retries: this.#retries,
         retryable: idempotent && replayable,
         signal: opts.signal,
@@ -174,7 +208,7 @@ export class PodClient {
       if (isFailureStatus(data.statusCode)) this.#breaker.onFailure(pod.podId);
       else this.#breaker.onSuccess(pod.podId);
       this.#observer?.onResponse(pod.podId, service, data.statusCode, performance.now() - started);
-      return new PodResponseImpl(data, pod, service, opts.signal);
+      return new PodResponseImpl(data, pod, service, deadlineAt, opts.signal);
     } catch (err) {
       this.#settleFailure(pod, service, err, performance.now() - started, opts.signal);
       throw err;
@@ -214,7 +248,7 @@ export class PodClient {
   async #target(opts: PodRequestOptions): Promise<PodTarget> {
     const endpoint = await this.#resolver.resolve(opts.pod, opts.service);
     try {
-      return podTarget(endpoint, opts.path, opts.search, opts.projectId);
+      return opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId);
     } catch (err) {
       throw new PodError('TRIO2O_POD_NO_ENDPOINT', `The ${opts.service} endpoint of pod ${opts.pod.podName} is not a valid URL`, {
         podId: opts.pod.podId,

@@ -75,6 +75,8 @@ export interface PodRequestOptions {
   search?: string;
   /** Fills `$(tenant_id)s`-style templates in an endpoint without a version segment. */
   projectId: string;
+  /** Ask the service's unversioned root (its version list) instead; `path` is then ignored. */
+  versionRoot?: boolean;
   /** Incoming headers; only an allow-list is forwarded (see `forwardRequestHeaders`). */
   headers: Headers | Record<string, string>;
   /**

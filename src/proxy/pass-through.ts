@@ -3,18 +3,24 @@
  * hand the pod's answer back — status, body and a small allow-list of headers — with links
  * pointing at the gateway and an optional JSON transform (AZ names, for example).
  *
- * Bodies that need no rewriting (non-JSON, empty) stream through untouched.
+ * Error answers that need no rewriting (non-JSON) stream through untouched; successful answers
+ * are read, since the gateway rewrites them and must refuse one that is not JSON.
  */
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
-import { publicBase, type GatewayEnv } from '../http';
-import { type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
+import { forwardedBody, publicBase, type GatewayEnv } from '../http';
+import { notJsonReply, type PodClient, type PodResponse, type ServiceType, type EndpointSource } from '../pods';
 import type { Pod } from '../store';
 import { podRef } from './pod-ref';
 import { rewriteLinks, serviceRoot } from './rewrite';
 
-/** Pod response headers a user may see; everything else (server, pod request ids) stays behind. */
-const PASSED_HEADERS = ['content-type', 'location', 'retry-after', 'etag', 'last-modified', 'content-disposition'] as const;
+/**
+ * Pod response headers a user may see; everything else (server, the pod's
+ * x-openstack-request-id) stays behind. `x-compute-request-id` is the pod's request id, under
+ * which Nova records the server's instance actions: a client reads it from an answer to look
+ * the action up (`GET /servers/{id}/os-instance-actions/{request_id}`, Tempest does).
+ */
+const PASSED_HEADERS = ['content-type', 'location', 'retry-after', 'etag', 'last-modified', 'content-disposition', 'x-compute-request-id'] as const;
 
 export interface ProxyDeps {
   pods: PodClient;
@@ -57,7 +63,7 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
   const url = new URL(c.req.url);
   const method = (o.method ?? c.req.method).toUpperCase();
   let body = o.body;
-  if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await c.req.text();
+  if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await forwardedBody(c);
   return deps.pods.request({
     pod: podRef(o.pod),
     service: o.service,
@@ -87,8 +93,10 @@ function copyHeaders(c: Context, res: PodResponse, rewrite: (s: string) => strin
 }
 
 /**
- * Sends a pod's response to the caller. JSON bodies get their links rewritten and pass through
- * `transform` (when given and the body parses); others stream.
+ * Sends a pod's response to the caller. A 2xx body must be JSON (Nova and Cinder answer JSON on
+ * every routed path), has its links rewritten and passes through `transform`; a 2xx body that is
+ * not JSON is a TRIO2O_POD_BAD_RESPONSE (502). Error answers are the pod's own: JSON ones get
+ * their links rewritten, others stream. A body that cannot be read throws its PodError (502/504).
  */
 export async function respond(
   deps: ProxyDeps,
@@ -101,24 +109,29 @@ export async function respond(
   const podRoot = serviceRoot(await deps.endpoints.resolve(podRef(pod), service));
   const gwRoot = publicBase(c, deps.publicUrl);
   const links = (s: string) => rewriteLinks(s, podRoot, gwRoot);
-  copyHeaders(c, res, links);
-  c.set('pod', pod.pod_name);
+  // Headers go on only once the answer is known to be sent: a 502 must not carry the pod's.
+  const send = (body: string | ReadableStream | null) => {
+    copyHeaders(c, res, links);
+    c.set('pod', pod.pod_name);
+    return c.body(body as string, res.status as 200);
+  };
   if (res.status === 204 || res.status === 304 || c.req.method === 'HEAD') {
     await res.dump();
-    return c.body(null, res.status as 204);
+    return send(null);
   }
-  if (!isJson(res)) {
-    return c.body(Readable.toWeb(res.body) as unknown as ReadableStream, res.status as 200);
-  }
+  const success = res.status >= 200 && res.status < 300;
+  if (!success && !isJson(res)) return send(Readable.toWeb(res.body) as unknown as ReadableStream);
   let text = await res.text();
-  if (transform && text.trim() !== '') {
+  if (success && text.trim() !== '') {
+    let json: unknown;
     try {
-      text = JSON.stringify(transform(JSON.parse(text)));
-    } catch {
-      // Not JSON after all: hand it over as the pod sent it.
+      json = JSON.parse(text);
+    } catch (err) {
+      throw notJsonReply(podRef(pod), service, err);
     }
+    if (transform) text = JSON.stringify(transform(json));
   }
-  return c.body(links(text), res.status as 200);
+  return send(links(text));
 }
 
 /** callPod + respond: the whole pass-through for one pod. */

@@ -1,8 +1,9 @@
 /**
  * The two request kinds every routed resource shares, for servers, volumes, snapshots, backups
  * and attachments alike:
- * - create: pending routing → forward → complete (or remove) the routing, so a failed create
- *   never leaves a routing that points nowhere;
+ * - create: pending routing → forward → complete the routing, remove it when nothing was made,
+ *   or leave it pending for reconciliation when the outcome is unknown, so a create never leaves
+ *   an orphan;
  * - by id: routing lookup → owning pod → generic pass-through; what the pod answered may change
  *   the routing's life (see `RoutingEvent`): a DELETE it accepted marks the routing deleting, a
  *   404 to someone who can see the resource asks for proof. A routing is never removed on a 404
@@ -11,10 +12,11 @@
  */
 import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
-import type { ServiceType } from '../pods';
+import { neverReachedPod, notJsonReply, type PodResponse, type ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod, Routing, RoutingHint } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
+import { podRef } from './pod-ref';
 
 export interface RoutedDeps {
   routes: RouteTable;
@@ -67,32 +69,40 @@ export interface CreateRoutedOptions {
 }
 
 /**
- * Creates a resource in `pod` without ever leaving an orphan routing: the pending row is written
- * first (503 before any pod is touched when the store cannot be written), removed when the pod
- * fails or answers without an id, completed with the pod's id otherwise. Pod answers — errors
- * included — are passed through; a create is never retried.
+ * Creates a resource in `pod` without ever leaving an orphan: the pending row is written first
+ * (503 before any pod is touched when the store cannot be written), then
+ * - removed when the pod refused the create (3xx/4xx) or the call never reached it (connect
+ *   failure, open breaker, no endpoint): nothing was made;
+ * - completed with the pod's id when the pod answered 2xx with one;
+ * - left pending when the outcome is unknown — a 5xx, no answer in time, a reset after sending,
+ *   a reply cut short or not JSON, the client gone: the pod may have made the resource, and the
+ *   reconciliation job completes or removes the row from what the pod holds.
+ * Pod answers are passed through; transport failures and malformed replies are thrown as their
+ * PodError (502/503/504). A create is never retried.
  */
 export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: CreateRoutedOptions): Promise<Response> {
   const pending = await deps.routes.begin(o.projectId, o.pod.pod_id, o.type, { ...o.hint, request_id: c.get('requestId') });
-  let res;
+  let res: PodResponse;
+  let text: string;
   try {
     res = await callPod(deps.proxy, c, { pod: o.pod, service: o.service, projectId: o.projectId, method: 'POST', body: o.body });
+    if (res.status >= 500) return await respond(deps.proxy, c, o.pod, o.service, res);
+    if (res.status >= 300) {
+      await deps.routes.abort(pending);
+      return await respond(deps.proxy, c, o.pod, o.service, res);
+    }
+    text = await res.text();
   } catch (err) {
-    await deps.routes.abort(pending);
+    if (neverReachedPod(err)) await deps.routes.abort(pending);
     throw err;
   }
-  if (res.status >= 300) {
-    await deps.routes.abort(pending);
-    return respond(deps.proxy, c, o.pod, o.service, res);
-  }
-  const text = await res.text();
   let id: unknown;
   let json: unknown;
   try {
     json = JSON.parse(text);
     id = o.idOf(json);
-  } catch {
-    // not JSON: nothing addressable to route
+  } catch (err) {
+    throw notJsonReply(podRef(o.pod), o.service, err);
   }
   if (typeof id === 'string' && id !== '') {
     await deps.routes.complete(pending, id);

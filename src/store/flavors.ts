@@ -26,13 +26,22 @@ export interface Flavor {
 
 export type NewFlavor = Omit<Flavor, 'seq' | 'created_at' | 'updated_at' | 'vcpu_weight' | 'disabled'>;
 
-/** Nova's VALID_SORT_KEYS → columns (`id` is Nova's internal integer id, our seq). */
+/**
+ * Nova's VALID_SORT_KEYS → columns (`id` is Nova's internal integer id, our seq). A caller's key
+ * is looked up with `flavorSortColumn`, never by indexing: `constructor` must not find
+ * Object.prototype's member and put a function's text into the SQL.
+ */
 export const FLAVOR_SORT_COLUMNS: Readonly<Record<string, string>> = {
   created_at: 'created_at', description: 'description', disabled: 'disabled', ephemeral_gb: 'ephemeral_gb',
   flavorid: 'flavorid', id: 'seq', is_public: 'is_public', memory_mb: 'memory_mb', name: 'name',
   root_gb: 'root_gb', rxtx_factor: 'rxtx_factor', swap: 'swap', updated_at: 'updated_at',
   vcpu_weight: 'vcpu_weight', vcpus: 'vcpus',
 };
+
+/** The column of a sort key, when it is one of Nova's (own properties only). */
+export function flavorSortColumn(key: string): string | undefined {
+  return Object.hasOwn(FLAVOR_SORT_COLUMNS, key) ? FLAVOR_SORT_COLUMNS[key] : undefined;
+}
 
 export interface FlavorFilter {
   /** true: public ones (plus private ones `projectId` may use); false: private only; null: all. */
@@ -96,7 +105,7 @@ export class FlavorRepo {
       columns: COLUMNS,
       where,
       args,
-      sortKey: FLAVOR_SORT_COLUMNS[f.sortKey] ?? 'flavorid',
+      sortKey: flavorSortColumn(f.sortKey) ?? 'flavorid',
       sortDir: f.sortDir,
       tiebreak: 'seq',
       marker: f.marker === undefined ? undefined : { column: 'flavorid', value: f.marker },

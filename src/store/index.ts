@@ -15,7 +15,7 @@ export { JOB_STATUSES, type Job, type JobStatus, type JobAttempt, type JobFilter
 export { NOW_MS_SQL } from './migration-004';
 export type { VolumeType, NewVolumeType, VolumeTypePatch, VolumeTypeVisibility } from './volume-types';
 export { selectPage, MarkerNotFoundError, type PageQuery } from './paging';
-export { FLAVOR_SORT_COLUMNS, type Flavor, type NewFlavor, type FlavorFilter } from './flavors';
+export { FLAVOR_SORT_COLUMNS, flavorSortColumn, type Flavor, type NewFlavor, type FlavorFilter } from './flavors';
 export { SEED_FLAVORS } from './migration-002';
 export type { Keypair, NewKeypair, KeypairType } from './keypairs';
 export type { Aggregate } from './aggregates';

@@ -28,6 +28,8 @@ export interface SiteOptions {
   primaryUrl: string;
   syncInterval: number;
   authToken?: string;
+  /** More environment (TRIO2O_* settings, NODE_OPTIONS), applied last. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startSite(opts: SiteOptions): Promise<Site> {
@@ -45,6 +47,7 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
     TRIO2O_DATABASE_SYNC_URL: opts.primaryUrl,
     TRIO2O_DATABASE_SYNC_INTERVAL: String(opts.syncInterval),
     ...(opts.authToken ? { TRIO2O_DATABASE_AUTH_TOKEN: opts.authToken } : {}),
+    ...opts.env,
   };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--noauth', '--config', config], {
     cwd: ROOT,

@@ -45,6 +45,12 @@ test('toPodError classifies by code, per phase, with user-safe messages and the 
     assert.ok(!e.message.includes('token') && !e.message.includes('10.0.0.5'), 'no upstream text leaks');
   }
   assert.equal(toPodError(new SyntaxError('Unexpected token <'), POD, 'body').code, 'TRIO2O_POD_BAD_RESPONSE');
+  // Once the status and headers arrived, a connection that fails is an incomplete reply (502).
+  for (const code of ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']) {
+    const e = toPodError(coded(code), POD, 'body');
+    assert.equal(e.code, 'TRIO2O_POD_BAD_RESPONSE', code);
+    assert.equal(e.message, 'Incomplete reply from pod RegionOne: the connection closed before the whole body arrived');
+  }
 });
 
 test('isPodError recognises the shape; toPodError passes PodErrors through', () => {

@@ -76,6 +76,28 @@ test('a body that stalls longer than timeoutMs → json() rejects with TRIO2O_PO
   assert.ok(Date.now() - started < DEADLINE_MS + 2000); // undici checks body timers coarsely
 });
 
+test('a body that trickles past timeoutMs, each gap shorter → text() rejects with TRIO2O_POD_TIMEOUT (body)', async (t) => {
+  const up = await startUpstream((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const tick = setInterval(() => res.write(' '), DEADLINE_MS / 5);
+    res.on('close', () => clearInterval(tick));
+  });
+  t.after(() => up.close());
+  const pods = makeClient();
+  t.after(() => pods.destroy());
+  const started = Date.now();
+  const res = await pods.request({ pod: podAt(up.origin), service: 'compute', method: 'GET', path: '/v2.1/p1/servers', projectId: 'p1', headers: {}, timeoutMs: DEADLINE_MS, requestId: 'req-t' });
+  await assert.rejects(res.text(), (e: unknown) => {
+    assert.ok(e instanceof PodError);
+    assert.equal(e.code, 'TRIO2O_POD_TIMEOUT');
+    assert.equal(e.phase, 'body');
+    assert.equal(e.message, 'Timed out reading the reply of pod RegionOne');
+    return true;
+  });
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed >= DEADLINE_MS - 5 && elapsed < DEADLINE_MS + 800, `elapsed ${elapsed} ms`);
+});
+
 test('a malformed JSON body → TRIO2O_POD_BAD_RESPONSE (502)', async (t) => {
   const up = await startUpstream((_req, res) => res.end('<html>proxy error</html>'));
   t.after(() => up.close());

@@ -22,12 +22,14 @@ export interface TestGatewayOptions extends Partial<Omit<GatewayOptions, 'store'
   policyFile?: string;
   storeUrl?: string;
   store?: Store;
+  /** Where log lines go. @default kept in `logs` */
+  logSink?: (line: string) => void;
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const store = opts.store ?? (await openStore({ url: opts.storeUrl ?? ':memory:' }));
   const logs: string[] = [];
-  const log: Logger = createLogger('debug', (l) => logs.push(l));
+  const log: Logger = createLogger('debug', opts.logSink ?? ((l) => logs.push(l)));
   const gateway = await startGateway({
     bindHost: '127.0.0.1',
     ports: { admin: 0, compute: 0, volume: 0 },

@@ -1,4 +1,6 @@
 /** Small HTTP helpers for tests: one call, status + headers + parsed JSON body. */
+import assert from 'node:assert/strict';
+
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -35,3 +37,11 @@ export function identity(project: string, roles: string[] = ['member'], user = `
 
 export const ADMIN = identity('admin-project', ['admin'], 'admin-user');
 export const MEMBER = identity('tenant-1', ['member'], 'member-user');
+
+/** Asserts a fault answer: the status, the exact body, a JSON content type and a request id. */
+export function assertFault(r: Reply, status: number, body: unknown): void {
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  assert.deepEqual(r.body, body);
+  assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
+  assert.match(r.headers.get('x-openstack-request-id') ?? '', /^req-/);
+}

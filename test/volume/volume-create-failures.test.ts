@@ -1,5 +1,7 @@
-// A failed volume create never leaves a routing: pod 4xx/5xx passed through, pod down 503, pod
-// too slow 504, an unwritable store 503 before any pod is touched.
+// A failed volume create never leaves an orphan: a pod 4xx (passed through) or a pod that is down
+// (503) leaves no routing; a 5xx (passed through) or a pod too slow (504) leaves the pending routing
+// for the reconciliation job, since the pod may have made the volume; an unwritable store is 503
+// before any pod is touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { failStatements } from '../support/store-faults';
@@ -15,21 +17,25 @@ after(() => cloud.close());
 
 const v = () => volumeClient(cloud, 'proj-vf', who);
 const create = (volume: Record<string, unknown>) => v()('/volumes', { method: 'POST', body: { volume } });
-const routings = async () => (await cloud.gw.store.routings.list({ project_id: 'proj-vf' })).length;
+/** The project's routings by status. */
+async function routings(): Promise<{ pending: number; active: number }> {
+  const rows = await cloud.gw.store.routings.list({ project_id: 'proj-vf' });
+  return { pending: rows.filter((r) => r.status === 'pending').length, active: rows.filter((r) => r.status === 'active').length };
+}
 
 test('a pod 4xx is passed through; no routing is left', async () => {
   const r = await create({ size: 0, availability_zone: 'az1' });
   assert.equal(r.status, 400, r.text);
   assert.equal(r.body.badRequest.code, 400);
-  assert.equal(await routings(), 0);
+  assert.deepEqual(await routings(), { pending: 0, active: 0 });
 });
 
-test('a pod 5xx is passed through; no routing is left', async () => {
+test('a pod 5xx is passed through; the pending routing stays for reconciliation', async () => {
   cloud.pods[0]!.inject({ kind: 'status', status: 500, body: { computeFault: { code: 500, message: 'boom' } }, match: { method: 'POST' }, times: 1 });
   const r = await create({ size: 1, availability_zone: 'az1' });
   assert.equal(r.status, 500);
   assert.deepEqual(r.body, { computeFault: { code: 500, message: 'boom' } });
-  assert.equal(await routings(), 0);
+  assert.deepEqual(await routings(), { pending: 1, active: 0 });
 });
 
 test('a pod that is down is 503 naming the pod; no routing is left', async () => {
@@ -39,18 +45,19 @@ test('a pod that is down is 503 naming the pod; no routing is left', async () =>
     const r = await create({ size: 1, availability_zone: 'az2' });
     assert.equal(r.status, 503);
     assert.match(r.body.serviceUnavailable.message, /Pod2/);
-    assert.equal(await routings(), 0);
+    assert.deepEqual(await routings(), { pending: 1, active: 0 }, 'no new row: the create never reached the pod');
   } finally {
     await pod.up();
   }
 });
 
-test('a pod slower than the deadline is 504; no routing is left', async () => {
+test('a pod slower than the deadline is 504; the pending routing stays for reconciliation', async () => {
   cloud.pods[0]!.inject({ kind: 'hang', match: { method: 'POST' } });
   try {
     const r = await create({ size: 1, availability_zone: 'az1' });
     assert.equal(r.status, 504);
-    assert.equal(await routings(), 0);
+    assert.deepEqual(r.body, { computeFault: { code: 504, message: 'Timed out waiting for pod Pod1 to answer' } });
+    assert.deepEqual(await routings(), { pending: 2, active: 0 });
   } finally {
     cloud.pods[0]!.clearFaults();
   }
@@ -74,6 +81,7 @@ test('an unwritable store is 503 before any pod is touched', async () => {
 test('after all that, a create works and leaves exactly one active routing', async () => {
   const r = await create({ size: 1, availability_zone: 'az1' });
   assert.equal(r.status, 202, r.text);
-  const rows = await cloud.gw.store.routings.list({ project_id: 'proj-vf' });
+  const rows = await cloud.gw.store.routings.list({ project_id: 'proj-vf', status: 'active' });
   assert.deepEqual(rows.map((x) => [x.top_id, x.status]), [[r.body.volume.id, 'active']]);
+  assert.deepEqual(await routings(), { pending: 2, active: 1 });
 });

@@ -1,10 +1,12 @@
 // One simulated OpenStack pod: ONE HTTP server on 127.0.0.1 serving Nova (/compute),
 // Cinder (/volume) and Glance (/image), like a devstack host. Every request is recorded
 // before anything else sees it, then injected faults apply, then the services answer.
-// 'down' closes the listener but keeps the port so up() brings the same pod back.
+// 'down' closes the listener but keeps the port so up() brings the same pod back; 'reset',
+// 'close_mid_body' and 'slow_body' act on the connection itself (see faults.ts).
 import { Hono } from 'hono';
-import { createAdaptorServer } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createComputeService, type ComputeState } from './compute';
 import { createVolumeService, type VolumeService } from './volume';
@@ -42,7 +44,7 @@ export interface SimPod {
   /** Every request that reached the pod, in order. */
   requests: SimRequest[];
   inject(fault: SimFault): void;
-  /** Remove delay/status/hang faults ('down' is undone by up()). */
+  /** Remove every injected fault but 'down' (which up() undoes). */
   clearFaults(): void;
   /** Listen again on the same port after a 'down' fault. */
   up(): Promise<void>;
@@ -57,6 +59,51 @@ export interface SimPod {
   volumeService: VolumeService;
   imageService: ImageService;
   close(): Promise<void>;
+}
+
+/** Destroys the request's connection with a TCP RST where the platform can send one. */
+function resetSocket(env: HttpBindings): void {
+  const socket = env.incoming.socket;
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+}
+
+/**
+ * Sends `res`'s status and headers with a Content-Length for its whole body, then the first
+ * `bytes` of the body (default: half; an empty body claims one byte it never sends), then
+ * destroys the connection.
+ */
+async function closeMidBody(res: Response, env: HttpBindings, bytes?: number): Promise<void> {
+  const body = new Uint8Array(await res.arrayBuffer());
+  const out = env.outgoing as ServerResponse;
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  headers['content-length'] = String(Math.max(body.byteLength, 1));
+  const sent = Math.min(bytes ?? Math.floor(body.byteLength / 2), Math.max(body.byteLength - 1, 0));
+  out.writeHead(res.status, headers);
+  out.flushHeaders();
+  await new Promise<void>((resolve) => out.write(body.subarray(0, sent), () => resolve()));
+  resetSocket(env);
+}
+
+/** `res` with its body sent `chunkBytes` at a time, `delayMs` apart (headers at once). */
+function slowBody(res: Response, delayMs: number, chunkBytes: number): Response {
+  let body: Uint8Array | undefined;
+  let at = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      body ??= new Uint8Array(await res.arrayBuffer());
+      if (at > 0 || body.byteLength === 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (at >= body.byteLength) return ctl.close();
+      ctl.enqueue(body.slice(at, at + chunkBytes));
+      at += chunkBytes;
+    },
+  });
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  return new Response(stream, { status: res.status, headers });
 }
 
 export const DEFAULTS = {
@@ -99,26 +146,37 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
   const faults = new FaultTable();
   const hanging = new Set<() => void>();
 
-  async function podFetch(req: Request): Promise<Response> {
+  async function podFetch(req: Request, env: HttpBindings): Promise<Response> {
     const { record, forward } = await recordRequest(req);
     if (o.record !== false) requests.push(record);
     const d = faults.decide(record.method, record.path);
     if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
-    if (d.kind === 'hang') {
-      // Never answer; close() releases the promise after destroying the socket.
-      return new Promise<Response>((resolve) => {
-        hanging.add(() => resolve(new Response(null, { status: 599 })));
-      });
+    switch (d.kind) {
+      case 'pass':
+        return app.fetch(forward);
+      case 'hang':
+        // Never answer; close() releases the promise after destroying the socket.
+        return new Promise<Response>((resolve) => {
+          hanging.add(() => resolve(new Response(null, { status: 599 })));
+        });
+      case 'status': {
+        const body = d.raw ?? (d.body === undefined ? null : JSON.stringify(d.body));
+        return new Response(body, { status: d.status, headers: { 'content-type': d.contentType } });
+      }
+      case 'reset':
+        if (d.handled) await (await app.fetch(forward)).arrayBuffer();
+        resetSocket(env);
+        return RESPONSE_ALREADY_SENT;
+      case 'close_mid_body':
+        await closeMidBody(await app.fetch(forward), env, d.bytes);
+        return RESPONSE_ALREADY_SENT;
+      case 'slow_body':
+        return slowBody(await app.fetch(forward), d.chunkDelayMs, d.chunkBytes);
     }
-    if (d.kind === 'status') {
-      const headers = { 'content-type': 'application/json' };
-      const body = d.raw ?? (d.body === undefined ? null : JSON.stringify(d.body));
-      return new Response(body, { status: d.status, headers });
-    }
-    return app.fetch(forward);
   }
 
-  const server = createAdaptorServer({ fetch: podFetch, hostname: '127.0.0.1' }) as Server;
+  // An HTTP/1.1 server (createAdaptorServer's default), so the bindings are HttpBindings.
+  const server = createAdaptorServer({ fetch: (req, env) => podFetch(req, env as HttpBindings), hostname: '127.0.0.1' }) as Server;
   server.keepAliveTimeout = 5_000;
   let down = false;
   let closing: Promise<void> | undefined;

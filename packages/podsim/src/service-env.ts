@@ -43,7 +43,23 @@ export interface SimMatch {
 
 export type SimFault =
   | { kind: 'down' }
-  | { kind: 'delay'; ms: number; match?: SimMatch }
+  | { kind: 'delay'; ms: number; match?: SimMatch; times?: number }
   /** `raw` is sent as it is (with a JSON content type): a pod answering a body that is not JSON. */
   | { kind: 'status'; status: number; body?: unknown; raw?: string; match?: SimMatch; times?: number }
-  | { kind: 'hang'; match?: SimMatch };
+  /** Never answered; `close()` releases it. */
+  | { kind: 'hang'; match?: SimMatch; times?: number }
+  /**
+   * The connection is destroyed instead of answering. `after: 'received'` (default): before any
+   * service sees the request; `after: 'handled'`: once the services handled it (a create
+   * happened, its answer is lost).
+   */
+  | { kind: 'reset'; after?: 'received' | 'handled'; match?: SimMatch; times?: number }
+  /** `status` (default 200) with `text` as the body, under `contentType` (default application/json). */
+  | { kind: 'invalid_body'; text: string; status?: number; contentType?: string; match?: SimMatch; times?: number }
+  /**
+   * The services answer; the status, the headers (with the whole body's Content-Length) and the
+   * first `bytes` of the body (default: half) are sent, then the connection is destroyed.
+   */
+  | { kind: 'close_mid_body'; bytes?: number; match?: SimMatch; times?: number }
+  /** The services answer; the body is sent `chunkBytes` (default 16) at a time, `delayMs` apart. */
+  | { kind: 'slow_body'; delayMs: number; chunkBytes?: number; match?: SimMatch; times?: number };

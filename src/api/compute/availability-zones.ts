@@ -40,9 +40,13 @@ export async function azDetail(deps: ComputeDeps, c: Context<ComputeEnv>): Promi
   const all = await zones(deps);
   const hosts = new Map<string, Record<string, Record<string, unknown>>>();
   const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-availability-zone/detail`;
-  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'os-availability-zone', question: () => ({ path }) });
+  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), {
+    service: 'compute',
+    name: 'os-availability-zone',
+    question: () => ({ path }),
+    accept: (s) => s === 200, // a pod that refused is named in X-Trio2o-Missing-Pods
+  });
   for (const a of answers) {
-    if (a.status !== 200) continue;
     const info = (a.body as { availabilityZoneInfo?: ZoneInfo[] })?.availabilityZoneInfo ?? [];
     for (const z of info) {
       const top = z.zoneName === INTERNAL ? INTERNAL : a.pod.az_name;

@@ -23,13 +23,14 @@ const specs = v.pipe(
 const specsCreate = v.strictObject({ extra_specs: specs });
 
 function asStrings(m: Record<string, string | number>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(m)) {
-    const s = String(val);
-    if (s.length > 255) throw badRequest(`Invalid input for field/attribute extra_specs value. Value: ${s}. is too long`);
-    out[k] = s;
-  }
-  return out;
+  // fromEntries defines own properties, so no key (not even `__proto__`) is lost on the way.
+  return Object.fromEntries(
+    Object.entries(m).map(([k, val]) => {
+      const s = String(val);
+      if (s.length > 255) throw badRequest(`Invalid input for field/attribute extra_specs value. Value: ${s}. is too long`);
+      return [k, s];
+    }),
+  );
 }
 
 const flavorId = (c: Context<ComputeEnv>) => c.req.param('flavor_id')!;
@@ -55,7 +56,7 @@ export async function extraSpecShow(deps: ComputeDeps, c: Context<ComputeEnv>): 
   const f = await visibleFlavor(deps, c, flavorId(c));
   const key = c.req.param('key')!;
   const all = await deps.store.flavors.extraSpecs(f.flavorid);
-  if (!(key in all)) throw notFound(`Flavor ${f.flavorid} has no extra specs with key ${key}.`);
+  if (!Object.hasOwn(all, key)) throw notFound(`Flavor ${f.flavorid} has no extra specs with key ${key}.`);
   return c.json({ [key]: all[key] });
 }
 
@@ -63,7 +64,7 @@ export async function extraSpecUpdate(deps: ComputeDeps, c: Context<ComputeEnv>)
   can(deps.policy, c.get('auth'), 'os_compute_api:os-flavor-extra-specs:update', {});
   const body = validate(v.pipe(specs, v.check((m) => Object.keys(m).length === 1, 'must have exactly one property')), await readJson(c));
   const key = c.req.param('key')!;
-  if (!(key in body)) throw badRequest('Request body and URI mismatch');
+  if (!Object.hasOwn(body, key)) throw badRequest('Request body and URI mismatch');
   const f = await visibleFlavor(deps, c, flavorId(c));
   await storeWrite(() => deps.store.flavors.putExtraSpecs(f.flavorid, asStrings(body)));
   await pushFlavor(deps, f.flavorid);

@@ -11,7 +11,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { Flavor } from '../../store';
-import { FLAVOR_SORT_COLUMNS, isUniqueViolation } from '../../store';
+import { FLAVOR_SORT_COLUMNS, flavorSortColumn, isUniqueViolation } from '../../store';
 import { badRequest, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { flavorBrief, flavorDetail } from './flavor-view';
@@ -93,7 +93,7 @@ async function listFlavors(deps: ComputeDeps, c: Context<ComputeEnv>, collection
     if (extra.length) throw badRequest(`Invalid input for query parameters. Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} ${extra.length > 1 ? 'were' : 'was'} unexpected)`);
   }
   const sortKey = query.sort_key || 'flavorid';
-  if (!(sortKey in FLAVOR_SORT_COLUMNS) || (sortKey === 'rxtx_factor' && isSupported(ver, '2.102'))) {
+  if (flavorSortColumn(sortKey) === undefined || (sortKey === 'rxtx_factor' && isSupported(ver, '2.102'))) {
     throw badRequest(`Invalid input for query parameters sort_key. Value: ${sortKey}. '${sortKey}' is not one of [${Object.keys(FLAVOR_SORT_COLUMNS).map((k) => `'${k}'`).join(', ')}]`);
   }
   const sortDir = sortDirection(query.sort_dir || 'asc', NOVA_QUERY);

@@ -24,8 +24,9 @@ const GLANCE_BASE = new Set([
   'disk_format', 'created_at', 'updated_at', 'tags', 'direct_url', 'min_ram', 'min_disk', 'self', 'file', 'schema',
   'locations', 'os_hidden', 'os_hash_algo', 'os_hash_value', 'stores',
 ]);
-const STATUS: Record<string, string> = { active: 'ACTIVE', queued: 'SAVING', saving: 'SAVING', deleted: 'DELETED', pending_delete: 'DELETED', killed: 'ERROR' };
-const PROGRESS: Record<string, number> = { queued: 25, saving: 50, active: 100 };
+// Maps: the status is text from Glance, read only for the names below.
+const STATUS: ReadonlyMap<string, string> = new Map([['active', 'ACTIVE'], ['queued', 'SAVING'], ['saving', 'SAVING'], ['deleted', 'DELETED'], ['pending_delete', 'DELETED'], ['killed', 'ERROR']]);
+const PROGRESS: ReadonlyMap<string, number> = new Map([['queued', 25], ['saving', 50], ['active', 100]]);
 
 function noProxy(c: Context<ComputeEnv>): void {
   if (isSupported(c.get('apiVersion'), '2.36')) throw notFound('The resource could not be found.');
@@ -104,8 +105,8 @@ function links(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string, id: 
 }
 
 function detailView(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string, img: GlanceImage): Record<string, unknown> {
-  const metadata: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(img)) if (!GLANCE_BASE.has(k)) metadata[k] = val;
+  // fromEntries defines own properties: a custom property named `__proto__` stays a property.
+  const metadata = Object.fromEntries(Object.entries(img).filter(([k]) => !GLANCE_BASE.has(k)));
   const status = String(img.status ?? '');
   const out: Record<string, unknown> = {
     id: img.id,
@@ -115,8 +116,8 @@ function detailView(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string,
     metadata,
     created: img.created_at ?? null,
     updated: img.updated_at ?? null,
-    status: STATUS[status] ?? 'UNKNOWN',
-    progress: PROGRESS[status] ?? 0,
+    status: STATUS.get(status) ?? 'UNKNOWN',
+    progress: PROGRESS.get(status) ?? 0,
     'OS-EXT-IMG-SIZE:size': typeof img.size === 'number' ? img.size : img.size == null ? 0 : Number(img.size),
     links: links(deps, c, endpoint, img.id),
   };

@@ -22,8 +22,8 @@ const NOVA_IGNORED = new Set([
 /** Keys only admins may sort by; Nova drops them for everyone else (remove_invalid_sort_keys). */
 const NOVA_ADMIN_ONLY = new Set(['host', 'node']);
 
-/** Nova sort key → where the detailed server view shows it (views/servers.py). */
-const NOVA_FIELDS: Record<string, string> = {
+/** Nova sort key → where the detailed server view shows it (views/servers.py). A Map: sort keys come from the caller. */
+const NOVA_FIELDS: ReadonlyMap<string, string> = new Map(Object.entries({
   uuid: 'id', created_at: 'created', updated_at: 'updated', display_name: 'name', display_description: 'description',
   project_id: 'tenant_id', user_id: 'user_id', access_ip_v4: 'accessIPv4', access_ip_v6: 'accessIPv6',
   availability_zone: 'OS-EXT-AZ:availability_zone', config_drive: 'config_drive', key_name: 'key_name',
@@ -33,7 +33,7 @@ const NOVA_FIELDS: Record<string, string> = {
   launched_at: 'OS-SRV-USG:launched_at', terminated_at: 'OS-SRV-USG:terminated_at',
   power_state: 'OS-EXT-STS:power_state', task_state: 'OS-EXT-STS:task_state', vm_state: 'OS-EXT-STS:vm_state',
   progress: 'progress', locked: 'locked',
-};
+}));
 
 /**
  * Nova: `sort_key`/`sort_dir` pairs, default `created_at desc` (common.get_sort_params), missing
@@ -68,8 +68,8 @@ export function novaSort(ctx: PlanContext = {}): SortDialect {
         const d = item['OS-DCF:diskConfig'];
         return d === undefined ? undefined : d === 'AUTO';
       }
-      const field = NOVA_FIELDS[key];
-      if (field === undefined || !(field in item)) return undefined;
+      const field = NOVA_FIELDS.get(key);
+      if (field === undefined || !Object.hasOwn(item, field)) return undefined;
       return item[field] as SortValue;
     },
   };

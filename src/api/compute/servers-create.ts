@@ -1,10 +1,10 @@
 /**
  * `POST /servers`: schedule a pod, then the shared routed create (pending routing → forward →
- * complete, so a failed create leaves no routing) with the WHOLE body, every field the caller sent,
- * and the AZ rewritten for the pod. A pod error removes the pending row and is passed through; a
- * store that cannot be written stops the create with 503 before any pod is touched. Before
- * scheduling, Nova's API-level quota checks (server-quota.ts) and the keypair lookup; after it, the
- * keypair hand-off to the chosen pod.
+ * complete; removed when the pod refused, left for reconciliation when the outcome is unknown)
+ * with the WHOLE body, every field the caller sent, and the AZ rewritten for the pod. A pod's
+ * answer is passed through; a store that cannot be written stops the create with 503 before any
+ * pod is touched. Before scheduling, Nova's API-level quota checks (server-quota.ts) and the keypair
+ * lookup; after it, the keypair hand-off to the chosen pod.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';

@@ -5,7 +5,8 @@
  * which are unique as they are; below 2.53 the integer ids are offset by the pod's position in
  * creation order (`position * 1_000_000 + id`). A pod's own AZ names are shown as the top AZ.
  * Paging parameters are forwarded to each pod and the pages concatenated (no cross-pod merge), so
- * `limit` bounds each pod's part, not the whole answer.
+ * `limit` bounds each pod's part, not the whole answer. A pod that does not answer 200 (its own
+ * policy refused, it failed) is named in X-Trio2o-Missing-Pods, never dropped silently.
  */
 import type { Context } from 'hono';
 import type { Pod } from '../../store';
@@ -34,10 +35,10 @@ async function gather(deps: ComputeDeps, c: Context<ComputeEnv>, path: string, k
   const positions = await podPositions(deps);
   const podPath = `/v2.1/${encodeURIComponent(c.get('projectId'))}${path}`;
   const search = new URL(c.req.url).search;
-  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: key, question: () => ({ path: podPath, search }) });
+  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: key, question: () => ({ path: podPath, search }), accept: (s) => s === 200 });
   const items: Record<string, unknown>[] = [];
   for (const a of answers) {
-    const list = a.status === 200 ? (a.body as Record<string, unknown>)?.[key] : undefined;
+    const list = (a.body as Record<string, unknown> | null)?.[key];
     if (!Array.isArray(list)) continue;
     for (const item of list as Record<string, unknown>[]) {
       fix(item, a.pod, positions.get(a.pod.pod_id) ?? 0);

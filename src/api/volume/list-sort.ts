@@ -6,8 +6,11 @@ import { badRequest } from '../../http';
 import type { Item, SortDialect, SortKey, SortValue } from '../../fanout';
 import { CINDER_QUERY, sortDirection } from '../common';
 
-/** Cinder sort keys whose body field has another name. */
-const CINDER_FIELDS: Record<string, string> = { display_name: 'name', display_description: 'description' };
+/** Cinder sort keys whose body field has another name. A Map: sort keys come from the caller. */
+const CINDER_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['display_name', 'name'],
+  ['display_description', 'description'],
+]);
 const CINDER_DEFAULTS = ['created_at', 'id'];
 
 /**
@@ -51,8 +54,8 @@ export function cinderSort(): SortDialect {
       return [['sort', plan.map((k) => `${k.key}:${k.dir}`).join(',')]];
     },
     value(item: Item, key: string): SortValue | undefined {
-      const field = CINDER_FIELDS[key] ?? key;
-      return field in item ? (item[field] as SortValue) : undefined;
+      const field = CINDER_FIELDS.get(key) ?? key;
+      return Object.hasOwn(item, field) ? (item[field] as SortValue) : undefined;
     },
   };
 }

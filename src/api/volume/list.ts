@@ -22,6 +22,10 @@ function compareValues(a: unknown, b: unknown): number {
   return String(a ?? '').localeCompare(String(b ?? ''));
 }
 
+function ownField(item: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(item, key) ? item[key] : undefined;
+}
+
 /** An attachment and the position of its volume's routing (creation order at the gateway). */
 interface Listed {
   item: Record<string, unknown> & { id: string };
@@ -59,7 +63,8 @@ export async function listAttachments(deps: VolumeDeps, c: Context<GatewayEnv>):
   // have no timestamps); explicit keys first, that order breaking ties.
   listed.sort((a, b) => {
     for (const k of keys) {
-      const d = compareValues(a.item[k.key], b.item[k.key]);
+      // Sort keys come from the caller: read own fields only, never an inherited member.
+      const d = compareValues(ownField(a.item, k.key), ownField(b.item, k.key));
       if (d !== 0) return k.dir === 'desc' ? -d : d;
     }
     return b.seq - a.seq;

@@ -37,7 +37,7 @@ async function defaults(deps: VolumeDeps): Promise<Record<string, number>> {
 async function limitsOf(deps: VolumeDeps, projectId: string): Promise<Record<string, number>> {
   const base = await defaults(deps);
   const set = await deps.store.volumeQuotas.get(projectId);
-  for (const k of Object.keys(base)) if (k in set) base[k] = set[k]!;
+  for (const k of Object.keys(base)) if (Object.hasOwn(set, k)) base[k] = set[k]!;
   return base;
 }
 

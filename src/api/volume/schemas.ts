@@ -101,7 +101,7 @@ export const extraSpecsCreate = member('extra_specs', extraSpecs);
 export function extraSpecUpdate(key: string) {
   return v.pipe(
     v.unknown(),
-    v.check((b) => typeof b === 'object' && b !== null && !Array.isArray(b) && key in b, 'Request body and URI mismatch'),
+    v.check((b) => typeof b === 'object' && b !== null && !Array.isArray(b) && Object.hasOwn(b, key), 'Request body and URI mismatch'),
     v.check((b) => Object.keys(b as object).length <= 1, 'Request body contains too many items'),
     extraSpecs,
   );

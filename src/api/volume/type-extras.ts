@@ -39,7 +39,7 @@ export async function listSpecs(deps: VolumeDeps, c: Context<GatewayEnv>): Promi
 export async function showSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const { t, specs } = await visibleSpecs(deps, c);
   const key = c.req.param('key')!;
-  if (!(key in specs)) throw notFound(`Volume Type ${t.id} has no extra specs with key ${key}.`);
+  if (!Object.hasOwn(specs, key)) throw notFound(`Volume Type ${t.id} has no extra specs with key ${key}.`);
   return c.json({ [key]: specs[key] });
 }
 

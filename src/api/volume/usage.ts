@@ -26,9 +26,10 @@ export async function projectUsage(deps: VolumeDeps, c: Context<GatewayEnv>, pro
   const podIds = new Set(routings.filter((r) => r.resource_type !== 'server').map((r) => r.pod_id));
   const pods = (await deps.podDir.list()).filter((p) => podIds.has(p.pod_id));
   const path = `/v3/${encodeURIComponent(projectId)}/limits`;
-  const { answers } = await askPods(deps, c, pods, { service: 'volumev3', name: 'limits', question: () => ({ path, projectId }) });
+  // A pod that does not answer 200 is named in X-Trio2o-Missing-Pods: the sum lacks its part.
+  const { answers } = await askPods(deps, c, pods, { service: 'volumev3', name: 'limits', question: () => ({ path, projectId }), accept: (s) => s === 200 });
   for (const a of answers) {
-    const absolute = a.status === 200 ? (a.body as { limits?: { absolute?: Record<string, unknown> } } | null)?.limits?.absolute : undefined;
+    const absolute = (a.body as { limits?: { absolute?: Record<string, unknown> } } | null)?.limits?.absolute;
     if (!absolute) continue;
     for (const [resource, field] of Object.entries(USED_FIELDS) as [keyof Usage, string][]) {
       const n = absolute[field];

@@ -6,7 +6,10 @@
  * the caller's own project and user. Only registered rules (the defaults given in code) can be
  * asked for: an unregistered name is a defect in the caller and throws PolicyNotRegisteredError,
  * as oslo.policy's `Enforcer.authorize` raises PolicyNotRegistered, instead of falling back to a
- * `default` rule that may well allow it. A policy file may add rules for other rules to refer to.
+ * `default` rule that may well allow it. A policy file may add rules for other rules to refer to;
+ * a file rule that is not registered and that no rule refers to is never evaluated (most likely a
+ * misspelt rule name) and is reported through `onUnusedRule` at every load, as oslo.policy warns
+ * about rules it cannot use instead of ignoring them silently.
  */
 import { evaluate, type Check, type CredentialValues } from './check';
 import { PolicyDeniedError, PolicyNotRegisteredError, PolicySyntaxError } from './errors';
@@ -21,21 +24,32 @@ export interface PolicyCreds {
   isAdmin: boolean;
 }
 
+export interface PolicyOptions {
+  /**
+   * Called once per file rule that no API registered and no rule refers to, after each successful
+   * load (construction and every `reload`), in file order. The server logs a warning per name.
+   */
+  onUnusedRule?: (name: string, file: string) => void;
+}
+
 /** @typeParam R the registered rule names */
 export class Policy<R extends string = string> {
   readonly #defaults: Readonly<Record<R, string>>;
   readonly #file: string | undefined;
+  readonly #onUnusedRule?: PolicyOptions['onUnusedRule'];
   #rules: ReadonlyMap<string, Check>;
 
   /**
    * @param defaults rule name → check string: the registered rules (usually `API_RULES`); copied
    * @param file optional YAML/JSON rules file; absent file = defaults only
+   * @param options `onUnusedRule`, told about file rules that are never used
    * @throws PolicySyntaxError naming the bad rule; PolicyFileError for an unreadable/bad file
-   * @example const policy = new Policy(API_RULES, config.DEFAULT.policy_file);
+   * @example const policy = new Policy(API_RULES, config.DEFAULT.policy_file, { onUnusedRule: (name) => log.warn(...) });
    */
-  constructor(defaults: Readonly<Record<R, string>>, file?: string) {
+  constructor(defaults: Readonly<Record<R, string>>, file?: string, options: PolicyOptions = {}) {
     this.#defaults = { ...defaults };
     this.#file = file;
+    this.#onUnusedRule = options.onUnusedRule;
     this.#rules = this.#load();
   }
 
@@ -89,6 +103,12 @@ export class Policy<R extends string = string> {
     const overrides = this.#file === undefined ? undefined : readPolicyFile(this.#file);
     for (const [name, raw] of Object.entries(overrides ?? {})) rules.set(name, compile(name, raw, this.#file));
     assertAcyclic(rules, this.#file);
+    if (overrides && this.#onUnusedRule) {
+      const referred = new Set([...rules.values()].flatMap(references));
+      for (const name of Object.keys(overrides)) {
+        if (!Object.hasOwn(this.#defaults, name) && !referred.has(name)) this.#onUnusedRule(name, this.#file!);
+      }
+    }
     return rules;
   }
 }

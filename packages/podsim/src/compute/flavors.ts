@@ -128,7 +128,7 @@ function registerExtraSpecs(api: NovaApi, deps: NovaDeps): void {
   api.get(`${base}/:key`, (c) => {
     const f = find(c, deps, c.req.param('id'));
     const key = c.req.param('key');
-    if (!(key in f.extra_specs)) throw notFound(`Flavor ${f.id} has no extra specs with key ${key}.`);
+    if (!Object.hasOwn(f.extra_specs, key)) throw notFound(`Flavor ${f.id} has no extra specs with key ${key}.`);
     return c.json({ [key]: f.extra_specs[key] });
   });
   api.put(`${base}/:key`, async (c) => {
@@ -136,7 +136,7 @@ function registerExtraSpecs(api: NovaApi, deps: NovaDeps): void {
     const f = find(c, deps, c.req.param('id'));
     const key = c.req.param('key');
     const body = stringMap(await jsonBody(c), 'extra_specs');
-    if (!(key in body) || Object.keys(body).length !== 1) throw badRequest('Request body and URI mismatch');
+    if (!Object.hasOwn(body, key) || Object.keys(body).length !== 1) throw badRequest('Request body and URI mismatch');
     f.extra_specs[key] = body[key];
     return c.json(body);
   });
@@ -144,7 +144,7 @@ function registerExtraSpecs(api: NovaApi, deps: NovaDeps): void {
     requireAdmin(c, 'os_compute_api:os-flavor-extra-specs:delete');
     const f = find(c, deps, c.req.param('id'));
     const key = c.req.param('key');
-    if (!(key in f.extra_specs)) throw notFound(`Flavor ${f.id} has no extra specs with key ${key}.`);
+    if (!Object.hasOwn(f.extra_specs, key)) throw notFound(`Flavor ${f.id} has no extra specs with key ${key}.`);
     delete f.extra_specs[key];
     return c.body(null, 200);
   });

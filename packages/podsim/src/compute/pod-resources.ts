@@ -63,6 +63,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     if (since(c, '2.36')) {
       for (const k of ['maxSecurityGroupRules', 'maxSecurityGroups', 'maxTotalFloatingIps', 'totalFloatingIpsUsed', 'totalSecurityGroupsUsed']) delete absolute[k];
     }
+    // The image-metadata proxy is gone from 2.39, and its limit with it.
+    if (since(c, '2.39')) delete absolute.maxImageMeta;
     if (since(c, '2.57')) {
       delete absolute.maxPersonality;
       delete absolute.maxPersonalitySize;
@@ -94,8 +96,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     for (const [k, v] of Object.entries(qs)) {
       if (k === 'force') continue;
       // Before 2.36 Nova still accepts the nova-network quotas, and ignores them.
-      if (!since(c, '2.36') && k in NETWORK_QUOTAS && Number.isInteger(Number(v))) continue;
-      if (!(k in DEFAULT_QUOTAS) || !Number.isInteger(Number(v)) || Number(v) < -1) {
+      if (!since(c, '2.36') && Object.hasOwn(NETWORK_QUOTAS, k) && Number.isInteger(Number(v))) continue;
+      if (!Object.hasOwn(DEFAULT_QUOTAS, k) || !Number.isInteger(Number(v)) || Number(v) < -1) {
         throw badRequest(`Invalid input for field/attribute ${k}. Value: ${JSON.stringify(v)}.`);
       }
       cur[k] = Number(v);

@@ -14,7 +14,7 @@ async function dispatch(c: NovaContext, deps: NovaDeps, id: string): Promise<Res
   const s = findServer(c, deps, id);
   const body = await jsonBody(c);
   const keys = Object.keys(body);
-  const name = keys.find((k) => k in ACTION_HANDLERS);
+  const name = keys.find((k) => Object.hasOwn(ACTION_HANDLERS, k));
   if (!name) throw badRequest(`There is no such action: ${keys[0] ?? ''}`);
   const spec = ACTION_HANDLERS[name];
   if (spec.adminRule && !c.get('identity').isAdmin) {

@@ -46,7 +46,7 @@ export function registerServerExtras(api: NovaApi, deps: NovaDeps): void {
   api.get('/servers/:id/ips/:network', (c) => {
     const all = addresses(findServer(c, deps, c.req.param('id')), false);
     const net = c.req.param('network');
-    if (!(net in all)) throw notFound('Instance is not a member of specified network');
+    if (!Object.hasOwn(all, net)) throw notFound('Instance is not a member of specified network');
     return c.json({ [net]: all[net] });
   });
   api.get('/servers/:id/os-interface', (c) => {

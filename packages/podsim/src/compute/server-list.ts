@@ -65,7 +65,7 @@ function sorter(c: NovaContext, params: URLSearchParams, az: string): (a: SimSer
   const keys = params.getAll('sort_key').map((k) => k.trim());
   const dirs = params.getAll('sort_dir').map((d) => d.trim());
   for (const k of keys) {
-    if (!(k in SORT_KEYS) || k === 'id') {
+    if (!Object.hasOwn(SORT_KEYS, k) || k === 'id') {
       throw badRequest(`Invalid input for query parameters sort_key. Value: ${k}. '${k}' is not one of ${JSON.stringify(Object.keys(SORT_KEYS).filter((x) => x !== 'id'))}`);
     }
     if (ADMIN_SORT_KEYS.has(k) && !isAdmin(c)) throw forbidden(`Only administrators can sort servers by ${k}`);

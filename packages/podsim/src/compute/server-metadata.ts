@@ -41,14 +41,14 @@ export function registerServerMetadata(api: NovaApi, deps: NovaDeps): void {
   api.get(`${base}/:key`, (c) => {
     const s = findServer(c, deps, c.req.param('id'));
     const key = c.req.param('key');
-    if (!(key in s.metadata)) throw notFound('Metadata item was not found');
+    if (!Object.hasOwn(s.metadata, key)) throw notFound('Metadata item was not found');
     return c.json({ meta: { [key]: s.metadata[key] } });
   });
   api.put(`${base}/:key`, async (c) => {
     const s = writable(c, deps, c.req.param('id'), 'update metadata');
     const key = c.req.param('key');
     const meta = stringMap((await jsonBody(c)).meta, 'meta');
-    if (!(key in meta)) throw badRequest('Request body and URI mismatch');
+    if (!Object.hasOwn(meta, key)) throw badRequest('Request body and URI mismatch');
     if (Object.keys(meta).length > 1) throw badRequest('Request body contains too many items');
     setAll(s, meta, false);
     return c.json({ meta });
@@ -56,7 +56,7 @@ export function registerServerMetadata(api: NovaApi, deps: NovaDeps): void {
   api.delete(`${base}/:key`, (c) => {
     const s = writable(c, deps, c.req.param('id'), 'delete metadata');
     const key = c.req.param('key');
-    if (!(key in s.metadata)) throw notFound('Metadata item was not found');
+    if (!Object.hasOwn(s.metadata, key)) throw notFound('Metadata item was not found');
     delete s.metadata[key];
     touch(s);
     return c.body(null, 204);

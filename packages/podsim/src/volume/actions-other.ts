@@ -215,7 +215,7 @@ export const otherActions: Record<string, ActionHandler> = {
   'os-unset_image_metadata': (st, c, vol, args) => {
     const key = args.key;
     if (typeof key !== 'string') throw fieldError('key', args, "'key' is a required property");
-    if (!(key in vol.imageMetadata)) throw notFound(`Glance metadata for volume/snapshot ${vol.id} cannot be found.`);
+    if (!Object.hasOwn(vol.imageMetadata, key)) throw notFound(`Glance metadata for volume/snapshot ${vol.id} cannot be found.`);
     delete vol.imageMetadata[key];
     st.touch(vol);
     return c.body(null, 200);

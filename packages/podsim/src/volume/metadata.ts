@@ -69,7 +69,7 @@ export function metadataRoutes(st: CinderState): Hono<CinderEnv> {
   r.get('/volumes/:id/metadata/:key', (c) => {
     const v = vol(c);
     const key = c.req.param('key');
-    if (!(key in v.metadata)) throw notFound(`Volume ${v.id} has no metadata with key ${key}.`);
+    if (!Object.hasOwn(v.metadata, key)) throw notFound(`Volume ${v.id} has no metadata with key ${key}.`);
     return c.json({ meta: { [key]: v.metadata[key] } });
   });
   r.put('/volumes/:id/metadata/:key', async (c) => {
@@ -79,7 +79,7 @@ export function metadataRoutes(st: CinderState): Hono<CinderEnv> {
     const body = await readBody(c);
     member(body, 'meta');
     const item = metadataField(body, 'meta') ?? {};
-    if (!(key in item)) throw badRequest('Request body and URI mismatch');
+    if (!Object.hasOwn(item, key)) throw badRequest('Request body and URI mismatch');
     if (Object.keys(item).length > 1) throw badRequest('Request body contains too many items');
     writable(v);
     v.metadata[key] = item[key];
@@ -89,7 +89,7 @@ export function metadataRoutes(st: CinderState): Hono<CinderEnv> {
   r.delete('/volumes/:id/metadata/:key', (c) => {
     const v = vol(c);
     const key = c.req.param('key');
-    if (!(key in v.metadata)) throw notFound(`Volume ${v.id} has no metadata with key ${key}.`);
+    if (!Object.hasOwn(v.metadata, key)) throw notFound(`Volume ${v.id} has no metadata with key ${key}.`);
     if (v.status === 'maintenance' || v.status === 'uploading') {
       throw invalidVolume(`Deleting volume metadata is not allowed for volumes in ${v.status} status.`);
     }

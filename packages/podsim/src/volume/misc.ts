@@ -102,7 +102,7 @@ export function miscRoutes(st: CinderState): Hono<CinderEnv> {
     const next: Record<string, number> = { ...overrides.get(pid) };
     for (const [k, v] of Object.entries(qs)) {
       if (k === 'tenant_id' || k === 'id') continue;
-      if (!(k in known)) throw fieldError('quota_set', qs, `Bad key(s) in quota set: ${k}`);
+      if (!Object.hasOwn(known, k)) throw fieldError('quota_set', qs, `Bad key(s) in quota set: ${k}`);
       if (typeof v !== 'number' && !(typeof v === 'string' && /^-?\d+$/.test(v))) {
         throw fieldError(k, v, `${JSON.stringify(v)} is not of type 'integer'`);
       }

@@ -8,7 +8,7 @@ import { fieldError, identity, member, metadataField, mv, optString, readBody, s
 import { badRequest, CinderFault, invalidInput } from './faults';
 import { enforceQuota } from './quota';
 import type { CinderState, ImageLookupResult } from './state';
-import { cinderTime } from './state';
+import { cinderTime, cinderTimeExact, rememberCreated } from './state';
 import type { SimBackup, SimSnapshot, SimVolume } from './types';
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
@@ -129,7 +129,7 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   if (az !== st.env.az) throw badRequest(`Availability zone '${az}' is invalid.`);
 
   const origin = source ?? (snapshot ? st.volumes.get(snapshot.volumeId) : undefined);
-  const vol = volumeRecord(st, {
+  const vol = newVolume(st, {
     projectId: who.projectId,
     userId: who.userId,
     name,
@@ -156,23 +156,24 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   return vol;
 }
 
-/** What a new volume names; everything else starts as Cinder starts it. */
-export type VolumeParts = Pick<SimVolume, 'projectId' | 'userId' | 'name' | 'size' | 'availabilityZone' | 'volumeTypeId'> & Partial<SimVolume>;
+type VolumeFields = Pick<SimVolume, 'projectId' | 'userId' | 'name' | 'description' | 'size' | 'availabilityZone' | 'volumeTypeId'>
+  & Partial<Pick<SimVolume, 'snapshotId' | 'sourceVolid' | 'backupId' | 'bootable' | 'multiattach' | 'metadata' | 'imageMetadata'>>;
 
-/** A new volume record ('creating' unless told), in this pod's host and service. */
-export function volumeRecord(st: CinderState, parts: VolumeParts): SimVolume {
-  return {
+/** A new 'creating' volume record (not stored): the POST handler's and Nova's boot volumes'. */
+export function newVolume(st: CinderState, f: VolumeFields): SimVolume {
+  const exact = cinderTimeExact();
+  const vol: SimVolume = {
     id: randomUUID(),
-    description: null,
-    status: 'creating',
     snapshotId: null,
     sourceVolid: null,
     backupId: null,
     bootable: false,
     multiattach: false,
     metadata: {},
-    adminMetadata: {},
     imageMetadata: {},
+    ...f,
+    status: 'creating',
+    adminMetadata: {},
     attachments: [],
     migrationStatus: null,
     replicationStatus: null,
@@ -180,11 +181,17 @@ export function volumeRecord(st: CinderState, parts: VolumeParts): SimVolume {
     serviceUuid: st.serviceUuid,
     groupId: null,
     consistencygroupId: null,
-    createdAt: cinderTime(),
+    createdAt: cinderTime(exact),
     updatedAt: null,
     previousStatus: null,
-    ...parts,
   };
+  rememberCreated(vol, exact);
+  return vol;
+}
+
+/** volume_image_metadata as Cinder copies it from Glance at create time. */
+export function imageMetadataOfImage(image: ImageLookupResult): Record<string, string> {
+  return imageMetadataOf(image);
 }
 
 /** volume_image_metadata as Cinder copies it from Glance at create time. */
@@ -198,6 +205,8 @@ function imageMetadataOf(image: ImageLookupResult | { id: string }): Record<stri
   out.min_disk = String(image.min_disk);
   out.min_ram = String(image.min_ram);
   if (image.size !== null) out.size = String(image.size);
+  // Cinder records whether it verified the image's signature; unsigned images: 'False'.
+  out.signature_verified = 'False';
   return out;
 }
 

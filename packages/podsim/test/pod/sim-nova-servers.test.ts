@@ -86,6 +86,8 @@ test('block_device_mapping_v2 to a volume: Nova makes the volume in the pod Cind
   const r = await nova(pod, '/servers', { body: { server: { name: 'bfv', flavorRef: '1', block_device_mapping_v2: bdm } } });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   const id = r.body.server.id;
+  // Nova makes and attaches the volumes while the server builds; it is ACTIVE once they are in-use.
+  await waitFor(async () => (await nova(pod, `/servers/${id}`)).body.server.status === 'ACTIVE');
   const shown = (await nova(pod, `/servers/${id}`, { version: '2.3' })).body.server;
   const attached = shown['os-extended-volumes:volumes_attached'].map((v: { id: string }) => v.id);
   assert.equal(attached.length, 2);
@@ -177,8 +179,10 @@ test('boot from volume: no image, volume attached and in-use, detached on delete
   const s = (await nova(pod, `/servers/${id}`)).body.server;
   assert.equal(s.image, '');
   assert.deepEqual(s['os-extended-volumes:volumes_attached'], [{ id: volId }]);
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'in-use');
+  // Nova reserves the volume at once; the compute completes the attachment a little later.
+  assert.notEqual((pod.volumes.get(volId) as { status: string }).status, 'available');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'in-use');
   await nova(pod, `/servers/${id}`, { method: 'DELETE' });
   await waitFor(() => !pod.servers.has(id));
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'available');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'available');
 });

@@ -1,7 +1,9 @@
 // Fault injection of the pod simulator: down/up on the same port, delay, canned status
-// (with times), hang; and the request log.
+// (with times), hang, reset, invalid body, close mid-body, slow body; and the request log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
+import { CIRROS_IMAGE_ID } from '@trio2o/podsim';
 import { nova, startPod } from './helpers';
 
 test('down refuses connections, up serves again on the same port', async (t) => {
@@ -94,4 +96,77 @@ test('a status fault with `raw` sends that text as it is, under a JSON content t
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type') ?? '', /json/);
   assert.equal(await r.text(), '<html>proxy error</html>');
+});
+
+/** A raw HTTP/1.1 exchange, so a test sees exactly what the pod put on the wire before it closed. */
+function rawGet(pod: { url: string }, path: string): Promise<{ bytes: string; error?: string }> {
+  const { port } = new URL(pod.url);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const s = net.connect(Number(port), '127.0.0.1', () => {
+      s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: t\r\nX-Project-Id: p1\r\nConnection: close\r\n\r\n`);
+    });
+    let error: string | undefined;
+    s.on('data', (c) => chunks.push(c));
+    s.on('error', (e: NodeJS.ErrnoException) => (error = e.code));
+    s.on('close', () => resolve({ bytes: Buffer.concat(chunks).toString('latin1'), error }));
+  });
+}
+
+test('reset destroys the connection before answering; after: handled lets the services act first', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  pod.inject({ kind: 'reset', match: { method: 'GET', path: /\/servers$/ }, times: 1 });
+  const r = await rawGet(pod, '/compute/v2.1/servers');
+  assert.equal(r.bytes, '', 'nothing was sent');
+  assert.equal((await nova(pod, '/servers')).status, 200, 'times: 1 is used up');
+
+  pod.inject({ kind: 'reset', after: 'handled', match: { method: 'POST' }, times: 1 });
+  await assert.rejects(nova(pod, '/servers', { body: { server: { name: 'lost', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } } }));
+  assert.deepEqual([...pod.servers.values()].map((s) => s.name), ['lost'], 'the create happened, its answer was lost');
+});
+
+test('invalid_body answers the given status and text under the given content type', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  pod.inject({ kind: 'invalid_body', text: '{"server": ', match: { path: /\/servers$/ }, times: 1 });
+  pod.inject({ kind: 'invalid_body', status: 202, text: '<html>ok</html>', contentType: 'text/html', match: { path: /\/flavors$/ }, times: 1 });
+  const a = await fetch(`${pod.url}/compute/v2.1/servers`, { headers: { 'x-auth-token': 't' } });
+  assert.equal(a.status, 200);
+  assert.equal(a.headers.get('content-type'), 'application/json');
+  assert.equal(await a.text(), '{"server": ');
+  const b = await fetch(`${pod.url}/compute/v2.1/flavors`, { headers: { 'x-auth-token': 't' } });
+  assert.equal(b.status, 202);
+  assert.equal(b.headers.get('content-type'), 'text/html');
+  assert.equal(await b.text(), '<html>ok</html>');
+});
+
+test('close_mid_body sends the headers and part of the body, then closes', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  pod.inject({ kind: 'close_mid_body', bytes: 5, match: { path: /\/flavors$/ }, times: 1 });
+  const r = await rawGet(pod, '/compute/v2.1/flavors');
+  const [head = '', body = ''] = r.bytes.split('\r\n\r\n');
+  assert.match(head, /^HTTP\/1\.1 200 /);
+  const declared = Number(/content-length: (\d+)/i.exec(head)?.[1]);
+  assert.ok(declared > 5, `declared ${declared} bytes`);
+  assert.equal(body, '{"fla');
+  pod.inject({ kind: 'close_mid_body', times: 1 });
+  const res = await fetch(`${pod.url}/compute/v2.1/servers`, { headers: { 'x-auth-token': 't' } });
+  assert.equal(res.status, 200);
+  await assert.rejects(res.text(), /terminated/, 'a client reading the body fails');
+});
+
+test('slow_body sends the answer in small chunks, delayMs apart', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  pod.inject({ kind: 'slow_body', delayMs: 40, chunkBytes: 8, match: { path: /\/servers$/ }, times: 1 });
+  const t0 = Date.now();
+  const res = await fetch(`${pod.url}/compute/v2.1/servers`, { headers: { 'x-auth-token': 't' } });
+  const headersAt = Date.now() - t0;
+  assert.deepEqual(JSON.parse(await res.text()), { servers: [] });
+  const total = Date.now() - t0;
+  // '{"servers": []}' is 15 bytes: 2 chunks, then the end, each 40 ms apart.
+  assert.ok(total - headersAt >= 70, `body took ${total - headersAt} ms`);
+  assert.ok(headersAt < total, 'headers came first');
 });

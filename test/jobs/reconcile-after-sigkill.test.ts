@@ -82,7 +82,10 @@ test('SIGKILL during a burst of creates: after a restart reconciliation leaves 0
 
   proxy.hold = null;
   gw = await serve(dir);
-  await until('reconciliation resolved every pending routing', async () => Number((await db.execute("SELECT COUNT(*) AS n FROM routings WHERE status = 'pending'")).rows[0]!.n) === 0, 30_000);
+  await until('reconciliation resolved every pending routing', async () => Number((await db.execute("SELECT COUNT(*) AS n FROM routings WHERE status = 'pending'")).rows[0]!.n) === 0, 60_000).catch(async (err: Error) => {
+    const jobs = (await db.execute("SELECT type, status, attempts, last_error FROM jobs WHERE type = 'routing_reconcile'")).rows;
+    throw new Error(`${err.message}: ${JSON.stringify(jobs)}\n${gw.out.filter((l) => l.includes('job_')).slice(-10).join('\n')}`);
+  });
 
   const rows = (await db.execute("SELECT top_id, resource_type, status FROM routings WHERE project_id = 'proj-crash'")).rows;
   const routed = new Set(rows.map((r) => `${r.resource_type}:${r.top_id}`));

@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 export const LAYERS: readonly string[] = [
   '(root)', 'cli', 'config', 'server', 'ops', 'api', 'api/admin', 'api/compute', 'api/volume', 'api/common', 'auth',
-  'scheduling', 'discovery', 'fanout', 'proxy', 'routing', 'pods', 'store', 'http',
+  'scheduling', 'discovery', 'jobs', 'fanout', 'proxy', 'routing', 'pods', 'store', 'http',
 ];
 /** Folders that sit above api/ (they wire the APIs into listeners and the command line). */
 export const ABOVE_API: ReadonlySet<string> = new Set(['(root)', 'cli', 'config', 'server', 'ops']);

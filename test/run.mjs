@@ -4,6 +4,8 @@
 // Usage: node test/run.mjs [substring filters...]
 // A filter matches the file's path relative to the repository root (test/compute/...,
 // packages/podsim/test/...), so the folder the repository is checked out in never matches.
+// test/realpods/scenarios/ is left out: those tests need real OpenStack pods and run with
+// `npm run test:realpods` (test/realpods/run.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -12,9 +14,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
 const files = [];
+const SLOW = join(root, 'test', 'realpods', 'scenarios');
 function walk(dir) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
+    if (p === SLOW) continue;
     if (statSync(p).isDirectory()) walk(p);
     else if (name.endsWith('.test.ts')) files.push(p);
   }

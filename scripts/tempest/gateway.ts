@@ -4,11 +4,23 @@
  * read back from its 'listening' log line) and a database in a temp folder. Its RegionOne
  * endpoints go into the Keystone catalog, and the pods are registered through the admin API
  * with an admin token, with no endpoint overrides: the gateway finds the pods in the catalog.
+ * The pods may be simulated (scripts/tempest/cloud.ts) or real (test/realpods).
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cloud } from './cloud';
+import type { KeystoneHandle } from '../../test/support/keystone';
+
+/** What the gateway needs to know about the cloud in front of which it is put. */
+export interface GatewayCloud {
+  keystone: KeystoneHandle;
+  /** Catalog service ids, for the gateway's RegionOne endpoints. */
+  serviceIds: { compute: string; volumev3: string; image: string };
+  /** The pods to register (region name, AZ); the first pod's image endpoint serves RegionOne. */
+  pods: readonly { name: string; az: string; endpoints: { compute: string; image: string } }[];
+  /** The project of the cloud's service users, when it has one; else one is created. */
+  serviceProjectId?: string;
+}
 
 export interface GatewayProcess {
   pid: number;
@@ -21,12 +33,28 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+/** A started gateway process, as a launcher hands it back. */
+export interface LaunchedProcess {
+  pid: number;
+  /** True once the process has exited. */
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `command args...` with stdout and stderr appended to `logFile`. The default spawns a
+ * child of this process; the real-pods bed passes its watchdog so the gateway dies with it.
+ */
+export type Launcher = (command: string, args: string[], logFile: string) => Promise<LaunchedProcess>;
+
 export interface StartGatewayOptions {
   /** Folder for trio2o.conf, the database and the log (created). */
   dir: string;
-  cloud: Cloud;
+  cloud: GatewayCloud;
   /** The built executable to run (`dist/trio2o`); @default the TypeScript entry through tsx. */
   command?: string;
+  /** How to start the process. @default a plain child process */
+  launch?: Launcher;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -46,7 +74,7 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
   mkdirSync(o.dir, { recursive: true });
   // A service user of its own in a 'service' project, as a deployment would have.
   const servicePassword = `svc-${Math.random().toString(36).slice(2)}`;
-  const serviceProject = await ks.createProject('service');
+  const serviceProject = o.cloud.serviceProjectId ?? (await ks.createProject('service'));
   await ks.createUser('trio2o', servicePassword, serviceProject, ['admin', 'service']);
   const conf = join(o.dir, 'trio2o.conf');
   writeFileSync(conf, [
@@ -58,41 +86,10 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
   ].join('\n'), { mode: 0o600 });
 
   const logFile = join(o.dir, 'gateway.log');
-  const log = createWriteStream(logFile);
   const [cmd, ...pre] = o.command ? [o.command] : [process.execPath, '--import', 'tsx', ENTRY];
-  const child = spawn(cmd!, [...pre, 'serve', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-    log.end();
-  };
-  child.stderr.on('data', (d: Buffer) => log.write(d));
+  const proc = await (o.launch ?? launchChild)(cmd!, [...pre, 'serve', '--config', conf], logFile);
   try {
-    const urls = await new Promise<GatewayProcess['urls']>((resolve, reject) => {
-      let buf = '';
-      const timer = setTimeout(() => reject(new Error(`gateway not listening after ${READY_TIMEOUT_MS} ms; see ${logFile}`)), READY_TIMEOUT_MS);
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code} during start-up; see ${logFile}`)));
-      child.stdout.on('data', (d: Buffer) => {
-        log.write(d);
-        buf += d.toString();
-        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (!line.includes('"listening"')) continue;
-          const ev = JSON.parse(line) as { event?: string; admin?: string; compute?: string; volume?: string };
-          if (ev.event === 'listening' && ev.admin && ev.compute && ev.volume) {
-            clearTimeout(timer);
-            resolve({ admin: ev.admin, compute: ev.compute, volume: ev.volume });
-          }
-        }
-      });
-    });
-    child.stdout.removeAllListeners('data');
-    child.stdout.on('data', (d: Buffer) => log.write(d));
-
+    const urls = await listening(logFile, proc);
     const ids = o.cloud.serviceIds;
     await ks.createEndpoint('RegionOne', ids.compute, `${urls.compute}/v2.1`);
     await ks.createEndpoint('RegionOne', ids.volumev3, `${urls.volume}/v3/%(project_id)s`);
@@ -112,16 +109,57 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
     }
     const podMax = await Promise.all(o.cloud.pods.map((p) => versionOf(p.endpoints.compute)));
     return {
-      pid: child.pid!,
+      pid: proc.pid,
       urls,
       computeMax: await computeMax(urls.compute, lowest(podMax)),
       volumeMax: await volumeMax(urls.volume),
       logFile,
-      stop,
+      stop: () => proc.stop(),
     };
   } catch (err) {
-    await stop();
+    await proc.stop();
     throw err;
+  }
+}
+
+/** The default launcher: a child process whose output goes to the log file. */
+const launchChild: Launcher = async (command, args, logFile) => {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+      log.end();
+    },
+  };
+};
+
+/** Polls the log for the gateway's `listening` line (its ports are 0, so it says which). */
+async function listening(logFile: string, proc: LaunchedProcess): Promise<GatewayProcess['urls']> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    let text = '';
+    try {
+      text = readFileSync(logFile, 'utf8');
+    } catch {
+      /* not written yet */
+    }
+    for (const line of text.split('\n')) {
+      if (!line.includes('"listening"')) continue;
+      const ev = JSON.parse(line) as { event?: string; admin?: string; compute?: string; volume?: string };
+      if (ev.event === 'listening' && ev.admin && ev.compute && ev.volume) return { admin: ev.admin, compute: ev.compute, volume: ev.volume };
+    }
+    if (proc.exited()) throw new Error(`gateway exited during start-up; see ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`gateway not listening after ${READY_TIMEOUT_MS} ms; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -1,16 +1,25 @@
 /**
  * Which Tempest tests run. `ci` is a fast subset (a few minutes on 2 cores, Keystone start
  * included) over the calls every user makes; `full` is every compute and volume API test a
- * simulated pod can plausibly pass, minus an exclude list whose every entry says why.
+ * simulated pod can plausibly pass, minus an exclude list whose every entry says why;
+ * `realpods` is ci plus what only real pods really do (server actions with their state
+ * machines, attachments made by Nova, snapshots, extend, multi-create), for the real-pods bed.
  * Entries are regexes over test ids (`tempest.api.<service>.<module>.<Class>.<test>`).
  */
 
 export interface Selection {
-  name: 'ci' | 'full';
+  name: 'ci' | 'full' | 'realpods';
   /** Tests to run (joined with `|`). */
   include: string[];
   /** Tests left out, each with the reason. */
   exclude: { pattern: string; why: string }[];
+  /** A test that passes direct but not through the gateway fails the run (the contract). */
+  gate: boolean;
+  /**
+   * Tests known to pass direct and fail through the gateway until a named mechanism lands:
+   * they run and are reported, but do not fail the gate (and are reported when they pass).
+   */
+  knownGaps?: { pattern: string; why: string }[];
 }
 
 const api = (s: string) => `^tempest\\.api\\.${s}`;
@@ -32,6 +41,7 @@ export const CI: Selection = {
     api('volume\\.test_volume_metadata\\.'),
   ],
   exclude: [],
+  gate: true,
 };
 
 const NO_NEUTRON = 'Nova proxies these to Neutron (or to the removed nova-network); there is no Neutron here and Trio2o does no networking';
@@ -41,6 +51,7 @@ const IMAGE_UPLOAD = "creates or uploads an image: the simulator's Glance only l
 
 export const FULL: Selection = {
   name: 'full',
+  gate: false,
   include: [api('compute\\.'), api('volume\\.')],
   exclude: [
     { pattern: api('compute\\.images\\.'), why: IMAGE_UPLOAD },
@@ -83,7 +94,35 @@ export const FULL: Selection = {
   ],
 };
 
-export const SELECTIONS = { ci: CI, full: FULL } as const;
+/** Reasons the real-pods bed cannot honour a test (not gateway gaps: these are left out of both runs). */
+const FAKE_CONSOLE = "nova.virt.fake's console log is three lines; the test waits (build_timeout) for more than three";
+const NO_NEUTRON_BED = "security groups are Neutron's: the bed has none (its stand-in lists no ports), so a server booted there has no security group to remove";
+
+export const REALPODS: Selection = {
+  name: 'realpods',
+  include: [
+    ...CI.include,
+    api('compute\\.servers\\.test_server_actions\\.ServerActionsTestJSON\\.'),
+    api('compute\\.servers\\.test_instance_actions\\.InstanceActionsTestJSON\\.'),
+    api('compute\\.servers\\.test_multiple_create\\.MultipleCreateTestJSON\\.'),
+    api('compute\\.volumes\\.test_attach_volume\\.AttachVolumeTestJSON\\.'),
+    api('volume\\.test_volumes_snapshots\\.VolumesSnapshotTestJSON\\.'),
+    api('volume\\.test_volumes_extend\\.VolumesExtendTest\\.'),
+  ],
+  exclude: [
+    { pattern: api('compute\\.servers\\.test_server_actions\\.ServerActionsTestJSON\\.test_get_console_output_with_unlimited_size'), why: FAKE_CONSOLE },
+    { pattern: api('compute\\.servers\\.test_server_actions\\.ServerActionsTestJSON\\.test_remove_server_all_security_groups'), why: NO_NEUTRON_BED },
+  ],
+  gate: true,
+  knownGaps: [
+    {
+      pattern: api('compute\\.servers\\.test_multiple_create\\.MultipleCreateTestJSON\\.test_multiple_create$'),
+      why: 'waits for multi-create adoption by reservation_id (issue 14): only the first server of a min_count create is routed',
+    },
+  ],
+};
+
+export const SELECTIONS = { ci: CI, full: FULL, realpods: REALPODS } as const;
 
 /** The --regex and --exclude-regex arguments for `tempest run`. */
 export function selectionRegex(s: Selection): { regex: string; excludeRegex?: string } {

@@ -2,3 +2,4 @@
 export * from './context';
 export { authenticate, hasAdminRole, type AuthStrategy, type AuthenticateOptions } from './middleware';
 export { authorize } from './authorize';
+export { noauthServiceCredentials, keystoneServiceCredentials, NOAUTH_SERVICE_PROJECT, type ServiceTokenSource } from './service-credentials';

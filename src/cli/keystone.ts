@@ -3,14 +3,16 @@
  * the service-token catalog the pod client reads pod endpoints from.
  */
 import type { Config } from '../config';
-import type { AuthenticateOptions } from '../auth';
+import { keystoneServiceCredentials, type AuthenticateOptions } from '../auth';
 import { KeystoneClient } from '../auth/keystone';
-import type { CatalogSource } from '../pods';
+import type { CatalogSource, ServiceCredentials } from '../pods';
 
 export interface KeystoneWiring {
   client: KeystoneClient;
   auth: AuthenticateOptions;
   catalog: CatalogSource;
+  /** The service token, for the gateway's own calls to pods (jobs). */
+  serviceCredentials: ServiceCredentials;
   close: () => Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export function keystoneAuth(config: Config): KeystoneWiring {
     client,
     auth: { strategy: 'keystone', validator: client, authUrl: r.authUrl },
     catalog: { catalog: () => client.serviceCatalog() },
+    serviceCredentials: keystoneServiceCredentials(client),
     close: () => client.close(),
   };
 }

@@ -15,7 +15,7 @@ export function storeOptions(config: Config): StoreOptions {
 }
 
 /** Everything but store, auth, policy and log, which need I/O to build. */
-export function gatewayOptions(config: Config): Omit<GatewayOptions, 'store' | 'auth' | 'policy' | 'log' | 'catalog'> {
+export function gatewayOptions(config: Config): Omit<GatewayOptions, 'store' | 'auth' | 'policy' | 'log' | 'catalog' | 'serviceCredentials'> {
   return {
     bindHost: config.DEFAULT.bind_host,
     ports: { admin: config.admin_api.port, compute: config.compute_api.port, volume: config.volume_api.port },
@@ -29,6 +29,16 @@ export function gatewayOptions(config: Config): Omit<GatewayOptions, 'store' | '
       breakerThreshold: config.pods.breaker_threshold,
       breakerCooldownMs: ms(config.pods.breaker_cooldown),
     },
+    jobs: {
+      enabled: config.jobs.enabled,
+      leaseMs: ms(config.jobs.lease_seconds),
+      pollMs: ms(config.jobs.poll_interval),
+      concurrency: config.jobs.concurrency,
+      maxAttempts: config.jobs.max_attempts,
+      pendingTimeoutMs: ms(config.jobs.pending_timeout),
+      retentionMs: ms(config.jobs.retention),
+    },
+    routeRefreshMs: ms(config.database.sync_interval),
     computeMaxVersion: config.compute_api.max_microversion,
     volumeMaxVersion: config.volume_api.max_microversion,
   };

@@ -12,7 +12,7 @@ import { openStore } from '../store';
 import { startGateway } from '../server';
 import { createLogger, sdNotify, type Logger } from '../ops';
 import type { AuthenticateOptions } from '../auth';
-import type { CatalogSource } from '../pods';
+import type { CatalogSource, ServiceCredentials } from '../pods';
 import { gatewayOptions, storeOptions } from './options';
 import { keystoneAuth } from './keystone';
 
@@ -44,6 +44,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
   const store = await openStore({ ...storeOptions(config), log });
   let auth: AuthenticateOptions;
   let catalog: CatalogSource | undefined;
+  let serviceCredentials: ServiceCredentials | undefined;
   let closeAuth = async () => {};
   if (config.DEFAULT.auth_strategy === 'noauth') {
     log.warn('noauth', { message: 'AUTHENTICATION IS OFF (noauth): identity is taken from request headers. Development only.' });
@@ -53,6 +54,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     const ks = keystoneAuth(config);
     auth = ks.auth;
     catalog = ks.catalog;
+    serviceCredentials = ks.serviceCredentials;
     closeAuth = ks.close;
   }
   const policy = new Policy(API_RULES, config.DEFAULT.policy_file, {
@@ -64,6 +66,7 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     store,
     auth,
     catalog,
+    serviceCredentials,
     policy,
     log,
     healthcheckDisableFile: config.DEFAULT.healthcheck_disable_file,

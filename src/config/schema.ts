@@ -14,6 +14,7 @@ import { DEFAULT_LIST_TIMEOUT_MS, DEFAULT_MAX_LIMIT } from '../fanout';
 import { DEFAULT_MAX_BODY_BYTES } from '../http';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../ops/drain';
 import { DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD, DEFAULT_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../pods';
+import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_PENDING_TIMEOUT_MS, DEFAULT_POLL_MS, FINISHED_JOB_RETENTION_MS } from '../jobs';
 import { host, integer, printable, microversion, oneOf, port, publicUrl, seconds, secret, text, url } from './fields';
 
 const LIBSQL_SCHEMES = ['libsql', 'http', 'https', 'ws', 'wss'] as const;
@@ -121,6 +122,24 @@ const ApiSection = v.strictObject({
   max_body_bytes: v.optional(integer(1), DEFAULT_MAX_BODY_BYTES),
 });
 
+/** [jobs]: the job runner every `serve` process runs (catalog sync, deletion tracking, reconciliation, adoption). */
+const JobsSection = v.strictObject({
+  /** Run the job runner in this process; turn off only to debug (jobs then wait for another site). @default true */
+  enabled: v.optional(v.pipe(oneOf(['true', 'false']), v.transform((s) => s === 'true')), 'true'),
+  /** Seconds a runner holds a job without renewing; a dead runner's jobs are taken over after this. @default 30 */
+  lease_seconds: v.optional(seconds(), DEFAULT_LEASE_MS / 1000),
+  /** Seconds between two looks for due jobs. @default 1 */
+  poll_interval: v.optional(seconds(), DEFAULT_POLL_MS / 1000),
+  /** Job attempts one process runs at once. @default 4 */
+  concurrency: v.optional(integer(1, 64), DEFAULT_CONCURRENCY),
+  /** Attempts before a job fails, for types without their own bound. @default 10 */
+  max_attempts: v.optional(integer(1, 1000), DEFAULT_MAX_ATTEMPTS),
+  /** Seconds a pending routing may stay pending before reconciliation asks its pod. @default 120 */
+  pending_timeout: v.optional(seconds(), DEFAULT_PENDING_TIMEOUT_MS / 1000),
+  /** Seconds finished jobs stay listable. @default 604800 */
+  retention: v.optional(seconds(), FINISHED_JOB_RETENTION_MS / 1000),
+});
+
 /**
  * Two listeners on one bind_host must not share a port (0 = any free port, never a clash).
  * The issue is reported on the later listener in schema order.
@@ -136,6 +155,7 @@ const Sections = v.strictObject({
   keystone: KeystoneSection,
   pods: PodsSection,
   api: ApiSection,
+  jobs: JobsSection,
 });
 
 /**

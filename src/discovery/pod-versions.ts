@@ -88,6 +88,9 @@ export class PodVersions {
         service: this.#o.service,
         method: 'GET',
         path: '/',
+        // Cinder serves its version list only at the root of its endpoint (a real Cinder answers
+        // 401 to an unauthenticated `/v3/`); Nova serves it at `/v2.1/` too.
+        versionRoot: this.#o.service === 'volumev3',
         projectId: '',
         headers: { accept: 'application/json' },
         timeoutMs: this.#o.timeoutMs ?? 5_000,

@@ -8,6 +8,7 @@
  */
 import type { BreakerState, PodErrorCode, PodObserver, ServiceType } from '../pods';
 import type { FanoutSnapshot } from '../fanout';
+import type { JobRunnerStats } from '../jobs';
 import { Registry, type Counter } from './metrics';
 
 /** What the scrape-time collectors read; every source is optional so tests can wire a subset. */
@@ -24,8 +25,10 @@ export interface MetricsSources {
   replica?: () => { lastSyncAt: number | null; detached: boolean };
   /** Fan-out list counters (fanout.metrics.snapshot). */
   fanout?: () => FanoutSnapshot;
-  /** Job counts by status (one GROUP BY on the store). */
-  jobs?: () => Promise<Record<string, number>>;
+  /** Job counts by type and status (one GROUP BY on the store). */
+  jobs?: () => Promise<{ type: string; status: string; n: number }[]>;
+  /** This process's job runner: attempts by type and outcome. */
+  jobRunner?: () => JobRunnerStats;
 }
 
 /** One finished request, as the access log reports it. */
@@ -132,10 +135,26 @@ export class GatewayMetrics {
       });
     }
     if (s.jobs) {
-      const jobs = r.gauge('trio2o_jobs', 'Jobs in the state store, by status.', ['status']);
+      const jobs = r.gauge('trio2o_jobs', 'Jobs in the state store (all sites), by type and status.', ['type', 'status']);
       r.collect(async () => {
         const counts = await s.jobs!();
-        for (const st of ['new', 'running', 'success', 'fail']) jobs.set({ status: st }, counts[st] ?? 0);
+        jobs.reset();
+        const types = new Set(counts.map((c) => c.type));
+        for (const type of types) for (const st of ['new', 'running', 'success', 'fail']) jobs.set({ type, status: st }, 0);
+        for (const c of counts) jobs.set({ type: c.type, status: c.status }, c.n);
+      });
+    }
+    if (s.jobRunner) {
+      const attempts = r.counter('trio2o_job_attempts_total', "Job attempts this process ran, by type and outcome (success, retry, fail; superseded: a newer job of the same work was waiting; lost: the lease was lost before the result was written).", ['type', 'outcome']);
+      const seconds = r.counter('trio2o_job_attempt_seconds_total', 'Seconds this process spent in job attempts, by type.', ['type']);
+      const running = r.gauge('trio2o_job_attempts_running', 'Job attempts running in this process now.');
+      const waits = r.counter('trio2o_job_runner_primary_waits_total', 'Runner ticks skipped because the primary could not be written.');
+      r.collect(() => {
+        const st = s.jobRunner!();
+        for (const a of st.attempts) attempts.setTotal({ type: a.type, outcome: a.outcome }, a.n);
+        for (const x of st.seconds) seconds.setTotal({ type: x.type }, x.s);
+        running.set(undefined, st.running);
+        waits.setTotal(undefined, st.primaryWaits);
       });
     }
     const rss = r.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.');

@@ -13,7 +13,7 @@ export {
   type EndpointSource,
 } from './pod-client';
 export { EndpointResolver, endpointsForRegion, type EndpointResolverOptions } from './endpoints';
-export { podUrl, podTarget, type PodTarget } from './pod-url';
+export { podUrl, podTarget, podRootTarget, type PodTarget } from './pod-url';
 export {
   PodError,
   isPodError,
@@ -41,4 +41,5 @@ export {
   type PodRequestBody,
   type PodRequestOptions,
   type PodResponse,
+  type ServiceCredentials,
 } from './types';

@@ -11,7 +11,7 @@ import { CircuitBreaker, isFailureStatus, type BreakerSnapshot, type BreakerStat
 import { PodError, isPodError, toPodError } from './errors';
 import { forward } from './forward';
 import { forwardRequestHeaders, responseHeaders } from './headers';
-import { podTarget, type PodTarget } from './pod-url';
+import { podRootTarget, podTarget, type PodTarget } from './pod-url';
 import { PoolRegistry } from './pools';
 import type { PodObserver, PodRef, PodRequestOptions, PodResponse, ServiceType } from './types';
 
@@ -198,7 +198,7 @@ export class PodClient {
         service,
         target,
         method,
-        headers: forwardRequestHeaders(opts.headers, opts.requestId),
+        headers: opts.authHeaders ? { ...forwardRequestHeaders(opts.headers, opts.requestId), ...opts.authHeaders } : forwardRequestHeaders(opts.headers, opts.requestId),
         body,
         timeoutMs,
         retries: this.#retries,
@@ -248,7 +248,7 @@ export class PodClient {
   async #target(opts: PodRequestOptions): Promise<PodTarget> {
     const endpoint = await this.#resolver.resolve(opts.pod, opts.service);
     try {
-      return podTarget(endpoint, opts.path, opts.search, opts.projectId);
+      return opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId);
     } catch (err) {
       throw new PodError('TRIO2O_POD_NO_ENDPOINT', `The ${opts.service} endpoint of pod ${opts.pod.podName} is not a valid URL`, {
         podId: opts.pod.podId,

@@ -19,6 +19,8 @@ interface ParsedEndpoint {
   origin: string;
   /** Path prefix without trailing slash; '' for the root. May still hold templates. */
   prefix: string;
+  /** The path before the version segment (`/volume` of `/volume/v3/...`); '' for the root. */
+  root: string;
   hasTemplate: boolean;
 }
 
@@ -36,8 +38,9 @@ function parseEndpoint(endpoint: string): ParsedEndpoint {
   const version = segments.findIndex((s) => VERSION_SEGMENT.test(s));
   const kept = version === -1 ? segments : segments.slice(0, version + 1);
   const prefix = kept.length === 0 ? '' : `/${kept.join('/')}`;
+  const root = version <= 0 ? '' : `/${segments.slice(0, version).join('/')}`;
   PROJECT_TEMPLATE.lastIndex = 0;
-  const parsed: ParsedEndpoint = { origin: url.origin, prefix, hasTemplate: PROJECT_TEMPLATE.test(prefix) };
+  const parsed: ParsedEndpoint = { origin: url.origin, prefix, root, hasTemplate: PROJECT_TEMPLATE.test(prefix) };
   if (memo.size >= ENDPOINT_MEMO_MAX) memo.clear();
   memo.set(endpoint, parsed);
   return parsed;
@@ -75,6 +78,17 @@ export function podTarget(endpointTemplate: string, topPath: string, search: str
   if (path === '') path = '/';
   if (search && search !== '?') path += search.charCodeAt(0) === 63 /* ? */ ? search : `?${search}`;
   return { origin: ep.origin, path };
+}
+
+/**
+ * The service's unversioned root, where its version list lives: `http://h:8776/` for
+ * `http://h:8776/v3/%(project_id)s`, `http://h/volume/` for `http://h/volume/v3/...`. Cinder
+ * answers its version list only there (300, no token); below `/v3/` it wants a token.
+ * @throws TypeError when the endpoint is not an absolute http(s) URL
+ */
+export function podRootTarget(endpointTemplate: string): PodTarget {
+  const ep = parseEndpoint(endpointTemplate);
+  return { origin: ep.origin, path: `${ep.root}/` };
 }
 
 /**

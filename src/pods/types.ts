@@ -32,6 +32,20 @@ export interface CatalogSource {
   catalog(): Promise<CatalogService[]>;
 }
 
+/**
+ * The gateway's own identity toward the pods, for work no caller is waiting on (jobs: catalog
+ * pushes, deletion tracking, reconciliation, adoption): a Keystone service token, or under noauth
+ * the trusted headers of an admin. The server wiring supplies it.
+ */
+export interface ServiceCredentials {
+  /** Headers that authenticate the gateway (e.g. `x-auth-token`). */
+  headers(): Promise<Record<string, string>>;
+  /** The project the credentials are scoped to (the `{project_id}` of Cinder URLs they call). */
+  projectId(): Promise<string>;
+  /** The pod refused the credentials: renew them before the next call. */
+  invalidate?(): void;
+}
+
 /** Persistent endpoint cache (a table in the state store), keyed by pod and service. */
 export interface EndpointCacheStore {
   get(podId: string, service: ServiceType): Promise<string | undefined>;
@@ -61,8 +75,15 @@ export interface PodRequestOptions {
   search?: string;
   /** Fills `$(tenant_id)s`-style templates in an endpoint without a version segment. */
   projectId: string;
+  /** Ask the service's unversioned root (its version list) instead; `path` is then ignored. */
+  versionRoot?: boolean;
   /** Incoming headers; only an allow-list is forwarded (see `forwardRequestHeaders`). */
   headers: Headers | Record<string, string>;
+  /**
+   * Headers the gateway itself sets (its service credentials, see `ServiceCredentials`), sent as
+   * given after the allow-list, so they replace any caller's.
+   */
+  authHeaders?: Record<string, string>;
   body?: PodRequestBody;
   /** Deadline for this call; @default the client's requestTimeoutMs */
   timeoutMs?: number;

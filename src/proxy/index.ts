@@ -3,4 +3,4 @@ export { callPod, respond, forward, buffered, type ProxyDeps, type ForwardOption
 export { serviceRoot, rewriteLinks } from './rewrite';
 export { podRef } from './pod-ref';
 export { azToTop, type AzField } from './az';
-export { ownerPod, createRouted, forwardById, type RoutedDeps, type CreateRoutedOptions, type ByIdOptions, type BodyPeek } from './routed';
+export { ownerPod, createRouted, forwardById, deletionEvents, type RoutedDeps, type CreateRoutedOptions, type ByIdOptions, type BodyPeek, type AnswerSeen, type RoutingEvent } from './routed';

@@ -14,8 +14,13 @@ import type { Pod } from '../store';
 import { podRef } from './pod-ref';
 import { rewriteLinks, serviceRoot } from './rewrite';
 
-/** Pod response headers a user may see; everything else (server, pod request ids) stays behind. */
-const PASSED_HEADERS = ['content-type', 'location', 'retry-after', 'etag', 'last-modified', 'content-disposition'] as const;
+/**
+ * Pod response headers a user may see; everything else (server, the pod's
+ * x-openstack-request-id) stays behind. `x-compute-request-id` is the pod's request id, under
+ * which Nova records the server's instance actions: a client reads it from an answer to look
+ * the action up (`GET /servers/{id}/os-instance-actions/{request_id}`, Tempest does).
+ */
+const PASSED_HEADERS = ['content-type', 'location', 'retry-after', 'etag', 'last-modified', 'content-disposition', 'x-compute-request-id'] as const;
 
 export interface ProxyDeps {
   pods: PodClient;

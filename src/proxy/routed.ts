@@ -4,15 +4,17 @@
  * - create: pending routing → forward → complete the routing, remove it when nothing was made,
  *   or leave it pending for reconciliation when the outcome is unknown, so a create never leaves
  *   an orphan;
- * - by id: routing lookup → owning pod → generic pass-through, with the stale routing removed
- *   when the pod no longer knows the id (routings are cleaned lazily, when a pod says 404).
+ * - by id: routing lookup → owning pod → generic pass-through; what the pod answered may change
+ *   the routing's life (see `RoutingEvent`): a DELETE it accepted marks the routing deleting, a
+ *   404 to someone who can see the resource asks for proof. A routing is never removed on a 404
+ *   alone, and never on a 404 answered to another project's token.
  * Service-specific behaviour comes in as small hooks (AZ transforms, same-pod checks).
  */
 import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
 import { neverReachedPod, notJsonReply, type PodResponse, type ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
-import type { Pod } from '../store';
+import type { Pod, Routing, RoutingHint } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
 import { podRef } from './pod-ref';
 
@@ -20,17 +22,26 @@ export interface RoutedDeps {
   routes: RouteTable;
   podDir: PodDirectory;
   proxy: ProxyDeps;
+  /**
+   * Asked on a route miss before answering 404: may find the id in one of the caller's pods and
+   * adopt it (see api/common/route-miss.ts).
+   */
+  missLookup?: (c: Context<GatewayEnv>, id: string, type: ResourceType) => Promise<Routing | undefined>;
 }
 
 type Transform = (json: unknown) => unknown;
 
 /** The pod that owns `id` of `type`; `missing` is the 404 message in the service's words. */
 export async function ownerPod(deps: RoutedDeps, id: string, type: ResourceType, missing: string): Promise<Pod> {
-  const routing = await deps.routes.lookup(id, type);
+  return (await owner(deps, id, type, missing)).pod;
+}
+
+async function owner(deps: RoutedDeps, id: string, type: ResourceType, missing: string, c?: Context<GatewayEnv>): Promise<{ routing: Routing; pod: Pod }> {
+  const routing = (await deps.routes.lookup(id, type)) ?? (c && deps.missLookup ? await deps.missLookup(c, id, type) : undefined);
   if (!routing) throw notFound(missing);
   const pod = await deps.podDir.get(routing.pod_id);
   if (!pod) throw serviceUnavailable(`The pod that owns ${type} ${id} is no longer registered.`);
-  return pod;
+  return { routing, pod };
 }
 
 export interface CreateRoutedOptions {
@@ -43,8 +54,18 @@ export interface CreateRoutedOptions {
   /** The id of the created resource in the pod's 2xx answer, if any. */
   idOf: (json: unknown) => unknown;
   transform?: Transform;
-  /** Runs once the routing is complete (e.g. record the flavor for quota usage). */
-  onCreated?: (id: string) => Promise<void>;
+  /**
+   * Runs once the routing is complete, with the pod's answer (record the flavor for quota usage,
+   * adopt what else the pod made for the request).
+   */
+  onCreated?: (id: string, answer: unknown) => Promise<void>;
+  /**
+   * The pod accepted but named no id (Nova's `return_reservation_id`): resolve the pending row
+   * from the answer and return true, or return false to have it removed.
+   */
+  onNoId?: (answer: unknown, pending: Routing) => Promise<boolean>;
+  /** What reconciliation needs to find the resource if the pod's answer is lost (its name). */
+  hint?: RoutingHint;
 }
 
 /**
@@ -60,7 +81,7 @@ export interface CreateRoutedOptions {
  * PodError (502/503/504). A create is never retried.
  */
 export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: CreateRoutedOptions): Promise<Response> {
-  const pending = await deps.routes.begin(o.projectId, o.pod.pod_id, o.type);
+  const pending = await deps.routes.begin(o.projectId, o.pod.pod_id, o.type, { ...o.hint, request_id: c.get('requestId') });
   let res: PodResponse;
   let text: string;
   try {
@@ -76,15 +97,17 @@ export async function createRouted(deps: RoutedDeps, c: Context<GatewayEnv>, o: 
     throw err;
   }
   let id: unknown;
+  let json: unknown;
   try {
-    id = o.idOf(JSON.parse(text));
+    json = JSON.parse(text);
+    id = o.idOf(json);
   } catch (err) {
     throw notJsonReply(podRef(o.pod), o.service, err);
   }
   if (typeof id === 'string' && id !== '') {
     await deps.routes.complete(pending, id);
-    await o.onCreated?.(id);
-  } else await deps.routes.abort(pending); // e.g. Nova's return_reservation_id: no id yet
+    await o.onCreated?.(id, json);
+  } else if (!(json !== undefined && (await o.onNoId?.(json, pending)))) await deps.routes.abort(pending);
   return respond(deps.proxy, c, o.pod, o.service, buffered(res, text), o.transform);
 }
 
@@ -99,9 +122,56 @@ export interface ByIdOptions {
   transform?: (pod: Pod) => Transform;
   /** A look at the request body before it is forwarded unchanged (same-pod checks). */
   peek?: BodyPeek;
-  /** When to drop the routing after the pod answered. @default a 404 to GET on the resource itself */
-  forgetWhen?: (method: string, sub: string, status: number) => boolean;
+  /**
+   * What the pod's answer means for the routing. @default `deletionEvents()`: a DELETE of the
+   * resource accepted → deleting; a 404 to GET of the resource → check
+   */
+  events?: (a: AnswerSeen) => RoutingEvent | undefined;
 }
+
+/** A request by id and the pod's answer, as routing events see them. */
+export interface AnswerSeen {
+  method: string;
+  /** The path below the id ('' for the resource itself). */
+  sub: string;
+  status: number;
+  /** For `POST …/action`: the action (the body's one key), when the body named one. */
+  action?: string;
+}
+
+/**
+ * - deleting: the pod accepted a deletion: the routing turns deleting and a job waits for the
+ *   resource to be gone;
+ * - restored: the pod undid a deletion (the routing is active again);
+ * - gone: the pod's 2xx is itself the proof (a deletion that completes before the answer);
+ * - check: the pod said 404: a job asks it with the gateway's own credentials.
+ * The last two count only when the caller could see the resource (its project, or an admin).
+ */
+export type RoutingEvent = 'deleting' | 'restored' | 'gone' | 'check';
+
+const isItself = (sub: string) => sub === '' || sub === '/';
+const ok = (status: number) => status >= 200 && status < 300;
+
+/**
+ * The events every routed resource shares, plus the actions that delete it (Nova `forceDelete`,
+ * Cinder `os-force_delete`) or undo a deletion (Nova `restore`).
+ */
+export function deletionEvents(o: { deletingActions?: readonly string[]; restoringActions?: readonly string[]; deleteIsImmediate?: boolean } = {}) {
+  return function routingEvents(a: AnswerSeen): RoutingEvent | undefined {
+    if (isItself(a.sub)) {
+      if (a.method === 'DELETE' && ok(a.status)) return o.deleteIsImmediate ? 'gone' : 'deleting';
+      if (a.method === 'GET' && a.status === 404) return 'check';
+      return undefined;
+    }
+    if (a.method === 'POST' && a.action !== undefined && ok(a.status) && /^\/action\/?$/.test(a.sub)) {
+      if (o.deletingActions?.includes(a.action)) return 'deleting';
+      if (o.restoringActions?.includes(a.action)) return 'restored';
+    }
+    return undefined;
+  };
+}
+
+const DEFAULT_EVENTS = deletionEvents();
 
 /**
  * Which requests to look at and what to check. The body is read once: `check` gets its JSON
@@ -113,10 +183,9 @@ export interface BodyPeek {
   when(method: string, sub: string): boolean;
   /** Throws (an ApiError, a 404 for an unknown id...) to refuse the request. */
   check(body: unknown, pod: Pod, sub: string): Promise<void>;
+  /** A body to send instead of the caller's (ids translated for the pod); undefined keeps it. */
+  rewrite?(body: unknown, pod: Pod, sub: string): Promise<unknown>;
 }
-
-const isItself = (sub: string) => sub === '' || sub === '/';
-const forgetOnGet404 = (method: string, sub: string, status: number) => status === 404 && method === 'GET' && isItself(sub);
 
 /** The path below `/{collection}/{id}`. */
 function subPath(path: string, collection: string, id: string): string {
@@ -135,16 +204,54 @@ export async function forwardById(
   o: ByIdOptions,
   id: string = c.req.param('id')!,
 ): Promise<{ response: Response; status: number; pod: Pod }> {
-  const pod = await ownerPod(deps, id, o.type, o.missing(id));
+  const { routing, pod } = await owner(deps, id, o.type, o.missing(id), c);
   const sub = subPath(c.req.path, o.collection, id);
+  const method = c.req.method;
+  const isAction = method === 'POST' && /^\/action\/?$/.test(sub);
   let body: string | undefined;
-  if (o.peek?.when(c.req.method, sub)) {
+  let action: string | undefined;
+  if (o.peek?.when(method, sub) || isAction) {
     const peeked = await peekJson(c);
-    await o.peek.check(peeked.json, pod, sub);
     body = peeked.text;
+    if (o.peek?.when(method, sub)) {
+      await o.peek.check(peeked.json, pod, sub);
+      const replaced = await o.peek.rewrite?.(peeked.json, pod, sub);
+      if (replaced !== undefined) body = JSON.stringify(replaced);
+    }
+    action = actionOf(peeked.json);
   }
   const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: c.get('projectId'), body });
   const response = await respond(deps.proxy, c, pod, o.service, res, o.transform?.(pod));
-  if ((o.forgetWhen ?? forgetOnGet404)(c.req.method, sub, res.status)) await deps.routes.forget(id, o.type);
+  const event = (o.events ?? DEFAULT_EVENTS)({ method, sub, status: res.status, action });
+  if (event) await applyEvent(deps, c, routing, event);
   return { response, status: res.status, pod };
+}
+
+/** The action a `POST …/action` body names: its one key (Nova and Cinder take exactly one). */
+function actionOf(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const keys = Object.keys(json);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/**
+ * Acts on what the pod's answer proved. A 404 or an immediate deletion counts only when the
+ * caller could see the resource: a pod answers 404 to another project's token for a resource that
+ * exists, and that must never cost its owner the routing.
+ */
+async function applyEvent(deps: RoutedDeps, c: Context<GatewayEnv>, routing: Routing, event: RoutingEvent): Promise<void> {
+  const auth = c.get('auth');
+  const canSee = auth.isAdmin || c.get('projectId') === routing.project_id;
+  switch (event) {
+    case 'deleting':
+      return deps.routes.markDeleting(routing);
+    case 'restored':
+      return deps.routes.restore(routing);
+    case 'gone':
+      if (canSee) await deps.routes.forget(routing.top_id, routing.resource_type as ResourceType);
+      return;
+    case 'check':
+      if (canSee) await deps.routes.verify(routing);
+      return;
+  }
 }

@@ -1,4 +1,4 @@
 /** Routing table: which pod owns each id; pending/complete for creates; cached lookups. */
-export { RouteTable, type ResourceType, type RouteTableOptions } from './route-table';
+export { RouteTable, RESOURCE_TYPES, ROUTING_JOBS, type ResourceType, type RouteTableOptions, type RoutingJobPayload } from './route-table';
 export { PodDirectory } from './pod-directory';
 export { RoutingError, type RoutingErrorCode } from './errors';

@@ -7,15 +7,18 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
-import { authenticate, type Authorizer, type AuthenticateOptions } from '../auth';
+import { authenticate, noauthServiceCredentials, type Authorizer, type AuthenticateOptions } from '../auth';
 import type { ApiRule } from '../api/policy-rules';
 import type { Store } from '../store';
 import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
 import { computeRoutes } from '../api/compute';
 import { volumeRoutes } from '../api/volume';
+import { routeMissLookup, type ServiceDeps } from '../api/common';
 import { DEFAULT_MAX_BODY_BYTES, parseVersion, type GatewayEnv, type Version } from '../http';
-import { EndpointResolver, PodClient, type CatalogSource } from '../pods';
+import { EndpointResolver, PodClient, type CatalogSource, type ServiceCredentials } from '../pods';
+import { JobRunner, ServiceCaller } from '../jobs';
+import { jobHandlers, jobSweeps, type JobsOptions } from './jobs';
 import { PodDirectory, RouteTable } from '../routing';
 import { Scheduler } from '../scheduling';
 import { PodVersions } from '../discovery';
@@ -63,7 +66,16 @@ export interface GatewayOptions {
   healthcheckDisableFile?: string;
   /** Bound on waiting for in-flight requests at close. @default DEFAULT_DRAIN_TIMEOUT_MS */
   drainTimeoutMs?: number;
+  /** The gateway's own credentials toward the pods (jobs). @default noauth admin headers */
+  serviceCredentials?: ServiceCredentials;
+  /** The job runner (`[jobs]`). */
+  jobs?: JobsOptions;
+  /** How often the route cache applies routing changes made at other sites. @default ROUTE_REFRESH_MS */
+  routeRefreshMs?: number;
 }
+
+/** Routing changes recorded at any site reach this site's route cache within this time (plus a replica sync). */
+export const ROUTE_REFRESH_MS = 1_000;
 
 /** The parts tests and operations code reach into. */
 export interface GatewayParts {
@@ -78,6 +90,10 @@ export interface GatewayParts {
   fanout: Fanout;
   metrics: GatewayMetrics;
   reachability: PodReachability;
+  /** Calls to pods with the gateway's own credentials. */
+  service: ServiceCaller;
+  /** This process's job runner (started by startGateway unless `jobs.enabled` is false). */
+  runner: JobRunner;
   /** Set when close() begins: /healthcheck reports SHUTTING DOWN. */
   lifecycle: { stopping: boolean };
 }
@@ -121,10 +137,8 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     tokenCache: () => (opts.auth.validator as { stats?: () => { hits: number; misses: number } } | undefined)?.stats?.(),
     replica: replicaState,
     fanout: () => fanout.metrics.snapshot(),
-    jobs: async () => {
-      const r = await store.db.execute('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
-      return Object.fromEntries(r.rows.map((row) => [String(row.status), Number(row.n)]));
-    },
+    jobs: () => store.jobs.counts(),
+    jobRunner: () => runner.stats(),
   });
   const resolver = new EndpointResolver({ catalog: opts.catalog ?? null, store: store.endpoints, onStoreError: (err) => log.warn('endpoint_cache_error', { error: String(err) }) });
   const pods = new PodClient({
@@ -141,6 +155,20 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const routes = new RouteTable(store, replication ? { onMiss: async () => void (await replication.syncNow(ROUTE_MISS_SYNC_DEADLINE_MS)) } : {});
   const podDir = new PodDirectory(store);
   const scheduler = new Scheduler(store);
+  const service = new ServiceCaller(pods, opts.serviceCredentials ?? noauthServiceCredentials(), { timeoutMs: opts.pods?.requestTimeoutMs });
+  const jobDeps = { store, routes, podDir, service };
+  const runner = new JobRunner({
+    store,
+    log,
+    handlers: jobHandlers(jobDeps),
+    sweeps: jobSweeps(jobDeps, opts.jobs),
+    leaseMs: opts.jobs?.leaseMs,
+    pollMs: opts.jobs?.pollMs,
+    concurrency: opts.jobs?.concurrency,
+    maxAttempts: opts.jobs?.maxAttempts,
+    backoff: opts.jobs?.backoff,
+    beforeRun: replication ? async () => void (await replication.syncNow(ROUTE_MISS_SYNC_DEADLINE_MS)) : undefined,
+  });
   const computeVersions = new PodVersions({
     pods,
     service: 'compute',
@@ -178,13 +206,14 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const common = { log, maxBodyBytes, observe: metrics.observeRequest, healthcheck: health };
   const admin = buildListener(
     { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
-    adminRoutes({ store, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
+    adminRoutes({ store, routes, podDir, service, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
   );
   const compute = buildListener(
     { listener: 'compute', ...common },
-    computeRoutes({
+    computeRoutes(withMissLookup({
       store,
       routes,
+      service,
       podDir,
       scheduler,
       proxy,
@@ -195,13 +224,14 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
-    }),
+    })),
   );
   const volume = buildListener(
     { listener: 'volume', ...common },
-    volumeRoutes({
+    volumeRoutes(withMissLookup({
       store,
       routes,
+      service,
       podDir,
       scheduler,
       proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
@@ -212,12 +242,17 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
-    }),
+    })),
   );
   return {
     apps: { admin, compute, volume },
-    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, lifecycle },
+    parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, service, runner, lifecycle },
   };
+}
+
+/** A service's deps with its route-miss lookup (which asks the tenant's pods with those deps). */
+function withMissLookup<D extends ServiceDeps>(deps: D): D {
+  return { ...deps, missLookup: routeMissLookup(deps) };
 }
 
 function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {
@@ -231,10 +266,31 @@ function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ se
 
 const closeServer = (s: ServerType) => new Promise<void>((r) => s.close(() => r()));
 
+/**
+ * Applies routing changes made anywhere (this site's writes, other sites' via the replica) to the
+ * route cache every `everyMs`. Returns the stop function.
+ */
+function startRouteRefresh(routes: RouteTable, everyMs: number, log: GatewayOptions['log']): () => void {
+  let failing = false;
+  const timer = setInterval(() => {
+    routes.refresh().then(
+      () => void (failing = false),
+      (err: unknown) => {
+        if (!failing) log.warn('route_refresh_failed', { error: String(err) });
+        failing = true;
+      },
+    );
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { apps, parts } = buildGateway(opts);
   const started: ServerType[] = [];
   try {
+    // Where the routing change log stands now: later changes are evicted from the cache.
+    await parts.routes.refresh();
     const admin = await listen(apps.admin, opts.bindHost, opts.ports.admin);
     started.push(admin.server);
     const compute = await listen(apps.compute, opts.bindHost, opts.ports.compute);
@@ -243,6 +299,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     started.push(volume.server);
     parts.computeVersions.start();
     parts.volumeVersions.start();
+    const stopRefresh = startRouteRefresh(parts.routes, opts.routeRefreshMs ?? ROUTE_REFRESH_MS, opts.log);
+    if (opts.jobs?.enabled !== false) parts.runner.start();
     const servers = started as Server[];
     return {
       apps,
@@ -253,8 +311,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         parts.lifecycle.stopping = true;
         parts.computeVersions.stop();
         parts.volumeVersions.stop();
+        stopRefresh();
         const drained = await drainServers(servers, opts.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
         opts.log.info('drained', { clean: drained.clean, duration_ms: drained.ms });
+        // Jobs call pods too: they stop before the pools close.
+        await parts.runner.stop();
         // Responses are all sent: whatever a pod still streams has no reader left.
         await (drained.clean ? parts.pods.close() : parts.pods.destroy());
       },

@@ -134,6 +134,25 @@ export class FlavorRepo {
     return (await this.get(f.flavorid))!;
   }
 
+  /**
+   * Replaces what a flavor is (name, sizes, visibility, description): only for a seed flavor the
+   * first registered pod defines differently under the same id, before anything used it.
+   */
+  async redefine(flavorid: string, f: Omit<NewFlavor, 'flavorid'>): Promise<Flavor | undefined> {
+    await this.db.execute({
+      sql: `UPDATE flavors SET name = ?, memory_mb = ?, vcpus = ?, root_gb = ?, ephemeral_gb = ?, swap = ?, rxtx_factor = ?, is_public = ?, description = ?, updated_at = ?
+            WHERE flavorid = ?`,
+      args: [f.name, f.memory_mb, f.vcpus, f.root_gb, f.ephemeral_gb, f.swap, f.rxtx_factor, f.is_public ? 1 : 0, f.description, isoNow(), flavorid],
+    });
+    return this.get(flavorid);
+  }
+
+  /** Whether any server was created with the flavor (its quota usage names it). */
+  async inUse(flavorid: string): Promise<boolean> {
+    const r = await this.db.execute({ sql: 'SELECT 1 FROM server_usage WHERE flavorid = ? LIMIT 1', args: [flavorid] });
+    return r.rows.length > 0;
+  }
+
   async setDescription(flavorid: string, description: string | null): Promise<Flavor | undefined> {
     await this.db.execute({ sql: 'UPDATE flavors SET description = ?, updated_at = ? WHERE flavorid = ?', args: [description, isoNow(), flavorid] });
     return this.get(flavorid);

@@ -7,6 +7,7 @@
  */
 import type { Client } from '@libsql/client';
 import { COMPUTE_OWNED_SCHEMA } from './migration-002';
+import { STATE_SCHEMA } from './migration-004';
 
 export interface Migration {
   version: number;
@@ -131,6 +132,11 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (project_id, resource)
       )`,
     ],
+  },
+  {
+    version: 4,
+    name: 'keeping state true: job leases and history, deleting routings, routing change log, catalog state per pod',
+    statements: STATE_SCHEMA,
   },
 ];
 

@@ -98,11 +98,12 @@ export class PodRepo {
     return this.get(podId);
   }
 
-  /** Deletes the pod and its endpoint cache. Returns false when it did not exist. */
+  /** Deletes the pod, its endpoint cache and its catalog state. Returns false when it did not exist. */
   async delete(podId: string): Promise<boolean> {
-    const [, r] = await this.db.batch(
+    const [, , r] = await this.db.batch(
       [
         { sql: 'DELETE FROM endpoint_cache WHERE pod_id = ?', args: [podId] },
+        { sql: 'DELETE FROM catalog_pod_state WHERE pod_id = ?', args: [podId] },
         { sql: 'DELETE FROM pods WHERE pod_id = ?', args: [podId] },
       ],
       'write',

@@ -26,6 +26,7 @@ import { FlavorRepo } from './flavors';
 import { KeypairRepo } from './keypairs';
 import { AggregateRepo } from './aggregates';
 import { QuotaRepo } from './quotas';
+import { CatalogStateRepo } from './catalog-state';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -62,6 +63,8 @@ export interface Store {
   readonly keypairs: KeypairRepo;
   readonly aggregates: AggregateRepo;
   readonly quotas: QuotaRepo;
+  /** Where each catalog item stands in each pod. */
+  readonly catalogState: CatalogStateRepo;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ export function storeFromClient(client: Client, mode: 'standalone' | 'replica' =
     keypairs: new KeypairRepo(db),
     aggregates: new AggregateRepo(db),
     quotas: new QuotaRepo(db),
+    catalogState: new CatalogStateRepo(db),
     async close() {
       if (replication) await replication.close();
       else db.close();

@@ -18,10 +18,15 @@ const ROUTES: [string, string, unknown?][] = [
   ['GET', '/v1.0/bindings/x'],
   ['DELETE', '/v1.0/bindings/x'],
   ['GET', '/v1.0/routings'],
+  ['POST', '/v1.0/routings', { routing: { top_id: 'x', pod_id: 'p', resource_type: 'server' } }],
+  ['POST', '/v1.0/routings/prune', { prune: { pod_id: 'p' } }],
   ['GET', '/v1.0/routings/1'],
+  ['PUT', '/v1.0/routings/1', { routing: { pod_id: 'p' } }],
   ['DELETE', '/v1.0/routings/1'],
   ['GET', '/v1.0/jobs'],
   ['GET', '/v1.0/jobs/x'],
+  ['POST', '/v1.0/jobs/x/retry'],
+  ['DELETE', '/v1.0/jobs/x'],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'trio2o-policy-'));

@@ -64,12 +64,12 @@ test('show and delete one routing; unknown ids are 404', async () => {
 });
 
 test('jobs: list (filter by status) and show; unknown id is 404', async () => {
-  const job = await gw.store.jobs.enqueue('flavor_push', 'm1.tiny', { pods: [podId] });
-  const list = await call(`${gw.urls.admin}/v1.0/jobs`, { headers: ADMIN });
+  const job = await gw.store.jobs.enqueue('test_only', 'm1.tiny', { pods: [podId] });
+  const list = await call(`${gw.urls.admin}/v1.0/jobs?type=test_only`, { headers: ADMIN });
   assert.equal(list.status, 200);
   assert.deepEqual(list.body.jobs.map((j: { id: string }) => j.id), [job.id]);
-  assert.equal((await call(`${gw.urls.admin}/v1.0/jobs?status=new`, { headers: ADMIN })).body.jobs.length, 1);
-  assert.equal((await call(`${gw.urls.admin}/v1.0/jobs?status=success`, { headers: ADMIN })).body.jobs.length, 0);
+  assert.equal((await call(`${gw.urls.admin}/v1.0/jobs?status=new&type=test_only`, { headers: ADMIN })).body.jobs.length, 1);
+  assert.equal((await call(`${gw.urls.admin}/v1.0/jobs?status=success&type=test_only`, { headers: ADMIN })).body.jobs.length, 0);
   assert.equal((await call(`${gw.urls.admin}/v1.0/jobs?status=bogus`, { headers: ADMIN })).status, 400);
   const one = await call(`${gw.urls.admin}/v1.0/jobs/${job.id}`, { headers: ADMIN });
   assert.deepEqual(one.body.job.payload, { pods: [podId] });

@@ -1,5 +1,6 @@
 // Flavors: the catalog the gateway owns — seeded defaults, Nova's shapes per microversion
-// (2.1, 2.55, 2.61, 2.75, max), filters, paging, sorting, admin-only mutations, push jobs.
+// (2.1, 2.55, 2.61, 2.75, max), filters, paging, sorting, admin-only mutations, push jobs
+// (what the jobs do to the pods: test/jobs/catalog-sync.test.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud, type Cloud } from '../support/cloud';
@@ -95,11 +96,7 @@ test('admin creates a flavor (200, Nova shape, a flavor_push job per pod), dupli
   });
   const jobs = (await cloud.gw.store.jobs.list({ type: 'flavor_push' })).filter((j) => j.resource_id === 'custom-1');
   assert.deepEqual(jobs.map((j) => (j.payload as any).pod_id).sort(), [...cloud.podIds].sort(), 'one job per bottom pod');
-  assert.deepEqual((jobs[0]!.payload as any).flavor, {
-    id: 'custom-1', name: 'gw.custom', ram: 1024, vcpus: 2, disk: 10, 'OS-FLV-EXT-DATA:ephemeral': 0, swap: 512, rxtx_factor: 1,
-    'os-flavor-access:is_public': true, description: 'made at the top',
-  });
-  assert.equal((jobs[0]!.payload as any).op, 'upsert');
+  assert.deepEqual(jobs.map((j) => (j.payload as any).flavor_id), ['custom-1', 'custom-1'], 'the job reads the flavor when it runs');
   const dupId = await api(cloud.compute, '/admin-project/flavors', { who: ADMIN_WHO, method: 'POST', body: { flavor: { ...body.flavor, name: 'other' } }, version: '2.61' });
   assert.deepEqual(dupId.body, { conflictingRequest: { code: 409, message: 'Flavor with ID custom-1 already exists.' } });
   const dupName = await api(cloud.compute, '/admin-project/flavors', { who: ADMIN_WHO, method: 'POST', body: { flavor: { ...body.flavor, id: 'custom-2' } }, version: '2.61' });
@@ -122,8 +119,8 @@ test('admin creates a flavor (200, Nova shape, a flavor_push job per pod), dupli
   assert.equal(del.status, 202);
   assert.equal(del.text, '');
   assert.equal((await api(cloud.compute, '/proj-a/flavors/custom-1')).status, 404);
-  const deletes = (await cloud.gw.store.jobs.list({ type: 'flavor_push' })).filter((j) => j.resource_id === 'custom-1' && (j.payload as any).op === 'delete');
-  assert.equal(deletes.length, cloud.podIds.length);
+  const pushed = (await cloud.gw.store.jobs.list({ type: 'flavor_push' })).filter((j) => j.resource_id === 'custom-1');
+  assert.deepEqual([...new Set(pushed.map((j) => (j.payload as any).pod_id))].sort(), [...cloud.podIds].sort(), 'the deletion is pushed to every pod');
   assert.deepEqual((await api(cloud.compute, '/proj-a/flavors/custom-1')).body, { itemNotFound: { code: 404, message: 'Flavor custom-1 could not be found.' } });
 });
 
@@ -151,8 +148,8 @@ test('private flavors: hidden from other projects, listed for granted ones; acce
   const revoke = await api(cloud.compute, '/admin-project/flavors/priv-1/action', { who: ADMIN_WHO, method: 'POST', body: { removeTenantAccess: { tenant: 'proj-a' } } });
   assert.deepEqual(revoke.body, { flavor_access: [] });
   assert.equal((await api(cloud.compute, '/admin-project/flavors/priv-1/action', { who: ADMIN_WHO, method: 'POST', body: { removeTenantAccess: { tenant: 'proj-a' } } })).status, 404);
-  const push = (await cloud.gw.store.jobs.list({ type: 'flavor_push' })).filter((j) => j.resource_id === 'priv-1').at(-1)!;
-  assert.deepEqual((push.payload as any).projects, [], 'the last push carries the current access list');
+  const push = (await cloud.gw.store.jobs.list({ type: 'flavor_push' })).filter((j) => j.resource_id === 'priv-1');
+  assert.ok(push.length >= cloud.podIds.length, 'every access change is pushed');
 });
 
 test('os-extra_specs: {} for a flavor without specs (openstack flavor list needs it), CRUD admin only', async () => {

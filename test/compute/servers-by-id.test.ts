@@ -1,5 +1,5 @@
 // Everything under /servers/{id} reaches the owning pod: show, update, delete, actions,
-// metadata, ips, volume attachments; stale routings go on a pod 404 for GET only.
+// metadata, ips, volume attachments; a DELETE the pod accepted marks the routing deleting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud, eventually, type Cloud } from '../support/cloud';
@@ -101,20 +101,27 @@ test('attaching a volume of another pod is 400; an unknown volume is 404; same p
   assert.equal(list.status, 200);
 });
 
-test('unknown id is 404 itemNotFound and reaches no pod', async () => {
+test('unknown id is 404 itemNotFound: an ill-formed one reaches no pod; a well-formed one asks the tenant’s pods once', async () => {
   const before = cloud.pods.map((p) => p.requests.length);
+  const bad = await call(url('not-a-uuid'), { headers: who });
+  assert.deepEqual(bad.body, { itemNotFound: { code: 404, message: 'Instance not-a-uuid could not be found.' } });
+  assert.deepEqual(cloud.pods.map((p) => p.requests.length), before);
   const r = await call(url('00000000-0000-0000-0000-000000000000'), { headers: who });
   assert.equal(r.status, 404);
   assert.deepEqual(r.body, { itemNotFound: { code: 404, message: 'Instance 00000000-0000-0000-0000-000000000000 could not be found.' } });
-  assert.deepEqual(cloud.pods.map((p) => p.requests.length), before);
+  const asked = cloud.pods.map((p) => p.requests.length);
+  assert.equal((await call(url('00000000-0000-0000-0000-000000000000'), { headers: who })).status, 404);
+  assert.deepEqual(cloud.pods.map((p) => p.requests.length), asked, 'the miss is remembered');
 });
 
-test('delete keeps the routing until the pod says 404 on GET, which removes it', async () => {
+test('a DELETE the pod accepted marks the routing deleting; a job removes it once the pod has no such server', async () => {
   const id = await boot('doomed', 'az1');
   await active(id);
   const del = await call(url(id), { method: 'DELETE', headers: who });
   assert.equal(del.status, 204);
-  assert.ok(await cloud.gw.store.routings.lookup(id, 'server'), 'routing kept after DELETE');
-  await eventually(async () => (await call(url(id), { headers: who })).status === 404);
-  assert.equal(await cloud.gw.store.routings.lookup(id, 'server'), undefined, 'stale routing removed');
+  assert.equal((await cloud.gw.store.routings.lookup(id, 'server'))?.status, 'deleting', 'still routed, no longer counted');
+  await eventually(async () => (await cloud.gw.store.routings.lookup(id, 'server')) === undefined, 10_000);
+  const job = (await cloud.gw.store.jobs.list({ type: 'routing_delete', resource_id: id }))[0];
+  assert.equal(job?.status, 'success');
+  assert.deepEqual((await call(url(id), { headers: who })).body, { itemNotFound: { code: 404, message: `Instance ${id} could not be found.` } });
 });

@@ -37,6 +37,8 @@ const INVALID: [string, string, string, string][] = [
   ['pods', 'breaker_cooldown', '-1', 'must be a number of seconds > 0'],
   ['api', 'max_limit', '0', 'must be an integer >= 1'],
   ['api', 'max_body_bytes', 'big', 'must be an integer >= 1'],
+  ['jobs', 'lease_seconds', '0', 'must be'],
+  ['jobs', 'enabled', 'yes', 'must be'],
 ];
 
 for (const [section, key, bad, rule] of INVALID) {
@@ -98,7 +100,7 @@ test('unknown section, and old Python Trio2o options say what replaced them', ()
   assert.deepEqual(err.problems, [
     `[DEFAULT] bind_port (${file} line 2): unknown key; use [admin_api] port, [compute_api] port and [volume_api] port instead`,
     `[client] admin_username (${file} line 4): unknown option; use [keystone] username instead`,
-    `[client] (${file} line 4): unknown section; known sections are [DEFAULT], [admin_api], [compute_api], [volume_api], [database], [keystone], [pods], [api]`,
+    `[client] (${file} line 4): unknown section; known sections are [DEFAULT], [admin_api], [compute_api], [volume_api], [database], [keystone], [pods], [api], [jobs]`,
   ]);
 });
 

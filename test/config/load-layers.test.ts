@@ -15,6 +15,7 @@ test('no file: every default, exactly', () => {
     keystone: { user_domain_name: 'Default', project_domain_name: 'Default', top_region_name: 'RegionOne', token_cache_seconds: 300 },
     pods: { request_timeout: 30, list_timeout: 10, connections: 64, breaker_threshold: 5, breaker_cooldown: 30 },
     api: { max_limit: 1000, max_body_bytes: 1048576 },
+    jobs: { enabled: true, lease_seconds: 30, poll_interval: 1, concurrency: 4, max_attempts: 10, pending_timeout: 120, retention: 604800 },
   });
 });
 

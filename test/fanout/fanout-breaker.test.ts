@@ -12,7 +12,9 @@ const P = 'proj-breaker';
 const LIST_TIMEOUT_MS = 200;
 
 before(async () => {
-  cloud = await startThreePods({ pods: { listTimeoutMs: LIST_TIMEOUT_MS, breakerThreshold: 2, breakerCooldownMs: 60_000 } });
+  // No job runner: its own successful calls to Pod3 would reset the consecutive-failure count
+  // this test counts (the breaker counts every call to a pod, not only lists).
+  cloud = await startThreePods({ pods: { listTimeoutMs: LIST_TIMEOUT_MS, breakerThreshold: 2, breakerCooldownMs: 60_000 }, jobs: { enabled: false } });
   await seed(cloud, P, 2);
 });
 after(() => cloud.close());

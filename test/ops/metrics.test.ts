@@ -74,7 +74,7 @@ test('gateway /metrics: requests, latency, upstream, breaker, caches, jobs; admi
   assert.equal(sample(text, `trio2o_pod_info{pod_id="${pod.podId}",pod_name="Pod1",az_name="az1",enabled="true"}`), 1);
   assert.equal(sample(text, 'trio2o_route_cache_hits_total'), 1);
   assert.equal(sample(text, 'trio2o_route_cache_misses_total'), 2);
-  assert.equal(sample(text, 'trio2o_jobs{status="new"}'), 1);
+  assert.equal(sample(text, 'trio2o_jobs{type="sync_flavors",status="new"}'), 1);
   assert.ok((sample(text, 'process_resident_memory_bytes') ?? 0) > 0);
   // A list fans out to the pods and is counted by collection.
   assert.equal((await call(`${gw.urls.compute}/v2.1/p1/servers`, { headers: identity('p1') })).status, 200);

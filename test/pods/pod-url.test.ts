@@ -2,7 +2,7 @@
 // then the top path after its own version segment, then the query string).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { podTarget, podUrl } from '../../src/pods';
+import { podRootTarget, podTarget, podUrl } from '../../src/pods';
 
 const TOP = '/v3/my_tenant_id/volumes';
 
@@ -70,4 +70,11 @@ test('podTarget splits into the pool origin (default port dropped) and the reque
 test('a non-http endpoint or a relative one is rejected', () => {
   assert.throws(() => podUrl('ftp://h/v2.1', '/v2.1/p/x', undefined, 'p'), TypeError);
   assert.throws(() => podUrl('/v2.1/$(tenant_id)s', '/v2.1/p/x', undefined, 'p'), TypeError);
+});
+
+test('podRootTarget: the unversioned root of an endpoint, where a version list lives', () => {
+  assert.deepEqual(podRootTarget('http://127.0.0.1:8776/v3/%(project_id)s'), { origin: 'http://127.0.0.1:8776', path: '/' });
+  assert.deepEqual(podRootTarget('http://h/volume/v3/$(tenant_id)s'), { origin: 'http://h', path: '/volume/' });
+  assert.deepEqual(podRootTarget('http://h:8774/compute/v2.1'), { origin: 'http://h:8774', path: '/compute/' });
+  assert.deepEqual(podRootTarget('http://h:9292'), { origin: 'http://h:9292', path: '/' });
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseResultLine } from '../../scripts/tempest/tempest';
-import { CI, FULL, selectionRegex } from '../../scripts/tempest/selection';
+import { CI, FULL, REALPODS, selectionRegex } from '../../scripts/tempest/selection';
 
 test('subunit-trace lines become results without Tempest tags; other lines are ignored', () => {
   assert.deepEqual(
@@ -40,4 +40,20 @@ test('selections: every exclusion says why, and none of them removes a ci test',
     assert.ok(!exclude.test(id), id);
   }
   assert.equal(selectionRegex(CI).excludeRegex, undefined);
+});
+
+test('the realpods selection: ci and more, every exclusion and known gap says why, ci and realpods gate, full does not', () => {
+  for (const e of [...REALPODS.exclude, ...(REALPODS.knownGaps ?? [])]) assert.ok(e.why.length > 20, e.pattern);
+  const { regex, excludeRegex } = selectionRegex(REALPODS);
+  const include = new RegExp(regex);
+  const exclude = new RegExp(excludeRegex!);
+  for (const id of [
+    'tempest.api.compute.servers.test_create_server.ServersTestJSON.test_list_servers',
+    'tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_resize_server_confirm',
+    'tempest.api.volume.test_volumes_snapshots.VolumesSnapshotTestJSON.test_snapshot_create_get_list_update_delete',
+  ]) {
+    assert.ok(include.test(id) && !exclude.test(id), id);
+  }
+  assert.ok(exclude.test('tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_remove_server_all_security_groups'));
+  assert.deepEqual([CI.gate, REALPODS.gate, FULL.gate], [true, true, false]);
 });

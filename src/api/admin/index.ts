@@ -21,10 +21,12 @@ const METHOD_TABLE: [string, string[]][] = [
   ['/v1.0/pods/:id', ['GET', 'PUT', 'DELETE']],
   ['/v1.0/bindings', ['GET', 'POST']],
   ['/v1.0/bindings/:id', ['GET', 'DELETE']],
-  ['/v1.0/routings', ['GET']],
-  ['/v1.0/routings/:id', ['GET', 'DELETE']],
+  ['/v1.0/routings', ['GET', 'POST']],
+  ['/v1.0/routings/prune', ['POST']],
+  ['/v1.0/routings/:id', ['GET', 'PUT', 'DELETE']],
   ['/v1.0/jobs', ['GET']],
-  ['/v1.0/jobs/:id', ['GET']],
+  ['/v1.0/jobs/:id', ['GET', 'DELETE']],
+  ['/v1.0/jobs/:id/retry', ['POST']],
 ];
 
 /** Builds the admin routes; the caller adds request id, auth and error handling in front. */

@@ -7,6 +7,12 @@ import { badRequest, conflict, notFound, readJson, unprocessable, validate } fro
 import type { AdminDeps, AdminEnv } from './deps';
 import { hasKey, PodCreateSchema, PodUpdateSchema } from './schemas';
 import { storeWrite } from '../common';
+import { enqueuePodCatalogSync } from '../../jobs';
+
+/** A bottom pod that is (now) enabled gets the gateway's whole catalog by a job. */
+async function syncCatalog(deps: AdminDeps, pod: Pod): Promise<void> {
+  if (pod.az_name !== '' && pod.enabled) await storeWrite(() => enqueuePodCatalogSync(deps, pod.pod_id));
+}
 
 const RULE = (op: (typeof ADMIN_API_OPERATIONS)['pods'][number]) => adminRule('pods', op);
 
@@ -35,6 +41,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
       `Pod ${p.pod_name} already exists`,
     );
     deps.onPodChanged?.(pod.pod_id);
+    await syncCatalog(deps, pod);
     return c.json({ pod });
   });
 
@@ -67,6 +74,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
     delete changes.pod_name;
     const updated = await storeWrite(() => store.pods.update(pod.pod_id, changes), 'Pod update conflicts with an existing pod');
     deps.onPodChanged?.(pod.pod_id);
+    if (updated && (!pod.enabled || patch.endpoints !== undefined)) await syncCatalog(deps, updated);
     return c.json({ pod: updated });
   });
 

@@ -8,8 +8,8 @@
 export const ADMIN_API_OPERATIONS = {
   pods: ['create', 'list', 'show', 'update', 'delete'],
   bindings: ['create', 'list', 'show', 'delete'],
-  routings: ['list', 'show', 'delete'],
-  jobs: ['list', 'show'],
+  routings: ['list', 'show', 'create', 'update', 'delete', 'prune'],
+  jobs: ['list', 'show', 'retry', 'delete'],
 } as const;
 
 type Ops = typeof ADMIN_API_OPERATIONS;

@@ -18,3 +18,5 @@ export {
   type Page,
   type QueryDialect,
 } from './query';
+export { routeMissLookup, MISS_TTL_MS, MISS_CACHE_SIZE, type MissLookup } from './route-miss';
+export { usableInPod } from './catalog-in-pod';

@@ -2,12 +2,14 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Authorizer } from '../../auth';
 import type { ProxyDeps } from '../../proxy';
+import type { ServiceCaller } from '../../jobs';
 import type { Fanout } from '../../fanout';
 import type { PodDirectory, RouteTable } from '../../routing';
 import type { Scheduler } from '../../scheduling';
 import type { Store } from '../../store';
 import type { GatewayEnv } from '../../http';
 import type { Version } from '../../http';
+import type { MissLookup } from './route-miss';
 
 /** @typeParam R the policy rules the API asks for */
 export interface ServiceDeps<R extends string = string> {
@@ -17,6 +19,8 @@ export interface ServiceDeps<R extends string = string> {
   scheduler: Scheduler;
   /** Pass-through to the pods, links pointing at this listener. */
   proxy: ProxyDeps;
+  /** Calls to pods with the gateway's own credentials (adoption after a create). */
+  service: ServiceCaller;
   policy: Authorizer<R>;
   /** Authentication for everything but the version documents. */
   auth: MiddlewareHandler<GatewayEnv>;
@@ -29,4 +33,6 @@ export interface ServiceDeps<R extends string = string> {
   listTimeoutMs: number;
   /** Fan-out state shared by every list (metrics, page positions). */
   fanout: Fanout;
+  /** Route misses of well-formed ids ask the tenant's pods (route-miss.ts). */
+  missLookup?: MissLookup;
 }

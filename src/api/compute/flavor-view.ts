@@ -43,23 +43,3 @@ export function flavorDetail(deps: ComputeDeps, c: Context<ComputeEnv>, f: Flavo
   }
   return out;
 }
-
-/** What a pod needs to hold the same flavor (the body of Nova's POST /flavors plus specs and access). */
-export function flavorPushPayload(f: Flavor, extraSpecs: Record<string, string>, projects: string[]): Record<string, unknown> {
-  return {
-    flavor: {
-      id: f.flavorid,
-      name: f.name,
-      ram: f.memory_mb,
-      vcpus: f.vcpus,
-      disk: f.root_gb,
-      'OS-FLV-EXT-DATA:ephemeral': f.ephemeral_gb,
-      swap: f.swap,
-      rxtx_factor: f.rxtx_factor,
-      'os-flavor-access:is_public': f.is_public,
-      description: f.description,
-    },
-    extra_specs: extraSpecs,
-    projects,
-  };
-}

@@ -4,9 +4,9 @@
  * sorting, admin-only mutations, 400 (where the original answered 500) on bad input.
  *
  * A flavor must exist with the same id in every pod, since `flavorRef` is forwarded verbatim on
- * server create. Every change therefore records one `flavor_push` job per bottom pod carrying the
- * flavor's whole desired state (`op: 'upsert'`) or its removal (`op: 'delete'`); the job runner
- * makes the pod match, so repeated or reordered jobs are harmless.
+ * server create. Every change therefore records one `flavor_push` job per enabled bottom pod; the
+ * job reads the flavor when it runs and makes the pod match (or deletes the pod's copy), so
+ * repeated or reordered jobs are harmless.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
@@ -14,7 +14,8 @@ import type { Flavor } from '../../store';
 import { FLAVOR_SORT_COLUMNS, flavorSortColumn, isUniqueViolation } from '../../store';
 import { badRequest, isSupported, notFound, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
-import { flavorBrief, flavorDetail, flavorPushPayload } from './flavor-view';
+import { flavorBrief, flavorDetail } from './flavor-view';
+import { enqueueFlavorPush } from '../../jobs';
 import { listBody, nextLinks, novaPage, type Link } from './links';
 import { intLike, novaBoolean, novaName } from './params';
 import { allowed, can } from './policy';
@@ -134,15 +135,14 @@ export async function flavorShow(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
   return c.json({ flavor: await detailOf(deps, c, f) });
 }
 
-/** Records the flavor's desired state (or removal) for every bottom pod. */
+/**
+ * Records a push of the flavor's current state (or its removal) to every enabled bottom pod; the
+ * job reads the flavor when it runs, so the latest change wins (src/jobs/flavor-sync.ts).
+ */
 export async function pushFlavor(deps: ComputeDeps, flavorid: string): Promise<void> {
-  const pods = (await deps.podDir.list()).filter((p) => p.az_name !== '');
-  const f = await deps.store.flavors.get(flavorid);
-  const state = f ? flavorPushPayload(f, await deps.store.flavors.extraSpecs(flavorid), await deps.store.flavors.projects(flavorid)) : undefined;
+  const pods = await deps.podDir.bottoms();
   await storeWrite(async () => {
-    for (const pod of pods) {
-      await deps.store.jobs.enqueue('flavor_push', flavorid, { pod_id: pod.pod_id, pod_name: pod.pod_name, op: f ? 'upsert' : 'delete', flavor_id: flavorid, ...state });
-    }
+    for (const pod of pods) await enqueueFlavorPush(deps, flavorid, pod.pod_id);
   });
 }
 

@@ -2,13 +2,17 @@
  * Everything under `/servers/{id}`: the shared by-id pass-through to the server's pod, with the
  * hooks where the gateway must act:
  * - the AZ in answers is the top AZ;
- * - a pod 404 on `GET /servers/{id}` removes the stale routing (DELETE keeps it until the pod
- *   confirms the server is gone: deletion is asynchronous in Nova);
- * - attaching a volume requires the volume to live in the server's pod.
+ * - a DELETE or `forceDelete` the pod accepted marks the routing deleting (the server stops
+ *   counting against quota at once; a job removes the routing once the pod no longer has it:
+ *   deletion is asynchronous in Nova); `restore` of a soft-deleted server makes it active again;
+ *   a 404 to the owner has a job verify it with the gateway's credentials;
+ * - attaching a volume requires the volume to live in the server's pod, and the attachment Nova
+ *   makes for it is routed by an `adopt_server_volumes` job.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { forwardById, ownerPod } from '../../proxy';
+import { deletionEvents, forwardById, ownerPod } from '../../proxy';
+import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, notFound } from '../../http';
 import { serverAzToTop } from './az';
@@ -32,17 +36,30 @@ async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): P
   if (route.pod_id !== pod.pod_id) throw badRequest('Server and volume not in the same pod');
 }
 
+/** Nova's server actions that delete a server or undo a soft delete (deferred_delete). */
+const SERVER_EVENTS = deletionEvents({ deletingActions: ['forceDelete'], restoringActions: ['restore'] });
+
+/** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
+const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
+
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  const { response } = await forwardById(deps, c, {
+  const id = c.req.param('id')!;
+  const { response, status, pod } = await forwardById(deps, c, {
     type: 'server',
     service: 'compute',
     collection: 'servers',
     missing: instanceMissing,
     transform: serverAzToTop,
+    events: SERVER_EVENTS,
     peek: {
-      when: (method, sub) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub),
+      when: isAttach,
       check: (body, pod) => checkAttachSamePod(deps, body, pod),
     },
   });
+  if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {
+    // The attachment Nova made is routed by a job (it reads the server's volumes with the gateway's credentials).
+    const owner = (await deps.routes.peek(id, 'server'))?.project_id ?? c.get('projectId');
+    await enqueueServerVolumes(deps, { pod_id: pod.pod_id, project_id: owner, server_id: id }).catch(() => {});
+  }
   return response;
 }

@@ -9,18 +9,20 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { createRouted } from '../../proxy';
+import { usableInPod } from '../common';
 import type { Flavor } from '../../store';
 import { badRequest, readJson, validate } from '../../http';
 import { azForPod, serverAzToTop, topAz } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 import { checkServerQuota, type ServerRequest } from './server-quota';
+import { afterCreated, afterReservation, createExtras, type AdoptionContext } from './server-adoption';
 
 const CreateShape = v.object({
   server: v.looseObject({
     availability_zone: v.optional(v.nullable(v.string())),
     key_name: v.optional(v.nullable(v.string())),
-    block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
+    block_device_mapping_v2: v.optional(v.array(v.looseObject({ source_type: v.optional(v.string()), destination_type: v.optional(v.string()), uuid: v.optional(v.string()) }))),
   }),
 });
 
@@ -51,6 +53,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
   const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
   await checkVolumesInPod(deps, server, placement.pod.pod_id);
+  if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.
   if (keypair) await ensureKeypairInPod(deps, c, placement.pod, keypair);
 
@@ -59,6 +62,13 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   if (az === undefined) delete body.server.availability_zone;
   else body.server.availability_zone = az;
 
+  const adoption: AdoptionContext = {
+    deps,
+    pod: placement.pod,
+    projectId,
+    extras: createExtras(server),
+    onServer: (id) => (flavor ? recordUsage(deps, c, id, flavor) : Promise.resolve()),
+  };
   return createRouted(deps, c, {
     pod: placement.pod,
     service: 'compute',
@@ -66,7 +76,12 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
     projectId,
     body: JSON.stringify(body),
     idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
+    hint: { name: typeof server.name === 'string' ? server.name : null },
     transform: serverAzToTop(placement.pod),
-    onCreated: flavor ? (id) => recordUsage(deps, c, id, flavor) : undefined,
+    onCreated: async (id) => {
+      if (flavor) await recordUsage(deps, c, id, flavor);
+      await afterCreated(adoption, id);
+    },
+    onNoId: (answer, pending) => afterReservation(adoption, answer, pending),
   });
 }

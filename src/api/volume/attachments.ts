@@ -2,10 +2,10 @@
  * The attachments API (3.27+): a create goes to the pod of its volume — with an `instance_uuid`
  * the server must live there too — and gets a routing row; by id follows the routing. The pod
  * judges the microversion (it answers 404 below 3.27). A deleted attachment is gone at once in
- * Cinder, so its routing goes with a successful DELETE.
+ * Cinder, so its routing goes with a DELETE the pod accepted from the owner (or an admin).
  */
 import type { Context } from 'hono';
-import { createRouted, forwardById } from '../../proxy';
+import { createRouted, deletionEvents, forwardById } from '../../proxy';
 import { readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { checkServerInPod, MISSING, podOf } from './same-pod';
@@ -26,6 +26,7 @@ export async function createAttachment(deps: VolumeDeps, c: Context<GatewayEnv>)
     projectId: c.get('projectId'),
     body: JSON.stringify(body),
     idOf: (json) => (json as { attachment?: { id?: unknown } }).attachment?.id,
+    hint: { volume_id: attachment.volume_uuid },
   });
 }
 
@@ -35,7 +36,8 @@ export async function attachmentById(deps: VolumeDeps, c: Context<GatewayEnv>): 
     service: 'volumev3',
     collection: 'attachments',
     missing: MISSING.attachment,
-    forgetWhen: (method, sub, status) => (sub === '' || sub === '/') && ((method === 'GET' && status === 404) || (method === 'DELETE' && status < 300)),
+    // Cinder deletes an attachment before it answers: the owner's 2xx is the proof.
+    events: deletionEvents({ deleteIsImmediate: true }),
   });
   return response;
 }

@@ -12,8 +12,9 @@ import { badRequest, readJson, type GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { MISSING, onePod, podOf } from './same-pod';
+import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
-import { checkBody } from './validation';
+import { checkBody, nameOf } from './validation';
 
 export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
@@ -30,6 +31,7 @@ export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     projectId: c.get('projectId'),
     body: JSON.stringify(body),
     idOf: (json) => (json as { backup?: { id?: unknown } }).backup?.id,
+    hint: { name: nameOf(backup) },
     transform: volumeAzToTop(pod),
   });
 }
@@ -45,6 +47,7 @@ export async function backupById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
     service: 'volumev3',
     collection: 'backups',
     missing: MISSING.backup,
+    events: VOLUME_EVENTS,
     peek: {
       when: () => restoring,
       // A target volume must be in the backup's pod: a pod cannot restore into another's disks.

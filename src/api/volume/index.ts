@@ -11,6 +11,7 @@ import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } fr
 import { mountRoutes, type RouteRow } from '../common';
 import { fanoutList } from '../../fanout';
 import { cinderListSpec } from './list-spec';
+import { typeIdMap } from './type-ids';
 import type { VolumeDeps } from './deps';
 import { versionsApp, VOLUME_MIN_VERSION } from './versions';
 import { createVolume } from './volumes-create';
@@ -27,7 +28,6 @@ import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } fro
 
 export type { VolumeDeps } from './deps';
 export { VOLUME_MIN_VERSION } from './versions';
-export { VOLUME_TYPE_PUSH, type VolumeTypePushPayload } from './type-push';
 export { DEFAULT_VOLUME_QUOTAS } from './quotas';
 
 export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSpec {
@@ -37,8 +37,8 @@ export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSp
 function resources(deps: VolumeDeps): RouteRow[] {
   // Volumes, snapshots and backups: the generic parallel fan-out with a k-way merge, markers
   // across pods and partial results (src/fanout); its AZ filter picks pods by top AZ.
-  const fanned = (collection: 'volumes' | 'snapshots' | 'backups', detail: boolean) => (c: Context<GatewayEnv>) =>
-    fanoutList(deps, c, cinderListSpec({ collection, detail, projectId: c.get('projectId') }));
+  const fanned = (collection: 'volumes' | 'snapshots' | 'backups', detail: boolean) => async (c: Context<GatewayEnv>) =>
+    fanoutList(deps, c, cinderListSpec({ collection, detail, projectId: c.get('projectId'), typeIds: collection === 'volumes' ? await typeIdMap(deps.store) : undefined }));
   const volumes = fanned('volumes', false);
   const volumesDetail = fanned('volumes', true);
   const snapshots = fanned('snapshots', false);

@@ -9,6 +9,7 @@ import type { FanoutSpec } from '../../fanout';
 import type { ResourceType } from '../../routing';
 import { FANOUT_LIMIT } from '../common';
 import { cinderSort } from './list-sort';
+import { typeIdToTop } from './type-ids';
 
 export interface CinderListOptions {
   /** 'volumes' | 'snapshots' | 'backups' */
@@ -17,6 +18,8 @@ export interface CinderListOptions {
   detail: boolean;
   /** Project segment of the top URL (`/v3/{project}/…`). */
   projectId: string;
+  /** Pod volume type id → gateway id (volumes show `volume_type_id` from 3.63). */
+  typeIds?: Map<string, string>;
 }
 
 const SHAPES: Record<CinderListOptions['collection'], { member: string; type: ResourceType; noun: string; az?: boolean }> = {
@@ -25,9 +28,17 @@ const SHAPES: Record<CinderListOptions['collection'], { member: string; type: Re
   backups: { member: 'backup', type: 'backup', noun: 'Backup' },
 };
 
-/** Cinder's basic (non-detail) view: id, name, links. */
+/** Cinder's basic (non-detail) view of volumes and backups: id, name, links. */
 function basic(item: Record<string, unknown> & { id: string }) {
   return { id: item.id, name: item.name ?? null, links: item.links ?? [] };
+}
+
+/** The fields of Cinder's snapshot summary view (cinder/api/views/snapshots.py): no links. */
+const SNAPSHOT_SUMMARY = ['id', 'created_at', 'updated_at', 'name', 'description', 'volume_id', 'status', 'size', 'metadata'] as const;
+
+/** Cinder's basic view of a snapshot, cut from the detail one the pods were asked for. */
+function snapshotSummary(item: Record<string, unknown> & { id: string }) {
+  return { ...Object.fromEntries(SNAPSHOT_SUMMARY.map((k) => [k, item[k] ?? null])), id: item.id };
 }
 
 /**
@@ -49,7 +60,7 @@ export function cinderListSpec(o: CinderListOptions): FanoutSpec {
     sort: cinderSort(),
     // Nova's words for a bad limit, as the merged lists have always answered.
     limit: FANOUT_LIMIT,
-    view: o.detail ? undefined : basic,
+    view: o.detail ? (o.typeIds && o.typeIds.size > 0 ? (item) => (typeIdToTop(item, o.typeIds!), item) : undefined) : o.collection === 'snapshots' ? snapshotSummary : basic,
     // Volumes always show their AZ (the top one); backups show it when the pod does.
     az: { param: 'availability_zone', field: 'availability_zone', always: shape.az === true },
     markerNotFound: (marker) => notFound(`${shape.noun} ${marker} could not be found.`),

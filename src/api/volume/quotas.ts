@@ -2,10 +2,8 @@
  * Volume quotas and limits kept at the top
  * (https://docs.openstack.org/api-ref/block-storage/v3/#quota-sets-extension-os-quota-sets):
  * `os-quota-sets` shows and (admins) sets a project's limits in the state store, `limits` shows
- * them with the usage added up from the pods. Limits are reported, not enforced: counting routings
- * would overcount volumes whose deletion the pod finished but the gateway has not seen yet
- * (routings are removed lazily, when a pod answers 404), and the pods enforce their own quotas
- * anyway.
+ * them with the usage added up from the pods. Limits are reported, not enforced at the gateway
+ * (the gateway keeps no volume sizes); the pods enforce their own quotas.
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';

@@ -1,14 +1,15 @@
 /**
  * Snapshots: a create goes to the pod of its volume and gets a routing row of its own; everything
- * by id follows that routing (a pod 404 on GET removes it).
+ * by id follows that routing (deletion tracked like a volume's).
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
 import { readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { MISSING, podOf } from './same-pod';
+import { VOLUME_EVENTS } from './volumes-by-id';
 import { snapshotCreate } from './schemas';
-import { checkBody } from './validation';
+import { checkBody, nameOf } from './validation';
 
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
@@ -21,10 +22,11 @@ export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
     projectId: c.get('projectId'),
     body: JSON.stringify(body),
     idOf: (json) => (json as { snapshot?: { id?: unknown } }).snapshot?.id,
+    hint: { name: nameOf(snapshot) },
   });
 }
 
 export async function snapshotById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
-  const { response } = await forwardById(deps, c, { type: 'snapshot', service: 'volumev3', collection: 'snapshots', missing: MISSING.snapshot });
+  const { response } = await forwardById(deps, c, { type: 'snapshot', service: 'volumev3', collection: 'snapshots', missing: MISSING.snapshot, events: VOLUME_EVENTS });
   return response;
 }

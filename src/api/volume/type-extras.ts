@@ -47,7 +47,7 @@ export async function setSpecs(deps: VolumeDeps, c: Context<GatewayEnv>): Promis
   const t = await managedType(deps, c, TYPES_MANAGE);
   const { extra_specs: specs } = checkBody(extraSpecsCreate, await readJson(c));
   await storeWrite(() => deps.store.volumeTypeSpecs.set(t.id, specs));
-  await pushType(deps, t.id, 'upsert', t.name);
+  await pushType(deps, t.id);
   return c.json({ extra_specs: specs });
 }
 
@@ -56,7 +56,7 @@ export async function putSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Promise
   const key = c.req.param('key')!;
   const specs = checkBody(extraSpecUpdate(key), await readJson(c));
   await storeWrite(() => deps.store.volumeTypeSpecs.set(t.id, specs));
-  await pushType(deps, t.id, 'upsert', t.name);
+  await pushType(deps, t.id);
   return c.json(specs);
 }
 
@@ -64,7 +64,7 @@ export async function deleteSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const t = await managedType(deps, c, TYPES_MANAGE);
   const key = c.req.param('key')!;
   if (!(await storeWrite(() => deps.store.volumeTypeSpecs.delete(t.id, key)))) throw notFound(`Volume Type ${t.id} has no extra specs with key ${key}.`);
-  await pushType(deps, t.id, 'upsert', t.name);
+  await pushType(deps, t.id);
   return c.body(null, 202);
 }
 
@@ -88,6 +88,6 @@ export async function typeAction(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   } else if (!(await storeWrite(() => deps.store.volumeTypeAccess.remove(t.id, project)))) {
     throw notFound(`Volume type access not found for ${t.id} / ${project} combination.`);
   }
-  await pushType(deps, t.id, 'upsert', t.name);
+  await pushType(deps, t.id);
   return c.body(null, 202);
 }

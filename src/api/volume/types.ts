@@ -54,7 +54,7 @@ export async function createType(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const specs = t.extra_specs ?? {};
   const created = await storeWrite(() => deps.store.volumeTypes.create({ name, description, is_public: isPublic }), `Volume Type ${name} already exists.`);
   await storeWrite(() => deps.store.volumeTypeSpecs.set(created.id, specs));
-  await pushType(deps, created.id, 'upsert', name);
+  await pushType(deps, created.id);
   return show(deps, c, created.id, 'create');
 }
 
@@ -72,7 +72,7 @@ export async function updateType(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   if (!before) throw notFound(typeMissing(id));
   const after = await storeWrite(() => deps.store.volumeTypes.update(id, patch), `Volume Type ${patch.name} already exists.`);
   if (!after) throw notFound(typeMissing(id));
-  await pushType(deps, id, 'upsert', after.name, before.name);
+  await pushType(deps, id);
   return show(deps, c, id, 'update');
 }
 
@@ -82,7 +82,7 @@ export async function deleteType(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   const t = await deps.store.volumeTypes.get(id);
   if (!t) throw notFound(typeMissing(id));
   await storeWrite(() => deps.store.volumeTypes.delete(id));
-  await pushType(deps, id, 'delete', t.name);
+  await pushType(deps, id);
   return c.body(null, 202);
 }
 

@@ -82,3 +82,12 @@ export const nullableString = v.nullish(v.string(notOfType('string', 'null')));
 
 /** A required id the gateway routes by: a non-empty string. */
 export const requiredId = v.pipe(v.string(notOfType('string')), v.minLength(1, tooShort));
+
+/**
+ * The name a create asked for (Cinder also takes the older `display_name`), kept on the pending
+ * routing so reconciliation can find the resource if the pod's answer is lost.
+ */
+export function nameOf(item: object): string | null {
+  const r = item as { name?: unknown; display_name?: unknown };
+  return typeof r.name === 'string' ? r.name : typeof r.display_name === 'string' ? r.display_name : null;
+}

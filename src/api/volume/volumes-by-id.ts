@@ -3,35 +3,51 @@
  * its forms — through the shared by-id pass-through to the volume's pod
  * (https://docs.openstack.org/api-ref/block-storage/v3/#volumes-volumes), with Cinder's hooks:
  * - answers show the top AZ;
- * - a pod 404 on GET or PUT of the volume removes the stale routing (DELETE keeps it: deletion
- *   is asynchronous in Cinder, so the routing goes when the pod stops knowing the volume);
+ * - a DELETE (or `os-force_delete`) the pod accepted marks the routing deleting: the volume stops
+ *   counting against quota at once, and a job removes the routing once the pod no longer has it
+ *   (Cinder deletes asynchronously); a 404 to the owner has a job verify it;
  * - `os-attach` with an `instance_uuid` needs the server in the volume's pod.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { forwardById } from '../../proxy';
+import { deletionEvents, forwardById } from '../../proxy';
 import type { GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { checkServerInPod, MISSING } from './same-pod';
+import { typeForPod, typeIdMap, typeIdsToTop } from './type-ids';
 
 /** The part of an `os-attach` action the gateway reads; any other body is the pod's to judge. */
 const AttachToServer = v.object({ 'os-attach': v.object({ instance_uuid: v.string() }) });
+/** `os-retype` names the new type by name or id: a gateway type goes as the pod's id. */
+const Retype = v.object({ 'os-retype': v.looseObject({ new_type: v.string() }) });
+
+/** Cinder's deleting action on volumes, snapshots and backups (volume_actions, admin_actions). */
+export const VOLUME_EVENTS = deletionEvents({ deletingActions: ['os-force_delete'] });
 
 export async function volumeById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  const typeIds = await typeIdMap(deps.store);
   const { response } = await forwardById(deps, c, {
     type: 'volume',
     service: 'volumev3',
     collection: 'volumes',
     missing: MISSING.volume,
-    transform: volumeAzToTop,
+    transform: (pod) => {
+      const toTop = volumeAzToTop(pod);
+      return (json) => typeIdsToTop(typeIds)(toTop(json));
+    },
     peek: {
       when: (method, sub) => method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, pod) => {
         if (v.is(AttachToServer, body)) await checkServerInPod(deps, body['os-attach'].instance_uuid, pod);
       },
+      rewrite: async (body, pod) => {
+        if (!v.is(Retype, body)) return undefined;
+        const podType = await typeForPod(deps, body['os-retype'].new_type, pod);
+        return podType === body['os-retype'].new_type ? undefined : { ...body, 'os-retype': { ...body['os-retype'], new_type: podType } };
+      },
     },
-    forgetWhen: (method, sub, status) => status === 404 && (method === 'GET' || method === 'PUT') && (sub === '' || sub === '/'),
+    events: VOLUME_EVENTS,
   });
   return response;
 }

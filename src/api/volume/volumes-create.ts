@@ -13,7 +13,8 @@ import { azForPod, volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { onePod, podOf } from './same-pod';
 import { volumeCreate, volumeCreate_3_47 } from './schemas';
-import { checkBody } from './validation';
+import { checkBody, nameOf } from './validation';
+import { typeForPod, typeIdMap, typeIdsToTop } from './type-ids';
 
 /** Create sources and the routed type each one names (`backup_id` since 3.47). */
 const SOURCES = [
@@ -58,6 +59,10 @@ export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     pod = await schedule(deps, projectId, az);
     azForPod(forwarded, pod);
   }
+  // A gateway type goes to the pod under the pod's own id.
+  if (typeof forwarded.volume_type === 'string' && forwarded.volume_type !== '') forwarded.volume_type = await typeForPod(deps, forwarded.volume_type, pod);
+  const typeIds = await typeIdMap(deps.store);
+  const toTop = volumeAzToTop(pod);
   return createRouted(deps, c, {
     pod,
     service: 'volumev3',
@@ -65,6 +70,7 @@ export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     projectId,
     body: JSON.stringify(body),
     idOf: (json) => (json as { volume?: { id?: unknown } }).volume?.id,
-    transform: volumeAzToTop(pod),
+    hint: { name: nameOf(volume) },
+    transform: (json) => typeIdsToTop(typeIds)(toTop(json)),
   });
 }

@@ -73,6 +73,17 @@ export class KeystoneClient {
     return (await this.#service.get()).token;
   }
 
+  /** The project the service token is scoped to. */
+  async serviceProjectId(): Promise<string> {
+    this.#assertOpen();
+    return (await this.#service.get()).identity.projectId ?? '';
+  }
+
+  /** A pod refused `token`: the next `serviceToken()` issues a fresh one. */
+  dropServiceToken(token: string): void {
+    this.#service.invalidate(token);
+  }
+
   /** The catalog that came with the service token: every region's endpoints. */
   async serviceCatalog(): Promise<CatalogEntry[]> {
     this.#assertOpen();

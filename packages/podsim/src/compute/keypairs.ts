@@ -5,7 +5,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { badRequest, conflict, forbidden, jsonBody, notFound, since, type NovaContext } from './context';
 import type { NovaApi, NovaDeps } from './deps';
 import { collectionLinks, limitAndMarker } from './links';
-import { isoSeconds, type SimKeypair } from './state';
+import { naiveSeconds, type SimKeypair } from './state';
 
 const NAME_RE = /^[a-zA-Z0-9 _@.-]{1,255}$/;
 
@@ -114,7 +114,7 @@ export function registerKeypairs(api: NovaApi, deps: NovaDeps): void {
     let privateKey: string | undefined;
     if (!publicKey) ({ publicKey, privateKey } = generateSshKey(`Generated-by-Nova`));
     else if (type === 'ssh' && !wellFormedSshKey(publicKey)) throw badRequest('Keypair data is invalid: failed to generate fingerprint');
-    const k: SimKeypair = { name, userId: user, type, publicKey, fingerprint: fingerprint(publicKey), createdAt: isoSeconds(), id: deps.state.nextSeq() };
+    const k: SimKeypair = { name, userId: user, type, publicKey, fingerprint: fingerprint(publicKey), createdAt: naiveSeconds(), id: deps.state.nextSeq() };
     m.set(name, k);
     const view: Record<string, unknown> = { public_key: k.publicKey, name, fingerprint: k.fingerprint, user_id: user };
     if (privateKey) view.private_key = privateKey;

@@ -63,6 +63,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     if (since(c, '2.36')) {
       for (const k of ['maxSecurityGroupRules', 'maxSecurityGroups', 'maxTotalFloatingIps', 'totalFloatingIpsUsed', 'totalSecurityGroupsUsed']) delete absolute[k];
     }
+    // The image-metadata proxy is gone from 2.39, and its limit with it.
+    if (since(c, '2.39')) delete absolute.maxImageMeta;
     if (since(c, '2.57')) {
       delete absolute.maxPersonality;
       delete absolute.maxPersonalitySize;

@@ -7,6 +7,7 @@ import { enforceQuota } from './quota';
 import { transition, type ActionSpec } from './action-spec';
 import { showServer, updateViewOptions } from './server-view';
 import { destroy } from './servers';
+import { touch } from './server-lookup';
 import { isoSeconds, POWER, type SimServer } from './state';
 import { diskConfig, objectField, requiredString, stringMap } from './validate';
 
@@ -49,7 +50,8 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
         throw conflictReboot(s, attr, state);
       }
       if (type === 'HARD' && !ALLOW_REBOOT_TASKS.includes(s.taskState)) throw conflictReboot(s, 'task_state', s.taskState);
-      transition(deps, s, type === 'SOFT' ? 'reboot_started' : 'reboot_started_hard', to('active', POWER.RUNNING));
+      // The API's task state; the compute's later ones (reboot_pending, reboot_started) pass quickly.
+      transition(deps, s, type === 'SOFT' ? 'rebooting' : 'rebooting_hard', to('active', POWER.RUNNING));
       return undefined;
     },
   },
@@ -81,7 +83,9 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
   },
   shelve: {
     label: 'shelve', record: 'shelve', vmStates: ['active', 'stopped', 'paused', 'suspended'], lock: true,
-    run: (_c, deps, s) => void transition(deps, s, 'shelving', to('shelved', POWER.SHUTDOWN)),
+    // Nova's default shelved_offload_time is 0: the compute offloads right after shelving, so
+    // the server ends SHELVED_OFFLOADED (with no host), never resting in SHELVED.
+    run: (_c, deps, s) => void transition(deps, s, 'shelving', to('shelved_offloaded', POWER.SHUTDOWN)),
   },
   shelveOffload: {
     label: 'shelveOffload', record: 'shelveOffload', vmStates: ['shelved'], lock: true,
@@ -92,7 +96,16 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
     run: (_c, deps, s, arg) => {
       const az = arg && typeof arg === 'object' ? (arg as { availability_zone?: unknown }).availability_zone : undefined;
       if (typeof az === 'string' && az !== deps.env.az) throw badRequest('The requested availability zone is not available');
-      transition(deps, s, 'unshelving', to('active', POWER.RUNNING));
+      // Unshelving an offloaded server spawns it again: unshelving, then spawning, then ACTIVE.
+      transition(deps, s, 'unshelving', (x) => {
+        x.taskState = 'spawning';
+        deps.state.later(() => {
+          if (x.taskState !== 'spawning') return;
+          x.taskState = null;
+          to('active', POWER.RUNNING)(x);
+          touch(x);
+        });
+      });
       return undefined;
     },
   },
@@ -119,10 +132,16 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
   },
   confirmResize: {
     label: 'confirmResize', record: 'confirmResize', vmStates: ['resized'], lock: true,
-    run: (c, _deps, s) => {
-      s.vmState = s.resizeFrom?.vmState ?? 'active';
-      s.resizeFrom = null;
-      s.updatedAt = isoSeconds();
+    // 204 at once; the compute confirms afterwards, so VERIFY_RESIZE (no task state) lasts a
+    // moment more before the server is ACTIVE again.
+    run: (c, deps, s) => {
+      const from = s.resizeFrom;
+      deps.state.later(() => {
+        if (s.vmState !== 'resized' || s.resizeFrom !== from) return;
+        s.vmState = from?.vmState ?? 'active';
+        s.resizeFrom = null;
+        s.updatedAt = isoSeconds();
+      });
       return c.body(null, 204);
     },
   },

@@ -50,8 +50,26 @@ interface BootVolume {
   deleteOnTermination: boolean;
 }
 
-/** The boot volume of a block_device_mapping_v2 boot, checked against this pod's Cinder. */
-function bootFromBdm(deps: NovaDeps, bdms: unknown): { volume?: BootVolume; image?: string } | undefined {
+/** A volume Nova creates for the server (source blank, image or snapshot; destination volume). */
+interface NewVolume {
+  source: 'blank' | 'image' | 'snapshot';
+  uuid: string;
+  size: number;
+  bootIndex: number | null;
+  deleteOnTermination: boolean;
+}
+
+interface Bdms {
+  /** An existing volume booted from (source volume, boot_index 0). */
+  volume?: BootVolume;
+  /** The image of an image-to-local boot mapping. */
+  image?: string;
+  /** Volumes Nova makes while building; when the boot one is among them, no imageRef is needed. */
+  create: NewVolume[];
+}
+
+/** The mappings of a block_device_mapping_v2 boot, checked against this pod's Cinder and Glance. */
+function bootFromBdm(deps: NovaDeps, bdms: unknown): Bdms | undefined {
   if (bdms === undefined) return undefined;
   if (!Array.isArray(bdms)) throw badRequest(`Invalid input for field/attribute block_device_mapping_v2. Value: ${JSON.stringify(bdms)}. ${JSON.stringify(bdms)} is not of type 'array'`);
   // Nova's schema: every mapping's source and destination come from fixed sets.
@@ -65,22 +83,41 @@ function bootFromBdm(deps: NovaDeps, bdms: unknown): { volume?: BootVolume; imag
       throw badRequest(`Invalid input for field/attribute source_type. Value: ${JSON.stringify(src)}. ${JSON.stringify(src)} is not one of ['volume', 'image', 'snapshot', 'blank']`);
     }
   }
+  // Volumes Nova creates itself: blank, image or snapshot sources with a volume destination.
+  const create: NewVolume[] = [];
+  for (const b of bdms as Record<string, unknown>[]) {
+    const src = String(b?.source_type ?? '');
+    if (b?.destination_type !== 'volume' || !['blank', 'image', 'snapshot'].includes(src)) continue;
+    const uuid = String(b.uuid ?? '');
+    if (src === 'image' && !deps.images.get(uuid)) throw badRequest(`Image ${uuid} could not be found.`);
+    if (src === 'snapshot' && !deps.volumes.snapshots.get(uuid)) throw badRequest(`Snapshot ${uuid} could not be found.`);
+    // Nova's _validate_bdm: image and blank sources need a size; a snapshot's volume takes its size.
+    const given = b.volume_size === undefined || b.volume_size === null ? undefined : Number(b.volume_size);
+    if (src === 'image' && !given) throw badRequest("Images with destination_type 'volume' need to have a non-zero size specified");
+    if (src === 'blank' && !given) throw badRequest("Blank volumes (source: 'blank', dest: 'volume') need to have non-zero size");
+    const size = given ?? deps.volumes.snapshots.get(uuid)!.size;
+    const index = b.boot_index === undefined || b.boot_index === null ? null : Number(b.boot_index);
+    create.push({ source: src as NewVolume['source'], uuid, size, bootIndex: index, deleteOnTermination: b.delete_on_termination === true });
+  }
   const boot = bdms.find((b) => b && typeof b === 'object' && String((b as Record<string, unknown>).boot_index) === '0') as Record<string, unknown> | undefined;
-  if (!boot) return undefined;
+  if (!boot) return { create };
   const source = boot.source_type;
   const uuid = String(boot.uuid ?? '');
   if (source === 'volume') {
     const vol = deps.volumes.get(uuid);
     if (!vol) throw badRequest(`Volume ${uuid} could not be found.`);
     if (!vol.bootable) throw badRequest(`Block Device ${uuid} is not bootable.`);
-    return { volume: { volumeId: uuid, deleteOnTermination: boot.delete_on_termination === true } };
+    return { volume: { volumeId: uuid, deleteOnTermination: boot.delete_on_termination === true }, create };
   }
-  if (source === 'image') {
+  if (source === 'image' && boot.destination_type !== 'volume') {
     if (!deps.images.get(uuid)) throw badRequest(`Image ${uuid} could not be found.`);
-    return { image: uuid };
+    return { image: uuid, create };
   }
-  return undefined;
+  return { create };
 }
+
+/** Does Nova boot from a volume it makes (boot_index 0 among the volumes to create)? */
+const bootsFromNewVolume = (b: Bdms | undefined) => b?.create.some((v) => v.bootIndex === 0) ?? false;
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
@@ -142,7 +179,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   const group = groupFromHint(c, deps, body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints']);
   const boot = bootFromBdm(deps, server.block_device_mapping_v2);
   let imageId = '';
-  if (boot?.volume) {
+  if (boot?.volume || bootsFromNewVolume(boot)) {
     imageId = '';
   } else if (server.imageRef !== undefined && server.imageRef !== '') {
     imageId = idFromHref(server.imageRef);
@@ -192,6 +229,8 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
       diskConfig: disk,
       adminPass, ipIndex: seq, volumes: [], actions: [], serverGroups: [],
       trustedCerts: Array.isArray(server.trusted_image_certificates) ? (server.trusted_image_certificates as string[]) : null,
+      noNetwork: server.networks === 'none',
+      requestedAz: az === undefined || az === null || String(az).split(':')[0] === '' ? null : String(az).split(':')[0],
     };
     if (boot?.volume && i === 0) {
       const att = deps.volumes.attach(boot.volume.volumeId, id, '/dev/vda', who.projectId) as unknown as Record<string, unknown>;
@@ -208,13 +247,39 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
     deps.state.servers.set(id, s);
     recordAction(c, s, 'create', 'compute__do_build_and_run_instance');
     created.push(s);
-    deps.state.later(() => {
+    const activate = () => {
       if (s.vmState !== 'building') return;
       s.vmState = 'active';
       s.taskState = null;
       s.powerState = POWER.RUNNING;
       s.launchedAt = naiveMicros();
       s.updatedAt = isoSeconds();
+    };
+    const toCreate = i === 0 ? boot?.create ?? [] : [];
+    if (toCreate.length === 0) {
+      deps.state.later(activate);
+      continue;
+    }
+    // Nova makes the volumes while the server is BUILD/block_device_mapping, waits until they
+    // are attached, and only then spawns: the server is ACTIVE after its volumes are in-use.
+    deps.state.later(() => {
+      if (s.vmState !== 'building') return;
+      s.taskState = 'block_device_mapping';
+      for (const n of toCreate) {
+        const vol = deps.volumes.createForServer({
+          projectId: s.projectId, userId: s.userId, size: n.size,
+          // Nova names only blank volumes; image and snapshot ones are nameless.
+          name: n.source === 'blank' ? `${s.id}-blank-vol` : '',
+          imageId: n.source === 'image' ? n.uuid : undefined,
+          snapshotId: n.source === 'snapshot' ? n.uuid : undefined,
+        });
+        vol.status = 'available';
+        const device = n.bootIndex === 0 ? '/dev/vda' : `/dev/vd${String.fromCharCode(98 + s.volumes.length)}`;
+        const att = deps.volumes.attach(vol.id, s.id, device, s.projectId);
+        s.volumes.push({ bdmId: randomUUID(), volumeId: vol.id, device, tag: null, deleteOnTermination: n.deleteOnTermination, attachmentId: att.id });
+      }
+      // The attach takes two transitions (reserved, attaching); spawn after it.
+      deps.state.later(() => deps.state.later(() => deps.state.later(activate)));
     });
   }
 

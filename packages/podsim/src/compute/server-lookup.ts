@@ -2,7 +2,7 @@
 // /servers/{id}/... handler.
 import { notFound, since, type NovaContext } from './context';
 import type { NovaDeps } from './deps';
-import { isoSeconds, type SimServer } from './state';
+import { isoSeconds, naiveSeconds, type SimServer } from './state';
 
 /** The server if the caller's project owns it or the caller is admin; else Nova's 404. */
 export function findServer(c: NovaContext, deps: NovaDeps, id: string): SimServer {
@@ -28,7 +28,7 @@ export function findServerForActions(c: NovaContext, deps: NovaDeps, id: string)
 
 /** Append an instance action with one successful event, as os-instance-actions shows. */
 export function recordAction(c: NovaContext, s: SimServer, action: string, event = `compute_${action}_instance`): void {
-  const now = isoSeconds();
+  const now = naiveSeconds();
   const who = c.get('identity');
   s.actions.push({
     action,

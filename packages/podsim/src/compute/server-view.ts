@@ -39,9 +39,9 @@ export function macAddress(s: SimServer): string {
   return `fa:16:3e:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}`;
 }
 
-/** The addresses map; hidden (empty) while building, like Nova. */
+/** The addresses map; empty while building and for a server booted with networks "none". */
 export function addresses(s: SimServer, extended: boolean): Record<string, Record<string, unknown>[]> {
-  if (s.vmState === 'building') return {};
+  if (s.vmState === 'building' || s.noNetwork) return {};
   const a: Record<string, unknown> = { version: 4, addr: fixedIp(s) };
   if (extended) {
     a['OS-EXT-IPS:type'] = 'fixed';
@@ -76,6 +76,18 @@ function imageView(c: NovaContext, s: SimServer): unknown {
   return image;
 }
 
+/** A shelved-offloaded server has no host (Nova clears host and node on offload). */
+const offloaded = (s: SimServer) => s.vmState === 'shelved_offloaded';
+
+/**
+ * Nova shows the AZ the create asked for; without one, the AZ of the server's host, so an
+ * offloaded server created without an AZ shows ''.
+ */
+function availabilityZone(c: NovaContext, s: SimServer): string {
+  if (s.requestedAz) return s.requestedAz;
+  return offloaded(s) ? '' : c.get('az');
+}
+
 /** Minimal view used by GET /servers (and its next links). */
 export function basicServer(c: NovaContext, s: SimServer): Record<string, unknown> {
   return { id: s.id, name: s.name, links: resourceLinks(c, 'servers', s.id) };
@@ -108,19 +120,20 @@ export function showServer(c: NovaContext, s: SimServer, o: ShowOptions = {}): R
     'OS-DCF:diskConfig': s.diskConfig,
   };
   if (PROGRESS_STATUSES.has(status)) v.progress = 0;
-  if (opt.showAZ) v['OS-EXT-AZ:availability_zone'] = c.get('az');
+  if (opt.showAZ) v['OS-EXT-AZ:availability_zone'] = availabilityZone(c, s);
   if (opt.showConfigDrive) v.config_drive = s.configDrive;
   if (opt.showKeypair) v.key_name = s.keyName;
   if (opt.showSrvUsg) {
     v['OS-SRV-USG:launched_at'] = s.launchedAt;
     v['OS-SRV-USG:terminated_at'] = null;
   }
-  if (opt.showSecGrp && s.securityGroups.length > 0) v.security_groups = s.securityGroups.map((name) => ({ name }));
+  // Nova reads security groups from the server's Neutron ports: none without ports.
+  if (opt.showSecGrp && s.securityGroups.length > 0 && !s.noNetwork) v.security_groups = s.securityGroups.map((name) => ({ name }));
   const extended = opt.showExtendedAttr ?? isAdmin(c);
   if (extended) {
-    v['OS-EXT-SRV-ATTR:host'] = s.host;
+    v['OS-EXT-SRV-ATTR:host'] = offloaded(s) ? null : s.host;
     v['OS-EXT-SRV-ATTR:instance_name'] = `instance-${s.seq.toString(16).padStart(8, '0')}`;
-    v['OS-EXT-SRV-ATTR:hypervisor_hostname'] = s.node;
+    v['OS-EXT-SRV-ATTR:hypervisor_hostname'] = offloaded(s) ? null : s.node;
     if (since(c, '2.3')) {
       v['OS-EXT-SRV-ATTR:hostname'] = s.hostname;
       v['OS-EXT-SRV-ATTR:kernel_id'] = '';

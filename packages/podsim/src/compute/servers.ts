@@ -67,7 +67,10 @@ export function destroy(deps: NovaDeps, id: string): void {
   if (!s) return;
   for (const v of s.volumes) {
     try {
-      deps.volumes.detach(v.volumeId, id);
+      // Nova detaches each volume, then deletes those marked delete_on_termination.
+      deps.volumes.detach(v.volumeId, id, () => {
+        if (v.deleteOnTermination) deps.volumes.deleteForServer(v.volumeId);
+      });
     } catch {
       // The volume may already be gone from Cinder; Nova ignores that on delete too.
     }

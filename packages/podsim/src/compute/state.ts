@@ -76,6 +76,10 @@ export interface SimServer {
   resizeFrom: { flavor: FlavorSnapshot; vmState: string; powerState: number } | null;
   /** '' when booted from volume. */
   imageId: string;
+  /** Booted with networks "none" (2.37): no ports, so no addresses and no security groups shown. */
+  noNetwork?: boolean;
+  /** The AZ the create asked for; null when none (then an offloaded server, with no host, shows ''). */
+  requestedAz?: string | null;
   keyName: string | null;
   metadata: Record<string, string>;
   tags: string[];
@@ -143,6 +147,14 @@ export function isoSeconds(d = new Date()): string {
 /** str() of a naive datetime, what OS-SRV-USG:launched_at shows. */
 export function naiveMicros(d = new Date()): string {
   return d.toISOString().replace(/Z$/, '000');
+}
+
+/**
+ * A naive datetime as Nova's API shows one read back from its database: MySQL DATETIME keeps
+ * whole seconds, so the fraction is always .000000 (instance actions, events, keypairs).
+ */
+export function naiveSeconds(d = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, '.000000');
 }
 
 /** All mutable state of one simulated Nova. */

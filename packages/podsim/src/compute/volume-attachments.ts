@@ -94,11 +94,13 @@ export function registerVolumeAttachments(api: NovaApi, deps: NovaDeps): void {
     const a = s.volumes.find((v) => v.volumeId === vol);
     if (!a) throw notFound(`volume_id not found: ${vol}`);
     try {
-      deps.volumes.detach(vol, s.id);
+      // The BDM goes when the compute has detached: until then the server still lists it.
+      deps.volumes.detach(vol, s.id, () => {
+        s.volumes = s.volumes.filter((v) => v !== a);
+      });
     } catch (err) {
       fromVolumeError(err, vol, 'detach');
     }
-    s.volumes = s.volumes.filter((v) => v !== a);
     recordAction(c, s, 'detach_volume');
     return c.body(null, 202);
   });

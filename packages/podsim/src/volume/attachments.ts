@@ -120,8 +120,7 @@ export function attachmentRoutes(st: CinderState): Hono<CinderEnv> {
     }
     a.status = 'attached';
     a.attachedAt = cinderTime();
-    vol.adminMetadata.readonly ??= 'False';
-    vol.adminMetadata.attached_mode = a.mode;
+    // attachment_complete sets no admin metadata (only the legacy os-attach's begin_attach does).
     vol.status = 'in-use';
     st.touch(vol);
     return c.body(null, 204);

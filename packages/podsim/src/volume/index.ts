@@ -8,6 +8,7 @@ import { SimConflict, SimNotFound } from './faults';
 import { buildCinderApp } from './service';
 import type { ImageLookup } from './state';
 import { CinderState, cinderTime } from './state';
+import { imageMetadataOfImage, newVolume } from './volume-create';
 import type { SimAttachment, SimBackup, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
 
 export type { SimAttachment, SimBackup, SimIdentity, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
@@ -23,12 +24,26 @@ export interface VolumeService {
   backups: Map<string, SimBackup>;
   types: Map<string, SimVolumeType>;
   /**
-   * Attach for Nova's os-volume_attachments: the volume must belong to projectId
-   * and be available (or in-use and multiattach). Throws SimNotFound (404) or SimConflict (409).
+   * Attach for Nova, the way Nova does it with Cinder's attachments API: the volume must belong
+   * to projectId and be available (or in-use and multiattach). The attachment is created
+   * 'reserved' (the volume too), then goes 'attaching' and finally 'attached' with the volume
+   * 'in-use', one transition apart. Cinder sets no attached_mode/readonly admin metadata on
+   * this path (only os-attach does). Throws SimNotFound (404) or SimConflict (409).
    */
   attach(volumeId: string, serverId: string, device: string, projectId: string): SimAttachment;
-  /** Detach the server's attachment; volume goes back to available when none is left. Throws SimNotFound. */
-  detach(volumeId: string, serverId: string): void;
+  /**
+   * Detach the server's attachment as Nova does: the volume is 'detaching' at once, and after a
+   * transition the attachment is gone and the volume back to available (or in-use when others
+   * remain); then `done` runs. Throws SimNotFound.
+   */
+  detach(volumeId: string, serverId: string, done?: () => void): void;
+  /**
+   * A volume Nova creates for a block device mapping (source blank, image or snapshot, destination
+   * volume): made and stored in 'creating', in the project; Nova then attaches it.
+   */
+  createForServer(o: { projectId: string; userId: string; size: number; name: string; imageId?: string; snapshotId?: string }): SimVolume;
+  /** Delete a volume Nova owns (delete_on_termination): 'deleting', gone after a transition. */
+  deleteForServer(volumeId: string): void;
   get(volumeId: string): SimVolume | undefined;
   /** Let imageRef / upload-to-image use the pod's Glance (pass the ImageService). */
   useImages(images: ImageLookup): void;
@@ -74,23 +89,37 @@ export function createVolumeService(env: SimServiceEnv): VolumeService {
         id: randomUUID(),
         volumeId,
         serverId,
-        hostName: `${env.podName.toLowerCase()}-compute`,
-        device,
-        status: 'attached',
+        hostName: null,
+        device: null,
+        status: 'reserved',
         mode: 'rw',
-        attachedAt: cinderTime(),
+        attachedAt: null,
         detachedAt: null,
         connector: null,
         projectId,
       };
       st.addAttachment(vol, att);
-      vol.adminMetadata.readonly ??= 'False';
-      vol.adminMetadata.attached_mode = 'rw';
-      vol.status = 'in-use';
+      if (vol.status !== 'in-use') vol.status = 'reserved';
       st.touch(vol);
+      // attachment_update from the compute (connector known), then attachment_complete.
+      st.later(() => {
+        if (att.status !== 'reserved' || !st.attachments.has(att.id)) return;
+        att.status = 'attaching';
+        att.hostName = `${env.podName.toLowerCase()}-compute`;
+        att.device = device;
+        if (vol.status !== 'in-use') vol.status = 'attaching';
+        st.touch(vol);
+        st.later(() => {
+          if (att.status !== 'attaching' || !st.attachments.has(att.id)) return;
+          att.status = 'attached';
+          att.attachedAt = cinderTime();
+          vol.status = 'in-use';
+          st.touch(vol);
+        });
+      });
       return att;
     },
-    detach(volumeId, serverId) {
+    detach(volumeId, serverId, done) {
       const vol = st.volumes.get(volumeId);
       if (!vol) throw new SimNotFound(`Volume ${volumeId} could not be found.`);
       const att = vol.attachments.find((a) => a.serverId === serverId);
@@ -99,8 +128,45 @@ export function createVolumeService(env: SimServiceEnv): VolumeService {
           `Volume attachment could not be found with filter: instance_uuid = ${serverId}, volume_id = ${volumeId}.`,
         );
       }
-      st.removeAttachment(vol, att);
-      st.settleAttachStatus(vol);
+      // begin_detaching from nova-api, then the compute detaches and deletes the attachment.
+      if (vol.status === 'in-use') vol.status = 'detaching';
+      st.touch(vol);
+      st.later(() => {
+        if (st.attachments.has(att.id)) {
+          st.removeAttachment(vol, att);
+          st.settleAttachStatus(vol);
+        }
+        done?.();
+      });
+    },
+    createForServer(o) {
+      const image = o.imageId ? st.images?.get(o.imageId) : undefined;
+      const snapshot = o.snapshotId ? st.snapshots.get(o.snapshotId) : undefined;
+      const origin = snapshot ? st.volumes.get(snapshot.volumeId) : undefined;
+      const vol = newVolume(st, {
+        projectId: o.projectId,
+        userId: o.userId,
+        name: o.name,
+        description: '',
+        size: o.size,
+        availabilityZone: env.az,
+        volumeTypeId: st.defaultTypeId,
+        snapshotId: snapshot?.id ?? null,
+        bootable: image !== undefined || (origin?.bootable ?? false),
+        imageMetadata: image ? imageMetadataOfImage(image) : origin ? { ...origin.imageMetadata } : {},
+      });
+      st.volumes.set(vol.id, vol);
+      return vol;
+    },
+    deleteForServer(volumeId) {
+      const vol = st.volumes.get(volumeId);
+      if (!vol) return;
+      vol.status = 'deleting';
+      st.touch(vol);
+      st.later(() => {
+        st.volumes.delete(vol.id);
+        for (const a of vol.attachments) st.attachments.delete(a.id);
+      });
     },
   };
 }

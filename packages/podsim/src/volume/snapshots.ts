@@ -11,7 +11,7 @@ import type { ListQuery } from './listing';
 import { collectionLinks, matchesMetadata, page, parseListQuery, parseMetadataFilter } from './listing';
 import { enforceQuota } from './quota';
 import type { CinderState } from './state';
-import { cinderTime } from './state';
+import { asCreated, cinderTime, cinderTimeExact, rememberCreated } from './state';
 import type { SimSnapshot } from './types';
 import { snapshotAction } from './snapshot-actions';
 
@@ -89,6 +89,7 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
     if (!allowed.includes(vol.status)) {
       throw invalidVolume(`Volume ${vol.id} status must be ${allowed.join(', ')}, but current status is: ${vol.status}.`);
     }
+    const exact = cinderTimeExact();
     const snapshot: SimSnapshot = {
       id: randomUUID(),
       projectId: vol.projectId,
@@ -99,9 +100,10 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
       size: vol.size,
       status: 'creating',
       metadata: metadataField(s, 'metadata') ?? {},
-      createdAt: cinderTime(),
+      createdAt: cinderTime(exact),
       updatedAt: null,
     };
+    rememberCreated(snapshot, exact);
     enforceQuota(st, vol.projectId, { snapshots: 1, gigabytes: vol.size });
     st.snapshots.set(snapshot.id, snapshot);
     st.later(() => {
@@ -110,7 +112,7 @@ export function snapshotRoutes(st: CinderState): Hono<CinderEnv> {
         st.touch(snapshot);
       }
     });
-    return c.json({ snapshot: summary(c, snapshot) }, 202);
+    return c.json({ snapshot: asCreated(snapshot, summary(c, snapshot)) }, 202);
   });
   r.get('/snapshots/:id', (c) => c.json({ snapshot: detail(c, snap(c)) }));
   r.put('/snapshots/:id', async (c) => {

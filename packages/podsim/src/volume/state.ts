@@ -49,13 +49,36 @@ export interface ImageLookup {
 const UUID_LIKE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 let lastMicros = 0;
-/** Cinder's timestamp shape ('2024-01-01T10:00:00.123456', no zone), strictly increasing. */
-export function cinderTime(): string {
+/**
+ * The time as a Cinder create answer shows it ('2024-01-01T10:00:00.123456', no zone): the new
+ * object before its database round trip, to the microsecond. Strictly increasing.
+ */
+export function cinderTimeExact(): string {
   let us = Date.now() * 1000;
   if (us <= lastMicros) us = lastMicros + 1;
   lastMicros = us;
   const iso = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
   return `${iso}.${String(us % 1_000_000).padStart(6, '0')}`;
+}
+
+/**
+ * A stored Cinder timestamp as the API reads it back: MySQL's DATETIME keeps whole seconds,
+ * so every created_at/updated_at/attached_at a real Cinder shows ends in .000000, and
+ * resources made within one second tie (lists then order them by id).
+ */
+export function cinderTime(exact = cinderTimeExact()): string {
+  return `${exact.slice(0, 19)}.000000`;
+}
+
+/** created_at as the create answer showed it, per record (the stored one is truncated). */
+const answeredAt = new WeakMap<object, string>();
+export function rememberCreated(record: object, exact: string): void {
+  answeredAt.set(record, exact);
+}
+/** The view of a just-created record with created_at to the microsecond, as Cinder answers. */
+export function asCreated<T extends Record<string, unknown>>(record: object, view: T): T {
+  const exact = answeredAt.get(record);
+  return exact ? { ...view, created_at: exact } : view;
 }
 
 export class CinderState {

@@ -8,7 +8,7 @@ import { fieldError, identity, member, metadataField, mv, optString, readBody, s
 import { badRequest, CinderFault, invalidInput } from './faults';
 import { enforceQuota } from './quota';
 import type { CinderState, ImageLookupResult } from './state';
-import { cinderTime } from './state';
+import { cinderTime, cinderTimeExact, rememberCreated } from './state';
 import type { SimBackup, SimSnapshot, SimVolume } from './types';
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
@@ -129,15 +129,12 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   if (az !== st.env.az) throw badRequest(`Availability zone '${az}' is invalid.`);
 
   const origin = source ?? (snapshot ? st.volumes.get(snapshot.volumeId) : undefined);
-  const now = cinderTime();
-  const vol: SimVolume = {
-    id: randomUUID(),
+  const vol = newVolume(st, {
     projectId: who.projectId,
     userId: who.userId,
     name,
     description,
     size,
-    status: 'creating',
     availabilityZone: az,
     volumeTypeId: type.id,
     snapshotId: snapshot?.id ?? null,
@@ -146,19 +143,8 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
     bootable: image !== undefined || (origin?.bootable ?? false),
     multiattach: /^<is>\s*true$/i.test(type.extraSpecs.multiattach ?? ''),
     metadata,
-    adminMetadata: {},
     imageMetadata: image ? imageMetadataOf(image) : origin ? { ...origin.imageMetadata } : {},
-    attachments: [],
-    migrationStatus: null,
-    replicationStatus: null,
-    host: st.host,
-    serviceUuid: st.serviceUuid,
-    groupId: null,
-    consistencygroupId: null,
-    createdAt: now,
-    updatedAt: null,
-    previousStatus: null,
-  };
+  });
   enforceQuota(st, who.projectId, { volumes: 1, gigabytes: size });
   st.volumes.set(vol.id, vol);
   st.later(() => {
@@ -168,6 +154,44 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
     }
   });
   return vol;
+}
+
+type VolumeFields = Pick<SimVolume, 'projectId' | 'userId' | 'name' | 'description' | 'size' | 'availabilityZone' | 'volumeTypeId'>
+  & Partial<Pick<SimVolume, 'snapshotId' | 'sourceVolid' | 'backupId' | 'bootable' | 'multiattach' | 'metadata' | 'imageMetadata'>>;
+
+/** A new 'creating' volume record (not stored): the POST handler's and Nova's boot volumes'. */
+export function newVolume(st: CinderState, f: VolumeFields): SimVolume {
+  const exact = cinderTimeExact();
+  const vol: SimVolume = {
+    id: randomUUID(),
+    snapshotId: null,
+    sourceVolid: null,
+    backupId: null,
+    bootable: false,
+    multiattach: false,
+    metadata: {},
+    imageMetadata: {},
+    ...f,
+    status: 'creating',
+    adminMetadata: {},
+    attachments: [],
+    migrationStatus: null,
+    replicationStatus: null,
+    host: st.host,
+    serviceUuid: st.serviceUuid,
+    groupId: null,
+    consistencygroupId: null,
+    createdAt: cinderTime(exact),
+    updatedAt: null,
+    previousStatus: null,
+  };
+  rememberCreated(vol, exact);
+  return vol;
+}
+
+/** volume_image_metadata as Cinder copies it from Glance at create time. */
+export function imageMetadataOfImage(image: ImageLookupResult): Record<string, string> {
+  return imageMetadataOf(image);
 }
 
 /** volume_image_metadata as Cinder copies it from Glance at create time. */
@@ -181,6 +205,8 @@ function imageMetadataOf(image: ImageLookupResult | { id: string }): Record<stri
   out.min_disk = String(image.min_disk);
   out.min_ram = String(image.min_ram);
   if (image.size !== null) out.size = String(image.size);
+  // Cinder records whether it verified the image's signature; unsigned images: 'False'.
+  out.signature_verified = 'False';
   return out;
 }
 

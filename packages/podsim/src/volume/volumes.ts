@@ -9,7 +9,7 @@ import { invalidVolume, policyDenied, volumeNotFound } from './faults';
 import type { ListQuery } from './listing';
 import { matchesMetadata, page, parseListQuery, parseMetadataFilter } from './listing';
 import type { CinderState } from './state';
-import { cinderTime } from './state';
+import { asCreated, cinderTime } from './state';
 import type { SimVolume } from './types';
 import { createVolume } from './volume-create';
 import { volumeDetail, volumeList } from './volume-view';
@@ -92,7 +92,7 @@ export function volumeRoutes(st: CinderState): Hono<CinderEnv> {
   });
   r.post('/volumes', async (c) => {
     const vol = await createVolume(st, c);
-    return c.json({ volume: volumeDetail(st, c, vol, false) }, 202);
+    return c.json({ volume: asCreated(vol, volumeDetail(st, c, vol, false)) }, 202);
   });
   r.get('/volumes/:id', (c) => c.json({ volume: volumeDetail(st, c, st.volume(identity(c), c.req.param('id'))) }));
   r.put('/volumes/:id', async (c) => {

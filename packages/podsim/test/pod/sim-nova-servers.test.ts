@@ -65,6 +65,43 @@ test('multi-create names servers name-N; return_reservation_id', async (t) => {
   assert.match(rr.body.reservation_id, /^r-[0-9a-f]{8}$/);
 });
 
+test('multi-create: one reservation_id, listed by it, launch indexes 0..N-1', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const rr = await nova(pod, '/servers', { body: { server: { ...good, name: 'res', min_count: 3, return_reservation_id: true } } });
+  const reservation = rr.body.reservation_id;
+  const listed = await nova(pod, `/servers/detail?reservation_id=${reservation}`, { version: '2.47', admin: true });
+  assert.equal(listed.body.servers.length, 3);
+  assert.ok(listed.body.servers.every((s: Record<string, unknown>) => s['OS-EXT-SRV-ATTR:reservation_id'] === reservation));
+  assert.deepEqual(listed.body.servers.map((s: Record<string, unknown>) => s['OS-EXT-SRV-ATTR:launch_index']).sort(), [0, 1, 2]);
+});
+
+test('block_device_mapping_v2 to a volume: Nova makes the volume in the pod Cinder, attached; delete_on_termination removes it', async (t) => {
+  const pod = await startPod({ transitionMs: 5 });
+  t.after(() => pod.close());
+  const bdm = [
+    { boot_index: 0, source_type: 'image', destination_type: 'volume', uuid: CIRROS_IMAGE_ID, volume_size: 1, delete_on_termination: true },
+    { boot_index: -1, source_type: 'blank', destination_type: 'volume', volume_size: 2 },
+  ];
+  const r = await nova(pod, '/servers', { body: { server: { name: 'bfv', flavorRef: '1', block_device_mapping_v2: bdm } } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const id = r.body.server.id;
+  // Nova makes and attaches the volumes while the server builds; it is ACTIVE once they are in-use.
+  await waitFor(async () => (await nova(pod, `/servers/${id}`)).body.server.status === 'ACTIVE');
+  const shown = (await nova(pod, `/servers/${id}`, { version: '2.3' })).body.server;
+  const attached = shown['os-extended-volumes:volumes_attached'].map((v: { id: string }) => v.id);
+  assert.equal(attached.length, 2);
+  const [boot, blank] = attached.map((v: string) => pod.volumes.get(v)!);
+  assert.deepEqual([boot!.size, boot!.bootable, boot!.status, boot!.projectId], [1, true, 'in-use', 'p1']);
+  assert.equal(boot!.attachments[0]!.device, '/dev/vda');
+  assert.deepEqual([blank!.size, blank!.bootable], [2, false]);
+  const noSize = await nova(pod, '/servers', { body: { server: { name: 'x', flavorRef: '1', block_device_mapping_v2: [{ ...bdm[0], volume_size: undefined }] } } });
+  assert.equal(noSize.status, 400);
+  assert.equal((await nova(pod, `/servers/${id}`, { method: 'DELETE' })).status, 204);
+  await waitFor(async () => !pod.volumes.has(boot!.id));
+  assert.equal(pod.volumes.get(blank!.id)?.status, 'available', 'kept without delete_on_termination');
+});
+
 test('update renames; delete is 204 then 404', async (t) => {
   const pod = await startPod();
   t.after(() => pod.close());
@@ -142,8 +179,10 @@ test('boot from volume: no image, volume attached and in-use, detached on delete
   const s = (await nova(pod, `/servers/${id}`)).body.server;
   assert.equal(s.image, '');
   assert.deepEqual(s['os-extended-volumes:volumes_attached'], [{ id: volId }]);
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'in-use');
+  // Nova reserves the volume at once; the compute completes the attachment a little later.
+  assert.notEqual((pod.volumes.get(volId) as { status: string }).status, 'available');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'in-use');
   await nova(pod, `/servers/${id}`, { method: 'DELETE' });
   await waitFor(() => !pod.servers.has(id));
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'available');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'available');
 });

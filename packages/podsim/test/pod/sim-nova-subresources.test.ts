@@ -96,12 +96,17 @@ test('volume attachments go through the pod volume service', async (t) => {
   const att = await nova(pod, `/servers/${id}/os-volume_attachments`, { body: { volumeAttachment: { volumeId: volId } }, version: '2.79' });
   assert.equal(att.status, 200);
   assert.deepEqual(att.body.volumeAttachment, { device: '/dev/vdb', serverId: id, volumeId: volId, id: volId, tag: null, delete_on_termination: false });
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'in-use');
+  // Reserved by nova-api, attaching then in-use once the compute is done (Cinder's attachments API).
+  const seen = new Set<string>();
+  await waitFor(() => (seen.add((pod.volumes.get(volId) as { status: string }).status), seen.has('in-use')));
+  assert.ok(seen.has('reserved') || seen.has('attaching'), [...seen].join(','));
   const list = await nova(pod, `/servers/${id}/os-volume_attachments`);
   assert.deepEqual(list.body, { volumeAttachments: [{ device: '/dev/vdb', serverId: id, volumeId: volId, id: volId }] });
   const show = (await nova(pod, `/servers/${id}`, { version: '2.3' })).body.server;
   assert.deepEqual(show['os-extended-volumes:volumes_attached'], [{ id: volId, delete_on_termination: false }]);
   assert.equal((await nova(pod, `/servers/${id}/os-volume_attachments/${volId}`, { method: 'DELETE' })).status, 202);
-  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'available');
+  // detaching until the compute has detached it; the BDM stays listed until then.
+  assert.equal((pod.volumes.get(volId) as { status: string }).status, 'detaching');
+  await waitFor(() => (pod.volumes.get(volId) as { status: string }).status === 'available');
   assert.equal((await nova(pod, `/servers/${id}/os-volume_attachments/${volId}`)).status, 404);
 });

@@ -110,3 +110,9 @@ export async function availableVolume(h: Harness, project: string, volume: Recor
 export function action(h: Harness, project: string, id: string, name: string, args: unknown, o: CallOptions = {}): Promise<Reply> {
   return call(h, 'POST', v3(project, `volumes/${id}/action`), { ...o, body: { [name]: args } });
 }
+
+/** Attach as Nova does (reserved, attaching, in-use over two transitions) and wait until in-use. */
+export async function attachInUse(h: Harness, id: string, server: string, device: string, project: string): Promise<void> {
+  h.vol.attach(id, server, device, project);
+  await until(() => h.vol.get(id)!.status === 'in-use', `volume ${id} in-use`);
+}

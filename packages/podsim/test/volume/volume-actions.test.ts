@@ -2,7 +2,7 @@
 // extend, readonly, bootable, retype, admin actions and dispatch errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { action, availableVolume, call, harness, P1, until, v3 } from './helpers';
+import { action, availableVolume, call, harness, P1, until, v3, attachInUse } from './helpers';
 
 const SERVER = '0f0e0d0c-0b0a-4909-8807-060504030201';
 
@@ -87,7 +87,7 @@ test('extend: size must grow, status must be available (in-use from 3.42)', asyn
   assert.equal(h.vol.get(id)!.status, 'extending');
   await until(() => h.vol.get(id)!.status === 'available', 'extended');
   assert.equal(h.vol.get(id)!.size, 4);
-  h.vol.attach(id, SERVER, '/dev/vdb', P1);
+  await attachInUse(h, id, SERVER, '/dev/vdb', P1);
   r = await action(h, P1, id, 'os-extend', { new_size: 5 });
   assert.deepEqual(r.body, {
     badRequest: {
@@ -121,7 +121,7 @@ test('readonly flag, bootable, initialize_connection, image metadata', async (t)
   r = await action(h, P1, id, 'os-show_image_metadata', null);
   assert.deepEqual(r.body, { metadata: { os_distro: 'cirros' } });
   assert.equal((await action(h, P1, id, 'os-unset_image_metadata', { key: 'os_distro' })).status, 200);
-  h.vol.attach(id, SERVER, '/dev/vdb', P1);
+  await attachInUse(h, id, SERVER, '/dev/vdb', P1);
   r = await action(h, P1, id, 'os-update_readonly_flag', { readonly: false });
   assert.deepEqual(r.body, {
     badRequest: {

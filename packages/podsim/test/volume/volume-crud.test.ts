@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { availableVolume, call, harness, P1, P2, until, v3 } from './helpers';
+import { availableVolume, call, harness, P1, P2, until, v3, attachInUse } from './helpers';
 
 const BASE_KEYS = [
   'attachments', 'availability_zone', 'bootable', 'consistencygroup_id', 'created_at', 'description',
@@ -144,7 +144,7 @@ test('delete goes deleting then gone; in-use volume cannot be deleted', async (t
   assert.equal(r.status, 404);
 
   const busy = await availableVolume(h, P1);
-  h.vol.attach(busy, 'server-1', '/dev/vdb', P1);
+  await attachInUse(h, busy, 'server-1', '/dev/vdb', P1);
   r = await call(h, 'DELETE', v3(P1, `volumes/${busy}`));
   assert.deepEqual(r.body, {
     badRequest: {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimConflict, SimNotFound } from '@trio2o/podsim/volume';
-import { availableVolume, call, harness, P1, P2, v3 } from './helpers';
+import { availableVolume, call, harness, P1, P2, until, v3 } from './helpers';
 
 test('metadata: merge, replace, one key show/update/delete', async (t) => {
   const h = harness();
@@ -50,15 +50,19 @@ test('metadata Etag from 3.15 and If-Match mismatch is 412', async (t) => {
   assert.equal(fresh.status, 200);
 });
 
-test('in-process attach/detach: in-use with an attachment, back to available', async (t) => {
+test('in-process attach/detach as Nova does it: reserved, attaching, in-use; detaching, available', async (t) => {
   const h = harness();
   t.after(() => h.close());
   const id = await availableVolume(h, P1);
   const att = h.vol.attach(id, 'srv-1', '/dev/vdb', P1);
   assert.equal(att.serverId, 'srv-1');
+  assert.equal(h.vol.get(id)!.status, 'reserved');
+  await until(() => h.vol.get(id)!.status === 'in-use', 'in-use');
   assert.equal(att.device, '/dev/vdb');
   const v = (await call(h, 'GET', v3(P1, `volumes/${id}`))).body.volume;
   assert.equal(v.status, 'in-use');
+  // Cinder's attachments API (Nova's path) sets no attached_mode/readonly admin metadata.
+  assert.deepEqual(v.metadata, {});
   assert.deepEqual(
     v.attachments.map((a: Record<string, unknown>) => [a.server_id, a.device, a.attachment_id]),
     [['srv-1', '/dev/vdb', att.id]],
@@ -69,6 +73,8 @@ test('in-process attach/detach: in-use with an attachment, back to available', a
   assert.throws(() => h.vol.attach('nope', 'srv-2', '/dev/vdc', P1), SimNotFound);
   assert.throws(() => h.vol.detach(id, 'srv-2'), SimNotFound);
   h.vol.detach(id, 'srv-1');
+  assert.equal(h.vol.get(id)!.status, 'detaching');
+  await until(() => h.vol.get(id)!.status === 'available', 'available');
   const after = (await call(h, 'GET', v3(P1, `volumes/${id}`))).body.volume;
   assert.equal(after.status, 'available');
   assert.deepEqual(after.attachments, []);

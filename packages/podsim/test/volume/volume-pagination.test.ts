@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableVolume, call, harness, ORIGIN, P1, P2, v3 } from './helpers';
 
-test('walk next links with limit=3: no skip, no repeat, created_at desc', async (t) => {
+test('walk next links with limit=3: no skip, no repeat, created_at desc then id desc', async (t) => {
   const h = harness();
   t.after(() => h.close());
   const created: string[] = [];
@@ -28,7 +28,11 @@ test('walk next links with limit=3: no skip, no repeat, created_at desc', async 
     url = next?.href;
     pages++;
   }
-  assert.deepEqual(seen, [...created].reverse());
+  // created_at has whole seconds (as read back from Cinder's DB): volumes made in one second
+  // tie, and Cinder's default sort keys (created_at, id) order them by id, both descending.
+  const at = (id: string) => h.vol.get(id)!.createdAt;
+  const expected = [...created].sort((a, b) => (at(a) !== at(b) ? (at(a) < at(b) ? 1 : -1) : a < b ? 1 : -1));
+  assert.deepEqual(seen, expected);
   // 7 items / 3 per page: pages of 3, 3, 1 (a full page always carries a next link).
   assert.equal(pages, 3);
 });

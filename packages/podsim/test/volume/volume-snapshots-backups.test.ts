@@ -2,7 +2,7 @@
 // volume-from-snapshot, restore to new and existing volumes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { availableVolume, call, harness, P1, P2, until, v3 } from './helpers';
+import { availableVolume, call, harness, P1, P2, until, v3, attachInUse } from './helpers';
 
 const SNAP_KEYS = ['created_at', 'description', 'id', 'metadata', 'name', 'size', 'status', 'updated_at', 'volume_id'];
 
@@ -49,7 +49,7 @@ test('snapshot of an in-use volume needs force (before 3.66)', async (t) => {
   const h = harness();
   t.after(() => h.close());
   const vol = await availableVolume(h, P1);
-  h.vol.attach(vol, 'srv', '/dev/vdb', P1);
+  await attachInUse(h, vol, 'srv', '/dev/vdb', P1);
   let r = await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: vol } } });
   assert.deepEqual(r.body, {
     badRequest: { code: 400, message: `Invalid volume: Volume ${vol} status must be available, but current status is: in-use.` },
@@ -99,7 +99,7 @@ test('backup of an in-use volume needs force', async (t) => {
   const h = harness();
   t.after(() => h.close());
   const vol = await availableVolume(h, P1);
-  h.vol.attach(vol, 'srv', '/dev/vdb', P1);
+  await attachInUse(h, vol, 'srv', '/dev/vdb', P1);
   const r = await call(h, 'POST', v3(P1, 'backups'), { body: { backup: { volume_id: vol } } });
   assert.deepEqual(r.body, {
     badRequest: { code: 400, message: 'Invalid volume: Backing up an in-use volume must use the force flag.' },
@@ -126,7 +126,7 @@ test('revert (3.40) to the latest snapshot only; in-use volume is 409', async (t
   assert.equal(r.status, 202);
   assert.equal(h.vol.get(vol)!.status, 'reverting');
   await until(() => h.vol.get(vol)!.status === 'available', 'reverted');
-  h.vol.attach(vol, 'srv', '/dev/vdb', P1);
+  await attachInUse(h, vol, 'srv', '/dev/vdb', P1);
   r = await revert(latest);
   assert.equal(r.status, 409);
   assert.equal(r.body.conflictingRequest.code, 409);

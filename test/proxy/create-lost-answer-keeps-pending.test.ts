@@ -28,7 +28,7 @@ test('a server create that times out: 504, the pending routing stays, the pod ma
   assert.equal(r.status, 504, r.text);
   assert.deepEqual(r.body, { computeFault: { code: 504, message: 'Timed out waiting for pod Pod1 to answer' } });
   assert.match(r.headers.get('x-openstack-request-id') ?? '', /^req-/);
-  // Reconciliation (the state issue's job) completes it from the pod, or removes it if absent.
+  // The routing_reconcile job completes it from the pod, or removes it if the pod has nothing.
   assert.deepEqual((await rows('proj-lost-1')).map((x) => x.status), ['pending']);
   await eventually(async () => pod().servers.size === before + 1);
 });

@@ -42,7 +42,7 @@ test('a server create whose answer is cut: 502, the pending routing stays, the s
   const r = await call(computeUrl('/servers'), { method: 'POST', headers: who, body: { server: { name: 'cut', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } } });
   assertCut(r, 'compute 2.1');
   assert.equal(cloud.pods[0]!.servers.size, before + 1, 'the pod made the server');
-  // Reconciliation (the state issue's job) completes it from the pod, or removes it if absent.
+  // The routing_reconcile job completes it from the pod, or removes it if the pod has nothing.
   assert.equal(await pending(), 1);
 });
 

@@ -42,7 +42,7 @@ test('a server create answered 202 with a body that is not JSON: 502, the pendin
     cloud.pods[0]!.inject({ kind: 'invalid_body', status: 202, ...b, match: { method: 'POST', path: /\/servers$/ }, times: 1 });
     const r = await call(computeUrl('/servers'), { method: 'POST', headers: who, body: { server: { name: 'h', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } } });
     assertBad(r);
-    // Reconciliation (the state issue's job) completes it from the pod, or removes it if absent.
+    // The routing_reconcile job completes it from the pod, or removes it if the pod has nothing.
     assert.equal(await pending(), i + 1);
   }
 });

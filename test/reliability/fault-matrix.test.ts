@@ -3,7 +3,8 @@
 // listing, create), with a real sqld primary under the routing table. For each: the status and body
 // the client gets, and the routing table afterwards (pending rows, orphans, ghosts). A pod's failure
 // is 502/503/504 or the pod's own 5xx answer, never the gateway's 500; reads never change routings;
-// a create whose outcome is unknown leaves its pending routing for reconciliation.
+// a create whose outcome is unknown leaves its pending routing, and once reconciliation has run
+// nothing is pending, nothing the pods made is unrouted and no routing points at nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CIRROS_IMAGE_ID, type SimFault, type SimMatch } from '@trio2o/podsim';
@@ -13,6 +14,11 @@ import { startFakeKeystone, ADMIN_WHO, type Who } from '../compute-owned/support
 import { audit, startSqldCloud } from './support';
 
 const TIMEOUT_MS = 400;
+/**
+ * Pending routings older than this are reconciled: longer than any case takes to assert its
+ * pending row, short enough for the last test to see them resolved.
+ */
+const PENDING_TIMEOUT_MS = 8_000;
 /** Faults, each injected on Pod2 for the requests of one operation. */
 const FAULTS = {
   down: () => ({ kind: 'down' }),
@@ -67,6 +73,9 @@ before(async () => {
   const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
   cloud = await startSqldCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }], {
     pods: { requestTimeoutMs: TIMEOUT_MS, listTimeoutMs: TIMEOUT_MS, breakerThreshold: 10_000 },
+    jobs: { pendingTimeoutMs: PENDING_TIMEOUT_MS, pollMs: 200 },
+    // The gateway's own calls (reconciliation) with the admin's token, which the pods' Keystone knows.
+    serviceCredentials: { headers: async () => as(ADMIN_WHO), projectId: async () => ADMIN_WHO.project },
   });
   await cloud.gw.gateway.parts.volumeVersions.refresh();
   for (const az of ['az1', 'az2'] as const) {
@@ -208,4 +217,22 @@ test('a lost create answer (reset after the pod handled it): 503, the pending ro
   const a = await audit(cloud, who.project);
   assert.deepEqual({ pending: a.pending, orphans: a.orphans.length, ghosts: a.ghosts }, { pending: before.pending + 1, orphans: before.orphans.length + 1, ghosts: [] });
   row('create', 'reset after handled', r, 'pending row stays (server made in the pod)');
+});
+
+test('after reconciliation: nothing pending, every server a failed create made is routed, no ghost', async () => {
+  const projects = [...names.map((f) => creator(f).project)];
+  const settled = await eventually(async () => {
+    const audits = await Promise.all(projects.map((p) => audit(cloud, p)));
+    return audits.every((a) => a.pending === 0) ? audits : undefined;
+  }, PENDING_TIMEOUT_MS * 4, 250);
+  for (const [i, a] of settled.entries()) {
+    assert.deepEqual({ orphans: a.orphans, ghosts: a.ghosts }, { orphans: [], ghosts: [] }, projects[i]);
+  }
+  // The servers the pod made for lost answers are now routed (slow, close_mid_body, slow_body, and
+  // the lost answer after a reset); the rest were removed.
+  assert.deepEqual(
+    Object.fromEntries(settled.map((a, i) => [names[i], a.active])),
+    { down: 0, reset: 1, slow: 1, hang: 0, status_500: 0, status_503: 0, invalid_body: 0, close_mid_body: 1, slow_body: 1 },
+  );
+  table.push('| after reconciliation | every fault | — | 0 pending, 0 orphans, 0 ghosts |');
 });

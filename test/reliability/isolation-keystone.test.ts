@@ -199,8 +199,8 @@ test('identity headers a client sends are neither believed nor forwarded', async
   }
 });
 
-// Runs last: in this branch a GET answered 404 by the pod drops the routing whoever asked (the state
-// issue's item 1 fixes the removal policy). The assertions stand as they should be.
+// A GET answered 404 by the pod used to drop the routing whoever asked; routings are removed only
+// on proof that the resource is gone, asked with credentials that can see it.
 test("GET by id on another project's resources leaves the owner's routings intact", async () => {
   const pa = a.projectId;
   for (const path of [`/servers/${B.server}`]) assert.equal((await compute(a, 'GET', `/${pa}${path}`)).status, 404);

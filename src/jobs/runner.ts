@@ -114,6 +114,11 @@ export class JobRunner {
     this.#types = Object.keys(opts.handlers);
   }
 
+  /** Whether the runner looks for due jobs (started and not stopped). */
+  get started(): boolean {
+    return !this.#stopped;
+  }
+
   /** Starts looking for due jobs every `pollMs`. */
   start(): void {
     if (!this.#stopped) return;

@@ -40,6 +40,7 @@ export async function startCloud(specs: CloudPodSpec[], gwOpts: TestGatewayOptio
       podIds.push(r.body.pod.pod_id);
     }
     await gw.gateway.parts.computeVersions.refresh();
+    await catalogSyncTried(gw);
   } catch (err) {
     await gw.close();
     await Promise.all(pods.map((p) => p.close()));
@@ -57,6 +58,17 @@ export async function startCloud(specs: CloudPodSpec[], gwOpts: TestGatewayOptio
       await Promise.all(pods.map((p) => p.close()));
     },
   };
+}
+
+/**
+ * Waits (bounded) until each registered pod's catalog sync has made its first attempt, so the
+ * pod calls a registration causes are over before a test counts the requests its pods see.
+ */
+async function catalogSyncTried(gw: TestGateway): Promise<void> {
+  if (!gw.gateway.parts.runner.started) return;
+  const tried = async () => (await gw.store.jobs.list({ type: 'pod_catalog_sync' })).every((j) => j.attempts >= 1 && j.status !== 'running');
+  await eventually(tried, 5_000).catch(() => {});
+  await gw.gateway.parts.runner.idle();
 }
 
 /** Polls until `check` returns a truthy value (bounded); returns it. */

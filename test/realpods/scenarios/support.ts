@@ -6,6 +6,7 @@
 import { after, before } from 'node:test';
 import { execFile } from 'node:child_process';
 import { attachBed } from '../bed/remote';
+import { poll } from '../bed/util';
 import { startBed, type Bed, type Creds } from '../bed/bed';
 import type { RealPod } from '../bed/pod';
 
@@ -46,19 +47,8 @@ export function useBed(): () => Bed {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a value other than undefined/false; throws naming `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 120_000, everyMs = 300): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`${what}: not reached in ${ms / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
+export function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 120_000, everyMs = 300): Promise<T> {
+  return poll(what, ms, check, everyMs);
 }
 
 /** Runs a real client (openstack, nova, cinder, curl); rejects with its output when it fails. */

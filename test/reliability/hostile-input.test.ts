@@ -21,6 +21,7 @@ import { startPrimary, type Primary } from '../multisite/primary';
 import { startSite, type Site } from '../multisite/site';
 import { HostileGenerator, type HostileRequest, type Known, type Listener, type RouteTemplate } from './hostile/generator';
 import { rawExchange, WIRE_CASES } from './hostile/wire';
+import { REASONS as HEALTH_REASONS } from '../../src/ops/health';
 
 const SEED = Number(process.env.SEED ?? 20261206);
 const COUNT = Number(process.env.COUNT ?? 10_000);
@@ -29,7 +30,7 @@ const CONCURRENCY = 8;
 const HANG_MS = 20_000;
 const MAX_BODY_BYTES = 64 * 1024;
 /** Requests before the RSS baseline. */
-const WARM_UP = 2000;
+const WARM_UP = 1000;
 /**
  * The gateway's RSS after the run (median of 2 s of samples) stays under baseline × this. Runs of
  * three seeds ended between -1% and +6%; the margin absorbs V8 settling, a leak would not fit.
@@ -160,8 +161,19 @@ function withDeadline<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${HANG_MS} ms: ${what}`)), HANG_MS)))]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * `/healthcheck` answers 503 by design while a dependency is unwell (oslo.middleware's contract):
+ * under a loaded machine the replica's probe of its primary can miss for a moment. That 503, with
+ * one of its reasons as the body, is a report, not a failure to answer.
+ */
+function healthReport(o: Outcome): boolean {
+  const reasons = Object.values(HEALTH_REASONS) as string[];
+  return o.status === 503 && o.req.url.startsWith('/healthcheck') && o.text.split('\n').filter(Boolean).every((l) => reasons.includes(l.trim()));
+}
+
 /** What is wrong with one answer, if anything. */
 function problem(o: Outcome): string | undefined {
+  if (healthReport(o)) return undefined;
   if (o.status >= 500) return `status ${o.status}`;
   if (STACK_TRACE.test(o.text)) return 'stack trace in the body';
   if (o.status >= 400 && o.req.method !== 'HEAD' && o.contentType.includes('json') && o.text !== '') {
@@ -206,7 +218,7 @@ test(`${COUNT} hostile requests (seed ${SEED}) and the wire-level cases: no 5xx,
   }));
   const baseline = await settledRss();
   const started = Date.now();
-  const counts = { total: 0, byStatus: new Map<number, number>(), wire: 0, slowestMs: 0, closed: [] as string[] };
+  const counts = { total: 0, byStatus: new Map<number, number>(), wire: 0, slowestMs: 0, closed: [] as string[], healthReports: 0 };
   const bad: string[] = [];
   const record = (o: Outcome) => {
     counts.total++;
@@ -214,6 +226,7 @@ test(`${COUNT} hostile requests (seed ${SEED}) and the wire-level cases: no 5xx,
     if (o.via === 'wire') counts.wire++;
     counts.slowestMs = Math.max(counts.slowestMs, o.ms);
     if (o.status === 0) counts.closed.push(o.req.kinds.at(-1) ?? o.req.method);
+    if (healthReport(o)) counts.healthReports++;
     const why = problem(o);
     if (why && bad.length < 25) bad.push(describe(o, why));
   };
@@ -244,8 +257,8 @@ test(`${COUNT} hostile requests (seed ${SEED}) and the wire-level cases: no 5xx,
   assert.equal((await call(`${site.urls.compute}/v2.1/fz-alive/servers/${made.body.server.id}`, { headers: who })).status, 200);
   assert.equal((await call(`${site.urls.volume}/v3/fz-alive/volumes/detail`, { headers: who })).status, 200);
   const statuses = [...counts.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ');
-  const fivexx = [...counts.byStatus.entries()].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-  t.diagnostic(`seed ${SEED}: ${counts.total} requests (${counts.wire} on raw sockets) in ${seconds.toFixed(1)} s; 5xx: ${fivexx}; slowest ${counts.slowestMs.toFixed(0)} ms`);
+  const fivexx = [...counts.byStatus.entries()].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0) - counts.healthReports;
+  t.diagnostic(`seed ${SEED}: ${counts.total} requests (${counts.wire} on raw sockets) in ${seconds.toFixed(1)} s; 5xx: ${fivexx} (and ${counts.healthReports} /healthcheck 503 reports); slowest ${counts.slowestMs.toFixed(0)} ms`);
   t.diagnostic(`statuses: ${statuses}`);
   if (counts.closed.length) t.diagnostic(`closed by Node's HTTP parser without an answer: ${[...new Set(counts.closed)].join('; ')}`);
   t.diagnostic(`gateway RSS baseline ${(baseline / 2 ** 20).toFixed(1)} MiB, after ${(after / 2 ** 20).toFixed(1)} MiB (${((after / baseline - 1) * 100).toFixed(1)}%)`);

@@ -64,9 +64,18 @@ before(async () => {
   B.volume = v.body.volume.id;
   await eventually(async () => (await volume(b, 'GET', `/${b.projectId}/volumes/${B.volume}`)).body?.volume?.status === 'available');
   await eventually(async () => (await compute(b, 'GET', `/${b.projectId}/servers/${B.server}`)).body?.server?.status === 'ACTIVE');
-  B.snapshot = (await volume(b, 'POST', `/${b.projectId}/snapshots`, { snapshot: { volume_id: B.volume, name: 'b-snap' } })).body.snapshot.id;
-  B.backup = (await volume(b, 'POST', `/${b.projectId}/backups`, { backup: { volume_id: B.volume, name: 'b-backup' } })).body.backup.id;
-  B.attachment = (await volume(b, 'POST', `/${b.projectId}/attachments`, { attachment: { volume_uuid: B.volume } })).body.attachment.id;
+  const made = (r: Reply, key: string): string => {
+    assert.ok(r.status < 300, `${key}: ${r.status} ${r.text}`);
+    return r.body[key].id;
+  };
+  const settled = (kind: string, id: string, status: string) =>
+    eventually(async () => (await volume(b, 'GET', `/${b.projectId}/${kind}s/${id}`)).body?.[kind]?.status === status);
+  B.snapshot = made(await volume(b, 'POST', `/${b.projectId}/snapshots`, { snapshot: { volume_id: B.volume, name: 'b-snap' } }), 'snapshot');
+  await settled('snapshot', B.snapshot, 'available');
+  B.backup = made(await volume(b, 'POST', `/${b.projectId}/backups`, { backup: { volume_id: B.volume, name: 'b-backup' } }), 'backup');
+  await settled('backup', B.backup, 'available');
+  await settled('volume', B.volume, 'available'); // backing-up until the backup is made
+  B.attachment = made(await volume(b, 'POST', `/${b.projectId}/attachments`, { attachment: { volume_uuid: B.volume } }), 'attachment');
   assert.ok(B.snapshot && B.backup && B.attachment);
   // A has resources of its own in the same pod.
   assert.equal((await compute(a, 'POST', `/${a.projectId}/servers`, { server: { name: 'a-vm', flavorRef: '1', imageRef: CIRROS_IMAGE_ID } })).status, 202);

@@ -30,7 +30,7 @@ const CONCURRENCY = 8;
 const HANG_MS = 20_000;
 const MAX_BODY_BYTES = 64 * 1024;
 /** Requests before the RSS baseline. */
-const WARM_UP = 1000;
+const WARM_UP = 2000;
 /**
  * The gateway's RSS after the run (median of 2 s of samples) stays under baseline × this. Runs of
  * three seeds ended between -1% and +6%; the margin absorbs V8 settling, a leak would not fit.

@@ -20,6 +20,7 @@ import { aggregateAction, aggregateCreate, aggregateDelete, aggregateIndex, aggr
 import { limitsIndex, quotaDefaults, quotaDelete, quotaDetail, quotaShow, quotaUpdate } from './quota-sets';
 import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-hypervisors';
 import { externalEventsCreate } from './external-events';
+import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
 
 export type { ComputeDeps } from './deps';
 export { COMPUTE_MIN_VERSION } from './versions';
@@ -36,6 +37,10 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/servers/detail', (c) => listServers(deps, c)],
     ['ALL', '/servers/:id', (c) => serverById(deps, c)],
     ['ALL', '/servers/:id/*', (c) => serverById(deps, c)],
+    // Server groups: each lives in one pod, routed like a server (server-groups.ts).
+    ['POST', '/os-server-groups', (c) => serverGroupCreate(deps, c)],
+    ['GET', '/os-server-groups', (c) => serverGroupIndex(deps, c)],
+    ['ALL', '/os-server-groups/:id', (c) => serverGroupById(deps, c)],
     // Flavors: the catalog the gateway owns (flavors.ts, flavor-specs-access.ts).
     ['GET', '/flavors', (c) => flavorIndex(deps, c)],
     ['GET', '/flavors/detail', (c) => flavorDetailList(deps, c)],

@@ -17,6 +17,7 @@ import type { ComputeDeps, ComputeEnv } from './deps';
 import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 import { checkServerQuota, type ServerRequest } from './server-quota';
 import { afterCreated, afterReservation, createExtras, type AdoptionContext } from './server-adoption';
+import { groupPlacement } from './server-group-hint';
 
 const CreateShape = v.object({
   server: v.looseObject({
@@ -51,7 +52,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   // Nova's API-level quota checks and the keypair lookup come first: a refused create binds nothing.
   const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
-  const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
+  const placement = (await groupPlacement(deps, raw, topAz(server.availability_zone))) ?? (await deps.scheduler.select(projectId, topAz(server.availability_zone)));
   await checkVolumesInPod(deps, server, placement.pod.pod_id);
   if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.

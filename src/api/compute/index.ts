@@ -20,6 +20,7 @@ import { aggregateAction, aggregateCreate, aggregateDelete, aggregateIndex, aggr
 import { limitsIndex, quotaDefaults, quotaDelete, quotaDetail, quotaShow, quotaUpdate } from './quota-sets';
 import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-hypervisors';
 import { externalEventsCreate } from './external-events';
+import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
 
 export type { ComputeDeps } from './deps';
@@ -86,6 +87,9 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/os-services', (c) => servicesIndex(deps, c)],
     ['GET', '/os-hypervisors', (c) => hypervisorsIndex(deps, c)],
     ['GET', '/os-hypervisors/detail', (c) => hypervisorsDetail(deps, c)],
+    // Usage, summed across pods as Nova sums it across cells (tenant-usage.ts).
+    ['GET', '/os-simple-tenant-usage', (c) => tenantUsageIndex(deps, c)],
+    ['GET', '/os-simple-tenant-usage/:tenant_id', (c) => tenantUsageShow(deps, c)],
     ['POST', '/os-server-external-events', (c) => externalEventsCreate(deps, c)],
   ];
 }

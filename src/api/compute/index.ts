@@ -20,6 +20,7 @@ import { aggregateAction, aggregateCreate, aggregateDelete, aggregateIndex, aggr
 import { limitsIndex, quotaDefaults, quotaDelete, quotaDetail, quotaShow, quotaUpdate } from './quota-sets';
 import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-hypervisors';
 import { externalEventsCreate } from './external-events';
+import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
 
@@ -87,6 +88,14 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/os-services', (c) => servicesIndex(deps, c)],
     ['GET', '/os-hypervisors', (c) => hypervisorsIndex(deps, c)],
     ['GET', '/os-hypervisors/detail', (c) => hypervisorsDetail(deps, c)],
+    ['GET', '/os-hypervisors/statistics', (c) => hypervisorStatistics(deps, c)],
+    ['GET', '/os-hypervisors/:id', (c) => hypervisorById(deps, c, '')],
+    ['GET', '/os-hypervisors/:id/uptime', (c) => hypervisorById(deps, c, '/uptime')],
+    ['GET', '/os-hypervisors/:id/search', (c) => hypervisorSearch(deps, c, 'search')],
+    ['GET', '/os-hypervisors/:id/servers', (c) => hypervisorSearch(deps, c, 'servers')],
+    // A service by the id the list gave it (2.53), or by host and binary below (pod-admin-by-id.ts).
+    ['PUT', '/os-services/:id', (c) => serviceUpdate(deps, c)],
+    ['DELETE', '/os-services/:id', (c) => serviceDelete(deps, c)],
     // Usage, summed across pods as Nova sums it across cells (tenant-usage.ts).
     ['GET', '/os-simple-tenant-usage', (c) => tenantUsageIndex(deps, c)],
     ['GET', '/os-simple-tenant-usage/:tenant_id', (c) => tenantUsageShow(deps, c)],

@@ -17,6 +17,7 @@ import { registerPodResources } from './pod-resources';
 import { registerServerGroups } from './server-groups';
 import { registerExtensions } from './extensions';
 import { registerTenantUsage } from './tenant-usage';
+import { registerServices } from './services';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -35,7 +36,7 @@ export interface ComputeService {
 /** Resource modules, in registration order (routes are matched in this order). */
 const RESOURCES: RegisterFn[] = [
   registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
-  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage,
+  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices,
 ];
 
 /**

@@ -89,7 +89,7 @@ test('hypervisors: show and uptime by either id form, statistics summed, search/
 
   const stats = await admin('/os-hypervisors/statistics');
   assert.equal(stats.status, 200, stats.text);
-  const direct = await Promise.all(cloud.pods.map(async (p) => (await (await fetch(`${p.endpoints.compute}/os-hypervisors/statistics`, { headers: { 'x-auth-token': 'tok-admin-user' } })).json()).hypervisor_statistics));
+  const direct = await Promise.all(cloud.pods.map(async (p) => ((await (await fetch(`${p.endpoints.compute}/os-hypervisors/statistics`, { headers: { 'x-auth-token': 'tok-admin-user' } })).json()) as any).hypervisor_statistics));
   for (const k of Object.keys(stats.body.hypervisor_statistics)) assert.equal(stats.body.hypervisor_statistics[k], direct[0][k] + direct[1][k], k);
   assert.equal(stats.body.hypervisor_statistics.count, 2);
 

@@ -21,6 +21,7 @@ import { limitsIndex, quotaDefaults, quotaDelete, quotaDetail, quotaShow, quotaU
 import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-hypervisors';
 import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
+import { migrationsIndex } from './migrations';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
 
@@ -93,6 +94,7 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/os-hypervisors/:id/uptime', (c) => hypervisorById(deps, c, '/uptime')],
     ['GET', '/os-hypervisors/:id/search', (c) => hypervisorSearch(deps, c, 'search')],
     ['GET', '/os-hypervisors/:id/servers', (c) => hypervisorSearch(deps, c, 'servers')],
+    ['GET', '/os-migrations', (c) => migrationsIndex(deps, c)],
     // A service by the id the list gave it (2.53), or by host and binary below (pod-admin-by-id.ts).
     ['PUT', '/os-services/:id', (c) => serviceUpdate(deps, c)],
     ['DELETE', '/os-services/:id', (c) => serviceDelete(deps, c)],

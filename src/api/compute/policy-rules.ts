@@ -50,6 +50,7 @@ export const COMPUTE_RULES = Object.freeze({
   'os_compute_api:os-hypervisors:uptime': ADMIN,
   'os_compute_api:os-hypervisors:search': ADMIN,
   'os_compute_api:os-hypervisors:servers': ADMIN,
+  'os_compute_api:os-migrations:index': ADMIN,
   'os_compute_api:os-services:update': ADMIN,
   'os_compute_api:os-services:delete': ADMIN,
   'os_compute_api:os-server-groups:index:all_projects': ADMIN,

@@ -18,6 +18,7 @@ import { registerServerGroups } from './server-groups';
 import { registerExtensions } from './extensions';
 import { registerTenantUsage } from './tenant-usage';
 import { registerServices } from './services';
+import { registerMigrations } from './migrations';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -36,7 +37,7 @@ export interface ComputeService {
 /** Resource modules, in registration order (routes are matched in this order). */
 const RESOURCES: RegisterFn[] = [
   registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
-  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices,
+  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices, registerMigrations,
 ];
 
 /**

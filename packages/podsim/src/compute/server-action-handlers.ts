@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { badRequest, conflict, forbidden, since } from './context';
 import { flavorSnapshot } from './flavor-store';
 import { enforceQuota } from './quota';
+import { lastMigration, recordMigration, setMigration } from './migrations';
 import { transition, type ActionSpec } from './action-spec';
 import { showServer, updateViewOptions } from './server-view';
 import { destroy } from './servers';
@@ -121,7 +122,9 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       // Only an upsize needs quota headroom, as in Nova.
       enforceQuota(deps, s.projectId, { cores: f.vcpus - s.flavor.vcpus, ram: f.ram - s.flavor.ram });
       const from = { flavor: s.flavor, vmState: s.vmState, powerState: s.powerState };
+      const migration = recordMigration(deps, s, f.id);
       transition(deps, s, 'resize_prep', (x) => {
+        setMigration(migration, 'finished');
         x.resizeFrom = from;
         x.flavor = flavorSnapshot(f);
         x.diskConfig = disk;
@@ -138,6 +141,7 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       const from = s.resizeFrom;
       deps.state.later(() => {
         if (s.vmState !== 'resized' || s.resizeFrom !== from) return;
+        setMigration(lastMigration(deps, s.id), 'confirmed');
         s.vmState = from?.vmState ?? 'active';
         s.resizeFrom = null;
         s.updatedAt = isoSeconds();
@@ -150,6 +154,7 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
     run: (_c, deps, s) => {
       const from = s.resizeFrom;
       transition(deps, s, 'resize_reverting', (x) => {
+        setMigration(lastMigration(deps, s.id), 'reverted');
         if (from) {
           x.flavor = from.flavor;
           x.vmState = from.vmState;

@@ -16,6 +16,7 @@ import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, notFound } from '../../http';
 import { serverAzToTop } from './az';
+import { actionForPod, checkAction } from './server-action-hooks';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 const instanceMissing = (id: string) => `Instance ${id} could not be found.`;
@@ -39,6 +40,8 @@ async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): P
 /** Nova's server actions that delete a server or undo a soft delete (deferred_delete). */
 const SERVER_EVENTS = deletionEvents({ deletingActions: ['forceDelete'], restoringActions: ['restore'] });
 
+const isAction = (method: string, sub: string) => method === 'POST' && /^\/action\/?$/.test(sub);
+
 /** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
 const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
 
@@ -52,8 +55,9 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     transform: serverAzToTop,
     events: SERVER_EVENTS,
     peek: {
-      when: isAttach,
-      check: (body, pod) => checkAttachSamePod(deps, body, pod),
+      when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
+      check: (body, pod, sub) => (isAction('POST', sub) ? checkAction(deps, c, body, pod) : checkAttachSamePod(deps, body, pod)),
+      rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod) : undefined),
     },
   });
   if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {

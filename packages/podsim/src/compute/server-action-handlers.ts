@@ -176,7 +176,11 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       s.diskConfig = diskConfig(r['OS-DCF:diskConfig'], s.diskConfig);
       if (r.metadata !== undefined) s.metadata = stringMap(r.metadata, 'metadata');
       if (since(c, '2.19') && 'description' in r) s.description = (r.description as string | null) ?? null;
-      if (since(c, '2.54') && 'key_name' in r) s.keyName = (r.key_name as string | null) ?? null;
+      if (since(c, '2.54') && 'key_name' in r) {
+        // compute/api.py rebuild: the caller's keypair by name, KeypairNotFound → 400.
+        if (typeof r.key_name === 'string' && !deps.state.keypairs.get(c.get('identity').userId)?.has(r.key_name)) throw badRequest('Invalid key_name provided.');
+        s.keyName = (r.key_name as string | null) ?? null;
+      }
       if (since(c, '2.57') && 'user_data' in r) s.userData = (r.user_data as string | null) ?? null;
       if (s.imageId) s.imageId = imageId;
       const pass = typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url');

@@ -27,12 +27,20 @@ const CreateShape = v.object({
   }),
 });
 
-/** Volumes a boot-from-volume create uses must live in the chosen pod. */
-async function checkVolumesInPod(deps: ComputeDeps, server: v.InferOutput<typeof CreateShape>['server'], podId: string): Promise<void> {
+/** Block device sources the gateway routes: a pod can only use its own volumes and snapshots. */
+const ROUTED_SOURCES = { volume: 'Volume', snapshot: 'Snapshot' } as const;
+
+/**
+ * Volumes and volume snapshots a create maps (block_device_mapping_v2) must live in the chosen
+ * pod: another pod's is a 400 before any pod is contacted. Image sources need no check: the pods
+ * share the region's one Glance, so an image is bootable in every pod, and the pod judges it.
+ */
+async function checkSourcesInPod(deps: ComputeDeps, server: v.InferOutput<typeof CreateShape>['server'], podId: string): Promise<void> {
   for (const bdm of server.block_device_mapping_v2 ?? []) {
-    if (bdm.source_type !== 'volume' || !bdm.uuid) continue;
-    const route = await deps.routes.lookup(bdm.uuid, 'volume');
-    if (route && route.pod_id !== podId) throw badRequest(`Volume ${bdm.uuid} is not in the availability zone (pod) chosen for this server`);
+    const source = bdm.source_type;
+    if ((source !== 'volume' && source !== 'snapshot') || !bdm.uuid) continue;
+    const route = await deps.routes.lookup(bdm.uuid, source);
+    if (route && route.pod_id !== podId) throw badRequest(`${ROUTED_SOURCES[source]} ${bdm.uuid} is not in the availability zone (pod) chosen for this server`);
   }
 }
 
@@ -53,7 +61,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
   const placement = (await groupPlacement(deps, raw, topAz(server.availability_zone))) ?? (await deps.scheduler.select(projectId, topAz(server.availability_zone)));
-  await checkVolumesInPod(deps, server, placement.pod.pod_id);
+  await checkSourcesInPod(deps, server, placement.pod.pod_id);
   if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.
   if (keypair) await ensureKeypairInPod(deps, c, placement.pod, keypair);

@@ -14,6 +14,11 @@ type Ctx = Context<Vars>;
 
 /** Glance's limit_param_default and api_limit_max. */
 export const GLANCE_DEFAULT_LIMIT = 25;
+/** List parameters that are not custom-property filters (Glance v2 images list). */
+const KNOWN_PARAMS = new Set([
+  'limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'visibility', 'os_hidden', 'tag', 'name', 'status', 'owner', 'disk_format',
+  'container_format', 'protected', 'member_status', 'id', 'size_min', 'size_max', 'created_at', 'updated_at', 'checksum', 'os_hash_value',
+]);
 export const GLANCE_MAX_LIMIT = 1000;
 const SORT_KEYS = [
   'name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at',
@@ -99,6 +104,8 @@ function listImages(images: Map<string, SimImage>, c: Ctx): Response {
     if (img.os_hidden !== (hidden === 'true')) return false;
     const tags = params.getAll('tag');
     if (!tags.every((t) => img.tags.includes(t))) return false;
+    // Any other parameter filters on a custom property of that name (Glance's extra properties).
+    for (const [k, v] of params) if (!KNOWN_PARAMS.has(k) && img.properties[k] !== v) return false;
     return eq('name', img.name) && eq('status', img.status) && eq('owner', img.owner) &&
       eq('disk_format', img.disk_format) && eq('container_format', img.container_format) && eq('protected', img.protected);
   });

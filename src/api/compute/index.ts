@@ -22,6 +22,7 @@ import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-h
 import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { migrationsIndex } from './migrations';
+import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
 
@@ -85,6 +86,8 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['PUT', '/os-quota-sets/:tenant_id', (c) => quotaUpdate(deps, c)],
     ['DELETE', '/os-quota-sets/:tenant_id', (c) => quotaDelete(deps, c)],
     ['GET', '/limits', (c) => limitsIndex(deps, c)],
+    ['GET', '/os-quota-class-sets/:id', (c) => quotaClassShow(deps, c)],
+    ['PUT', '/os-quota-class-sets/:id', (c) => quotaClassUpdate(deps, c)],
     // Pod-level admin listings, fanned out (services-hypervisors.ts), and external events (external-events.ts).
     ['GET', '/os-services', (c) => servicesIndex(deps, c)],
     ['GET', '/os-hypervisors', (c) => hypervisorsIndex(deps, c)],

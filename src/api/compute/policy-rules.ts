@@ -40,6 +40,8 @@ export const COMPUTE_RULES = Object.freeze({
   'os_compute_api:os-quota-sets:defaults': ANY,
   'os_compute_api:os-quota-sets:update': ADMIN,
   'os_compute_api:os-quota-sets:delete': ADMIN,
+  'os_compute_api:os-quota-class-sets:show': ADMIN,
+  'os_compute_api:os-quota-class-sets:update': ADMIN,
   'os_compute_api:limits': ANY,
   'os_compute_api:limits:other_project': ADMIN,
   'os_compute_api:os-services:list': ADMIN,

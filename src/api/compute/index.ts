@@ -22,6 +22,7 @@ import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-h
 import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { migrationsIndex } from './migrations';
+import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './pod-reports';
 import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
@@ -98,6 +99,12 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/os-hypervisors/:id/search', (c) => hypervisorSearch(deps, c, 'search')],
     ['GET', '/os-hypervisors/:id/servers', (c) => hypervisorSearch(deps, c, 'servers')],
     ['GET', '/os-migrations', (c) => migrationsIndex(deps, c)],
+    // Reports every pod gives for itself, merged (pod-reports.ts).
+    ['GET', '/extensions', (c) => extensionsIndex(deps, c)],
+    ['GET', '/extensions/:alias', (c) => extensionShow(deps, c)],
+    ['GET', '/os-instance_usage_audit_log', (c) => auditLog(deps, c)],
+    ['GET', '/os-instance_usage_audit_log/:before', (c) => auditLog(deps, c)],
+    ['GET', '/os-console-auth-tokens/:token', (c) => consoleAuthToken(deps, c)],
     // A service by the id the list gave it (2.53), or by host and binary below (pod-admin-by-id.ts).
     ['PUT', '/os-services/:id', (c) => serviceUpdate(deps, c)],
     ['DELETE', '/os-services/:id', (c) => serviceDelete(deps, c)],

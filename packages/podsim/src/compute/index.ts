@@ -19,6 +19,7 @@ import { registerExtensions } from './extensions';
 import { registerTenantUsage } from './tenant-usage';
 import { registerServices } from './services';
 import { registerMigrations } from './migrations';
+import { registerConsoles } from './consoles';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -37,7 +38,7 @@ export interface ComputeService {
 /** Resource modules, in registration order (routes are matched in this order). */
 const RESOURCES: RegisterFn[] = [
   registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
-  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices, registerMigrations,
+  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices, registerMigrations, registerConsoles,
 ];
 
 /**

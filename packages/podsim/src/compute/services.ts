@@ -203,6 +203,32 @@ export function registerServices(api: NovaApi, deps: NovaDeps): void {
     const up = Math.floor((Date.now() - node.started) / 1000);
     return c.json({ hypervisor: { ...nodeView(c, false), uptime: ` 00:00:00 up ${Math.floor(up / 60)} min,  1 user,  load average: 0.00, 0.00, 0.00` } });
   });
+  // os-instance_usage_audit_log: no compute host of a pod runs the (disabled by default) usage
+  // audit, so every period shows the compute host as not run (instance_usage_audit_log.py).
+  const auditLog = (before: Date) => {
+    const end = new Date(Date.UTC(before.getUTCFullYear(), before.getUTCMonth(), 1));
+    const begin = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1));
+    const str = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '');
+    const hosts = services.filter((x) => x.binary === 'nova-compute').map((x) => x.host);
+    return {
+      period_beginning: str(begin), period_ending: str(end), num_hosts: hosts.length, num_hosts_done: 0, num_hosts_running: 0,
+      num_hosts_not_run: hosts.length, hosts_not_run: hosts, total_instances: 0, total_errors: 0,
+      overall_status: `${hosts.length === 0 ? 'ALL' : `0 of ${hosts.length}`} hosts done. 0 errors.`, log: {},
+    };
+  };
+  api.get('/os-instance_usage_audit_log', (c) => {
+    requireAdmin(c, 'os_compute_api:os-instance-usage-audit-log:list');
+    return c.json({ instance_usage_audit_logs: auditLog(new Date()) });
+  });
+  api.get('/os-instance_usage_audit_log/:before', (c) => {
+    requireAdmin(c, 'os_compute_api:os-instance-usage-audit-log:show');
+    const raw = c.req.param('before');
+    const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?$/.exec(raw);
+    const at = m ? new Date(`${m[1]}T${m[2]}Z`) : new Date(NaN);
+    if (Number.isNaN(at.getTime())) throw badRequest(`Invalid timestamp for date ${raw}`);
+    return c.json({ instance_usage_audit_log: auditLog(at) });
+  });
+
   for (const what of ['search', 'servers'] as const) {
     api.get(`/os-hypervisors/:pattern/${what}`, (c) => {
       requireAdmin(c, `os_compute_api:os-hypervisors:${what}`);

@@ -14,6 +14,7 @@ let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 const who = identity('proj-img');
 const at = (v: string) => ({ ...who, 'openstack-api-version': `compute ${v}` });
 let server: string; // in Pod2 (az2)
+let snapshotId: string;
 
 const boot = (az: string, extra: Record<string, unknown>) =>
   call(`${cloud.compute}/v2.1/proj-img/servers`, { method: 'POST', headers: at('2.45'), body: { server: { name: `b-${az}`, flavorRef: '1', availability_zone: az, networks: 'none', ...extra } } });
@@ -44,6 +45,7 @@ test('createImage in Pod2: found through the gateway\'s /images (by id and by se
   const r = await call(`${cloud.compute}/v2.1/proj-img/servers/${server}/action`, { method: 'POST', headers: at('2.45'), body: { createImage: { name: 'snap-1' } } });
   assert.equal(r.status, 202, r.text);
   const imageId = r.body.image_id;
+  snapshotId = imageId;
   const shown = await eventually(async () => {
     const s = await call(`${cloud.compute}/v2.1/proj-img/images/${imageId}`, { headers: at('2.35') });
     return s.body?.image?.status === 'ACTIVE' ? s : undefined;
@@ -80,4 +82,25 @@ test('a volume snapshot of another pod as a block device source is 400 before an
   const r = await boot('az2', { block_device_mapping_v2: bdm });
   assert.deepEqual(r.body, { badRequest: { code: 400, message: `Snapshot ${snap.body.snapshot.id} is not in the availability zone (pod) chosen for this server` } });
   assert.deepEqual(creates(), before);
+});
+
+test('image metadata (up to 2.38): read, set, replace, one key, delete, through the shared Glance; 404 from 2.39', async () => {
+  const base = `${cloud.compute}/v2.1/proj-img/images/${snapshotId}/metadata`;
+  const h = at('2.38');
+  const first = await call(base, { headers: h });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.body.metadata.image_type, 'snapshot');
+  const added = await call(base, { method: 'POST', headers: h, body: { metadata: { color: 'blue', tier: 'L' } } });
+  assert.equal(added.status, 200, added.text);
+  assert.equal(added.body.metadata.color, 'blue');
+  assert.deepEqual((await call(`${base}/color`, { headers: h })).body, { meta: { color: 'blue' } });
+  const one = await call(`${base}/color`, { method: 'PUT', headers: h, body: { meta: { color: 'red' } } });
+  assert.deepEqual(one.body, { meta: { color: 'red' } });
+  assert.deepEqual((await call(`${base}/color`, { method: 'PUT', headers: h, body: { meta: { shade: 'x' } } })).body, { badRequest: { code: 400, message: 'Request body and URI mismatch' } });
+  assert.equal((await call(`${base}/tier`, { method: 'DELETE', headers: h })).status, 204);
+  assert.deepEqual((await call(`${base}/tier`, { method: 'DELETE', headers: h })).body, { itemNotFound: { code: 404, message: 'Invalid metadata key' } });
+  const replaced = await call(base, { method: 'PUT', headers: h, body: { metadata: { only: 'this' } } });
+  assert.deepEqual(replaced.body, { metadata: { only: 'this' } });
+  assert.deepEqual((await call(base, { headers: h })).body, { metadata: { only: 'this' } }, 'Glance holds exactly the new set');
+  assert.equal((await call(base, { headers: at('2.39') })).status, 404);
 });

@@ -16,6 +16,7 @@ import { extraSpecDelete, extraSpecShow, extraSpecUpdate, extraSpecsCreate, extr
 import { azDetail, azIndex } from './availability-zones';
 import { keypairCreate, keypairDelete, keypairIndex, keypairShow } from './keypairs';
 import { imageDelete, imageDetailList, imageIndex, imageShow } from './images';
+import { imageMetadataCreate, imageMetadataDelete, imageMetadataIndex, imageMetadataReplace, imageMetadataShow, imageMetadataUpdate } from './image-metadata';
 import { aggregateAction, aggregateCreate, aggregateDelete, aggregateIndex, aggregateShow, aggregateUpdate } from './aggregates';
 import { limitsIndex, quotaDefaults, quotaDelete, quotaDetail, quotaShow, quotaUpdate } from './quota-sets';
 import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-hypervisors';
@@ -73,6 +74,12 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/images/detail', (c) => imageDetailList(deps, c)],
     ['GET', '/images/:image_id', (c) => imageShow(deps, c)],
     ['DELETE', '/images/:image_id', (c) => imageDelete(deps, c)],
+    ['GET', '/images/:image_id/metadata', (c) => imageMetadataIndex(deps, c)],
+    ['POST', '/images/:image_id/metadata', (c) => imageMetadataCreate(deps, c)],
+    ['PUT', '/images/:image_id/metadata', (c) => imageMetadataReplace(deps, c)],
+    ['GET', '/images/:image_id/metadata/:key', (c) => imageMetadataShow(deps, c)],
+    ['PUT', '/images/:image_id/metadata/:key', (c) => imageMetadataUpdate(deps, c)],
+    ['DELETE', '/images/:image_id/metadata/:key', (c) => imageMetadataDelete(deps, c)],
     // Aggregates: kept at the top, one per pod added automatically (aggregates.ts).
     ['GET', '/os-aggregates', (c) => aggregateIndex(deps, c)],
     ['POST', '/os-aggregates', (c) => aggregateCreate(deps, c)],

@@ -24,6 +24,7 @@ import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { migrationsIndex } from './migrations';
 import { refusedRoutes } from './refused';
+import { assistedSnapshotCreate, assistedSnapshotDelete } from './assisted-snapshots';
 import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './pod-reports';
 import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
@@ -120,6 +121,8 @@ function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/os-simple-tenant-usage', (c) => tenantUsageIndex(deps, c)],
     ['GET', '/os-simple-tenant-usage/:tenant_id', (c) => tenantUsageShow(deps, c)],
     ['POST', '/os-server-external-events', (c) => externalEventsCreate(deps, c)],
+    ['POST', '/os-assisted-volume-snapshots', (c) => assistedSnapshotCreate(deps, c)],
+    ['DELETE', '/os-assisted-volume-snapshots/:id', (c) => assistedSnapshotDelete(deps, c)],
     // Deliberately not served, each with Nova's answer for a missing feature (refused.ts).
     ...refusedRoutes(),
   ];

@@ -61,6 +61,8 @@ export const COMPUTE_RULES = Object.freeze({
   'os_compute_api:os-server-groups:index:all_projects': ADMIN,
   'os_compute_api:os-simple-tenant-usage:list': ADMIN,
   'os_compute_api:os-simple-tenant-usage:show': ADMIN_OR_OWNER,
+  'os_compute_api:os-assisted-volume-snapshots:create': 'rule:context_is_admin or role:service',
+  'os_compute_api:os-assisted-volume-snapshots:delete': 'rule:context_is_admin or role:service',
   'os_compute_api:os-server-external-events:create': 'rule:context_is_admin or role:service',
 } as const);
 

@@ -32,6 +32,7 @@ import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-g
 
 export type { ComputeDeps } from './deps';
 export { COMPUTE_MIN_VERSION } from './versions';
+export { REFUSAL_MESSAGES, refusedWith501 } from './refused';
 
 export function computeSpec(maxVersion: ComputeDeps['maxVersion']): MicroversionSpec {
   return { service: 'compute', legacyHeader: 'X-OpenStack-Nova-API-Version', min: parseVersion(COMPUTE_MIN_VERSION)!, max: maxVersion };

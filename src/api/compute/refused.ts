@@ -32,6 +32,18 @@ const REFUSED: [paths: string[], reason: string | 'gone', goneFrom?: string][] =
   [['/os-aggregates/:id/images'], AGGREGATE_IMAGES],
 ];
 
+/** The 501 messages, for callers that must tell a deliberate refusal from a failure. */
+export const REFUSAL_MESSAGES: readonly string[] = [NETWORKING, VOLUMES, HOSTS, AGGREGATE_IMAGES];
+
+const PATTERNS = REFUSED.flatMap(([paths, reason]) => (reason === 'gone' ? [] : paths)).map(
+  (p) => new RegExp(`^/v2\\.1(/[^/]+)?${p.replace(/\/\*$/, '(/.*)?').replace(/:id/, '[^/]+')}/?$`),
+);
+
+/** Whether `pathname` (`/v2.1[/{project}]/...`) is one the gateway refuses with 501. */
+export function refusedWith501(pathname: string): boolean {
+  return PATTERNS.some((re) => re.test(pathname));
+}
+
 function refuse(c: Context<ComputeEnv>, reason: string, goneFrom?: string): never {
   if (goneFrom && isSupported(c.get('apiVersion'), goneFrom)) throw notFound('The resource could not be found.');
   if (reason === 'gone') throw new ApiError(410, GONE_MESSAGE);

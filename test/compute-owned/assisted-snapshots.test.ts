@@ -1,18 +1,15 @@
 // os-assisted-volume-snapshots go to the pod of the volume; an unrouted volume is Nova's 400.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, eventually, type Cloud } from '../support/cloud';
+import { eventually, type Cloud } from '../support/cloud';
 import { call } from '../support/http';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, as, startFakeKeystone, ADMIN_WHO, ALICE } from './support';
+import { api, as, keystoneCloud, ADMIN_WHO, ALICE } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 let volume: string;
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']);
   const s = await api(cloud.compute, '/proj-a/servers', { method: 'POST', body: { server: { name: 'a', flavorRef: '1', imageRef: CIRROS_IMAGE_ID, availability_zone: 'az2' } } });
   assert.equal(s.status, 202, s.text);
   const v = await call(`${cloud.volume}/v3/proj-a/volumes`, { method: 'POST', headers: as(ALICE), body: { volume: { size: 1, availability_zone: 'az2' } } });
@@ -23,10 +20,7 @@ before(async () => {
   const a = await api(cloud.compute, `/proj-a/servers/${s.body.server.id}/os-volume_attachments`, { method: 'POST', body: { volumeAttachment: { volumeId: volume } } });
   assert.equal(a.status, 200, a.text);
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 test('create and delete reach the volume\'s pod; unknown volume 400; members refused', async () => {
   const body = { snapshot: { volume_id: volume, create_info: { snapshot_id: 'snap-1', type: 'qcow2', new_file: 'f.qcow2' } } };

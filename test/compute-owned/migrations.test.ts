@@ -2,17 +2,14 @@
 // across pods from 2.59 by migration uuid.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, eventually, type Cloud } from '../support/cloud';
+import { eventually, type Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, startFakeKeystone, ADMIN_WHO, ALICE } from './support';
+import { api, keystoneCloud, ADMIN_WHO, ALICE } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 const servers: string[] = [];
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']);
   for (const az of ['az1', 'az2', 'az2']) {
     const r = await api(cloud.compute, '/proj-a/servers', { method: 'POST', body: { server: { name: `m-${az}`, flavorRef: '1', imageRef: CIRROS_IMAGE_ID, availability_zone: az } } });
     assert.equal(r.status, 202, r.text);
@@ -24,10 +21,7 @@ before(async () => {
     assert.equal(r.status, 202, r.text);
   }
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 test('every pod\'s migrations, merged newest first, ids offset per pod; members refused', async () => {
   assert.equal((await api(cloud.compute, '/proj-a/os-migrations')).status, 403);

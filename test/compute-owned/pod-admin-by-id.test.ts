@@ -3,21 +3,15 @@
 // integers below 2.53, the pod's UUID from 2.53); legacy updates find the pod by host.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, type Cloud } from '../support/cloud';
+import type { Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, startFakeKeystone, ADMIN_WHO, ALICE } from './support';
+import { api, keystoneCloud, ADMIN_WHO, ALICE } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']);
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 const admin = (path: string, opts: { version?: string; method?: string; body?: unknown } = {}) => api(cloud.compute, `/admin-project${path}`, { who: ADMIN_WHO, ...opts });
 const podCalls = (i: number, method: string, fragment: string) => cloud.pods[i]!.requests.filter((q) => q.method === method && q.path.includes(fragment)).length;

@@ -2,21 +2,15 @@
 // (summed over every pod's compute hosts), os-console-auth-tokens (the issuing pod answers).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, eventually, type Cloud } from '../support/cloud';
+import { eventually, type Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, startFakeKeystone, ADMIN_WHO, ALICE } from './support';
+import { api, keystoneCloud, ADMIN_WHO, ALICE } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']);
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 const admin = (path: string, version?: string) => api(cloud.compute, `/admin-project${path}`, { who: ADMIN_WHO, version });
 

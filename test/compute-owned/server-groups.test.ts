@@ -3,21 +3,15 @@
 // is contacted; the list merges the tenant's pods, all_projects every pod for an admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, type Cloud } from '../support/cloud';
+import type { Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, startFakeKeystone, ADMIN_WHO, ALICE, BOB } from './support';
+import { api, keystoneCloud, ADMIN_WHO, ALICE, BOB } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE, BOB]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE, BOB], ['az1', 'az2']);
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 const boot = (extra: Record<string, unknown>, server: Record<string, unknown> = {}) =>
   api(cloud.compute, '/proj-a/servers', { method: 'POST', version: '2.64', body: { server: { name: 'm', flavorRef: '1', imageRef: CIRROS_IMAGE_ID, networks: 'none', ...server }, ...extra } });

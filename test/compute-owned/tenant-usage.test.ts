@@ -3,18 +3,15 @@
 // pod after pod, each pod in (project_id, uuid) order.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, eventually, type Cloud } from '../support/cloud';
+import { eventually, type Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, startFakeKeystone, ADMIN_WHO, ALICE, BOB } from './support';
+import { api, keystoneCloud, ADMIN_WHO, ALICE, BOB } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 const made: { id: string; project: string; pod: number }[] = [];
 const START = '2020-01-01T00:00:00';
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE, BOB]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE, BOB], ['az1', 'az2']);
   for (const [who, az, flavor] of [[ALICE, 'az1', '1'], [ALICE, 'az2', '2'], [ALICE, 'az2', '1'], [BOB, 'az2', '3']] as const) {
     const r = await api(cloud.compute, `/${who.project}/servers`, { who, method: 'POST', body: { server: { name: `u-${az}`, flavorRef: flavor, imageRef: CIRROS_IMAGE_ID, availability_zone: az } } });
     assert.equal(r.status, 202, r.text);
@@ -23,10 +20,7 @@ before(async () => {
   // Usage counts launched instances only.
   await eventually(async () => cloud.pods.every((p) => [...p.compute.servers.values()].every((s) => s.launchedAt !== null)));
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 function checkTotals(sum: any): void {
   const su = sum.server_usages as any[];

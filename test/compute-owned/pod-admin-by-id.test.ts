@@ -98,3 +98,16 @@ test('hypervisors: show and uptime by either id form, statistics summed, search/
   assert.equal(pattern.headers.get('x-trio2o-missing-pods'), null, 'a pod with no match is not missing');
   assert.equal((await admin('/os-hypervisors?hypervisor_hostname_pattern=zzz', { version: '2.53' })).status, 404);
 });
+
+test('hypervisor lists page from 2.33 over every pod with the gateway\'s ids as markers', async () => {
+  const first = await admin('/os-hypervisors?limit=1', { version: '2.33' });
+  assert.equal(first.status, 200, first.text);
+  assert.deepEqual(first.body.hypervisors.map((h: any) => h.id), [1_000_001]);
+  const next = first.body.hypervisors_links[0].href as string;
+  assert.equal(next, `${cloud.compute}/v2.1/admin-project/os-hypervisors?limit=1&marker=1000001`);
+  const second = await admin(next.slice(`${cloud.compute}/v2.1/admin-project`.length), { version: '2.33' });
+  assert.deepEqual(second.body.hypervisors.map((h: any) => h.id), [2_000_001]);
+  const last = await admin('/os-hypervisors/detail?marker=2000001', { version: '2.33' });
+  assert.deepEqual(last.body, { hypervisors: [] });
+  assert.deepEqual((await admin('/os-hypervisors?marker=5', { version: '2.33' })).body, { badRequest: { code: 400, message: 'marker [5] not found' } });
+});

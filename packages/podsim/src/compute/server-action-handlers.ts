@@ -238,6 +238,8 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       const id = snapshot(deps, s, name, { image_type: 'backup', backup_type: backupType, ...meta }, () => {
         const mine = [...deps.images.images.values()]
           .filter((i) => i.properties.instance_uuid === s.id && i.properties.image_type === 'backup' && i.properties.backup_type === backupType)
+          // Newest first; Glance shows whole seconds, so ties go by creation (the store's order).
+          .reverse()
           .sort((x, y) => y.created_at.localeCompare(x.created_at));
         for (const old of mine.slice(rotation)) deps.images.images.delete(old.id);
       });

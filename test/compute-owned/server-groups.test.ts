@@ -69,6 +69,9 @@ test('below 2.64: policies list; Nova\'s own validation answers from the pod; no
   assert.deepEqual(bad.body, { badRequest: { code: 400, message: 'Only anti-affinity policy supports rules.' } });
   const rows = await cloud.gw.store.routings.list({ project_id: 'proj-b', resource_type: 'server_group' });
   assert.equal(rows.length, 1, 'the refused create left no routing');
+  // Another project's group is unknown to proj-a, AZ and all.
+  const foreign = await boot({ 'os:scheduler_hints': { group: r.body.server_group.id } });
+  assert.deepEqual(foreign.body, { badRequest: { code: 400, message: `Instance group ${r.body.server_group.id} could not be found.` } });
 });
 
 test('list: a member sees only its groups; an admin\'s all_projects merges every pod, offset/limit over the whole', async () => {

@@ -28,13 +28,15 @@ function groupOf(body: unknown): string | undefined {
 /**
  * Where a create with a `group` hint must go, or undefined when it names none.
  * @param az the top AZ the create asked for ('' = none)
+ * @param caller the create's project, and whether the caller is an admin
  */
-export async function groupPlacement(deps: ComputeDeps, body: unknown, az: string): Promise<Pick<Placement, 'pod' | 'podAz'> | undefined> {
+export async function groupPlacement(deps: ComputeDeps, body: unknown, az: string, caller: { projectId: string; isAdmin: boolean }): Promise<Pick<Placement, 'pod' | 'podAz'> | undefined> {
   const group = groupOf(body);
   if (group === undefined) return undefined;
   const route = await deps.routes.lookup(group, 'server_group');
   const pod = route && (await deps.podDir.get(route.pod_id));
-  if (!route || !pod) throw badRequest(`Instance group ${group} could not be found.`);
+  // Another project's group is as unknown as a missing one (its AZ is not the caller's to learn).
+  if (!route || !pod || (route.project_id !== caller.projectId && !caller.isAdmin)) throw badRequest(`Instance group ${group} could not be found.`);
   if (az !== '' && az !== pod.az_name) {
     throw badRequest(`Server group ${group} is in availability zone ${pod.az_name}; its members cannot be created in availability zone ${az}.`);
   }

@@ -60,7 +60,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   // Nova's API-level quota checks and the keypair lookup come first: a refused create binds nothing.
   const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
-  const placement = (await groupPlacement(deps, raw, topAz(server.availability_zone))) ?? (await deps.scheduler.select(projectId, topAz(server.availability_zone)));
+  const placement = (await groupPlacement(deps, raw, topAz(server.availability_zone), { projectId, isAdmin: c.get('auth').isAdmin })) ?? (await deps.scheduler.select(projectId, topAz(server.availability_zone)));
   await checkSourcesInPod(deps, server, placement.pod.pod_id);
   if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.

@@ -52,3 +52,12 @@ test('2.59: limit and marker page the merged list; the walk sees each migration 
   const bad = await api(cloud.compute, '/admin-project/os-migrations?marker=nope', { who: ADMIN_WHO, version: '2.59' });
   assert.deepEqual(bad.body, { badRequest: { code: 400, message: 'Marker nope could not be found.' } });
 });
+
+test('servers/{id}/migrations is the server\'s own pass-through to its pod', async () => {
+  const r = await api(cloud.compute, `/admin-project/servers/${servers[1]}/migrations`, { who: ADMIN_WHO, version: '2.23' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body, { migrations: [] }, 'no live migration in progress');
+  assert.equal(cloud.pods[1]!.requests.filter((q) => q.path.endsWith(`/servers/${servers[1]}/migrations`)).length, 1);
+  const one = await api(cloud.compute, `/admin-project/servers/${servers[1]}/migrations/7`, { who: ADMIN_WHO, version: '2.23' });
+  assert.deepEqual(one.body, { itemNotFound: { code: 404, message: `In-progress live migration 7 is not found for server ${servers[1]}.` } });
+});

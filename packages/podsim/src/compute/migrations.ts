@@ -3,7 +3,8 @@
 // limit/marker (a migration uuid) paging and `migrations_links`, and the fields each microversion
 // adds (2.23 migration_type, 2.59 uuid, 2.80 user_id/project_id). Resizes record them here.
 import { randomUUID } from 'node:crypto';
-import { badRequest, requireAdmin, since, type NovaContext } from './context';
+import { badRequest, notFound, requireAdmin, since, type NovaContext } from './context';
+import { findServer } from './server-lookup';
 import type { NovaApi, NovaDeps } from './deps';
 import { naiveSeconds, type SimMigration, type SimServer } from './state';
 
@@ -47,6 +48,20 @@ function view(c: NovaContext, m: SimMigration): Record<string, unknown> {
 const newestFirst = (a: SimMigration, b: SimMigration) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id);
 
 export function registerMigrations(api: NovaApi, deps: NovaDeps): void {
+  // servers/{id}/migrations (2.23+): the server's in-progress live migrations. One host per pod,
+  // so there never is one (server_migrations.py answers the empty list, and 404 for an id).
+  api.get('/servers/:id/migrations', (c) => {
+    if (!since(c, '2.23')) throw notFound('The resource could not be found.');
+    requireAdmin(c, 'os_compute_api:servers:migrations:index');
+    findServer(c, deps, c.req.param('id'));
+    return c.json({ migrations: [] });
+  });
+  api.get('/servers/:id/migrations/:mid', (c) => {
+    if (!since(c, '2.23')) throw notFound('The resource could not be found.');
+    requireAdmin(c, 'os_compute_api:servers:migrations:show');
+    const s = findServer(c, deps, c.req.param('id'));
+    throw notFound(`In-progress live migration ${c.req.param('mid')} is not found for server ${s.id}.`);
+  });
   api.get('/os-migrations', (c) => {
     requireAdmin(c, 'os_compute_api:os-migrations:index');
     const q = (k: string) => c.req.query(k);

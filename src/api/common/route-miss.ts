@@ -29,7 +29,7 @@ export type MissLookup = (c: Context<GatewayEnv>, id: string, type: ResourceType
 function showPath(type: ResourceType, projectId: string, id: string): string {
   const p = encodeURIComponent(projectId);
   const i = encodeURIComponent(id);
-  return type === 'server' ? `/v2.1/${p}/servers/${i}` : `/v3/${p}/${RESOURCE_KINDS[type].many}/${i}`;
+  return type === 'server' ? `/v2.1/${p}/servers/${i}` : RESOURCE_KINDS[type].show(id).replace('{project}', p);
 }
 
 export function routeMissLookup(deps: FanoutDeps & { routes: RouteTable }): MissLookup {

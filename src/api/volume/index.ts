@@ -24,6 +24,7 @@ import { attachmentById, createAttachment } from './attachments';
 import { createType, deleteType, listTypes, showType, updateType } from './types';
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
+import { acceptTransfer, createTransfer, listTransfers, transferById } from './transfers';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
 export type { VolumeDeps } from './deps';
@@ -73,6 +74,15 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['GET', '/attachments/detail', attachments],
     ['ALL', '/attachments/:id', (c) => attachmentById(deps, c)],
     ['ALL', '/attachments/:id/*', (c) => attachmentById(deps, c)],
+
+    // Volume transfers: the extension's path at every microversion, the 3.55 resource's too.
+    ...(['os-volume-transfer', 'volume-transfers'] as const).flatMap((t): RouteRow[] => [
+      ['POST', `/${t}`, (c) => createTransfer(deps, c)],
+      ['GET', `/${t}`, (c) => listTransfers(deps, c, t, false)],
+      ['GET', `/${t}/detail`, (c) => listTransfers(deps, c, t, true)],
+      ['POST', `/${t}/:id/accept`, (c) => acceptTransfer(deps, c, t)],
+      ['ALL', `/${t}/:id`, (c) => transferById(deps, c, t)],
+    ]),
 
     ['GET', '/types', (c) => listTypes(deps, c)],
     ['POST', '/types', (c) => createType(deps, c)],

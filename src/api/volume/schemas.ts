@@ -30,6 +30,10 @@ export const snapshotCreate = member('snapshot', v.looseObject({ volume_id: requ
 
 export const backupCreate = member('backup', v.looseObject({ volume_id: requiredId, snapshot_id: optionalId }));
 
+// Volume transfers (volume_transfer.py): made in the pod of their volume.
+
+export const transferCreate = member('transfer', v.looseObject({ volume_id: requiredId }));
+
 // Attachments (attachments.py), the API of 3.27.
 
 export const attachmentCreate_3_27 = member('attachment', v.looseObject({ volume_uuid: requiredId, instance_uuid: v.nullish(v.string(notOfType('string'))) }));

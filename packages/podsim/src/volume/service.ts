@@ -14,6 +14,8 @@ import { CinderFault, badRequest, faultBody, notFound } from './faults';
 import { metadataRoutes } from './metadata';
 import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './microversion';
 import { miscRoutes } from './misc';
+import { messageRoutes } from './messages';
+import { transferRoutes } from './transfers';
 import { extensionRoutes } from './extensions';
 import { backupRoutes } from './backups';
 import { snapshotRoutes } from './snapshots';
@@ -74,6 +76,8 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', typeRoutes(st));
   api.route('/', attachmentRoutes(st));
   api.route('/', miscRoutes(st));
+  api.route('/', transferRoutes(st));
+  api.route('/', messageRoutes(st));
   api.route('/', extensionRoutes());
   return api;
 }

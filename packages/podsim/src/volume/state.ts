@@ -4,6 +4,8 @@
 // gets "could not be found" for the rest; an admin may address any id.
 import { randomUUID } from 'node:crypto';
 import { backupNotFound, notFound, snapshotNotFound, volumeNotFound, volumeTypeNotFound } from './faults';
+import type { SimMessage } from './messages';
+import type { SimTransfer } from './transfers';
 import type {
   SimAttachment,
   SimBackup,
@@ -91,8 +93,12 @@ export class CinderState {
   readonly attachments = new Map<string, SimAttachment>();
   /** Quota limits an admin set per project (os-quota-sets); only these are enforced. */
   readonly quotaOverrides = new Map<string, Record<string, number>>();
+  readonly transfers = new Map<string, SimTransfer>();
+  readonly messages = new Map<string, SimMessage>();
   /** Cinder volume service host, 'host@backend#pool' as os-vol-host-attr:host shows it. */
   readonly host: string;
+  /** The one backend's `volume_backend_name` (devstack's LVM default). */
+  readonly backendName = 'lvmdriver-1';
   readonly serviceUuid = randomUUID();
   readonly defaultTypeId: string;
   images: ImageLookup | undefined;
@@ -100,7 +106,7 @@ export class CinderState {
 
   constructor(env: SimServiceEnv) {
     this.env = env;
-    this.host = `${env.podName.toLowerCase()}-cinder@lvmdriver-1#lvmdriver-1`;
+    this.host = `${env.podName.toLowerCase()}-cinder@${this.backendName}#${this.backendName}`;
     this.defaultTypeId = randomUUID();
     this.types.set(this.defaultTypeId, {
       id: this.defaultTypeId,

@@ -7,6 +7,7 @@ import type { Ctx } from './context';
 import { fieldError, identity, member, metadataField, mv, optString, readBody, strictBool } from './context';
 import { badRequest, CinderFault, invalidInput } from './faults';
 import { enforceQuota } from './quota';
+import { addMessage, NO_BACKEND_AVAILABLE, SCHEDULE_ALLOCATE_VOLUME } from './messages';
 import type { CinderState, ImageLookupResult } from './state';
 import { cinderTime, cinderTimeExact, rememberCreated } from './state';
 import type { SimBackup, SimSnapshot, SimVolume } from './types';
@@ -147,10 +148,18 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   });
   enforceQuota(st, who.projectId, { volumes: 1, gigabytes: size });
   st.volumes.set(vol.id, vol);
+  // The scheduler's capability filter: a type asking for another backend finds none, the volume
+  // goes to 'error' and the project gets a user message saying why (cinder/scheduler/manager.py).
+  const backend = type.extraSpecs.volume_backend_name;
+  const noBackend = backend !== undefined && backend !== st.backendName;
+  const requestId = c.get('requestId');
   st.later(() => {
     if (vol.status === 'creating' && st.volumes.has(vol.id)) {
-      vol.status = 'available';
+      vol.status = noBackend ? 'error' : 'available';
       st.touch(vol);
+      if (noBackend) {
+        addMessage(st, { projectId: vol.projectId, resourceType: 'VOLUME', resourceUuid: vol.id, requestId, action: SCHEDULE_ALLOCATE_VOLUME, detail: NO_BACKEND_AVAILABLE });
+      }
     }
   });
   return vol;

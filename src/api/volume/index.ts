@@ -24,6 +24,7 @@ import { attachmentById, createAttachment } from './attachments';
 import { createType, deleteType, listTypes, showType, updateType } from './types';
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
+import { listMessages, messageById } from './messages';
 import { acceptTransfer, createTransfer, listTransfers, transferById } from './transfers';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
@@ -83,6 +84,9 @@ function resources(deps: VolumeDeps): RouteRow[] {
       ['POST', `/${t}/:id/accept`, (c) => acceptTransfer(deps, c, t)],
       ['ALL', `/${t}/:id`, (c) => transferById(deps, c, t)],
     ]),
+
+    ['GET', '/messages', (c) => listMessages(deps, c)],
+    ['ALL', '/messages/:id', (c) => messageById(deps, c)],
 
     ['GET', '/types', (c) => listTypes(deps, c)],
     ['POST', '/types', (c) => createType(deps, c)],

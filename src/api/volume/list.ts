@@ -22,6 +22,7 @@ export async function listAttachments(deps: VolumeDeps, c: Context<GatewayEnv>):
     podPath: `/v3/${encodeURIComponent(projectId)}${path.slice(path.indexOf('/attachments'))}`,
     pods,
     name: 'attachments',
+    minVersion: '3.27',
     // Items of a summary list have no timestamps: newest first by the gateway's own creation
     // order of their volumes, which also breaks the ties of explicit keys.
     defaultSort: [],

@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import { askPods, type Item, type SortKey } from '../../fanout';
-import { badRequest, nextLink, notFound, type GatewayEnv } from '../../http';
+import { ApiError, badRequest, isSupported, nextLink, notFound, type GatewayEnv } from '../../http';
 import type { Pod } from '../../store';
 import { CINDER_QUERY, pageParams } from '../common';
 import type { VolumeDeps } from './deps';
@@ -46,6 +46,18 @@ export interface MergedListOptions {
   view?(item: Item): Record<string, unknown>;
   /** The 404 for an unknown marker. */
   markerMissing?(marker: string): string;
+  /** The microversion the collection appeared in: below it, Cinder's 404 before any pod is asked. */
+  minVersion?: string;
+}
+
+/** Cinder's answer for a path its router does not serve at the request's microversion. */
+export const NOT_SERVED = 'The resource could not be found.';
+
+/** The message of a Cinder fault body (`{"badRequest": {"code": 400, "message": "..."}}`). */
+function faultMessage(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const inner = Object.values(body)[0] as { message?: unknown } | undefined;
+  return typeof inner?.message === 'string' ? inner.message : undefined;
 }
 
 function compareValues(a: unknown, b: unknown): number {
@@ -66,8 +78,12 @@ function offsetOf(q: URLSearchParams): number {
   return n;
 }
 
-/** Every kept item of every pod, ordered as the caller asked. */
+/**
+ * Every kept item of every pod, ordered as the caller asked.
+ * @throws ApiError 404 below `minVersion`; a pod's own 4xx (a filter it refused), as it said it
+ */
 export async function mergedItems(deps: VolumeDeps, c: Context<GatewayEnv>, o: MergedListOptions): Promise<Listed[]> {
+  if (o.minVersion && !isSupported(c.get('apiVersion'), o.minVersion)) throw notFound(NOT_SERVED);
   const url = new URL(c.req.url);
   const keys = cinderSortKeys(url.searchParams);
   const order = keys.length > 0 ? keys : o.defaultSort;
@@ -75,6 +91,9 @@ export async function mergedItems(deps: VolumeDeps, c: Context<GatewayEnv>, o: M
   for (const p of GATEWAY_PARAMS) podQuery.delete(p);
   const search = podQuery.size ? `?${podQuery}` : '';
   const { answers } = await askPods(deps, c, o.pods, { service: 'volumev3', name: o.name, question: () => ({ path: o.podPath, search }) });
+  // A pod that judged the request wrong (a bad filter) has the caller's answer.
+  const refused = answers.find((a) => a.status >= 400);
+  if (refused) throw new ApiError(refused.status, faultMessage(refused.body) ?? `Pod ${refused.pod.pod_name} answered ${refused.status}.`);
   const listed = answers.flatMap((a) => {
     const list = a.status === 200 ? (a.body as Record<string, unknown> | null)?.[o.key] : undefined;
     if (!Array.isArray(list)) return [];

@@ -57,6 +57,7 @@ export async function listTransfers(deps: VolumeDeps, c: Context<GatewayEnv>, co
     podPath: `/v3/${encodeURIComponent(projectId)}/${collection}/detail`,
     pods,
     name: collection,
+    minVersion: collection === 'volume-transfers' ? '3.55' : undefined,
     // cinder/api/contrib/volume_transfer.py lists by created_at, id ascending.
     defaultSort: [
       { key: 'created_at', dir: 'asc' },

@@ -10,6 +10,7 @@ import type { ImageLookup } from './state';
 import { CinderState, cinderTime } from './state';
 import { imageMetadataOfImage, newVolume } from './volume-create';
 import type { SimAttachment, SimBackup, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
+import type { SimMessage } from './messages';
 
 export type { SimAttachment, SimBackup, SimIdentity, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
 export type { ImageLookup, ImageLookupResult, NewImage } from './state';
@@ -23,6 +24,8 @@ export interface VolumeService {
   snapshots: Map<string, SimSnapshot>;
   backups: Map<string, SimBackup>;
   types: Map<string, SimVolumeType>;
+  /** User messages (3.3), for assertions. */
+  messages: Map<string, SimMessage>;
   /**
    * Attach for Nova, the way Nova does it with Cinder's attachments API: the volume must belong
    * to projectId and be available (or in-use and multiattach). The attachment is created
@@ -66,6 +69,7 @@ export function createVolumeService(env: SimServiceEnv): VolumeService {
     snapshots: st.snapshots,
     backups: st.backups,
     types: st.types,
+    messages: st.messages,
     get: (id) => st.volumes.get(id),
     useImages(images) {
       st.images = images;

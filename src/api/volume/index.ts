@@ -25,6 +25,23 @@ import { createType, deleteType, listTypes, showType, updateType } from './types
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
 import { listMessages, messageById } from './messages';
+import {
+  clusterRouted,
+  listClusters,
+  listExtensions,
+  listHosts,
+  listPools,
+  listServices,
+  manageableSnapshots,
+  manageableVolumes,
+  manageSnapshot,
+  manageVolume,
+  resourceFilters,
+  serviceAction,
+  showCapabilities,
+  showHost,
+  workersCleanup,
+} from './backends';
 import { acceptTransfer, createTransfer, listTransfers, transferById } from './transfers';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
@@ -100,6 +117,27 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['DELETE', '/types/:id/extra_specs/:key', (c) => deleteSpec(deps, c)],
     ['GET', '/types/:id/os-volume-type-access', (c) => listAccess(deps, c)],
     ['POST', '/types/:id/action', (c) => typeAction(deps, c)],
+
+    // The pods' backends, admin-only: fanned out, or routed by host or cluster (backends.ts).
+    ['GET', '/os-services', (c) => listServices(deps, c)],
+    ['PUT', '/os-services/:action', (c) => serviceAction(deps, c)],
+    ['GET', '/os-hosts', (c) => listHosts(deps, c)],
+    ['GET', '/os-hosts/:host', (c) => showHost(deps, c)],
+    ['GET', '/scheduler-stats/get_pools', (c) => listPools(deps, c)],
+    ['GET', '/capabilities/:host', (c) => showCapabilities(deps, c)],
+    ['GET', '/clusters', (c) => listClusters(deps, c)],
+    ['GET', '/clusters/detail', (c) => listClusters(deps, c)],
+    ['PUT', '/clusters/:action', (c) => clusterRouted(deps, c)],
+    ['GET', '/clusters/:name', (c) => clusterRouted(deps, c)],
+    ['POST', '/workers/cleanup', (c) => workersCleanup(deps, c)],
+    ['GET', '/manageable_volumes', (c) => manageableVolumes(deps, c)],
+    ['GET', '/manageable_volumes/detail', (c) => manageableVolumes(deps, c)],
+    ['GET', '/manageable_snapshots', (c) => manageableSnapshots(deps, c)],
+    ['GET', '/manageable_snapshots/detail', (c) => manageableSnapshots(deps, c)],
+    ['POST', '/os-volume-manage', (c) => manageVolume(deps, c)],
+    ['POST', '/os-snapshot-manage', (c) => manageSnapshot(deps, c)],
+    ['GET', '/resource_filters', (c) => resourceFilters(deps, c)],
+    ['GET', '/extensions', (c) => listExtensions(deps, c)],
 
     ['GET', '/os-availability-zone', (c) => listZones(deps, c)],
     ['GET', '/limits', (c) => showLimits(deps, c)],

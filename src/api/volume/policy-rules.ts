@@ -1,6 +1,7 @@
 /**
- * Cinder's policy rule names and defaults (cinder/policies/volume_type.py, volume_access.py,
- * quotas.py) for what the volume API answers itself: the type catalog and quotas.
+ * Cinder's policy rule names and defaults (cinder/policies/*.py) for what the volume API judges
+ * itself: the type catalog and quotas it owns, and the admin-only families it fans out or routes
+ * by host (a member is refused before any pod is asked).
  */
 const ADMIN = 'rule:context_is_admin';
 
@@ -12,6 +13,21 @@ export const VOLUME_RULES = Object.freeze({
   'volume_extension:quotas:show': 'rule:admin_or_owner',
   'volume_extension:quotas:update': ADMIN,
   'volume_extension:quotas:delete': ADMIN,
+  // services.py, hosts.py, scheduler_stats.py, capabilities.py, clusters.py, workers.py
+  'volume_extension:services:index': ADMIN,
+  'volume_extension:services:update': ADMIN,
+  'volume_extension:hosts': ADMIN,
+  'scheduler_extension:scheduler_stats:get_pools': ADMIN,
+  'volume_extension:capabilities': ADMIN,
+  'clusters:get': ADMIN,
+  'clusters:get_all': ADMIN,
+  'clusters:update': ADMIN,
+  'workers:cleanup': ADMIN,
+  // manageable_volumes.py, manageable_snapshots.py
+  'volume_extension:list_manageable': ADMIN,
+  'volume_extension:volume_manage': ADMIN,
+  'snapshot_extension:list_manageable': ADMIN,
+  'snapshot_extension:snapshot_manage': ADMIN,
 } as const);
 
 /** A volume rule name: only registered names type-check. */

@@ -15,6 +15,7 @@ import { metadataRoutes } from './metadata';
 import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './microversion';
 import { miscRoutes } from './misc';
 import { messageRoutes } from './messages';
+import { backendAdminRoutes } from './backend-admin';
 import { transferRoutes } from './transfers';
 import { extensionRoutes } from './extensions';
 import { backupRoutes } from './backups';
@@ -78,6 +79,7 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', miscRoutes(st));
   api.route('/', transferRoutes(st));
   api.route('/', messageRoutes(st));
+  api.route('/', backendAdminRoutes(st));
   api.route('/', extensionRoutes());
   return api;
 }

@@ -22,6 +22,9 @@ import { backupRoutes } from './backups';
 import { snapshotRoutes } from './snapshots';
 import type { CinderState } from './state';
 import { typeRoutes } from './volume-types';
+import { encryptionRoutes } from './type-encryption';
+import { qosRoutes } from './qos-specs';
+import { defaultTypeRoutes } from './default-types';
 import { versionsBody } from './versions';
 import { volumeRoutes } from './volumes';
 
@@ -74,7 +77,10 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', volumeRoutes(st));
   api.route('/', snapshotRoutes(st));
   api.route('/', backupRoutes(st));
+  api.route('/', encryptionRoutes(st));
   api.route('/', typeRoutes(st));
+  api.route('/', qosRoutes(st));
+  api.route('/', defaultTypeRoutes(st));
   api.route('/', attachmentRoutes(st));
   api.route('/', miscRoutes(st));
   api.route('/', transferRoutes(st));

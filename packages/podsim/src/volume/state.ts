@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { backupNotFound, notFound, snapshotNotFound, volumeNotFound, volumeTypeNotFound } from './faults';
 import type { SimMessage } from './messages';
+import type { SimQosSpec } from './qos-specs';
+import type { SimEncryption } from './type-encryption';
 import type { SimTransfer } from './transfers';
 import type {
   SimAttachment,
@@ -95,6 +97,11 @@ export class CinderState {
   readonly quotaOverrides = new Map<string, Record<string, number>>();
   readonly transfers = new Map<string, SimTransfer>();
   readonly messages = new Map<string, SimMessage>();
+  readonly qos = new Map<string, SimQosSpec>();
+  /** Type id → its encryption spec. */
+  readonly encryption = new Map<string, SimEncryption>();
+  /** Project → its default volume type id (3.62). */
+  readonly defaultTypes = new Map<string, string>();
   /** Cinder volume service host, 'host@backend#pool' as os-vol-host-attr:host shows it. */
   readonly host: string;
   /** The one backend's `volume_backend_name` (devstack's LVM default). */
@@ -173,6 +180,12 @@ export class CinderState {
     if (UUID_LIKE.test(ref)) return this.type(who, ref);
     for (const t of this.types.values()) if (t.name === ref && this.typeVisible(who, t)) return t;
     throw notFound(`Volume type with name ${ref} could not be found.`);
+  }
+
+  /** The type a volume of `projectId` gets when its create names none (3.62 project default first). */
+  defaultTypeFor(projectId: string): SimVolumeType {
+    const own = this.defaultTypes.get(projectId);
+    return (own ? this.types.get(own) : undefined) ?? this.types.get(this.defaultTypeId)!;
   }
 
   typeName(id: string): string | null {

@@ -81,7 +81,7 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   if (typeRef !== undefined && typeRef !== null && typeof typeRef !== 'string') {
     throw fieldError('volume_type', typeRef, `${JSON.stringify(typeRef)} is not of type 'string', 'null'`);
   }
-  const type = typeRef ? st.typeByNameOrId(who, typeRef) : st.types.get(st.defaultTypeId)!;
+  const type = typeRef ? st.typeByNameOrId(who, typeRef) : st.defaultTypeFor(who.projectId);
 
   const snapshotId = optUuid(v, 'snapshot_id');
   const snapshot: SimSnapshot | undefined = snapshotId ? st.snapshot(who, snapshotId) : undefined;

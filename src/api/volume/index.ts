@@ -25,6 +25,9 @@ import { createType, deleteType, listTypes, showType, updateType } from './types
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
 import { listMessages, messageById } from './messages';
+import { createQos, deleteQos, deleteQosKeys, listQos, qosAssociate, qosAssociations, showQos, updateQos } from './qos-specs';
+import { listDefaultTypes, setDefaultType, showDefaultType, showTypeDefault, unsetDefaultType } from './default-types';
+import { createEncryption, deleteEncryption, showEncryption, showEncryptionKey, updateEncryption } from './type-encryption';
 import {
   clusterRouted,
   listClusters,
@@ -107,6 +110,7 @@ function resources(deps: VolumeDeps): RouteRow[] {
 
     ['GET', '/types', (c) => listTypes(deps, c)],
     ['POST', '/types', (c) => createType(deps, c)],
+    ['GET', '/types/default', (c) => showTypeDefault(deps, c)],
     ['GET', '/types/:id', (c) => showType(deps, c)],
     ['PUT', '/types/:id', (c) => updateType(deps, c)],
     ['DELETE', '/types/:id', (c) => deleteType(deps, c)],
@@ -117,6 +121,25 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['DELETE', '/types/:id/extra_specs/:key', (c) => deleteSpec(deps, c)],
     ['GET', '/types/:id/os-volume-type-access', (c) => listAccess(deps, c)],
     ['POST', '/types/:id/action', (c) => typeAction(deps, c)],
+    ['GET', '/types/:id/encryption', (c) => showEncryption(deps, c)],
+    ['POST', '/types/:id/encryption', (c) => createEncryption(deps, c)],
+    ['GET', '/types/:id/encryption/:key', (c) => showEncryptionKey(deps, c)],
+    ['PUT', '/types/:id/encryption/:eid', (c) => updateEncryption(deps, c)],
+    ['DELETE', '/types/:id/encryption/:eid', (c) => deleteEncryption(deps, c)],
+
+    // QoS specs and per-project default types: catalogs owned at the top, pushed to the pods.
+    ['GET', '/qos-specs', (c) => listQos(deps, c)],
+    ['POST', '/qos-specs', (c) => createQos(deps, c)],
+    ['GET', '/qos-specs/:id', (c) => showQos(deps, c)],
+    ['PUT', '/qos-specs/:id', (c) => updateQos(deps, c)],
+    ['DELETE', '/qos-specs/:id', (c) => deleteQos(deps, c)],
+    ['PUT', '/qos-specs/:id/delete_keys', (c) => deleteQosKeys(deps, c)],
+    ['GET', '/qos-specs/:id/associations', (c) => qosAssociations(deps, c)],
+    ['GET', '/qos-specs/:id/:action', (c) => qosAssociate(deps, c)],
+    ['GET', '/default-types', (c) => listDefaultTypes(deps, c)],
+    ['GET', '/default-types/:project', (c) => showDefaultType(deps, c)],
+    ['PUT', '/default-types/:project', (c) => setDefaultType(deps, c)],
+    ['DELETE', '/default-types/:project', (c) => unsetDefaultType(deps, c)],
 
     // The pods' backends, admin-only: fanned out, or routed by host or cluster (backends.ts).
     ['GET', '/os-services', (c) => listServices(deps, c)],

@@ -61,23 +61,25 @@ export function encryptionRoutes(st: CinderState): Hono<CinderEnv> {
   r.post('/types/:id/encryption', async (c) => {
     admin(c, 'create');
     const t = typeOf(c);
-    const body = member(await readBody(c), 'encryption');
+    const sent = await readBody(c);
+    const body = member(sent, 'encryption');
     if (st.encryption.has(t.id)) throw badRequest(`Volume type encryption for type ${t.id} already exists.`);
     if (inUse(t.id)) throw badRequest('Cannot create encryption specification. Volume type in use.');
     const e: SimEncryption = { encryption_id: randomUUID(), volume_type_id: t.id, cipher: null, key_size: null, provider: '', control_location: 'front-end', ...fields(body, true), created_at: cinderTime(), updated_at: null };
     st.encryption.set(t.id, e);
-    return c.json({ encryption: { ...e } });
+    // The controller answers the request body as it came.
+    return c.json(sent);
   });
   r.put('/types/:id/encryption/:eid', async (c) => {
     admin(c, 'update');
     const t = typeOf(c);
     const e = st.encryption.get(t.id);
     if (!e || e.encryption_id !== c.req.param('eid')) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
-    const body = member(await readBody(c), 'encryption');
+    const sent = await readBody(c);
+    const body = member(sent, 'encryption');
     if (inUse(t.id)) throw badRequest('Cannot update encryption specification. Volume type in use.');
-    const patch = fields(body, false);
-    Object.assign(e, patch, { updated_at: cinderTime() });
-    return c.json({ encryption: patch });
+    Object.assign(e, fields(body, false), { updated_at: cinderTime() });
+    return c.json(sent);
   });
   r.delete('/types/:id/encryption/:eid', (c) => {
     admin(c, 'delete');

@@ -1,13 +1,13 @@
 /**
  * Catalog items: the volume API's smaller catalogs the gateway owns (migration 6), one JSON body
  * per item. `id` is the gateway's id (a QoS spec's uuid, the project of a default type, the
- * volume type an encryption belongs to); `name` is unique per kind when set.
+ * volume type an encryption belongs to, a quota class's name); `name` is unique per kind when set.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, Row } from '@libsql/client';
 import { isoNow } from './time';
 
-export type CatalogItemKind = 'qos_spec' | 'default_type' | 'type_encryption';
+export type CatalogItemKind = 'qos_spec' | 'default_type' | 'type_encryption' | 'quota_class';
 
 export interface CatalogItem<B = Record<string, unknown>> {
   kind: CatalogItemKind;

@@ -7,7 +7,7 @@
  * owns (types, quotas, AZs).
  */
 import { Hono, type Context } from 'hono';
-import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
+import { ApiError, microversion, notFound, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
 import { mountRoutes, type RouteRow } from '../common';
 import { fanoutList } from '../../fanout';
 import { cinderListSpec } from './list-spec';
@@ -25,6 +25,7 @@ import { createType, deleteType, listTypes, showType, updateType } from './types
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
 import { listMessages, messageById } from './messages';
+import { NOT_SERVED } from './merged-list';
 import { createQos, deleteQos, deleteQosKeys, listQos, qosAssociate, qosAssociations, showQos, updateQos } from './qos-specs';
 import { listDefaultTypes, setDefaultType, showDefaultType, showTypeDefault, unsetDefaultType } from './default-types';
 import { createEncryption, deleteEncryption, showEncryption, showEncryptionKey, updateEncryption } from './type-encryption';
@@ -46,11 +47,23 @@ import {
   workersCleanup,
 } from './backends';
 import { acceptTransfer, createTransfer, listTransfers, transferById } from './transfers';
-import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
+import { defaultQuotas, deleteQuotas, showLimits, showQuotaClass, showQuotas, updateQuotaClass, updateQuotas } from './quotas';
 
 export type { VolumeDeps } from './deps';
 export { VOLUME_MIN_VERSION } from './versions';
 export { DEFAULT_VOLUME_QUOTAS } from './quotas';
+
+/**
+ * `POST /backups/import_record` names a backup store by URL only; which pod's backup service
+ * holds that data is nothing the gateway can tell (each pod has its own), and importing into the
+ * wrong pod makes a record whose restore fails. Refused: import in the pod, then adopt the
+ * backup with `POST /v1.0/routings`. (`GET /backups/{id}/export_record` is routed like every
+ * backup by id.)
+ */
+const IMPORT_RECORD_REFUSAL =
+  'Importing a backup record is not available through the gateway: the record does not say which pod\'s backup service holds its data. Import it in that pod and adopt the backup with POST /v1.0/routings.';
+
+const refused = (message: string) => new ApiError(501, message);
 
 export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSpec {
   return { service: 'volume', min: parseVersion(VOLUME_MIN_VERSION)!, max: maxVersion, rules: 'cinder' };
@@ -87,12 +100,15 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['POST', '/backups', (c) => createBackup(deps, c)],
     ['GET', '/backups', backups],
     ['GET', '/backups/detail', backupsDetail],
+    ['POST', '/backups/import_record', () => { throw refused(IMPORT_RECORD_REFUSAL); }],
     ['ALL', '/backups/:id', (c) => backupById(deps, c)],
     ['ALL', '/backups/:id/*', (c) => backupById(deps, c)],
 
     ['POST', '/attachments', (c) => createAttachment(deps, c)],
     ['GET', '/attachments', attachments],
     ['GET', '/attachments/detail', attachments],
+    // Cinder's router has `attachments/summary` but its controller no such action: 404.
+    ['GET', '/attachments/summary', () => { throw notFound(NOT_SERVED); }],
     ['ALL', '/attachments/:id', (c) => attachmentById(deps, c)],
     ['ALL', '/attachments/:id/*', (c) => attachmentById(deps, c)],
 
@@ -168,6 +184,8 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['GET', '/os-quota-sets/:target/defaults', (c) => defaultQuotas(deps, c)],
     ['PUT', '/os-quota-sets/:target', (c) => updateQuotas(deps, c)],
     ['DELETE', '/os-quota-sets/:target', (c) => deleteQuotas(deps, c)],
+    ['GET', '/os-quota-class-sets/:class', (c) => showQuotaClass(deps, c)],
+    ['PUT', '/os-quota-class-sets/:class', (c) => updateQuotaClass(deps, c)],
   ];
 }
 

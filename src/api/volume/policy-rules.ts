@@ -13,6 +13,8 @@ export const VOLUME_RULES = Object.freeze({
   'volume_extension:quotas:show': 'rule:admin_or_owner',
   'volume_extension:quotas:update': ADMIN,
   'volume_extension:quotas:delete': ADMIN,
+  'volume_extension:quota_classes:get': ADMIN,
+  'volume_extension:quota_classes:update': ADMIN,
   // services.py, hosts.py, scheduler_stats.py, capabilities.py, clusters.py, workers.py
   'volume_extension:services:index': ADMIN,
   'volume_extension:services:update': ADMIN,

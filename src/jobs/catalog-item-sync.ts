@@ -8,6 +8,8 @@
  *   (keys the gateway pushed before and no longer has are deleted); deleted with the gateway's.
  * - `default_type` (3.62, one per project): the project's default volume type, set in the pod
  *   as the pod's own id of the gateway type; waits while that type's own sync is pending.
+ * - `group_type` (3.11): found by name (taken over) or created; description, visibility and
+ *   group specs made the gateway's; deleted with the gateway's (Cinder refuses while groups use it).
  * Volume types' encryption and QoS association follow their type (volume-type-sync.ts).
  */
 import type { CatalogItem, CatalogItemKind, CatalogKind, CatalogState, Pod } from '../store';
@@ -138,7 +140,80 @@ const DEFAULT_TYPE_SYNC: CatalogItemSync = {
   },
 };
 
-const SYNCS: Readonly<Record<SyncedItemKind, CatalogItemSync>> = { qos_spec: QOS_SYNC, default_type: DEFAULT_TYPE_SYNC };
+/** A group type as the gateway keeps it. */
+export interface GroupTypeBody {
+  description: string | null;
+  is_public: boolean;
+  group_specs: Record<string, string>;
+}
+
+interface PodGroupType {
+  id: string;
+  name: string;
+  description?: string | null;
+  is_public?: boolean;
+  group_specs?: Record<string, string>;
+}
+
+/** Cinder's group types API begins at 3.11. */
+const GROUP_TYPES_VERSION = 'volume 3.11';
+const groupTypes = (path = '') => `/v3/{project}/group_types${path}`;
+
+const GROUP_TYPE_SYNC: CatalogItemSync = {
+  async push({ pod, call, state }, item) {
+    const body = item.body as unknown as GroupTypeBody;
+    let found: PodGroupType | undefined;
+    if (state?.pod_item_id) {
+      const a = await call('GET', groupTypes(`/${enc(state.pod_item_id)}`), undefined, GROUP_TYPES_VERSION);
+      if (a.status === 200) found = (a.body as { group_type?: PodGroupType }).group_type;
+      else if (a.status !== 404) return wait(`pod ${pod.pod_name} answered ${a.status} to group type ${state.pod_item_id}`);
+    }
+    if (!found) {
+      const a = await call('GET', groupTypes(), undefined, GROUP_TYPES_VERSION);
+      const list = (a.body as { group_types?: PodGroupType[] } | null)?.group_types;
+      if (a.status !== 200 || !Array.isArray(list)) return wait(`pod ${pod.pod_name} did not list its group types`);
+      found = list.find((t) => t.name === item.name);
+    }
+    if (!found) {
+      const a = await call('POST', groupTypes(), { group_type: { name: item.name, description: body.description, is_public: body.is_public, group_specs: body.group_specs } }, GROUP_TYPES_VERSION);
+      const created = (a.body as { group_type?: PodGroupType } | null)?.group_type;
+      if (a.status !== 200 || !created) return wait(`pod ${pod.pod_name} answered ${a.status} to the creation of group type ${item.name}`);
+      return { podItemId: created.id, detail: JSON.stringify({ keys: Object.keys(body.group_specs) }), note: `created as ${created.id}` };
+    }
+    const notes: string[] = [];
+    const patch: Record<string, unknown> = {};
+    if ((found.description ?? null) !== body.description) patch.description = body.description;
+    if ((found.is_public ?? true) !== body.is_public) patch.is_public = body.is_public;
+    if (Object.keys(patch).length > 0) {
+      const a = await call('PUT', groupTypes(`/${enc(found.id)}`), { group_type: patch }, GROUP_TYPES_VERSION);
+      if (a.status !== 200) return wait(`pod ${pod.pod_name} answered ${a.status} to the update of group type ${item.name}`);
+      notes.push(Object.keys(patch).join(', '));
+    }
+    const have = found.group_specs ?? {};
+    const changed = Object.fromEntries(Object.entries(body.group_specs).filter(([k, v]) => have[k] !== v));
+    if (Object.keys(changed).length > 0) {
+      const a = await call('POST', groupTypes(`/${enc(found.id)}/group_specs`), { group_specs: changed }, GROUP_TYPES_VERSION);
+      if (a.status !== 200) return wait(`pod ${pod.pod_name} answered ${a.status} to the group specs of ${item.name}`);
+      notes.push('group specs');
+    }
+    const pushedBefore = state?.detail ? ((JSON.parse(state.detail) as { keys?: string[] }).keys ?? []) : [];
+    for (const k of pushedBefore.filter((k) => !(k in body.group_specs) && k in have)) {
+      const a = await call('DELETE', groupTypes(`/${enc(found.id)}/group_specs/${enc(k)}`), undefined, GROUP_TYPES_VERSION);
+      if (a.status >= 300 && a.status !== 404) return wait(`pod ${pod.pod_name} answered ${a.status} to the removal of group spec ${k}`);
+      notes.push(`-${k}`);
+    }
+    return { podItemId: found.id, detail: JSON.stringify({ keys: Object.keys(body.group_specs) }), note: `is ${found.id}${notes.length ? ` (${notes.join('; ')})` : ''}` };
+  },
+  async remove({ pod, call, state }) {
+    if (!state?.pod_item_id) return undefined;
+    const a = await call('DELETE', groupTypes(`/${enc(state.pod_item_id)}`), undefined, GROUP_TYPES_VERSION);
+    if (a.status === 400 || a.status === 409) return fail(`pod ${pod.pod_name} keeps group type ${state.pod_item_id}: ${brief(a)}`);
+    if (a.status >= 300 && a.status !== 404) return wait(`pod ${pod.pod_name} answered ${a.status} to the deletion of group type ${state.pod_item_id}`);
+    return undefined;
+  },
+};
+
+const SYNCS: Readonly<Record<SyncedItemKind, CatalogItemSync>> = { qos_spec: QOS_SYNC, default_type: DEFAULT_TYPE_SYNC, group_type: GROUP_TYPE_SYNC };
 
 const isOutcome = (s: Synced): s is JobOutcome => 'kind' in s;
 

@@ -97,10 +97,10 @@ export function podCatalogSyncHandler(deps: RoutingCheckDeps): JobHandler {
       const vtypes = await deps.store.volumeTypes.list();
       for (const t of vtypes) await enqueueVolumeTypePush(deps, t.id, pod.pod_id);
       let items = 0;
-      for (const kind of ['qos_spec', 'default_type'] as const) {
+      for (const kind of ['qos_spec', 'group_type', 'default_type'] as const) {
         for (const it of await deps.store.catalogItems.list(kind)) (await enqueueCatalogItemPush(deps, kind, it.id, pod.pod_id), items++);
       }
-      notes.push(`${all.length - pushed} flavor(s) already the same in the pod, ${pushed} flavor push(es), ${vtypes.length} volume type push(es) and ${items} QoS spec / default type push(es) recorded`);
+      notes.push(`${all.length - pushed} flavor(s) already the same in the pod, ${pushed} flavor push(es), ${vtypes.length} volume type push(es) and ${items} QoS spec / group type / default type push(es) recorded`);
       return done(notes.join('; '));
     },
   };

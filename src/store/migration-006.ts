@@ -1,6 +1,6 @@
 /**
  * Migration 6: the volume API's smaller catalogs the gateway owns and syncs to its pods — QoS
- * specs, per-project default volume types (3.62), volume type encryption, volume quota classes — in one table of
+ * specs, per-project default volume types (3.62), volume type encryption, volume quota classes, group types — in one table of
  * JSON items per kind, and the per-pod sync state opened to every catalog kind (its kind CHECK
  * named only flavors and volume types; SQLite cannot alter a CHECK, so the table is rebuilt).
  */

@@ -25,6 +25,8 @@ import { createType, deleteType, listTypes, showType, updateType } from './types
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
 import { listMessages, messageById } from './messages';
+import { createGroup, createGroupFromSource, createGroupSnapshot, groupById, listGroups } from './groups';
+import { createGroupType, deleteGroupSpec, deleteGroupType, listGroupSpecs, listGroupTypes, setGroupSpecs, showGroupSpec, showGroupType, updateGroupType } from './group-types';
 import { NOT_SERVED } from './merged-list';
 import { createQos, deleteQos, deleteQosKeys, listQos, qosAssociate, qosAssociations, showQos, updateQos } from './qos-specs';
 import { listDefaultTypes, setDefaultType, showDefaultType, showTypeDefault, unsetDefaultType } from './default-types';
@@ -123,6 +125,34 @@ function resources(deps: VolumeDeps): RouteRow[] {
 
     ['GET', '/messages', (c) => listMessages(deps, c)],
     ['ALL', '/messages/:id', (c) => messageById(deps, c)],
+
+    // Groups, group snapshots and their consistency-group names: routed like volumes (groups.ts);
+    // group types: a catalog owned at the top (group-types.ts).
+    ...(['groups', 'consistencygroups'] as const).flatMap((g): RouteRow[] => [
+      ['POST', `/${g}`, (c) => createGroup(deps, c, g)],
+      ['GET', `/${g}`, (c) => listGroups(deps, c, g, false)],
+      ['GET', `/${g}/detail`, (c) => listGroups(deps, c, g, true)],
+      ['POST', g === 'groups' ? '/groups/action' : '/consistencygroups/create_from_src', (c) => createGroupFromSource(deps, c, g)],
+      ['ALL', `/${g}/:id`, (c) => groupById(deps, c, g)],
+      ['ALL', `/${g}/:id/*`, (c) => groupById(deps, c, g)],
+    ]),
+    ...(['group_snapshots', 'cgsnapshots'] as const).flatMap((g): RouteRow[] => [
+      ['POST', `/${g}`, (c) => createGroupSnapshot(deps, c, g)],
+      ['GET', `/${g}`, (c) => listGroups(deps, c, g, false)],
+      ['GET', `/${g}/detail`, (c) => listGroups(deps, c, g, true)],
+      ['ALL', `/${g}/:id`, (c) => groupById(deps, c, g)],
+      ['ALL', `/${g}/:id/*`, (c) => groupById(deps, c, g)],
+    ]),
+    ['GET', '/group_types', (c) => listGroupTypes(deps, c)],
+    ['POST', '/group_types', (c) => createGroupType(deps, c)],
+    ['GET', '/group_types/:id', (c) => showGroupType(deps, c)],
+    ['PUT', '/group_types/:id', (c) => updateGroupType(deps, c)],
+    ['DELETE', '/group_types/:id', (c) => deleteGroupType(deps, c)],
+    ['GET', '/group_types/:id/group_specs', (c) => listGroupSpecs(deps, c)],
+    ['POST', '/group_types/:id/group_specs', (c) => setGroupSpecs(deps, c)],
+    ['GET', '/group_types/:id/group_specs/:key', (c) => showGroupSpec(deps, c)],
+    ['PUT', '/group_types/:id/group_specs/:key', (c) => setGroupSpecs(deps, c)],
+    ['DELETE', '/group_types/:id/group_specs/:key', (c) => deleteGroupSpec(deps, c)],
 
     ['GET', '/types', (c) => listTypes(deps, c)],
     ['POST', '/types', (c) => createType(deps, c)],

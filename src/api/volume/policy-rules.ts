@@ -39,6 +39,15 @@ export const VOLUME_RULES = Object.freeze({
   'volume_extension:volume_type_encryption:create': ADMIN,
   'volume_extension:volume_type_encryption:update': ADMIN,
   'volume_extension:volume_type_encryption:delete': ADMIN,
+  // group_types.py
+  'group:group_types:create': ADMIN,
+  'group:group_types:update': ADMIN,
+  'group:group_types:delete': ADMIN,
+  'group:group_types_specs:get': ADMIN,
+  'group:group_types_specs:get_all': ADMIN,
+  'group:group_types_specs:create': ADMIN,
+  'group:group_types_specs:update': ADMIN,
+  'group:group_types_specs:delete': ADMIN,
   // manageable_volumes.py, manageable_snapshots.py
   'volume_extension:list_manageable': ADMIN,
   'volume_extension:volume_manage': ADMIN,

@@ -10,11 +10,13 @@ import type { Pod } from '../../store';
 import type { VolumeDeps } from './deps';
 
 /** Cinder's "could not be found" words per resource type. */
-export const MISSING: Record<'volume' | 'snapshot' | 'backup' | 'attachment', (id: string) => string> = {
+export const MISSING: Record<'volume' | 'snapshot' | 'backup' | 'attachment' | 'group' | 'group_snapshot', (id: string) => string> = {
   volume: (id) => `Volume ${id} could not be found.`,
   snapshot: (id) => `Snapshot ${id} could not be found.`,
   backup: (id) => `Backup ${id} could not be found.`,
   attachment: (id) => `Volume attachment could not be found with filter: attachment_id = ${id}.`,
+  group: (id) => `Group ${id} could not be found.`,
+  group_snapshot: (id) => `GroupSnapshot ${id} could not be found.`,
 };
 
 /** The pod holding `id` of `type`, 404 in Cinder's words when it has no routing. */

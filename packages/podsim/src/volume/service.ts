@@ -16,6 +16,7 @@ import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './
 import { miscRoutes } from './misc';
 import { messageRoutes } from './messages';
 import { backendAdminRoutes } from './backend-admin';
+import { groupRoutes } from './groups';
 import { transferRoutes } from './transfers';
 import { extensionRoutes } from './extensions';
 import { backupRoutes } from './backups';
@@ -86,6 +87,7 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', transferRoutes(st));
   api.route('/', messageRoutes(st));
   api.route('/', backendAdminRoutes(st));
+  api.route('/', groupRoutes(st));
   api.route('/', extensionRoutes());
   return api;
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { backupNotFound, notFound, snapshotNotFound, volumeNotFound, volumeTypeNotFound } from './faults';
 import type { SimMessage } from './messages';
 import type { SimQosSpec } from './qos-specs';
+import type { SimGroup, SimGroupSnapshot, SimGroupType } from './groups';
 import type { SimEncryption } from './type-encryption';
 import type { SimTransfer } from './transfers';
 import type {
@@ -102,6 +103,9 @@ export class CinderState {
   readonly encryption = new Map<string, SimEncryption>();
   /** Project → its default volume type id (3.62). */
   readonly defaultTypes = new Map<string, string>();
+  readonly groupTypes = new Map<string, SimGroupType>();
+  readonly groups = new Map<string, SimGroup>();
+  readonly groupSnapshots = new Map<string, SimGroupSnapshot>();
   /** Cinder volume service host, 'host@backend#pool' as os-vol-host-attr:host shows it. */
   readonly host: string;
   /** The one backend's `volume_backend_name` (devstack's LVM default). */

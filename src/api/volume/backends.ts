@@ -19,13 +19,13 @@ import type { Context } from 'hono';
 import { authorize } from '../../auth';
 import { askPods, type PodAnswer } from '../../fanout';
 import { ApiError, badRequest, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
-import { callPod, createRouted, respond } from '../../proxy';
+import { callPod, respond } from '../../proxy';
 import type { Pod } from '../../store';
 import { azForPod, volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
 import { NOT_SERVED } from './merged-list';
 import type { VolumeRule } from './policy-rules';
-import { podOf } from './same-pod';
+import { createInPod, podOf } from './same-pod';
 import { typeForPod } from './type-ids';
 
 type Fix = (item: Record<string, unknown>, pod: Pod) => void;
@@ -182,25 +182,22 @@ export async function manageVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   const volume = body.volume;
   if (!volume || typeof volume !== 'object' || Array.isArray(volume)) throw badRequest("Invalid input for field/attribute volume. Value: None. 'volume' is a required property");
   const v = volume as Record<string, unknown>;
-  if (typeof v.host !== 'string' || v.host === '') throw badRequest('Invalid input received: Host field is missing.');
-  const pod = await podOfHost(deps, c, v.host);
+  // cinder/api/common.py get_cluster_host: a cluster may be named instead of a host from 3.16.
+  const clustered = isSupported(c.get('apiVersion'), '3.16');
+  const host = typeof v.host === 'string' && v.host !== '' ? v.host : undefined;
+  const cluster = clustered && typeof v.cluster === 'string' && v.cluster !== '' ? v.cluster : undefined;
+  if (clustered ? Boolean(host) === Boolean(cluster) : !host) {
+    throw badRequest(`Invalid input received: ${clustered ? 'One and only one of cluster and host must be set.' : 'Host field is missing.'}`);
+  }
+  const pod = host ? await podOfHost(deps, c, host) : await podOfCluster(deps, c, cluster!);
   // contrib/volume_manage.py: an unknown host is ServiceUnavailable, an Invalid (400).
-  if (!pod) throw badRequest(`Host '${v.host}' not found`);
+  if (!pod) throw badRequest(host ? `Host '${host}' not found` : `Cluster '${cluster}' not found`);
   if (typeof v.availability_zone === 'string' && v.availability_zone !== '') {
-    if (v.availability_zone !== pod.az_name) throw badRequest(`Host ${v.host} is not in availability zone ${v.availability_zone}.`);
+    if (v.availability_zone !== pod.az_name) throw badRequest(`Host ${host ?? cluster} is not in availability zone ${v.availability_zone}.`);
     azForPod(v, pod);
   }
   if (typeof v.volume_type === 'string') v.volume_type = await typeForPod(deps, v.volume_type, pod);
-  return createRouted(deps, c, {
-    pod,
-    service: 'volumev3',
-    type: 'volume',
-    projectId: c.get('projectId'),
-    body: JSON.stringify(body),
-    idOf: (json) => (json as { volume?: { id?: unknown } }).volume?.id,
-    hint: { name: typeof v.name === 'string' ? v.name : null },
-    transform: volumeAzToTop(pod),
-  });
+  return createInPod(deps, c, { pod, type: 'volume', member: 'volume', body, name: typeof v.name === 'string' ? v.name : null, transform: volumeAzToTop(pod) });
 }
 
 /** `POST /os-snapshot-manage`: to the pod of the volume it names; the snapshot is routed there. */
@@ -210,15 +207,7 @@ export async function manageSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
   const s = body.snapshot as Record<string, unknown> | undefined;
   if (!s || typeof s !== 'object' || typeof s.volume_id !== 'string') throw badRequest("Invalid input for field/attribute snapshot. Value: None. 'volume_id' is a required property");
   const pod = await podOf(deps, s.volume_id, 'volume');
-  return createRouted(deps, c, {
-    pod,
-    service: 'volumev3',
-    type: 'snapshot',
-    projectId: c.get('projectId'),
-    body: JSON.stringify(body),
-    idOf: (json) => (json as { snapshot?: { id?: unknown } }).snapshot?.id,
-    hint: { name: typeof s.name === 'string' ? s.name : null },
-  });
+  return createInPod(deps, c, { pod, type: 'snapshot', member: 'snapshot', body, name: typeof s.name === 'string' ? s.name : null });
 }
 
 /** The one pod that lists a cluster of this name (clusters are a pod's own). */

@@ -15,14 +15,14 @@
  */
 import type { Context } from 'hono';
 import { fanoutList } from '../../fanout';
-import { azToTop, createRouted, deletionEvents, forwardById } from '../../proxy';
+import { azToTop, deletionEvents, forwardById } from '../../proxy';
 import { badRequest, readJson, type GatewayEnv } from '../../http';
 import type { Pod } from '../../store';
 import { azForPod } from './az';
 import type { VolumeDeps } from './deps';
 import { groupTypeForPod } from './group-types';
 import { cinderListSpec } from './list-spec';
-import { podOf } from './same-pod';
+import { createInPod, podOf } from './same-pod';
 import { typeForPod } from './type-ids';
 
 /** The group collections, their routing type and their member key. */
@@ -69,16 +69,7 @@ const groupAzToTop = (pod: Pod) =>
 
 function routedCreate(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod, collection: GroupCollection, body: unknown, sent: Record<string, unknown>): Promise<Response> {
   const { type, one } = KINDS[collection];
-  return createRouted(deps, c, {
-    pod,
-    service: 'volumev3',
-    type,
-    projectId: c.get('projectId'),
-    body: JSON.stringify(body),
-    idOf: (json) => (json as Record<string, { id?: unknown } | undefined>)[one]?.id ?? (json as { group?: { id?: unknown } }).group?.id,
-    hint: { name: typeof sent.name === 'string' ? sent.name : null },
-    transform: groupAzToTop(pod),
-  });
+  return createInPod(deps, c, { pod, type, member: one, body, name: typeof sent.name === 'string' ? sent.name : null, transform: groupAzToTop(pod) });
 }
 
 /** `POST /groups/action` (`create-from-src`) and `POST /consistencygroups/create_from_src`. */

@@ -13,12 +13,12 @@
  */
 import type { Context } from 'hono';
 import { askPods } from '../../fanout';
-import { createRouted, deletionEvents, forwardById } from '../../proxy';
+import { deletionEvents, forwardById } from '../../proxy';
 import { readJson, type GatewayEnv } from '../../http';
 import type { Routing } from '../../store';
 import type { VolumeDeps } from './deps';
 import { mergedList } from './merged-list';
-import { podOf } from './same-pod';
+import { createInPod, podOf } from './same-pod';
 import { transferCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
 
@@ -36,15 +36,7 @@ export async function createTransfer(deps: VolumeDeps, c: Context<GatewayEnv>): 
   const body = await readJson(c);
   const { transfer } = checkBody(transferCreate, body);
   const pod = await podOf(deps, transfer.volume_id, 'volume');
-  return createRouted(deps, c, {
-    pod,
-    service: 'volumev3',
-    type: 'transfer',
-    projectId: c.get('projectId'),
-    body: JSON.stringify(body),
-    idOf: (json) => (json as { transfer?: { id?: unknown } }).transfer?.id,
-    hint: { name: nameOf(transfer) },
-  });
+  return createInPod(deps, c, { pod, type: 'transfer', member: 'transfer', body, name: nameOf(transfer) });
 }
 
 export async function listTransfers(deps: VolumeDeps, c: Context<GatewayEnv>, collection: TransferCollection, detail: boolean): Promise<Response> {

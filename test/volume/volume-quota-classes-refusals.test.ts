@@ -32,7 +32,9 @@ test('os-quota-class-sets: admin only; the default class sets every project defa
 
 test('attachments/summary is Cinder 404; backups/import_record is refused with the reason', async () => {
   assert.deepEqual((await member()('/attachments/summary', { version: '3.27' })).body, { itemNotFound: { code: 404, message: 'The resource could not be found.' } });
-  const r = await admin()('/backups/import_record', { method: 'POST', body: { backup_record: { backup_service: 'x', backup_url: 'y' } } });
-  assert.equal(r.status, 501);
-  assert.match(r.body.notImplemented.message, /does not say which pod's backup service holds its data/);
+  const body = { backup_record: { backup_service: 'x', backup_url: 'y' } };
+  assert.deepEqual((await member()('/backups/import_record', { method: 'POST', body })).body, { forbidden: { code: 403, message: "Policy doesn't allow backup:backup-import to be performed." } });
+  const r = await admin()('/backups/import_record', { method: 'POST', body });
+  assert.equal(r.status, 400);
+  assert.match(r.body.badRequest.message, /does not say which pod's backup service holds its data/);
 });

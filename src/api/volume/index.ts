@@ -7,7 +7,8 @@
  * owns (types, quotas, AZs).
  */
 import { Hono, type Context } from 'hono';
-import { ApiError, microversion, notFound, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
+import { authorize } from '../../auth';
+import { badRequest, microversion, notFound, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
 import { mountRoutes, type RouteRow } from '../common';
 import { fanoutList } from '../../fanout';
 import { cinderListSpec } from './list-spec';
@@ -56,16 +57,18 @@ export { VOLUME_MIN_VERSION } from './versions';
 export { DEFAULT_VOLUME_QUOTAS } from './quotas';
 
 /**
- * `POST /backups/import_record` names a backup store by URL only; which pod's backup service
- * holds that data is nothing the gateway can tell (each pod has its own), and importing into the
- * wrong pod makes a record whose restore fails. Refused: import in the pod, then adopt the
- * backup with `POST /v1.0/routings`. (`GET /backups/{id}/export_record` is routed like every
- * backup by id.)
+ * `POST /backups/import_record` (admin, `backup:backup-import`) names a backup store by URL only;
+ * which pod's backup service holds that data is nothing the gateway can tell (each pod has its
+ * own), and importing into the wrong pod makes a record whose restore fails. Refused with a 400
+ * saying so: import in the pod, then adopt the backup with `POST /v1.0/routings`.
+ * (`GET /backups/{id}/export_record` is routed like every backup by id.)
  */
-const IMPORT_RECORD_REFUSAL =
-  'Importing a backup record is not available through the gateway: the record does not say which pod\'s backup service holds its data. Import it in that pod and adopt the backup with POST /v1.0/routings.';
-
-const refused = (message: string) => new ApiError(501, message);
+function refuseImportRecord(deps: VolumeDeps, c: Context<GatewayEnv>): never {
+  authorize(deps.policy, c.get('auth'), 'backup:backup-import');
+  throw badRequest(
+    "Invalid input received: importing a backup record is not available through the gateway: the record does not say which pod's backup service holds its data. Import it in that pod and adopt the backup with POST /v1.0/routings.",
+  );
+}
 
 export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSpec {
   return { service: 'volume', min: parseVersion(VOLUME_MIN_VERSION)!, max: maxVersion, rules: 'cinder' };
@@ -102,7 +105,7 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['POST', '/backups', (c) => createBackup(deps, c)],
     ['GET', '/backups', backups],
     ['GET', '/backups/detail', backupsDetail],
-    ['POST', '/backups/import_record', () => { throw refused(IMPORT_RECORD_REFUSAL); }],
+    ['POST', '/backups/import_record', (c) => refuseImportRecord(deps, c)],
     ['ALL', '/backups/:id', (c) => backupById(deps, c)],
     ['ALL', '/backups/:id/*', (c) => backupById(deps, c)],
 

@@ -48,6 +48,8 @@ export const VOLUME_RULES = Object.freeze({
   'group:group_types_specs:create': ADMIN,
   'group:group_types_specs:update': ADMIN,
   'group:group_types_specs:delete': ADMIN,
+  // backups.py
+  'backup:backup-import': ADMIN,
   // manageable_volumes.py, manageable_snapshots.py
   'volume_extension:list_manageable': ADMIN,
   'volume_extension:volume_manage': ADMIN,

@@ -1,7 +1,8 @@
 /**
  * Volume type encryption (`/types/{id}/encryption`, admin; cinder/api/contrib/volume_type_encryption.py):
  * part of the gateway's volume type catalog, kept at the gateway and made the pods' by the
- * type's `volume_type_push`. Create and update answer the request body, as Cinder does. A pod
+ * type's `volume_type_push`. Create and update answer the request body, as Cinder does (create's
+ * filled in with the type id and the new encryption id, as Cinder's database layer does). A pod
  * refuses a change while volumes use the type there; its push job then fails saying so.
  */
 import { randomUUID } from 'node:crypto';
@@ -77,7 +78,8 @@ export async function createEncryption(deps: VolumeDeps, c: Context<GatewayEnv>)
   const e: Encryption = { encryption_id: randomUUID(), cipher: null, key_size: null, control_location: 'front-end', provider: '', ...patch, created_at: isoNow(), updated_at: null };
   await storeWrite(() => deps.store.catalogItems.put<Encryption>('type_encryption', typeId, e));
   await pushType(deps, typeId);
-  return c.json(body);
+  const sent = body.encryption as Record<string, unknown>;
+  return c.json({ ...body, encryption: { ...sent, ...(sent.key_size != null ? { key_size: e.key_size } : {}), volume_type_id: typeId, encryption_id: e.encryption_id } });
 }
 
 export async function updateEncryption(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -1,6 +1,6 @@
 // Volume type encryption (admin), after cinder/api/contrib/volume_type_encryption.py: one
 // encryption spec per type; GET answers {} for a type without one; create, update and delete are
-// refused (400) while volumes use the type.
+// refused (400) while volumes use the type; create and update answer the request body.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { CinderEnv, Ctx } from './context';
@@ -64,11 +64,12 @@ export function encryptionRoutes(st: CinderState): Hono<CinderEnv> {
     const sent = await readBody(c);
     const body = member(sent, 'encryption');
     if (st.encryption.has(t.id)) throw badRequest(`Volume type encryption for type ${t.id} already exists.`);
-    if (inUse(t.id)) throw badRequest('Cannot create encryption specification. Volume type in use.');
+    if (inUse(t.id)) throw badRequest('Cannot create encryption specs. Volume type in use.');
     const e: SimEncryption = { encryption_id: randomUUID(), volume_type_id: t.id, cipher: null, key_size: null, provider: '', control_location: 'front-end', ...fields(body, true), created_at: cinderTime(), updated_at: null };
     st.encryption.set(t.id, e);
-    // The controller answers the request body as it came.
-    return c.json(sent);
+    // The controller answers the request body, which the database layer filled in with the
+    // type id and the new encryption id (cinder/db/api.py volume_type_encryption_create).
+    return c.json({ ...sent, encryption: { ...body, ...(body.key_size != null ? { key_size: e.key_size } : {}), volume_type_id: t.id, encryption_id: e.encryption_id } });
   });
   r.put('/types/:id/encryption/:eid', async (c) => {
     admin(c, 'update');
@@ -77,7 +78,7 @@ export function encryptionRoutes(st: CinderState): Hono<CinderEnv> {
     if (!e || e.encryption_id !== c.req.param('eid')) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
     const sent = await readBody(c);
     const body = member(sent, 'encryption');
-    if (inUse(t.id)) throw badRequest('Cannot update encryption specification. Volume type in use.');
+    if (inUse(t.id)) throw badRequest('Cannot update encryption specs. Volume type in use.');
     Object.assign(e, fields(body, false), { updated_at: cinderTime() });
     return c.json(sent);
   });
@@ -86,7 +87,7 @@ export function encryptionRoutes(st: CinderState): Hono<CinderEnv> {
     const t = typeOf(c);
     const e = st.encryption.get(t.id);
     if (!e || e.encryption_id !== c.req.param('eid')) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
-    if (inUse(t.id)) throw badRequest('Cannot delete encryption specification. Volume type in use.');
+    if (inUse(t.id)) throw badRequest('Cannot delete encryption specs. Volume type in use.');
     st.encryption.delete(t.id);
     return c.body(null, 202);
   });

@@ -73,3 +73,26 @@ test('groups: made in the AZ pod with pod ids, routed, snapshotted, cloned, dele
   assert.equal((await cloud.gw.store.routings.lookup(id, 'group'))?.status, 'deleting');
   await eventually(async () => (await cloud.gw.store.routings.lookup(id, 'group')) === undefined, 15_000);
 });
+
+test('a volume made in a group goes to the group pod; delete-volumes takes its routing along', async () => {
+  const p = volumeClient(cloud, 'proj-gv', identity('proj-gv'));
+  const made = await p('/groups', { method: 'POST', body: { group: { name: 'g3', group_type: 'gt', volume_types: ['gold'], availability_zone: 'az1' } }, version: '3.13' });
+  assert.equal(made.status, 202, made.text);
+  const gid = made.body.group.id;
+  await eventually(async () => (await p(`/groups/${gid}`, { version: '3.13' })).body.group?.status === 'available');
+  const vol = await p('/volumes', { method: 'POST', body: { volume: { size: 1, group_id: gid, volume_type: 'gold' } }, version: '3.13' });
+  assert.equal(vol.status, 202, vol.text);
+  const vid = vol.body.volume.id;
+  assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.pod_id, cloud.podIds[0], 'the group pod, not the default one');
+  const wrongAz = await p('/volumes', { method: 'POST', body: { volume: { size: 1, group_id: gid, volume_type: 'gold', availability_zone: 'az2' } }, version: '3.13' });
+  assert.equal(wrongAz.status, 400, wrongAz.text);
+  await eventually(async () => (await p(`/volumes/${vid}`)).body.volume?.status === 'available');
+
+  const refused = await p(`/groups/${gid}/action`, { method: 'POST', body: { delete: {} }, version: '3.13' });
+  assert.equal(refused.status, 400, 'the pod refuses while the group holds volumes');
+  assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.status, 'active');
+  const del = await p(`/groups/${gid}/action`, { method: 'POST', body: { delete: { 'delete-volumes': true } }, version: '3.13' });
+  assert.equal(del.status, 202, del.text);
+  assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.status, 'deleting', 'the member volume stops counting at once');
+  await eventually(async () => (await cloud.gw.store.routings.lookup(vid, 'volume')) === undefined, 15_000);
+});

@@ -14,9 +14,9 @@
  * group's routing, `cgsnapshots/{id}` the group snapshot's.
  */
 import type { Context } from 'hono';
-import { fanoutList } from '../../fanout';
+import { askPods, fanoutList } from '../../fanout';
 import { azToTop, deletionEvents, forwardById } from '../../proxy';
-import { badRequest, readJson, type GatewayEnv } from '../../http';
+import { badRequest, boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { Pod } from '../../store';
 import { azForPod } from './az';
 import type { VolumeDeps } from './deps';
@@ -92,17 +92,49 @@ export async function createGroupSnapshot(deps: VolumeDeps, c: Context<GatewayEn
   return routedCreate(deps, c, await podOf(deps, groupId, 'group'), collection, body, s);
 }
 
+/** The `delete` action with `delete-volumes` true: the group's volumes go with it. */
+function deletesVolumes(body: unknown): boolean {
+  const d = (body as { delete?: Record<string, unknown> } | null)?.delete;
+  return !!d && typeof d === 'object' && boolFromString(String(d['delete-volumes'] ?? 'false')) === true;
+}
+
+/**
+ * Everything by id. A group `delete` with `delete-volumes` the pod accepted takes the group's
+ * volumes too: their routings turn deleting (the volumes the pod listed in the group, with the
+ * caller's token, just before), and the deletion jobs remove them once the pod has.
+ */
 export async function groupById(deps: VolumeDeps, c: Context<GatewayEnv>, collection: GroupCollection): Promise<Response> {
   const { type } = KINDS[collection];
-  const { response } = await forwardById(deps, c, {
+  let members: string[] = [];
+  const { response, status, pod } = await forwardById(deps, c, {
     type,
     service: 'volumev3',
     collection,
     missing: (id) => (type === 'group' ? `Group ${id} could not be found.` : `GroupSnapshot ${id} could not be found.`),
     transform: groupAzToTop,
     events: type === 'group' ? GROUP_EVENTS : deletionEvents(),
+    peek: {
+      when: (method, sub) => type === 'group' && method === 'POST' && /^\/action\/?$/.test(sub),
+      check: async (body, p) => {
+        if (deletesVolumes(body)) members = await volumesInGroup(deps, c, p, c.req.param('id')!);
+      },
+    },
   });
+  if (status >= 200 && status < 300) {
+    for (const id of members) {
+      const r = await deps.routes.lookup(id, 'volume');
+      if (r && r.pod_id === pod.pod_id && r.status === 'active') await deps.routes.markDeleting(r);
+    }
+  }
   return response;
+}
+
+/** The ids of the volumes `pod` lists in group `groupId` for the caller (Cinder's `group_id` filter). */
+async function volumesInGroup(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod, groupId: string): Promise<string[]> {
+  const search = `?${new URLSearchParams({ group_id: groupId, limit: '1000' })}`;
+  const { answers } = await askPods(deps, c, [pod], { service: 'volumev3', name: 'group-volumes', question: () => ({ path: `/v3/${encodeURIComponent(c.get('projectId'))}/volumes`, search }), accept: (st) => st === 200 });
+  const list = (answers[0]?.body as { volumes?: { id?: unknown }[] } | null)?.volumes ?? [];
+  return list.flatMap((v) => (typeof v.id === 'string' ? [v.id] : []));
 }
 
 export function listGroups(deps: VolumeDeps, c: Context<GatewayEnv>, collection: GroupCollection, detail: boolean): Promise<Response> {

@@ -18,6 +18,7 @@ const volumeCreateEntries = {
   availability_zone: nullableString,
   snapshot_id: optionalId,
   source_volid: optionalId,
+  group_id: optionalId,
 };
 
 export const volumeCreate = member('volume', v.looseObject(volumeCreateEntries));

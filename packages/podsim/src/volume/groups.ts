@@ -2,7 +2,8 @@
 // group_snapshots.py and their views: group types with group specs (3.11, admin changes), groups
 // (3.13: create, list, show, update, delete action with delete-volumes; create-from-src 3.14),
 // group snapshots (3.14). Creates go 'creating' → 'available' after a transition, deletes
-// 'deleting' → gone. Volumes are not put in groups here (add_volumes is accepted and ignored).
+// 'deleting' → gone; a group's volumes (made with `group_id`, 3.13) go with it only under
+// `delete-volumes`. add_volumes/remove_volumes on update are accepted and ignored.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { CinderEnv, Ctx } from './context';
@@ -181,8 +182,16 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const [action] = Object.keys(body);
     if (action === 'delete') {
       if (!['available', 'error'].includes(g.status)) throw badRequest(`Invalid group: Group status must be available or error, but current status is: ${g.status}.`);
+      const d = body.delete;
+      const withVolumes = isObject(d) && d['delete-volumes'] !== undefined ? strictBool('delete-volumes', d['delete-volumes']) : false;
+      const members = [...st.volumes.values()].filter((v) => v.groupId === g.id);
+      if (members.length > 0 && !withVolumes) throw badRequest(`Invalid group: Group ${g.id} still contains volumes. The delete-volumes flag is required to delete it.`);
       g.status = 'deleting';
-      st.later(() => st.groups.delete(g.id));
+      for (const v of members) (v.status = 'deleting'), (v.updatedAt = cinderTime());
+      st.later(() => {
+        for (const v of members) st.volumes.delete(v.id);
+        st.groups.delete(g.id);
+      });
       return c.body(null, 202);
     }
     if (action === 'reset_status') {

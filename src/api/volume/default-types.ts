@@ -8,11 +8,12 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { enqueueCatalogItemPush, type DefaultTypeBody } from '../../jobs';
+import type { DefaultTypeBody } from '../../jobs';
 import { badRequest, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
 import type { VolumeType } from '../../store';
 import { storeWrite } from '../common';
 import type { VolumeDeps } from './deps';
+import { pushCatalogItem } from './type-push';
 import { NOT_SERVED } from './merged-list';
 import type { VolumeRule } from './policy-rules';
 import { typeView } from './types-view';
@@ -27,12 +28,7 @@ function gate(deps: VolumeDeps, c: Context<GatewayEnv>, rule: VolumeRule): void 
 
 const view = (projectId: string, typeId: string) => ({ project_id: projectId, volume_type_id: typeId });
 
-async function push(deps: VolumeDeps, projectId: string): Promise<void> {
-  const pods = await deps.podDir.bottoms();
-  await storeWrite(async () => {
-    for (const pod of pods) await enqueueCatalogItemPush(deps, 'default_type', projectId, pod.pod_id);
-  });
-}
+const push = (deps: VolumeDeps, projectId: string) => pushCatalogItem(deps, 'default_type', projectId);
 
 /** A gateway type by id, else by name (Cinder's get_by_name_or_id). */
 async function typeByRef(deps: VolumeDeps, ref: string): Promise<VolumeType> {

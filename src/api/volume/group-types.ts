@@ -7,11 +7,12 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { enqueueCatalogItemPush, type GroupTypeBody } from '../../jobs';
+import type { GroupTypeBody } from '../../jobs';
 import { badRequest, boolFromString, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
 import type { CatalogItem, Pod } from '../../store';
 import { storeWrite, usableInPod } from '../common';
 import type { VolumeDeps } from './deps';
+import { pushCatalogItem } from './type-push';
 import { NOT_SERVED } from './merged-list';
 import type { VolumeRule } from './policy-rules';
 
@@ -39,12 +40,7 @@ async function find(deps: VolumeDeps, c: Context<GatewayEnv>, ref: string): Prom
   return t;
 }
 
-async function push(deps: VolumeDeps, id: string): Promise<void> {
-  const pods = await deps.podDir.bottoms();
-  await storeWrite(async () => {
-    for (const pod of pods) await enqueueCatalogItemPush(deps, 'group_type', id, pod.pod_id);
-  });
-}
+const push = (deps: VolumeDeps, id: string) => pushCatalogItem(deps, 'group_type', id);
 
 function specsOf(x: unknown): Record<string, string> {
   if (x === undefined) return {};

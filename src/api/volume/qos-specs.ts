@@ -8,13 +8,13 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { enqueueCatalogItemPush, type QosBody } from '../../jobs';
+import type { QosBody } from '../../jobs';
 import { badRequest, boolFromString, notFound, publicBase, readJson, type GatewayEnv } from '../../http';
 import type { CatalogItem } from '../../store';
 import { storeWrite } from '../common';
 import type { VolumeDeps } from './deps';
 import type { VolumeRule } from './policy-rules';
-import { pushType } from './type-push';
+import { pushCatalogItem, pushType } from './type-push';
 import { typeMissing } from './types-view';
 
 /** Cinder's consumers of a QoS spec (cinder/volume/qos_specs.py). */
@@ -46,12 +46,7 @@ async function find(deps: VolumeDeps, id: string): Promise<CatalogItem<QosBody>>
   return q;
 }
 
-async function push(deps: VolumeDeps, id: string): Promise<void> {
-  const pods = await deps.podDir.bottoms();
-  await storeWrite(async () => {
-    for (const pod of pods) await enqueueCatalogItemPush(deps, 'qos_spec', id, pod.pod_id);
-  });
-}
+const push = (deps: VolumeDeps, id: string) => pushCatalogItem(deps, 'qos_spec', id);
 
 /** The body's `qos_specs` object with every value a string (Cinder's schema: string values). */
 function specsOf(body: unknown): Record<string, string> {

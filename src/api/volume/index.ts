@@ -24,6 +24,7 @@ import { attachmentById, createAttachment } from './attachments';
 import { createType, deleteType, listTypes, showType, updateType } from './types';
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
+import { listTransfers } from './transfers';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
 export type { VolumeDeps } from './deps';
@@ -86,6 +87,11 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['DELETE', '/types/:id/extra_specs/:key', (c) => deleteSpec(deps, c)],
     ['GET', '/types/:id/os-volume-type-access', (c) => listAccess(deps, c)],
     ['POST', '/types/:id/action', (c) => typeAction(deps, c)],
+
+    ['GET', '/os-volume-transfer', listTransfers(deps, 'os-volume-transfer', false)],
+    ['GET', '/os-volume-transfer/detail', listTransfers(deps, 'os-volume-transfer', true)],
+    ['GET', '/volume-transfers', listTransfers(deps, 'volume-transfers', false)],
+    ['GET', '/volume-transfers/detail', listTransfers(deps, 'volume-transfers', true)],
 
     ['GET', '/os-availability-zone', (c) => listZones(deps, c)],
     ['GET', '/limits', (c) => showLimits(deps, c)],

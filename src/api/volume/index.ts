@@ -24,7 +24,7 @@ import { attachmentById, createAttachment } from './attachments';
 import { createType, deleteType, listTypes, showType, updateType } from './types';
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
-import { listTransfers } from './transfers';
+import { listFromPods, POD_LISTS } from './pod-lists';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
 export type { VolumeDeps } from './deps';
@@ -88,10 +88,8 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['GET', '/types/:id/os-volume-type-access', (c) => listAccess(deps, c)],
     ['POST', '/types/:id/action', (c) => typeAction(deps, c)],
 
-    ['GET', '/os-volume-transfer', listTransfers(deps, 'os-volume-transfer', false)],
-    ['GET', '/os-volume-transfer/detail', listTransfers(deps, 'os-volume-transfer', true)],
-    ['GET', '/volume-transfers', listTransfers(deps, 'volume-transfers', false)],
-    ['GET', '/volume-transfers/detail', listTransfers(deps, 'volume-transfers', true)],
+    // Transfers and groups: lists only, merged from the tenant's pods (not routed).
+    ...POD_LISTS.map((l): RouteRow => ['GET', `/${l.path}`, listFromPods(deps, l)]),
 
     ['GET', '/os-availability-zone', (c) => listZones(deps, c)],
     ['GET', '/limits', (c) => showLimits(deps, c)],

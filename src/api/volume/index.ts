@@ -25,6 +25,7 @@ import { createType, deleteType, listTypes, showType, updateType } from './types
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
 import { listFromPods, POD_LISTS } from './pod-lists';
+import { listExtensions, showExtension } from './extensions';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
 export type { VolumeDeps } from './deps';
@@ -91,6 +92,8 @@ function resources(deps: VolumeDeps): RouteRow[] {
     // Transfers and groups: lists only, merged from the tenant's pods (not routed).
     ...POD_LISTS.map((l): RouteRow => ['GET', `/${l.path}`, listFromPods(deps, l)]),
 
+    ['GET', '/extensions', listExtensions],
+    ['GET', '/extensions/:alias', showExtension],
     ['GET', '/os-availability-zone', (c) => listZones(deps, c)],
     ['GET', '/limits', (c) => showLimits(deps, c)],
     ['GET', '/os-quota-sets/:target', (c) => showQuotas(deps, c)],

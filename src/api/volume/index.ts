@@ -24,8 +24,6 @@ import { attachmentById, createAttachment } from './attachments';
 import { createType, deleteType, listTypes, showType, updateType } from './types';
 import { deleteSpec, listAccess, listSpecs, putSpec, setSpecs, showSpec, typeAction } from './type-extras';
 import { listZones } from './zones';
-import { listFromPods, POD_LISTS } from './pod-lists';
-import { listExtensions, showExtension } from './extensions';
 import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } from './quotas';
 
 export type { VolumeDeps } from './deps';
@@ -89,11 +87,6 @@ function resources(deps: VolumeDeps): RouteRow[] {
     ['GET', '/types/:id/os-volume-type-access', (c) => listAccess(deps, c)],
     ['POST', '/types/:id/action', (c) => typeAction(deps, c)],
 
-    // Transfers and groups: lists only, merged from the tenant's pods (not routed).
-    ...POD_LISTS.map((l): RouteRow => ['GET', `/${l.path}`, listFromPods(deps, l)]),
-
-    ['GET', '/extensions', listExtensions],
-    ['GET', '/extensions/:alias', showExtension],
     ['GET', '/os-availability-zone', (c) => listZones(deps, c)],
     ['GET', '/limits', (c) => showLimits(deps, c)],
     ['GET', '/os-quota-sets/:target', (c) => showQuotas(deps, c)],

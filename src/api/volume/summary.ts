@@ -16,7 +16,7 @@ interface Summary {
 }
 
 /** The pods holding the tenant's volumes or bound to it (the volume list's pods). */
-export async function tenantPods(deps: VolumeDeps, projectId: string): Promise<Pod[]> {
+async function tenantPods(deps: VolumeDeps, projectId: string): Promise<Pod[]> {
   const ids = await tenantPodIds(deps.store, projectId, 'volume');
   return (await deps.podDir.list()).filter((p) => p.az_name !== '' && ids.has(p.pod_id));
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { poll } from '../realpods/bed/util';
 import { MANAGE_PY } from './horizon';
+import { ERROR_RECORDER, errorsOn } from './page-errors';
 import { MEMBER, SEEDED, startHorizonBed, type HorizonBed } from './bed';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -32,30 +33,6 @@ interface Visit {
   errors: string[];
   text: string;
 }
-
-/**
- * Error banners and toasts: Horizon renders both as `.alert-danger` ("Error: ..."). Toasts go
- * away after a few seconds, so every one shown since the page loaded is recorded by an observer
- * installed in each document (ERROR_RECORDER) and read back with what is on screen now.
- */
-async function errorsOn(p: Page): Promise<string[]> {
-  const now = await p.$$eval('.alert-danger, .alert-error', (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
-  const seen = await p.evaluate(() => (window as unknown as { trio2oErrors?: string[] }).trio2oErrors ?? []);
-  return [...new Set([...seen, ...now])].filter((t) => t !== '');
-}
-
-/** Runs in every document: keeps the text of each `.alert-danger` element ever added. */
-const ERROR_RECORDER = () => {
-  const seen: string[] = [];
-  (window as unknown as { trio2oErrors: string[] }).trio2oErrors = seen;
-  const record = (el: Element) => {
-    for (const a of [el, ...el.querySelectorAll('.alert-danger, .alert-error')]) {
-      if (a.matches('.alert-danger, .alert-error')) setTimeout(() => seen.push((a as HTMLElement).innerText.trim()), 0);
-    }
-  };
-  new MutationObserver((muts) => muts.forEach((m) => m.addedNodes.forEach((n) => n instanceof Element && record(n))))
-    .observe(document, { childList: true, subtree: true });
-};
 
 async function shot(name: string): Promise<void> {
   const file = join(ARTIFACTS, `${name}.png`);

@@ -82,44 +82,36 @@ test('a member logs in and lands in the gateway region', async () => {
   assert.match(header, new RegExp(MEMBER.project));
 });
 
-test('Overview: limits and usage of both pods, no error', async () => {
-  const v = await visit('overview', '/project/');
+/** Visits a page and checks it answered 200 with no error banner or toast. */
+async function cleanPage(name: string, path: string): Promise<Visit> {
+  const v = await visit(name, path);
   assert.equal(v.status, 200);
   assert.deepEqual(v.errors, []);
+  return v;
+}
+
+test('Overview: limits and usage of both pods, no error', async () => {
+  const v = await cleanPage('overview', '/project/');
   // Instances 2 (one per pod), volumes 2, from the gateway's limits.
   assert.match(v.text, /Instances\s+Used 2 of/);
   assert.match(v.text, /Volumes\s+Used 2 of/);
   for (const s of SEEDED.servers) assert.ok(v.text.includes(s.name), `usage lists ${s.name}`);
 });
 
-test('Instances: the servers of both pods, no error', async () => {
-  const v = await visit('instances', '/project/instances/');
-  assert.equal(v.status, 200);
-  assert.deepEqual(v.errors, []);
-  for (const s of SEEDED.servers) assert.ok(v.text.includes(s.name), `${s.name} is listed`);
-  assert.ok(podNames(0, 'servers').includes('hz-vm-az1') && podNames(1, 'servers').includes('hz-vm-az2'), 'one server in each pod');
-});
-
-test('Volumes: the volumes of both pods, no error', async () => {
-  const v = await visit('volumes', '/project/volumes/');
-  assert.equal(v.status, 200);
-  assert.deepEqual(v.errors, []);
-  for (const s of SEEDED.volumes) assert.ok(v.text.includes(s.name), `${s.name} is listed`);
-  assert.ok(podNames(0, 'volumes').includes('hz-vol-az1') && podNames(1, 'volumes').includes('hz-vol-az2'), 'one volume in each pod');
-});
+for (const [title, name, kind, seeded] of [['Instances', 'instances', 'servers', SEEDED.servers], ['Volumes', 'volumes', 'volumes', SEEDED.volumes]] as const) {
+  test(`${title}: the ${kind} of both pods, no error`, async () => {
+    const v = await cleanPage(name, `/project/${name}/`);
+    for (const x of seeded) assert.ok(v.text.includes(x.name), `${x.name} is listed`);
+    seeded.forEach((x, i) => assert.ok(podNames(i, kind).includes(x.name), `${x.name} is in Pod${i + 1}`));
+  });
+}
 
 test('Images: the image service of the region, no error', async () => {
-  const v = await visit('images', '/project/images');
-  assert.equal(v.status, 200);
-  assert.deepEqual(v.errors, []);
-  assert.match(v.text, /cirros/);
+  assert.match((await cleanPage('images', '/project/images')).text, /cirros/);
 });
 
 test('Key Pairs: the member\'s key pair, no error', async () => {
-  const v = await visit('key-pairs', '/project/key_pairs');
-  assert.equal(v.status, 200);
-  assert.deepEqual(v.errors, []);
-  assert.ok(v.text.includes(SEEDED.keypair));
+  assert.ok((await cleanPage('key-pairs', '/project/key_pairs')).text.includes(SEEDED.keypair));
 });
 
 /** Clicks the allocate (arrow up) button of the wizard's available row containing `text`. */

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Horizon's error messages as a page shows them: Django messages (banners) and Angular toasts,
  * both `.alert-danger` elements reading "Error: ...".

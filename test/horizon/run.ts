@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Horizon through the gateway (`npm run test:horizon`, not part of `npm test`): Debian's
 // openstack-dashboard (Horizon 23) with the gateway's RegionOne as its compute and volume
 // service, driven by a real headless Chromium (puppeteer-core). A member logs in; Overview,

@@ -12,6 +12,9 @@
  * (another checkout, e.g. `git worktree add /tmp/base main && cd /tmp/base && npm ci`: its gateway
  * is measured too, as `baseline`, so a change is compared before/after under the same load).
  *
+ * Sides: direct (the pod itself), nginx, node (bench/floor-proxy.mjs: node:http + an undici pool and
+ * nothing else, the least a Node proxy costs), trio2o, and with BASELINE the other checkout's gateway.
+ *
  * Operations: read = GET /v2.1/{p}/servers/{id}; action = POST /servers/{id}/action
  * (`os-getConsoleOutput`, which changes nothing and so repeats forever); update = PUT
  * /servers/{id} (rename). Keystone mode starts a real Keystone (test/support/keystone.ts), runs
@@ -28,7 +31,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startGatewayProcess, startPodProcess, type GatewayProcess } from './processes';
+import { fileURLToPath } from 'node:url';
+import { freePort, start, startGatewayProcess, startPodProcess, type GatewayProcess } from './processes';
 import { cpuMs, ensureTools, startNginx, wrk, type WrkRequest, type WrkResult } from './loadgen';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -43,8 +47,8 @@ type Op = 'read' | 'action' | 'update';
 /** Another checkout (with node_modules) whose gateway runs as a fourth side: before/after in one run. */
 const BASELINE = process.env.BASELINE;
 
-type Side = 'direct' | 'nginx' | 'trio2o' | 'baseline';
-const SIDES: Side[] = ['direct', 'nginx', 'trio2o', ...(BASELINE ? (['baseline'] as const) : [])];
+type Side = 'direct' | 'nginx' | 'node' | 'trio2o' | 'baseline';
+const SIDES: Side[] = ['direct', 'nginx', 'node', 'trio2o', ...(BASELINE ? (['baseline'] as const) : [])];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -153,7 +157,7 @@ type Row = Record<Side, Run[]>;
 
 async function measure(dir: string, op: Op, urls: Record<Side, { base: string; path: string }>, who: Identity, pids: Record<Side, number>): Promise<Row> {
   const reqs = Object.fromEntries(SIDES.map((s) => [s, request(op, urls[s].base, urls[s].path, who.user)])) as Record<Side, WrkRequest>;
-  for (const s of SIDES) await wrk(dir, reqs[s], CONNECTIONS, 1); // warm-up: pools, JIT, token cache
+  for (const s of SIDES) await wrk(dir, reqs[s], CONNECTIONS, 2); // warm-up: pools, JIT, token cache
   const row = Object.fromEntries(SIDES.map((s) => [s, []])) as unknown as Row;
   for (let round = 0; round < ROUNDS; round++) {
     const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);
@@ -186,6 +190,8 @@ async function main(): Promise<void> {
   const nginxPort = await freePort();
   const sim = await startPodProcess('Pod1', 'nova', podPort);
   const nginx = await startNginx(dir, nginxPort, `127.0.0.1:${podPort}`, NGINX_WORKERS);
+  const nodePort = await freePort();
+  const floor = await start(process.execPath, [fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(nodePort), `http://127.0.0.1:${podPort}`, '/compute'], {}, /"listening"/);
   console.log(`forwarded calls: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
   console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s x ${ROUNDS} rounds per side (order rotated), nginx ${NGINX_WORKERS} worker(s), 1 simulated pod`);
   const table: string[] = [];
@@ -201,11 +207,12 @@ async function main(): Promise<void> {
         const urls = {
           direct: { base: `http://127.0.0.1:${podPort}`, path: podPath },
           nginx: { base: `http://127.0.0.1:${nginxPort}`, path: podPath },
+          node: { base: `http://127.0.0.1:${nodePort}`, path: gwPath(id) },
           trio2o: { base: trio2o.compute, path: gwPath(id) },
           ...(baseline ? { baseline: { base: baseline.compute, path: gwPath(await seed(baseline, sim.endpoints, setup.who)) } } : {}),
         } as Record<Side, { base: string; path: string }>;
         for (const op of OPS) {
-          const pids = { direct: sim.child.pid!, nginx: nginx.pid!, trio2o: trio2o.child.pid!, baseline: baseline?.child.pid ?? 0 };
+          const pids = { direct: sim.child.pid!, nginx: nginx.pid!, node: floor.child.pid!, trio2o: trio2o.child.pid!, baseline: baseline?.child.pid ?? 0 };
           const row = await measure(dir, op, urls, setup.who, pids);
           const lines = report(mode, op, row);
           for (const l of lines) console.log(l);
@@ -218,6 +225,7 @@ async function main(): Promise<void> {
     }
   } finally {
     nginx.kill('SIGTERM');
+    floor.child.kill('SIGTERM');
     sim.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { track } from './processes';
 
 function has(cmd: string): boolean {
   try {
@@ -66,6 +67,8 @@ export interface WrkRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Paths picked at random per request (on the origin of `url`) instead of the url's own. */
+  paths?: string[];
 }
 
 /**
@@ -79,6 +82,7 @@ export function wrk(dir: string, req: WrkRequest, connections: number, seconds: 
     `wrk.method = ${JSON.stringify(req.method ?? 'GET')}`,
     ...Object.entries(req.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
     req.body === undefined ? '' : `wrk.body = ${JSON.stringify(req.body)}`,
+    ...(req.paths ? [`local paths = { ${req.paths.map((p) => JSON.stringify(p)).join(', ')} }`, 'request = function() return wrk.format(nil, paths[math.random(#paths)]) end'] : []),
   ].join('\n');
   writeFileSync(script, lua);
   return new Promise((resolve, reject) => {
@@ -130,7 +134,7 @@ http {
 }
 `);
   const bin = has('nginx') ? 'nginx' : '/usr/sbin/nginx';
-  const child = spawn(bin, ['-c', conf, '-p', root, '-e', join(root, 'error.log')], { stdio: 'ignore' });
+  const child = track(spawn(bin, ['-c', conf, '-p', root, '-e', join(root, 'error.log')], { stdio: 'ignore' }));
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}; see ${root}/error.log`);
     try {

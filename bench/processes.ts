@@ -17,10 +17,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Every child started here, killed when this process ends however it ends (no orphans on Ctrl-C). */
+const children = new Set<ChildProcess>();
+export function track(child: ChildProcess): ChildProcess {
+  if (children.size === 0) {
+    process.once('exit', () => {
+      for (const c of children) c.kill('SIGTERM');
+    });
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** Starts `cmd` and resolves with the first stdout line matching `ready` (30 s at most). */
 export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd?: string): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd }));
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${cmd} did not start: ${buf}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {

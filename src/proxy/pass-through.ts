@@ -106,7 +106,8 @@ export async function respond(
   res: PodResponse,
   transform?: (json: unknown) => unknown,
 ): Promise<Response> {
-  const podRoot = serviceRoot(await deps.endpoints.resolve(podRef(pod), service));
+  // The endpoint the call went to; resolved again only for a response built elsewhere.
+  const podRoot = serviceRoot(res.endpoint ?? (await deps.endpoints.resolve(podRef(pod), service)));
   const gwRoot = publicBase(c, deps.publicUrl);
   const links = (s: string) => rewriteLinks(s, podRoot, gwRoot);
   // Headers go on only once the answer is known to be sent: a 502 must not carry the pod's.
@@ -155,5 +156,6 @@ export function buffered(res: PodResponse, text: string): PodResponse {
     json: async <T>() => JSON.parse(text) as T,
     text: async () => text,
     dump: async () => {},
+    endpoint: res.endpoint,
   };
 }

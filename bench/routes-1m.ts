@@ -45,6 +45,10 @@ const median = (xs: number[]) => pct(xs, 50);
 /** The i-th synthetic id: a UUID-shaped string, in scattered order (i × an odd constant mod 2^32 is a bijection). */
 const synthId = (i: number) => `${((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
+/** Rows that hold a real server's id instead of a synthetic one: every (routings / real)-th. */
+const realEvery = (routings: number, real: number) => Math.max(1, Math.floor(routings / Math.max(1, real)));
+const isRealSlot = (i: number, routings: number, real: number) => i % realEvery(routings, real) === 0 && i / realEvery(routings, real) < real;
+
 interface Prepared {
   name: string;
   dbFile: string;
@@ -69,7 +73,6 @@ async function prepare(dir: string, name: string, routings: number, pods: number
     const now = new Date().toISOString();
     const ROWS_PER_STATEMENT = 500;
     const STATEMENTS_PER_BATCH = 200;
-    const realEvery = Math.max(1, Math.floor(routings / Math.max(1, real.length)));
     let r = 0;
     let nextReal = 0;
     while (r < routings) {
@@ -77,7 +80,7 @@ async function prepare(dir: string, name: string, routings: number, pods: number
       for (let s = 0; s < STATEMENTS_PER_BATCH && r < routings; s++) {
         const values: string[] = [];
         for (let k = 0; k < ROWS_PER_STATEMENT && r < routings; k++, r++) {
-          const isReal = r % realEvery === 0 && nextReal < real.length;
+          const isReal = isRealSlot(r, routings, real.length);
           const id = isReal ? real[nextReal++]! : synthId(r);
           const pod = isReal ? podIds[0]! : podIds[r % podIds.length]!;
           values.push(`('${id}','${id}','${pod}','${PROJECT}','server','active','${now}','${now}')`);
@@ -108,15 +111,21 @@ async function timeLookups(ids: string[], lookup: (id: string) => Promise<unknow
   return { p50: pct(lat, 50), p99: pct(lat, 99), max: pct(lat, 100) };
 }
 
-const randomIds = (n: number, count: number) => Array.from({ length: count }, () => synthId(1 + Math.floor(Math.random() * (n - 1))));
+/** `count` random synthetic ids of a store of `n` routings (real slots skipped). */
+function randomIds(n: number, count: number): string[] {
+  const out: string[] = [];
+  while (out.length < count) {
+    const i = Math.floor(Math.random() * n);
+    if (!isRealSlot(i, n, REAL)) out.push(synthId(i));
+  }
+  return out;
+}
 
-async function lookups(p: Prepared, real: string[]): Promise<string[]> {
+async function lookups(p: Prepared): Promise<string[]> {
   const store: Store = await openStore({ url: `file:${p.dbFile}`, migrate: false });
   const out: string[] = [];
   try {
-    // Ids that are synthetic (not among the real ones): pick indices the real ids did not take.
-    const realSet = new Set(real);
-    const ids = randomIds(p.routings, LOOKUPS * 2).filter((id) => !realSet.has(id)).slice(0, LOOKUPS);
+    const ids = randomIds(p.routings, LOOKUPS);
     const direct = await timeLookups(ids.slice(0, LOOKUPS / 2), (id) => store.routings.lookup(id, 'server'));
     const gc = () => (globalThis as { gc?: () => void }).gc?.();
     gc();
@@ -128,7 +137,7 @@ async function lookups(p: Prepared, real: string[]): Promise<string[]> {
     const heap1 = process.memoryUsage();
     // Sweep: twice the cache bound of distinct ids (the cache must stay at its bound).
     const sweep = Math.min(p.routings - 1, 200_000);
-    for (let i = 1; i <= sweep; i++) await table.lookup(synthId(i), 'server');
+    for (let i = 0; i < sweep; i++) if (!isRealSlot(i, p.routings, REAL)) await table.lookup(synthId(i), 'server');
     gc();
     const heap2 = process.memoryUsage();
     const f = (s: LookupStats) => `p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms, max ${s.max.toFixed(2)} ms`;
@@ -171,7 +180,7 @@ async function main(): Promise<void> {
     const large = await prepare(dir, 'large', ROUTINGS, PODS, sim.endpoints, real);
     console.log(`loaded: ${small.routings} routings/${small.pods} pod in ${small.loadSeconds.toFixed(1)} s; ${large.routings} routings/${large.pods} pods in ${large.loadSeconds.toFixed(1)} s`);
 
-    const lookupRows = [...(await lookups(small, real)), ...(await lookups(large, real))];
+    const lookupRows = [...(await lookups(small)), ...(await lookups(large))];
     console.log('\n| store | lookup | latency |');
     console.log('|---|---|---|');
     for (const l of lookupRows) console.log(l);

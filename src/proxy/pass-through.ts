@@ -13,6 +13,7 @@ import { notJsonReply, type PodClient, type PodResponse, type ServiceType, type 
 import type { Pod } from '../store';
 import { podRef } from './pod-ref';
 import { rewriteLinks, serviceRoot } from './rewrite';
+import type { JsonTransform } from './az';
 
 /**
  * Pod response headers a user may see; everything else (server, the pod's
@@ -104,7 +105,7 @@ export async function respond(
   pod: Pod,
   service: ServiceType,
   res: PodResponse,
-  transform?: (json: unknown) => unknown,
+  transform?: JsonTransform,
 ): Promise<Response> {
   // The endpoint the call went to; resolved again only for a response built elsewhere.
   const podRoot = serviceRoot(res.endpoint ?? (await deps.endpoints.resolve(podRef(pod), service)));
@@ -130,7 +131,8 @@ export async function respond(
     } catch (err) {
       throw notJsonReply(podRef(pod), service, err);
     }
-    if (transform) text = JSON.stringify(transform(json));
+    // The same change in the text when that is exact (the AZ values alone): no re-serialization.
+    if (transform) text = transform.inText?.(text, json) ?? JSON.stringify(transform(json));
   }
   return send(links(text));
 }
@@ -140,7 +142,7 @@ export async function forward(
   deps: ProxyDeps,
   c: Context<GatewayEnv>,
   o: ForwardOptions,
-  transform?: (json: unknown) => unknown,
+  transform?: JsonTransform,
 ): Promise<{ response: Response; status: number }> {
   const res = await callPod(deps, c, o);
   const response = await respond(deps, c, o.pod, o.service, res, transform);

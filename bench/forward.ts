@@ -155,9 +155,9 @@ async function seed(gw: GatewayProcess, endpoints: Record<string, string>, who: 
 type Run = WrkResult & { cpuUs: number };
 type Row = Record<Side, Run[]>;
 
-async function measure(dir: string, op: Op, urls: Record<Side, { base: string; path: string }>, who: Identity, pids: Record<Side, number>): Promise<Row> {
+async function measure(dir: string, op: Op, urls: Record<Side, { base: string; path: string }>, who: Identity, pids: Record<Side, number>, warmSeconds: number): Promise<Row> {
   const reqs = Object.fromEntries(SIDES.map((s) => [s, request(op, urls[s].base, urls[s].path, who.user)])) as Record<Side, WrkRequest>;
-  for (const s of SIDES) await wrk(dir, reqs[s], CONNECTIONS, 2); // warm-up: pools, JIT, token cache
+  for (const s of SIDES) await wrk(dir, reqs[s], CONNECTIONS, warmSeconds); // warm-up: pools, JIT, token cache
   const row = Object.fromEntries(SIDES.map((s) => [s, []])) as unknown as Row;
   for (let round = 0; round < ROUNDS; round++) {
     const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
         } as Record<Side, { base: string; path: string }>;
         for (const op of OPS) {
           const pids = { direct: sim.child.pid!, nginx: nginx.pid!, node: floor.child.pid!, trio2o: trio2o.child.pid!, baseline: baseline?.child.pid ?? 0 };
-          const row = await measure(dir, op, urls, setup.who, pids);
+          const row = await measure(dir, op, urls, setup.who, pids, op === OPS[0] ? 3 : 1);
           const lines = report(mode, op, row);
           for (const l of lines) console.log(l);
           table.push(...lines);

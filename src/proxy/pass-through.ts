@@ -6,6 +6,7 @@
  * Error answers that need no rewriting (non-JSON) stream through untouched; successful answers
  * are read, since the gateway rewrites them and must refuse one that is not JSON.
  */
+import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { forwardedBody, publicBase, type GatewayEnv } from '../http';
@@ -65,6 +66,11 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
   const method = (o.method ?? c.req.method).toUpperCase();
   let body = o.body;
   if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await forwardedBody(c);
+  // Each call listens for the caller's hang-up until its body is done, and one request may call
+  // many pods at once (a list across N pods): N listeners on the request's own signal, which
+  // lives as long as the request. Not a leak, so no MaxListenersExceededWarning past 10 pods.
+  const signal = c.req.raw.signal;
+  setMaxListeners(0, signal);
   return deps.pods.request({
     pod: podRef(o.pod),
     service: o.service,
@@ -75,7 +81,7 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
     headers: c.req.raw.headers,
     body,
     timeoutMs: o.timeoutMs,
-    signal: c.req.raw.signal,
+    signal,
     requestId: c.get('requestId'),
   });
 }

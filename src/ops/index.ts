@@ -8,3 +8,4 @@ export { PodReachability, teeObserver, type PodFailure } from './pod-reachabilit
 export { sdNotify, type NotifyState, type SdNotifyOptions } from './sd-notify';
 export { drainServers, DRAIN_POLL_MS, DEFAULT_DRAIN_TIMEOUT_MS, type DrainResult } from './drain';
 export { installSignalHandlers, type SignalHandlers } from './signals';
+export { codeCacheState, type CodeCacheState } from './code-cache';

@@ -96,6 +96,23 @@ async function deleteEach(ids: string[], remove: (id: string) => Promise<void>, 
   return { kind: 'none' };
 }
 
+/** A paged admin list filtered by `filters`: one page with --limit, else every page. */
+async function pagedList(api: AdminClient, resource: 'routings' | 'jobs', columns: string[], opts: Invocation['opts'], filters: Record<string, string | undefined>): Promise<Result> {
+  const q = query({ ...filters, limit: str(opts.limit), marker: str(opts.marker) });
+  return { kind: 'list', columns, rows: await api.listAll<Row>(`/${resource}${q}`, resource, opts.limit !== undefined) };
+}
+
+/** `<noun> delete ID [ID ...]` for a resource addressed by its id only. */
+function deleteById(noun: 'binding' | 'routing', summary: string): Command {
+  return {
+    name: `${noun} delete`,
+    summary,
+    args: [{ name: noun.toUpperCase(), many: true, help: `${noun} id` }],
+    options: {},
+    run: (api, { args }) => deleteEach(args, async (id) => void (await api.call('DELETE', `/${noun}s/${enc(id)}`)), noun),
+  };
+}
+
 const podFields = {
   'az-name': { type: 'string', metavar: 'AZ', help: 'availability zone the pod serves (empty: the top region)' },
   'pod-az-name': { type: 'string', metavar: 'AZ', help: "the pod's own availability zone name" },
@@ -201,13 +218,7 @@ export const COMMANDS: Command[] = [
       return { kind: 'record', record: (await api.call<{ pod_binding: Row }>('POST', '/bindings', body)).pod_binding };
     },
   },
-  {
-    name: 'binding delete',
-    summary: 'remove bindings',
-    args: [{ name: 'BINDING', many: true, help: 'binding id' }],
-    options: {},
-    run: (api, { args }) => deleteEach(args, async (id) => void (await api.call('DELETE', `/bindings/${enc(id)}`)), 'binding'),
-  },
+  deleteById('binding', 'remove bindings'),
   {
     name: 'routing list',
     summary: 'list routings (which pod owns which id)',
@@ -220,18 +231,14 @@ export const COMMANDS: Command[] = [
       status: { type: 'string', metavar: 'STATUS', help: 'pending, active or deleting' },
       ...paging,
     },
-    run: async (api, { opts }) => {
-      const q = query({
+    run: async (api, { opts }) =>
+      pagedList(api, 'routings', ROUTING_COLUMNS, opts, {
         project_id: str(opts['project-id']),
         resource_type: str(opts['resource-type']),
         pod_id: await podId(api, str(opts.pod)),
         top_id: str(opts['top-id']),
         status: str(opts.status),
-        limit: str(opts.limit),
-        marker: str(opts.marker),
-      });
-      return { kind: 'list', columns: ROUTING_COLUMNS, rows: await api.listAll<Row>(`/routings${q}`, 'routings', opts.limit !== undefined) };
-    },
+      }),
   },
   {
     name: 'routing show',
@@ -240,13 +247,7 @@ export const COMMANDS: Command[] = [
     options: {},
     run: async (api, { args }) => ({ kind: 'record', record: (await api.call<{ routing: Row }>('GET', `/routings/${enc(args[0]!)}`)).routing }),
   },
-  {
-    name: 'routing delete',
-    summary: 'remove routings (the resources in the pods are not touched)',
-    args: [{ name: 'ROUTING', many: true, help: 'routing id' }],
-    options: {},
-    run: (api, { args }) => deleteEach(args, async (id) => void (await api.call('DELETE', `/routings/${enc(id)}`)), 'routing'),
-  },
+  deleteById('routing', 'remove routings (the resources in the pods are not touched)'),
   {
     name: 'routing adopt',
     summary: 'route a resource a pod already has (checked with the pod)',
@@ -274,10 +275,7 @@ export const COMMANDS: Command[] = [
       'resource-id': { type: 'string', metavar: 'ID', help: 'only jobs about this resource' },
       ...paging,
     },
-    run: async (api, { opts }) => {
-      const q = query({ status: str(opts.status), type: str(opts.type), resource_id: str(opts['resource-id']), limit: str(opts.limit), marker: str(opts.marker) });
-      return { kind: 'list', columns: JOB_COLUMNS, rows: await api.listAll<Row>(`/jobs${q}`, 'jobs', opts.limit !== undefined) };
-    },
+    run: (api, { opts }) => pagedList(api, 'jobs', JOB_COLUMNS, opts, { status: str(opts.status), type: str(opts.type), resource_id: str(opts['resource-id']) }),
   },
   {
     name: 'job show',

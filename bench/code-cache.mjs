@@ -13,18 +13,17 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const ROUNDS = Number(process.env.ROUNDS ?? 30);
 const UNIT = /^Environment=NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(ROOT, 'systemd/trio2o.service'), 'utf8'))?.[1] ?? '';
 const binaries = process.argv.slice(2).length ? process.argv.slice(2) : [join(ROOT, 'dist/trio2o')];
-const variants = binaries.flatMap((bin) => [['plain', ''], ['unit', UNIT]].map(([name, flags]) => ({ bin, name, flags, cpu: [], wall: [], warned: 0 })));
+const variants = binaries.flatMap((bin) => [['plain', ''], ['unit', UNIT]].map(([name, flags]) => ({ bin, name, flags, cpu: [], warned: 0 })));
 
-/** CPU seconds of one run, read by the shell's `times` after the child exits. */
+/** CPU milliseconds of one run, read by the shell's `times` after the child exits. */
 function run(v) {
-  const r = spawnSync('/bin/sh', ['-c', '"$0" --version >/dev/null 2>"$1.err"; cat "$1.err" >&2; times', v.bin, '/tmp/trio2o-cc-bench'], {
-    env: { PATH: '/usr/bin:/bin', NODE_OPTIONS: v.flags },
-    encoding: 'utf8',
-  });
-  // `times` prints the shell's own, then its children's user and system time: "0m0.123s 0m0.045s".
-  const [user, sys] = r.stdout.trim().split('\n')[1].split(/\s+/).map((t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return Number(m[1]) * 60 + Number(m[2]); });
+  // The binary's stderr goes to stdout (its stdout is dropped), then `times` prints the shell's
+  // own and its children's user and system time, e.g. "0m0.123s 0m0.045s".
+  const r = spawnSync('/bin/sh', ['-c', '"$0" --version 2>&1 >/dev/null; times', v.bin], { env: { PATH: '/usr/bin:/bin', NODE_OPTIONS: v.flags }, encoding: 'utf8' });
+  const lines = r.stdout.trimEnd().split('\n');
+  const [user, sys] = lines.at(-1).split(/\s+/).map((t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return Number(m[1]) * 60 + Number(m[2]); });
   v.cpu.push((user + sys) * 1000);
-  if (/Code cache data rejected/.test(r.stderr)) v.warned++;
+  if (/Code cache data rejected/.test(lines.slice(0, -2).join('\n'))) v.warned++;
 }
 
 for (let i = 0; i < ROUNDS; i++) for (const v of variants) run(v);

@@ -44,9 +44,14 @@ script.runInThisContext()(exports, require, module, __filename, __dirname);
 export function makeCodeCaches(bundle, flagSets, outPrefix) {
   const assets = {};
   const index = {};
+  // The cache is made after the bundle ran `trio2o --version`: by then every module's top level
+  // has run, and V8 includes the functions compiled on the way, which a start then skips.
   const maker = `const vm = require('node:vm'); const fs = require('node:fs');
-const s = new vm.Script(${JSON.stringify(HEAD)} + fs.readFileSync(process.argv[1], 'utf8') + ${JSON.stringify(TAIL)}, { filename: '${FILENAME}' });
-fs.writeFileSync(process.argv[2], s.createCachedData());`;
+const [bundle, out] = process.argv.slice(1);
+const s = new vm.Script(${JSON.stringify(HEAD)} + fs.readFileSync(bundle, 'utf8') + ${JSON.stringify(TAIL)}, { filename: '${FILENAME}' });
+process.argv = [process.argv[0], 'trio2o', '--version'];
+s.runInThisContext()(exports, require, module, __filename, __dirname);
+setImmediate(() => fs.writeFileSync(out, s.createCachedData()));`;
   flagSets.map(normalize).forEach((flags, i) => {
     if (flags in index) return;
     const name = `code-cache-${i}`;

@@ -113,6 +113,9 @@ function deleteById(noun: 'binding' | 'routing', summary: string): Command {
   };
 }
 
+/** `--pod POD`: accepted by id or name. */
+const podOption = (help: string): OptionSpec => ({ type: 'string', metavar: 'POD', help });
+
 const podFields = {
   'az-name': { type: 'string', metavar: 'AZ', help: 'availability zone the pod serves (empty: the top region)' },
   'pod-az-name': { type: 'string', metavar: 'AZ', help: "the pod's own availability zone name" },
@@ -194,7 +197,7 @@ export const COMMANDS: Command[] = [
     args: [],
     options: {
       'tenant-id': { type: 'string', metavar: 'PROJECT', help: 'only this project' },
-      pod: { type: 'string', metavar: 'POD', help: 'only this pod (id or name)' },
+      pod: podOption('only this pod (id or name)'),
       active: { type: 'boolean', help: 'only active bindings (not history)' },
     },
     run: async (api, { opts }) => {
@@ -208,7 +211,7 @@ export const COMMANDS: Command[] = [
     args: [],
     options: {
       'tenant-id': { type: 'string', metavar: 'PROJECT', help: 'project id (required)' },
-      pod: { type: 'string', metavar: 'POD', help: 'pod id or name (required)' },
+      pod: podOption('pod id or name (required)'),
     },
     run: async (api, { opts }) => {
       const tenant = str(opts['tenant-id']);
@@ -226,7 +229,7 @@ export const COMMANDS: Command[] = [
     options: {
       'project-id': { type: 'string', metavar: 'PROJECT', help: 'only this project' },
       'resource-type': { type: 'string', metavar: 'TYPE', help: 'server, volume, snapshot, backup, attachment, ...' },
-      pod: { type: 'string', metavar: 'POD', help: 'only this pod (id or name)' },
+      pod: podOption('only this pod (id or name)'),
       'top-id': { type: 'string', metavar: 'ID', help: "only this resource's id" },
       status: { type: 'string', metavar: 'STATUS', help: 'pending, active or deleting' },
       ...paging,
@@ -254,7 +257,7 @@ export const COMMANDS: Command[] = [
     args: [],
     options: {
       'top-id': { type: 'string', metavar: 'ID', help: "the resource's id (required)" },
-      pod: { type: 'string', metavar: 'POD', help: 'the pod that has it, id or name (required)' },
+      pod: podOption('the pod that has it, id or name (required)'),
       'resource-type': { type: 'string', metavar: 'TYPE', help: 'server, volume, ... (required)' },
       'project-id': { type: 'string', metavar: 'PROJECT', help: 'owner (default: what the pod says)' },
     },

@@ -11,8 +11,6 @@ import { CREDENTIAL_FLAGS, CredentialsError, NOAUTH_DEFAULT_ENDPOINT, resolveCre
 import { ADMIN_SERVICE_TYPE, openSession } from './keystone';
 import { ColumnError, FORMATS, render, type Format } from './output';
 
-export { ADMIN_SERVICE_TYPE } from './keystone';
-
 /** The first word of every admin command. */
 export const ADMIN_GROUPS: ReadonlySet<string> = new Set(COMMANDS.map((c) => c.name.split(' ')[0]!));
 

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inputsFingerprint, ROOT } from './inputs.mjs';
 import { libsqlNative } from './libsql-native.mjs';
-import { makeCodeCaches, writeLoader } from './sea-loader.mjs';
+import { makeCodeCaches, writeLoader, writeWrappedSource } from './sea-loader.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -69,11 +69,13 @@ if (!bundleOnly) {
   const seaConfig = join(DIST, 'sea-config.json');
   const loader = join(DIST, 'sea-main.cjs');
   // One code cache for a plain start and one for the unit's NODE_OPTIONS (see sea-loader.mjs).
-  const caches = makeCodeCaches(BUNDLE, ['', UNIT_V8_FLAGS.join(' ')], join(DIST, 'code-cache-'));
+  const wrapped = join(DIST, 'sea-bundle.cjs');
+  writeWrappedSource(BUNDLE, wrapped);
+  const caches = makeCodeCaches(wrapped, ['', UNIT_V8_FLAGS.join(' ')], join(DIST, 'code-cache-'));
   writeLoader(loader, caches.index);
   writeFileSync(
     seaConfig,
-    JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets: { 'libsql.node': addonPath, 'trio2o.cjs': BUNDLE, ...caches.assets } }, null, 2),
+    JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets: { 'libsql.node': addonPath, 'trio2o.cjs': wrapped, ...caches.assets } }, null, 2),
   );
   execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'pipe', env: { ...process.env, NODE_OPTIONS: '' } });
   step('sea blob', t0);
@@ -104,7 +106,7 @@ if (!bundleOnly) {
   }
   renameSync(tmp, EXE);
   rmSync(blob, { force: true });
-  for (const f of Object.values(caches.assets)) rmSync(f, { force: true });
+  for (const f of [wrapped, ...Object.values(caches.assets)]) rmSync(f, { force: true });
   writeFileSync(`${EXE}.stamp`, `${fingerprint}\n`);
   step('postject', t0);
   const size = statSync(EXE).size;

@@ -56,6 +56,8 @@ export interface StartGatewayOptions {
   command?: string;
   /** How to start the process. @default a plain child process */
   launch?: Launcher;
+  /** A sqld primary to replicate from (`[database] sync_url`): the database becomes a site replica. */
+  syncUrl?: string;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -81,7 +83,7 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
   writeFileSync(conf, [
     '[DEFAULT]', 'bind_host = 127.0.0.1', 'auth_strategy = keystone', `policy_file = ${join(o.dir, 'policy.yaml')}`, 'log_level = info',
     '[admin_api]', 'port = 0', '[compute_api]', 'port = 0', '[volume_api]', 'port = 0',
-    '[database]', `url = file:${join(o.dir, 'trio2o.db')}`,
+    '[database]', `url = file:${join(o.dir, 'trio2o.db')}`, ...(o.syncUrl ? [`sync_url = ${o.syncUrl}`] : []),
     '[keystone]', `auth_url = ${ks.url}/v3`, 'username = trio2o', `password = ${servicePassword}`, 'project_name = service',
     '',
   ].join('\n'), { mode: 0o600 });

@@ -8,6 +8,7 @@
 import type { Client } from '@libsql/client';
 import { COMPUTE_OWNED_SCHEMA } from './migration-002';
 import { STATE_SCHEMA } from './migration-004';
+import { CATALOG_ITEMS_SCHEMA } from './migration-006';
 
 export interface Migration {
   version: number;
@@ -137,6 +138,11 @@ export const MIGRATIONS: Migration[] = [
     version: 4,
     name: 'keeping state true: job leases and history, deleting routings, routing change log, catalog state per pod',
     statements: STATE_SCHEMA,
+  },
+  {
+    version: 6,
+    name: 'volume catalogs the gateway owns: QoS specs, default types, type encryption; sync state for every catalog kind',
+    statements: CATALOG_ITEMS_SCHEMA,
   },
 ];
 

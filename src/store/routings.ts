@@ -234,6 +234,19 @@ export class RoutingRepo {
     return r.rowsAffected > 0;
   }
 
+  /**
+   * Gives a completed routing of `fromProject` in `podId` to `toProject`. `pod_id = pod_id` puts
+   * the row in the change log (its trigger fires on an UPDATE OF pod_id), so every site's route
+   * cache drops the old owner.
+   */
+  async reassign(id: number, fromProject: string, toProject: string, podId: string): Promise<Routing | undefined> {
+    const r = await this.db.execute({
+      sql: `UPDATE routings SET project_id = ?, pod_id = pod_id, updated_at = ? WHERE seq = ? AND project_id = ? AND pod_id = ? AND status <> 'pending' RETURNING ${COLUMNS}`,
+      args: [toProject, isoNow(), id, fromProject, podId],
+    });
+    return r.rows[0] ? toRouting(r.rows[0]) : undefined;
+  }
+
   /** Moves a completed routing to another pod (an admin repair). */
   async move(id: number, podId: string): Promise<Routing | undefined> {
     const r = await this.db.execute({

@@ -27,6 +27,7 @@ import { KeypairRepo } from './keypairs';
 import { AggregateRepo } from './aggregates';
 import { QuotaRepo } from './quotas';
 import { CatalogStateRepo } from './catalog-state';
+import { CatalogItemRepo } from './catalog-items';
 
 export interface StoreOptions {
   /** libSQL URL of the local database. @default 'file:./data/trio2o.db' */
@@ -65,6 +66,8 @@ export interface Store {
   readonly quotas: QuotaRepo;
   /** Where each catalog item stands in each pod. */
   readonly catalogState: CatalogStateRepo;
+  /** The volume API's smaller catalogs (QoS specs, default types, type encryption). */
+  readonly catalogItems: CatalogItemRepo;
   close(): Promise<void>;
 }
 
@@ -102,6 +105,7 @@ export function storeFromClient(client: Client, mode: 'standalone' | 'replica' =
     aggregates: new AggregateRepo(db),
     quotas: new QuotaRepo(db),
     catalogState: new CatalogStateRepo(db),
+    catalogItems: new CatalogItemRepo(db),
     async close() {
       if (replication) await replication.close();
       else db.close();

@@ -37,3 +37,4 @@ export {
 export { flavorPushHandler, enqueueFlavorPush, flavorPushKey, flavorConflict, FLAVOR_PUSH, type FlavorPushPayload } from './flavor-sync';
 export { volumeTypePushHandler, enqueueVolumeTypePush, volumeTypePushKey, VOLUME_TYPE_PUSH, type VolumeTypePushPayload } from './volume-type-sync';
 export { podCatalogSyncHandler, enqueuePodCatalogSync, POD_CATALOG_SYNC, type PodCatalogSyncPayload } from './pod-sync';
+export { recordAdoptedCost } from './usage';

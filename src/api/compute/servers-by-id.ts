@@ -7,7 +7,9 @@
  *   deletion is asynchronous in Nova); `restore` of a soft-deleted server makes it active again;
  *   a 404 to the owner has a job verify it with the gateway's credentials;
  * - attaching a volume requires the volume to live in the server's pod, and the attachment Nova
- *   makes for it is routed by an `adopt_server_volumes` job.
+ *   makes for it is routed by an `adopt_server_volumes` job;
+ * - `resize`, `confirmResize` and `revertResize` move the server's cores and RAM usage
+ *   (server-resize.ts).
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
@@ -17,6 +19,7 @@ import type { Pod } from '../../store';
 import { badRequest, notFound } from '../../http';
 import { serverAzToTop } from './az';
 import type { ComputeDeps, ComputeEnv } from './deps';
+import { applyResizeStep, resizeStep, type ResizeStep } from './server-resize';
 
 const instanceMissing = (id: string) => `Instance ${id} could not be found.`;
 
@@ -41,9 +44,11 @@ const SERVER_EVENTS = deletionEvents({ deletingActions: ['forceDelete'], restori
 
 /** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
 const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
+const isAction = (method: string, sub: string) => method === 'POST' && /^\/action\/?$/.test(sub);
 
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const id = c.req.param('id')!;
+  let resize: ResizeStep | undefined;
   const { response, status, pod } = await forwardById(deps, c, {
     type: 'server',
     service: 'compute',
@@ -52,10 +57,14 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     transform: serverAzToTop,
     events: SERVER_EVENTS,
     peek: {
-      when: isAttach,
-      check: (body, pod) => checkAttachSamePod(deps, body, pod),
+      when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
+      check: async (body, pod, sub) => {
+        if (isAction('POST', sub)) resize = await resizeStep(deps, id, body);
+        else await checkAttachSamePod(deps, body, pod);
+      },
     },
   });
+  if (resize && status >= 200 && status < 300) await applyResizeStep(deps, id, resize);
   if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {
     // The attachment Nova made is routed by a job (it reads the server's volumes with the gateway's credentials).
     const owner = (await deps.routes.peek(id, 'server'))?.project_id ?? c.get('projectId');

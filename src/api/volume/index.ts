@@ -28,7 +28,7 @@ import { defaultQuotas, deleteQuotas, showLimits, showQuotas, updateQuotas } fro
 
 export type { VolumeDeps } from './deps';
 export { VOLUME_MIN_VERSION } from './versions';
-export { DEFAULT_VOLUME_QUOTAS } from './quotas';
+export { DEFAULT_VOLUME_QUOTAS } from './quota-limits';
 
 export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSpec {
   return { service: 'volume', min: parseVersion(VOLUME_MIN_VERSION)!, max: maxVersion, rules: 'cinder' };

@@ -1,6 +1,7 @@
 /**
  * Snapshots: a create goes to the pod of its volume and gets a routing row of its own; everything
- * by id follows that routing (deletion tracked like a volume's).
+ * by id follows that routing (deletion tracked like a volume's). Cinder's snapshot quotas are
+ * checked first and the snapshot's cost (its volume's size and type) recorded.
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
@@ -10,19 +11,23 @@ import { MISSING, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { snapshotCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
+import { checkSnapshotCreate, recordCost, sourceCost } from './volume-quota';
 
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { snapshot } = checkBody(snapshotCreate, body);
   const pod = await podOf(deps, snapshot.volume_id, 'volume');
+  const projectId = c.get('projectId');
+  await checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', snapshot.volume_id));
   return createRouted(deps, c, {
     pod,
     service: 'volumev3',
     type: 'snapshot',
-    projectId: c.get('projectId'),
+    projectId,
     body: JSON.stringify(body),
     idOf: (json) => (json as { snapshot?: { id?: unknown } }).snapshot?.id,
     hint: { name: nameOf(snapshot) },
+    onCreated: (id) => recordCost(deps, { id, type: 'snapshot', projectId, volumeId: snapshot.volume_id }),
   });
 }
 

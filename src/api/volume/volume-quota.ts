@@ -67,13 +67,18 @@ async function reserve(deps: VolumeDeps, projectId: string, deltas: [string, num
   }
 }
 
+/** VolumeSizeExceedsAvailableQuota, naming the resource that was over (`gigabytes`, `gigabytes_<type>`). */
+const volumeSize: Over = (resource, limit, used, requested) =>
+  overLimit('VolumeSizeExceedsAvailableQuota',
+    `Requested volume or snapshot exceeds allowed ${resource} quota. Requested ${requested}G, quota is ${limit}G and ${used}G has been consumed.`);
+
+const backupSize: Over = (_resource, limit, used, requested) =>
+  overLimit('VolumeBackupSizeExceedsAvailableQuota',
+    `Requested backup exceeds allowed Backup gigabytes quota. Requested ${requested}G, quota is ${limit}G and ${used}G has been consumed.`);
+
 /** process_reserve_over_quota: a gigabytes resource is a size error, anything else a count error. */
-function countOrSize(count: (resource: string, limit: number) => ApiError, sizeException = 'VolumeSizeExceedsAvailableQuota', what = 'volume or snapshot'): Over {
-  return (resource, limit, used, requested) => {
-    if (!resource.includes('gigabytes')) return count(resource, limit);
-    const quotaName = sizeException === 'VolumeSizeExceedsAvailableQuota' ? `${resource} ` : 'Backup gigabytes ';
-    return overLimit(sizeException, `Requested ${what} exceeds allowed ${quotaName}quota. Requested ${requested}G, quota is ${limit}G and ${used}G has been consumed.`);
-  };
+function countOrSize(count: (resource: string, limit: number) => ApiError, size: Over = volumeSize): Over {
+  return (resource, limit, used, requested) => (resource.includes('gigabytes') ? size(resource, limit, used, requested) : count(resource, limit));
 }
 
 const typed = (type: string | null | undefined, resources: [string, number][]): [string, number][] =>
@@ -102,7 +107,7 @@ export async function checkSnapshotCreate(deps: VolumeDeps, projectId: string, v
 /** Before a backup of `volume`. */
 export async function checkBackupCreate(deps: VolumeDeps, projectId: string, volume: VolumeCost | undefined): Promise<void> {
   await reserve(deps, projectId, [['backups', 1], ['backup_gigabytes', volume?.sizeGb ?? 0]], countOrSize((_r, limit) =>
-    overLimit('BackupLimitExceeded', `Maximum number of backups allowed (${limit}) exceeded`), 'VolumeBackupSizeExceedsAvailableQuota', 'backup'));
+    overLimit('BackupLimitExceeded', `Maximum number of backups allowed (${limit}) exceeded`), backupSize));
 }
 
 /**
@@ -115,8 +120,7 @@ export async function checkExtend(deps: VolumeDeps, projectId: string, volume: V
   const [limits, usage] = await Promise.all([limitsOf(deps, projectId), deps.store.volumeUsage.usage(projectId)]);
   const gigabytes = quotaUsage(usage).gigabytes!;
   await reserve(deps, projectId, [['gigabytes', increase], ...typed(volume.volumeType, [['gigabytes', increase]])], () =>
-    overLimit('VolumeSizeExceedsAvailableQuota',
-      `Requested volume or snapshot exceeds allowed gigabytes quota. Requested ${increase}G, quota is ${limits.gigabytes}G and ${gigabytes}G has been consumed.`));
+    volumeSize('gigabytes', limits.gigabytes!, gigabytes, increase));
 }
 
 /** What the source of a volume create (a snapshot, volume or backup) costs, when recorded. */

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cleanProject, gw, http, mv, openstack, osc, podServer, podServerGone, podServerStatus, podVolume, podVolumeGone,
-  podVolumeStatus, podsHoldingServer, useBed, waitFor, type Creds,
+  podVolumeStatus, podsHoldingServer, useBed, vmv, waitFor, type Creds,
 } from './support';
 
 const T = { timeout: 10 * 60_000 };
@@ -89,6 +89,12 @@ describe('boot from volume through the gateway', () => {
     }, 30_000).catch(async () => (await http('GET', `${gw(bed(), c.projectId).volume}/limits`, token)).json.limits.absolute);
     assert.deepEqual([mine.totalVolumesUsed, mine.totalGigabytesUsed], [pod.totalVolumesUsed, pod.totalGigabytesUsed]);
     assert.deepEqual([mine.totalVolumesUsed, mine.totalGigabytesUsed], [2, 2]);
+    // The Cinder attachment Nova made for it (3.27's attachments API) is routed as well.
+    const attachment = (await podVolume(bed(), pod1(), novaVolume))!.attachments[0].attachment_id as string;
+    await waitFor('the attachment is reachable through the gateway', async () => {
+      const r = await http('GET', `${gw(bed(), c.projectId).volume}/attachments/${attachment}`, token, undefined, vmv('3.27'));
+      return r.status === 200 && r.json.attachment.instance === novaServer ? r : undefined;
+    }, 60_000, 1_000);
   });
 
   test('delete: the servers go; Nova deletes the volume it made (delete_on_termination), the other one is available again', T, async () => {

@@ -80,7 +80,7 @@ export class QuotaRepo {
 
   /**
    * Servers of a project (and optionally one user) that have an active routing; cores and RAM
-   * only for those whose flavor the gateway recorded at create.
+   * only for those whose flavor the gateway recorded (at create, adoption or resize).
    */
   async serverUsage(projectId: string, userId?: string): Promise<ServerUsage> {
     const byUser = userId ? ' AND u.user_id = ?' : '';

@@ -4,7 +4,7 @@
  * - metadata: item count over `metadata_items` → 403; a key or value over 255 characters → 400;
  * - personality (below 2.57): file count, longest path, largest content → 403;
  * - instances, cores, ram: usage counted from the routing table (servers with an active route,
- *   cores/RAM from the flavor recorded at create) plus `min_count` times the flavor → 403.
+ *   cores/RAM from the current flavor recorded per server) plus `min_count` times the flavor → 403.
  * The flavor comes from the gateway's own catalog; an unknown flavorRef is left to the pod.
  */
 import type { Flavor } from '../../store';

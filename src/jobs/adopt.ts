@@ -67,6 +67,9 @@ export async function adoptReservation(deps: RoutingCheckDeps, pod: Pod, p: Rese
     .filter((s) => s['OS-EXT-SRV-ATTR:reservation_id'] === undefined || s['OS-EXT-SRV-ATTR:reservation_id'] === reservation)
     .sort((a, b) => launchIndex(a) - launchIndex(b));
   const servers = items.map((s) => s.id as string);
+  // Each server not routed yet costs its flavor, recorded before its routing turns active (the
+  // server the create answered with was recorded by the create).
+  for (const it of items) if (!(await deps.store.routings.lookup(it.id as string, 'server'))) await recordAdoptedCost(deps.store, 'server', p.project_id, it.id as string, it);
   const adopted: string[] = [];
   if (p.routing_id !== undefined && servers.length > 0) {
     const pending = await deps.store.routings.get(p.routing_id);
@@ -76,8 +79,6 @@ export async function adoptReservation(deps: RoutingCheckDeps, pod: Pod, p: Rese
     }
   }
   for (const id of servers) if ((await deps.routes.adopt(p.project_id, pod.pod_id, 'server', id)).adopted) adopted.push(id);
-  // Each server newly routed costs its flavor (the one the create answered with was recorded by the create).
-  for (const it of items) if (adopted.includes(it.id as string)) await recordAdoptedCost(deps.store, 'server', p.project_id, it.id as string, it);
   return { servers, adopted };
 }
 
@@ -96,16 +97,15 @@ async function adoptServerVolumes(deps: RoutingCheckDeps, pod: Pod, p: ServerVol
   if (seen.item.status === 'BUILD') return wait(`server ${p.server_id} is still building`);
   const adopted: string[] = [];
   const routeNew = async (type: ResourceType, id: string) => {
-    const isNew = (await deps.routes.adopt(p.project_id, pod.pod_id, type, id)).adopted;
-    if (isNew) adopted.push(`${type} ${id}`);
-    return isNew;
+    if ((await deps.routes.adopt(p.project_id, pod.pod_id, type, id)).adopted) adopted.push(`${type} ${id}`);
   };
   for (const volumeId of attachedVolumes(seen.item)) {
-    if (await routeNew('volume', volumeId)) {
-      // A volume Nova made counts against the volume quotas at its size.
+    if (!(await deps.store.routings.lookup(volumeId, 'volume'))) {
+      // A volume Nova made counts against the volume quotas at its size, from its routing on.
       const volume = await askResource(deps.service, pod, 'volume', volumeId, signal);
       if (volume.state === 'present') await recordAdoptedCost(deps.store, 'volume', p.project_id, volumeId, volume.item);
     }
+    await routeNew('volume', volumeId);
     let attachments: Record<string, unknown>[];
     try {
       attachments = await listInPod(deps.service, pod, 'attachment', { projectId: p.project_id, volumeId }, signal);

@@ -84,11 +84,12 @@ export function routingReconcileHandler(deps: RoutingCheckDeps): JobHandler {
         const removed = await deps.store.routings.deleteIf(r.id, 'pending', r.pod_id);
         return done(removed ? `pod ${pod.pod_name} has no unrouted ${type} of project ${r.project_id} for this create: pending routing removed` : 'no longer pending');
       }
+      // The create's answer was lost, and with it what the resources cost: read it from the pod,
+      // before the routings turn active (they count from that moment).
+      for (const it of found) await recordAdoptedCost(deps.store, type, r.project_id, it.id as string, it);
       const [first, ...others] = candidates;
       await deps.routes.complete(r, first!);
       for (const id of others) await deps.routes.adopt(r.project_id, r.pod_id, type, id);
-      // The create's answer was lost, and with it what the resources cost: read it from the pod.
-      for (const it of found) await recordAdoptedCost(deps.store, type, r.project_id, it.id as string, it);
       return done(`completed with ${type} ${first}${others.length ? `; adopted ${others.join(', ')}` : ''}`);
     },
   };

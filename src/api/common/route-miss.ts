@@ -54,8 +54,8 @@ export function routeMissLookup(deps: FanoutDeps & { routes: RouteTable }): Miss
       misses.set(key, Date.now() + MISS_TTL_MS);
       return undefined;
     }
-    const adopted = await deps.routes.adopt(projectId, found[0]!.pod.pod_id, type, id);
-    if (adopted.adopted) await recordAdoptedCost(deps.store, type, projectId, id, (found[0]!.body as Record<string, Record<string, unknown>>)[kind.one]!);
-    return adopted.routing;
+    // What it costs goes in before its routing turns active (it counts from that moment).
+    await recordAdoptedCost(deps.store, type, projectId, id, (found[0]!.body as Record<string, Record<string, unknown>>)[kind.one]!);
+    return (await deps.routes.adopt(projectId, found[0]!.pod.pod_id, type, id)).routing;
   };
 }

@@ -28,6 +28,8 @@ function collectionPath(type: ResourceType): string {
   switch (type) {
     case 'server':
       return '/v2.1/servers/detail';
+    case 'server_group':
+      return '/v2.1/os-server-groups';
     case 'attachment':
       return '/v3/{project}/attachments/detail';
     default:
@@ -41,7 +43,8 @@ function collectionPath(type: ResourceType): string {
  */
 export async function listInPod(service: ServiceCaller, pod: Pod, type: ResourceType, f: ListFilter, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
   const kind = RESOURCE_KINDS[type];
-  const q = new URLSearchParams({ all_tenants: '1', limit: String(LIST_LIMIT) });
+  // Nova's server group list says all_projects where the others say all_tenants.
+  const q = new URLSearchParams({ [type === 'server_group' ? 'all_projects' : 'all_tenants']: '1', limit: String(LIST_LIMIT) });
   if (type === 'attachment') {
     if (f.volumeId) q.set('volume_id', f.volumeId);
   } else q.set('project_id', f.projectId);

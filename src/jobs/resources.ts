@@ -44,6 +44,16 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceType, ResourceKind>> = {
     deleting: (s) => s['OS-EXT-STS:task_state'] === 'deleting' || s.status === 'DELETED' || s.status === 'SOFT_DELETED',
     projectOf: field('tenant_id'),
   },
+  // Nova deletes a server group at once (204); it has no state of its own.
+  server_group: {
+    service: 'compute',
+    show: (id) => `/v2.1/os-server-groups/${encodeURIComponent(id)}`,
+    one: 'server_group',
+    many: 'server_groups',
+    version: COMPUTE_VERSION,
+    deleting: () => false,
+    projectOf: field('project_id'),
+  },
   volume: {
     service: 'volumev3',
     show: (id) => `/v3/{project}/volumes/${encodeURIComponent(id)}`,

@@ -16,9 +16,9 @@ import type { Routing, RoutingHint, Store } from '../store';
 import { isUnavailable } from '../store';
 import { RoutingError } from './errors';
 
-export type ResourceType = 'server' | 'volume' | 'snapshot' | 'backup' | 'attachment';
+export type ResourceType = 'server' | 'server_group' | 'volume' | 'snapshot' | 'backup' | 'attachment';
 
-export const RESOURCE_TYPES: readonly ResourceType[] = ['server', 'volume', 'snapshot', 'backup', 'attachment'];
+export const RESOURCE_TYPES: readonly ResourceType[] = ['server', 'server_group', 'volume', 'snapshot', 'backup', 'attachment'];
 
 /** The jobs the routing table records; their handlers live in src/jobs. */
 export const ROUTING_JOBS = {

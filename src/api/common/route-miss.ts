@@ -29,7 +29,8 @@ export type MissLookup = (c: Context<GatewayEnv>, id: string, type: ResourceType
 function showPath(type: ResourceType, projectId: string, id: string): string {
   const p = encodeURIComponent(projectId);
   const i = encodeURIComponent(id);
-  return type === 'server' ? `/v2.1/${p}/servers/${i}` : `/v3/${p}/${RESOURCE_KINDS[type].many}/${i}`;
+  const kind = RESOURCE_KINDS[type];
+  return kind.service === 'compute' ? kind.show(id).replace(/^\/v2\.1\//, `/v2.1/${p}/`) : `/v3/${p}/${kind.many}/${i}`;
 }
 
 export function routeMissLookup(deps: FanoutDeps & { routes: RouteTable }): MissLookup {

@@ -18,6 +18,8 @@ import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, notFound } from '../../http';
 import { serverAzToTop } from './az';
+import { actionForPod, checkAction } from './server-action-hooks';
+import { callerRoute } from './caller-route';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { applyResizeStep, resizeStep, type ResizeStep } from './server-resize';
 
@@ -31,10 +33,10 @@ export function serverPod(deps: ComputeDeps, id: string): Promise<Pod> {
 /** The part of a volume attach the gateway reads; any other shape is the pod's to judge. */
 const VolumeAttach = v.object({ volumeAttachment: v.object({ volumeId: v.string() }) });
 
-async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): Promise<void> {
+async function checkAttachSamePod(deps: ComputeDeps, c: Context<ComputeEnv>, body: unknown, pod: Pod): Promise<void> {
   if (!v.is(VolumeAttach, body)) return;
   const volumeId = body.volumeAttachment.volumeId;
-  const route = await deps.routes.lookup(volumeId, 'volume');
+  const route = await callerRoute(deps, c, volumeId, 'volume');
   if (!route) throw notFound(`Volume ${volumeId} could not be found.`);
   if (route.pod_id !== pod.pod_id) throw badRequest('Server and volume not in the same pod');
 }
@@ -42,9 +44,10 @@ async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): P
 /** Nova's server actions that delete a server or undo a soft delete (deferred_delete). */
 const SERVER_EVENTS = deletionEvents({ deletingActions: ['forceDelete'], restoringActions: ['restore'] });
 
+const isAction = (method: string, sub: string) => method === 'POST' && /^\/action\/?$/.test(sub);
+
 /** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
 const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
-const isAction = (method: string, sub: string) => method === 'POST' && /^\/action\/?$/.test(sub);
 
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const id = c.req.param('id')!;
@@ -59,9 +62,11 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     peek: {
       when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
       check: async (body, pod, sub) => {
-        if (isAction('POST', sub)) resize = await resizeStep(deps, id, body);
-        else await checkAttachSamePod(deps, body, pod);
+        if (!isAction('POST', sub)) return checkAttachSamePod(deps, c, body, pod);
+        await checkAction(deps, c, body, pod);
+        resize = await resizeStep(deps, id, body);
       },
+      rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod) : undefined),
     },
   });
   if (resize && status >= 200 && status < 300) await applyResizeStep(deps, id, resize);

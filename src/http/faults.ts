@@ -25,10 +25,16 @@ export function faultBody(status: number, message: string): Record<string, { cod
   return { [FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } };
 }
 
-/** Writes a fault response; the status decides the fault's name. */
+/**
+ * Writes a fault response; the status decides the fault's name. An over-limit fault (413, 429)
+ * with a `Retry-After` header also carries it as `retryAfter`, as both services' Fault does.
+ */
 export function fault(c: Context, status: number, message: string, headers: Record<string, string> = {}): Response {
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
-  return c.json(faultBody(status, message), status as 400);
+  const body: Record<string, Record<string, unknown>> = faultBody(status, message);
+  const retry = headers['Retry-After'];
+  if ((status === 413 || status === 429) && retry !== undefined) body[FAULT_NAMES[status]!]!.retryAfter = retry;
+  return c.json(body, status as 400);
 }
 
 export interface ErrorLogger {

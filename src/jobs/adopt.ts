@@ -17,6 +17,7 @@ import { done, fail, wait, type JobHandler } from './handler';
 import { listInPod, ListingUnavailable } from './listing';
 import { askResource } from './resources';
 import type { RoutingCheckDeps } from './routing-checks';
+import { recordAdoptedCost } from './usage';
 
 export const ADOPT_RESERVATION = 'adopt_reservation';
 export const ADOPT_SERVER_VOLUMES = 'adopt_server_volumes';
@@ -62,10 +63,13 @@ export async function adoptReservation(deps: RoutingCheckDeps, pod: Pod, p: Rese
     if (seen.state === 'present') reservation = seen.item['OS-EXT-SRV-ATTR:reservation_id'] as string | undefined;
   }
   if (!reservation) throw new ListingUnavailable(`pod ${pod.pod_name} named no reservation for the multi-create`);
-  const servers = (await listInPod(deps.service, pod, 'server', { projectId: p.project_id, reservationId: reservation }, signal))
+  const items = (await listInPod(deps.service, pod, 'server', { projectId: p.project_id, reservationId: reservation }, signal))
     .filter((s) => s['OS-EXT-SRV-ATTR:reservation_id'] === undefined || s['OS-EXT-SRV-ATTR:reservation_id'] === reservation)
-    .sort((a, b) => launchIndex(a) - launchIndex(b))
-    .map((s) => s.id as string);
+    .sort((a, b) => launchIndex(a) - launchIndex(b));
+  const servers = items.map((s) => s.id as string);
+  // Each server not routed yet costs its flavor, recorded before its routing turns active (the
+  // server the create answered with was recorded by the create).
+  for (const it of items) if (!(await deps.store.routings.lookup(it.id as string, 'server'))) await recordAdoptedCost(deps.store, 'server', p.project_id, it.id as string, it);
   const adopted: string[] = [];
   if (p.routing_id !== undefined && servers.length > 0) {
     const pending = await deps.store.routings.get(p.routing_id);
@@ -96,6 +100,11 @@ async function adoptServerVolumes(deps: RoutingCheckDeps, pod: Pod, p: ServerVol
     if ((await deps.routes.adopt(p.project_id, pod.pod_id, type, id)).adopted) adopted.push(`${type} ${id}`);
   };
   for (const volumeId of attachedVolumes(seen.item)) {
+    if (!(await deps.store.routings.lookup(volumeId, 'volume'))) {
+      // A volume Nova made counts against the volume quotas at its size, from its routing on.
+      const volume = await askResource(deps.service, pod, 'volume', volumeId, signal);
+      if (volume.state === 'present') await recordAdoptedCost(deps.store, 'volume', p.project_id, volumeId, volume.item);
+    }
     await routeNew('volume', volumeId);
     let attachments: Record<string, unknown>[];
     try {

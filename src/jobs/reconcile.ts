@@ -19,6 +19,7 @@ import { isoNow, type Routing } from '../store';
 import { done, wait, type JobHandler } from './handler';
 import { listInPod, ListingUnavailable } from './listing';
 import type { RoutingCheckDeps } from './routing-checks';
+import { recordAdoptedCost } from './usage';
 
 export const ROUTING_RECONCILE = 'routing_reconcile';
 
@@ -74,15 +75,18 @@ export function routingReconcileHandler(deps: RoutingCheckDeps): JobHandler {
         if (err instanceof ListingUnavailable) return wait(err.message);
         throw err;
       }
-      const candidates = [];
+      const found: Record<string, unknown>[] = [];
       for (const it of items.filter((i) => matches(r, i)).sort((a, b) => createdOf(a) - createdOf(b))) {
-        const id = it.id as string;
-        if (!(await deps.store.routings.lookup(id, type))) candidates.push(id);
+        if (!(await deps.store.routings.lookup(it.id as string, type))) found.push(it);
       }
+      const candidates = found.map((it) => it.id as string);
       if (candidates.length === 0) {
         const removed = await deps.store.routings.deleteIf(r.id, 'pending', r.pod_id);
         return done(removed ? `pod ${pod.pod_name} has no unrouted ${type} of project ${r.project_id} for this create: pending routing removed` : 'no longer pending');
       }
+      // The create's answer was lost, and with it what the resources cost: read it from the pod,
+      // before the routings turn active (they count from that moment).
+      for (const it of found) await recordAdoptedCost(deps.store, type, r.project_id, it.id as string, it);
       const [first, ...others] = candidates;
       await deps.routes.complete(r, first!);
       for (const id of others) await deps.routes.adopt(r.project_id, r.pod_id, type, id);

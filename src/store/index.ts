@@ -20,5 +20,6 @@ export { SEED_FLAVORS } from './migration-002';
 export type { Keypair, NewKeypair, KeypairType } from './keypairs';
 export type { Aggregate } from './aggregates';
 export type { ServerUsage } from './quotas';
+export type { VolumeCost, VolumeResourceType, VolumeUsage } from './volume-usage';
 export type { CatalogState, CatalogKind, CatalogStatus } from './catalog-state';
 export type { CatalogItem, CatalogItemKind } from './catalog-items';

@@ -140,6 +140,30 @@ export const MIGRATIONS: Migration[] = [
     statements: STATE_SCHEMA,
   },
   {
+    version: 5,
+    name: 'quota usage: volume, snapshot and backup sizes; the flavor a resized server had before',
+    statements: [
+      // What each volume resource the gateway routes costs against Cinder's quotas, counted like
+      // server_usage: joined with the active routings, so a deleted resource stops counting.
+      // volume_type is the type's name, as Cinder's per-type quota resources are named.
+      `CREATE TABLE volume_usage (
+        top_id TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        size_gb INTEGER NOT NULL,
+        volume_type TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (top_id, resource_type)
+      )`,
+      `CREATE INDEX volume_usage_project ON volume_usage(project_id)`,
+      // A resize in progress (until confirmed or reverted): the flavor a revert goes back to.
+      `ALTER TABLE server_usage ADD COLUMN old_flavorid TEXT`,
+      `ALTER TABLE server_usage ADD COLUMN old_vcpus INTEGER`,
+      `ALTER TABLE server_usage ADD COLUMN old_memory_mb INTEGER`,
+    ],
+  },
+  {
     version: 6,
     name: 'volume catalogs the gateway owns: QoS specs, default types, type encryption; sync state for every catalog kind',
     statements: CATALOG_ITEMS_SCHEMA,

@@ -46,9 +46,41 @@ export class QuotaRepo {
     });
   }
 
+  /** What a server costs now (its current flavor), when recorded. */
+  async serverCost(topId: string): Promise<{ projectId: string; userId: string; flavorid: string; vcpus: number; memoryMb: number; resizingFrom?: { flavorid: string; vcpus: number; memoryMb: number } } | undefined> {
+    const r = await this.db.execute({ sql: 'SELECT * FROM server_usage WHERE top_id = ?', args: [topId] });
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const resizingFrom = row.old_flavorid === null || row.old_flavorid === undefined
+      ? undefined
+      : { flavorid: String(row.old_flavorid), vcpus: Number(row.old_vcpus), memoryMb: Number(row.old_memory_mb) };
+    return { projectId: String(row.project_id), userId: String(row.user_id), flavorid: String(row.flavorid), vcpus: Number(row.vcpus), memoryMb: Number(row.memory_mb), resizingFrom };
+  }
+
+  /**
+   * A resize the pod accepted: the server costs the new flavor, and the one it had is kept for a
+   * revert (a second resize before confirming keeps the first one's origin, as Nova's old_flavor).
+   */
+  async resizeServer(topId: string, to: { flavorid: string; vcpus: number; memoryMb: number }): Promise<void> {
+    await this.db.execute({
+      sql: `UPDATE server_usage SET old_flavorid = COALESCE(old_flavorid, flavorid), old_vcpus = COALESCE(old_vcpus, vcpus),
+              old_memory_mb = COALESCE(old_memory_mb, memory_mb), flavorid = ?, vcpus = ?, memory_mb = ? WHERE top_id = ?`,
+      args: [to.flavorid, to.vcpus, to.memoryMb, topId],
+    });
+  }
+
+  /** The end of a resize: confirmed keeps the new flavor, reverted goes back to the old one. */
+  async endResize(topId: string, outcome: 'confirmed' | 'reverted'): Promise<void> {
+    const back = outcome === 'reverted' ? 'flavorid = old_flavorid, vcpus = old_vcpus, memory_mb = old_memory_mb, ' : '';
+    await this.db.execute({
+      sql: `UPDATE server_usage SET ${back}old_flavorid = NULL, old_vcpus = NULL, old_memory_mb = NULL WHERE top_id = ? AND old_flavorid IS NOT NULL`,
+      args: [topId],
+    });
+  }
+
   /**
    * Servers of a project (and optionally one user) that have an active routing; cores and RAM
-   * only for those whose flavor the gateway recorded at create.
+   * only for those whose flavor the gateway recorded (at create, adoption or resize).
    */
   async serverUsage(projectId: string, userId?: string): Promise<ServerUsage> {
     const byUser = userId ? ' AND u.user_id = ?' : '';

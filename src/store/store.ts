@@ -22,6 +22,7 @@ import { VolumeTypeRepo } from './volume-types';
 import { VolumeTypeExtraSpecRepo } from './volume-type-extra-specs';
 import { VolumeTypeAccessRepo } from './volume-type-access';
 import { VolumeQuotaRepo } from './volume-quotas';
+import { VolumeUsageRepo } from './volume-usage';
 import { FlavorRepo } from './flavors';
 import { KeypairRepo } from './keypairs';
 import { AggregateRepo } from './aggregates';
@@ -60,6 +61,7 @@ export interface Store {
   readonly volumeTypeSpecs: VolumeTypeExtraSpecRepo;
   readonly volumeTypeAccess: VolumeTypeAccessRepo;
   readonly volumeQuotas: VolumeQuotaRepo;
+  readonly volumeUsage: VolumeUsageRepo;
   readonly flavors: FlavorRepo;
   readonly keypairs: KeypairRepo;
   readonly aggregates: AggregateRepo;
@@ -100,6 +102,7 @@ export function storeFromClient(client: Client, mode: 'standalone' | 'replica' =
     volumeTypeSpecs: new VolumeTypeExtraSpecRepo(db),
     volumeTypeAccess: new VolumeTypeAccessRepo(db),
     volumeQuotas: new VolumeQuotaRepo(db),
+    volumeUsage: new VolumeUsageRepo(db),
     flavors: new FlavorRepo(db),
     keypairs: new KeypairRepo(db),
     aggregates: new AggregateRepo(db),

@@ -55,6 +55,8 @@ test('return_reservation_id: the answer names no server; both are routed and no 
 test('a multi-create whose siblings the pod cannot list at once is routed by a job', async () => {
   const pod = cloud.pods[0]!;
   // The gateway's own list (by reservation) fails twice; the user's create goes through.
+  const ram = async () => (await call(`${cloud.compute}/v2.1/limits`, { headers: who })).body.limits.absolute.totalRAMUsed;
+  const ramBefore = await ram();
   pod.inject({ kind: 'status', status: 503, match: { method: 'GET', path: /\/compute\/v2\.1\/servers\/detail$/ }, times: 2 });
   const r = await create({ name: 'later', imageRef: CIRROS_IMAGE_ID, min_count: 2 });
   assert.equal(r.status, 202, r.text);
@@ -62,6 +64,7 @@ test('a multi-create whose siblings the pod cannot list at once is routed by a j
   await eventually(async () => (await Promise.all(ids.map((id) => cloud.gw.store.routings.lookup(id, 'server')))).every(Boolean), 15_000);
   const jobs = await cloud.gw.store.jobs.list({ type: 'adopt_reservation', status: 'success' });
   assert.ok(jobs.length >= 1);
+  assert.equal(await ram(), ramBefore + 2 * 512, 'the sibling the job adopted counts its flavor too');
 });
 
 test('boot from volume: the volume Nova makes for block_device_mapping_v2 is reachable by id, with its attachment', async () => {

@@ -1,5 +1,5 @@
 // What the gateway keeps at the top besides types: the AZ list from enabled pods, volume quotas
-// (show/defaults/update/delete with policy) and limits with usage added up from the pods.
+// (show/defaults/update/delete with policy) and limits with usage counted from the routed volumes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, call, identity } from '../support/http';
@@ -27,7 +27,7 @@ test('os-availability-zone lists the top AZs of enabled pods, once each', async 
   });
 });
 
-test('limits: maxima from the top, usage summed from the pods', async () => {
+test('limits: maxima from the top, usage counted from the routed volumes and their sizes', async () => {
   for (const [az, size] of [['az1', 2], ['az2', 3]] as const) {
     assert.equal((await v()('/volumes', { method: 'POST', body: { volume: { size, availability_zone: az } } })).status, 202);
   }

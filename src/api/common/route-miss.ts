@@ -11,7 +11,7 @@
 import type { Context } from 'hono';
 import { askPods, tenantPodIds, type FanoutDeps } from '../../fanout';
 import type { GatewayEnv } from '../../http';
-import { RESOURCE_KINDS } from '../../jobs';
+import { RESOURCE_KINDS, recordAdoptedCost } from '../../jobs';
 import type { ResourceType, RouteTable } from '../../routing';
 import type { Routing } from '../../store';
 
@@ -54,6 +54,8 @@ export function routeMissLookup(deps: FanoutDeps & { routes: RouteTable }): Miss
       misses.set(key, Date.now() + MISS_TTL_MS);
       return undefined;
     }
+    // What it costs goes in before its routing turns active (it counts from that moment).
+    await recordAdoptedCost(deps.store, type, projectId, id, (found[0]!.body as Record<string, Record<string, unknown>>)[kind.one]!);
     return (await deps.routes.adopt(projectId, found[0]!.pod.pod_id, type, id)).routing;
   };
 }

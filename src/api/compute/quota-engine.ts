@@ -2,8 +2,9 @@
  * Nova's quota resources, their defaults (nova/conf/quota.py; the four deprecated nova-network
  * ones are always -1) and limit resolution: a user's own limit, else the project's, else the
  * default. Usage is what the gateway can count cheaply (see quotas.ts in the store): instances
- * from active server routings, cores and RAM from the flavor recorded at create, key pairs per
- * user. Server groups are not counted (they live in the pods).
+ * from active server routings, cores and RAM from the current flavor recorded per server (at
+ * create, adoption, resize), key pairs per user. Server groups are not counted (they live in the
+ * pods).
  */
 import type { Store } from '../../store';
 import { isSupported, type Version } from '../../http';

@@ -7,7 +7,7 @@
  *   its pending routing (with the reservation) for that job or for reconciliation;
  * - volumes mapped with `destination_type: volume`: an `adopt_server_volumes` job per server routes
  *   the volumes Nova makes and their attachments once the server has left BUILD.
- * Each adopted server also gets its quota usage recorded.
+ * Each adopted server also gets its quota usage recorded (its flavor as the pod lists it).
  */
 import { ADOPT_RESERVATION, adoptReservation, enqueueServerVolumes, type ReservationPayload } from '../../jobs';
 import type { Pod, Routing } from '../../store';
@@ -38,8 +38,6 @@ export interface AdoptionContext {
   pod: Pod;
   projectId: string;
   extras: CreateExtras;
-  /** Runs for each server routed besides the one the answer named (quota usage). */
-  onServer: (id: string) => Promise<void>;
 }
 
 /**
@@ -51,7 +49,6 @@ async function adoptSiblings(a: AdoptionContext, p: ReservationPayload): Promise
   try {
     const r = await adoptReservation({ store, routes, podDir, service }, a.pod, p, AbortSignal.timeout(INLINE_ADOPTION_MS));
     if (r.servers.length === 0) throw new Error('no server listed yet');
-    for (const id of r.adopted) if (id !== p.server_id) await a.onServer(id).catch(() => {});
     return r.servers;
   } catch {
     await store.jobs.enqueue(ADOPT_RESERVATION, p.reservation_id ?? p.server_id ?? null, { ...p, volumes: a.extras.volumes }).catch(() => {});

@@ -4,7 +4,7 @@
  * - metadata: item count over `metadata_items` → 403; a key or value over 255 characters → 400;
  * - personality (below 2.57): file count, longest path, largest content → 403;
  * - instances, cores, ram: usage counted from the routing table (servers with an active route,
- *   cores/RAM from the flavor recorded at create) plus `min_count` times the flavor → 403.
+ *   cores/RAM from the current flavor recorded per server) plus `min_count` times the flavor → 403.
  * The flavor comes from the gateway's own catalog; an unknown flavorRef is left to the pod.
  */
 import type { Flavor } from '../../store';
@@ -64,17 +64,33 @@ export async function checkServerQuota(deps: ComputeDeps, version: Version, proj
   const flavor = flavorId === undefined ? undefined : await deps.store.flavors.get(flavorId);
   const count = Number(server.min_count ?? 1);
   const n = Number.isInteger(count) && count > 0 ? count : 1;
-  const used = await usage(deps.store, projectId);
-  const wanted: [string, number][] = [
+  checkDeltas(limits, await usage(deps.store, projectId), [
     ['cores', flavor ? flavor.vcpus * n : 0],
     ['instances', n],
     ['ram', flavor ? flavor.memory_mb * n : 0],
-  ];
-  for (const [res, req] of wanted) {
+  ]);
+  return flavor;
+}
+
+/** Nova's TooManyInstances for the first resource the deltas would take over its limit. */
+function checkDeltas(limits: Record<string, number>, used: Record<string, number>, deltas: [string, number][]): void {
+  for (const [res, req] of deltas) {
     const allowed = limits[res]!;
     if (allowed >= 0 && req > 0 && used[res]! + req > allowed) {
       throw forbidden(`Quota exceeded for ${res}: Requested ${req}, but already used ${used[res]} of ${allowed} ${res}`);
     }
   }
-  return flavor;
+}
+
+/**
+ * A resize (or a revert) from `from` to `to`: only an upsize is checked, for its growth in cores
+ * and RAM (nova/compute/api.py `_check_quota_for_upsize`, compute_utils.upsize_quota_delta).
+ * @throws ApiError 403 in Nova's words
+ */
+export async function checkResizeQuota(deps: ComputeDeps, projectId: string, from: { vcpus: number; memoryMb: number }, to: { vcpus: number; memoryMb: number }): Promise<void> {
+  const cores = to.vcpus - from.vcpus;
+  const ram = to.memoryMb - from.memoryMb;
+  if (cores <= 0 && ram <= 0) return;
+  const limits = await effectiveLimits(deps.store, projectId);
+  checkDeltas(limits, await usage(deps.store, projectId), [['cores', cores], ['ram', ram]]);
 }

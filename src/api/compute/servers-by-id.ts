@@ -7,7 +7,9 @@
  *   deletion is asynchronous in Nova); `restore` of a soft-deleted server makes it active again;
  *   a 404 to the owner has a job verify it with the gateway's credentials;
  * - attaching a volume requires the volume to live in the server's pod, and the attachment Nova
- *   makes for it is routed by an `adopt_server_volumes` job.
+ *   makes for it is routed by an `adopt_server_volumes` job;
+ * - `resize`, `confirmResize` and `revertResize` move the server's cores and RAM usage
+ *   (server-resize.ts).
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
@@ -19,6 +21,7 @@ import { serverAzToTop } from './az';
 import { actionForPod, checkAction } from './server-action-hooks';
 import { callerRoute } from './caller-route';
 import type { ComputeDeps, ComputeEnv } from './deps';
+import { applyResizeStep, resizeStep, type ResizeStep } from './server-resize';
 
 const instanceMissing = (id: string) => `Instance ${id} could not be found.`;
 
@@ -48,6 +51,7 @@ const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-vo
 
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const id = c.req.param('id')!;
+  let resize: ResizeStep | undefined;
   const { response, status, pod } = await forwardById(deps, c, {
     type: 'server',
     service: 'compute',
@@ -57,10 +61,15 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     events: SERVER_EVENTS,
     peek: {
       when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
-      check: (body, pod, sub) => (isAction('POST', sub) ? checkAction(deps, c, body, pod) : checkAttachSamePod(deps, c, body, pod)),
+      check: async (body, pod, sub) => {
+        if (!isAction('POST', sub)) return checkAttachSamePod(deps, c, body, pod);
+        await checkAction(deps, c, body, pod);
+        resize = await resizeStep(deps, id, body);
+      },
       rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod) : undefined),
     },
   });
+  if (resize && status >= 200 && status < 300) await applyResizeStep(deps, id, resize);
   if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {
     // The attachment Nova made is routed by a job (it reads the server's volumes with the gateway's credentials).
     const owner = (await deps.routes.peek(id, 'server'))?.project_id ?? c.get('projectId');

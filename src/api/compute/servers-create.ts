@@ -77,7 +77,6 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
     pod: placement.pod,
     projectId,
     extras: createExtras(server),
-    onServer: (id) => (flavor ? recordUsage(deps, c, id, flavor) : Promise.resolve()),
   };
   return createRouted(deps, c, {
     pod: placement.pod,

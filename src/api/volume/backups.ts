@@ -3,7 +3,8 @@
  * (the original left them unrouted, so a backup could not be found by id): a create goes to the pod
  * of its volume (and snapshot, which must share it) with a routing row of its own; everything by
  * id follows the routing. A restore runs in the backup's pod: a target volume must live there,
- * and the volume a restore creates is adopted into the routing table.
+ * and the volume a restore creates is adopted into the routing table. Cinder's backup quotas are
+ * checked first and the backup's cost (its volume's size) recorded.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
@@ -15,6 +16,7 @@ import { createInPod, MISSING, onePod, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
+import { checkBackupCreate, recordCost, sourceCost } from './volume-quota';
 
 export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
@@ -24,7 +26,17 @@ export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   const sources = [{ pod: await podOf(deps, volumeId, 'volume'), what: `the volume ${volumeId}` }];
   if (snapshotId) sources.push({ pod: await podOf(deps, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
   const pod = onePod(sources)!;
-  return createInPod(deps, c, { pod, type: 'backup', member: 'backup', body, name: nameOf(backup), transform: volumeAzToTop(pod) });
+  const projectId = c.get('projectId');
+  await checkBackupCreate(deps, projectId, await sourceCost(deps, 'volume', volumeId));
+  return createInPod(deps, c, {
+    pod,
+    type: 'backup',
+    member: 'backup',
+    body,
+    name: nameOf(backup),
+    transform: volumeAzToTop(pod),
+    onCreated: (id) => recordCost(deps, { id, type: 'backup', projectId, volumeId }),
+  });
 }
 
 /** The volume of a restore, in its request (the target, when one is named) and in its answer. */
@@ -57,6 +69,9 @@ export async function backupById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
   });
   if (restoring && status < 300 && restored !== undefined && !(await deps.routes.lookup(restored, 'volume'))) {
     await deps.routes.adopt(c.get('projectId'), pod.pod_id, 'volume', restored);
+    // Cinder makes the new volume at the backup's size.
+    const cost = await sourceCost(deps, 'backup', c.req.param('id')!);
+    if (cost) await deps.store.volumeUsage.record({ topId: restored, type: 'volume', projectId: c.get('projectId'), sizeGb: cost.sizeGb }).catch(() => {});
   }
   return response;
 }

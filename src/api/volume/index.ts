@@ -54,7 +54,7 @@ import { defaultQuotas, deleteQuotas, showLimits, showQuotaClass, showQuotas, up
 
 export type { VolumeDeps } from './deps';
 export { VOLUME_MIN_VERSION } from './versions';
-export { DEFAULT_VOLUME_QUOTAS } from './quotas';
+export { DEFAULT_VOLUME_QUOTAS } from './quota-limits';
 
 /**
  * `POST /backups/import_record` (admin, `backup:backup-import`) names a backup store by URL only;

@@ -2,9 +2,9 @@
  * Volume quotas and limits kept at the top
  * (https://docs.openstack.org/api-ref/block-storage/v3/#quota-sets-extension-os-quota-sets):
  * `os-quota-sets` shows and (admins) sets a project's limits in the state store, `limits` shows
- * them with the usage added up from the pods. `os-quota-class-sets` (admin) keeps quota classes;
- * the `default` class is what every project's defaults are, as in Cinder. Limits are reported, not enforced at the gateway
- * (the gateway keeps no volume sizes); the pods enforce their own quotas.
+ * them with the usage the gateway enforces them against (volume-quota.ts: counted from the
+ * routing table and the recorded sizes). `os-quota-class-sets` (admin) keeps quota classes; the
+ * `default` class is what every project's defaults are, as in Cinder.
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
@@ -12,49 +12,9 @@ import { boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { storeWrite } from '../common';
 import { quotaSetUpdate } from './schemas';
-import { projectUsage, USED_FIELDS } from './usage';
+import { builtIn, classLimits, defaults, limitsOf } from './quota-limits';
+import { quotaUsage, USED_FIELDS } from './volume-quota';
 import { checkBody } from './validation';
-
-/** Cinder's default quotas (cinder/quota.py quota_* options). */
-export const DEFAULT_VOLUME_QUOTAS: Readonly<Record<string, number>> = {
-  volumes: 10,
-  snapshots: 10,
-  gigabytes: 1000,
-  backups: 10,
-  backup_gigabytes: 1000,
-  per_volume_gigabytes: -1,
-  groups: 10,
-};
-
-/** Cinder's built-in defaults plus its per-type resources (`volumes_<type>` ...), unlimited. */
-async function builtIn(deps: VolumeDeps): Promise<Record<string, number>> {
-  const out = { ...DEFAULT_VOLUME_QUOTAS };
-  for (const t of await deps.store.volumeTypes.list()) {
-    for (const r of ['volumes', 'gigabytes', 'snapshots']) out[`${r}_${t.name}`] = -1;
-  }
-  return out;
-}
-
-/**
- * A quota class's limits: what an admin set for the class, else the `default` class's, else the
- * built-in defaults (cinder/quota.py DbQuotaDriver.get_class_quotas with defaults).
- */
-async function classLimits(deps: VolumeDeps, name: string): Promise<Record<string, number>> {
-  const out = await builtIn(deps);
-  const classes = name === DEFAULT_QUOTA_CLASS ? [DEFAULT_QUOTA_CLASS] : [DEFAULT_QUOTA_CLASS, name];
-  for (const cls of classes) {
-    const set = (await deps.store.catalogItems.get<Record<string, number>>('quota_class', cls))?.body ?? {};
-    for (const k of Object.keys(out)) if (Object.hasOwn(set, k)) out[k] = set[k]!;
-  }
-  return out;
-}
-
-/** The defaults every project starts from: the `default` quota class (cinder/quota.py). */
-function defaults(deps: VolumeDeps): Promise<Record<string, number>> {
-  return classLimits(deps, DEFAULT_QUOTA_CLASS);
-}
-
-const DEFAULT_QUOTA_CLASS = 'default';
 
 /** `GET /os-quota-class-sets/{class}` (admin): the class's limits. */
 export async function showQuotaClass(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
@@ -73,22 +33,15 @@ export async function updateQuotaClass(deps: VolumeDeps, c: Context<GatewayEnv>)
   return c.json({ quota_class_set: await classLimits(deps, name) });
 }
 
-async function limitsOf(deps: VolumeDeps, projectId: string): Promise<Record<string, number>> {
-  const base = await defaults(deps);
-  const set = await deps.store.volumeQuotas.get(projectId);
-  for (const k of Object.keys(base)) if (Object.hasOwn(set, k)) base[k] = set[k]!;
-  return base;
-}
-
 export async function showQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const target = c.req.param('target')!;
   authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:show', { project_id: target });
   const limits = await limitsOf(deps, target);
   if (boolFromString(c.req.query('usage') ?? '') !== true) return c.json({ quota_set: { id: target, ...limits } });
-  const used = await projectUsage(deps, c, target);
+  const used = quotaUsage(await deps.store.volumeUsage.usage(target));
   const detail: Record<string, unknown> = { id: target };
   for (const [k, limit] of Object.entries(limits)) {
-    detail[k] = { limit, in_use: (used as Record<string, number>)[k] ?? 0, reserved: 0, allocated: 0 };
+    detail[k] = { limit, in_use: used[k] ?? 0, reserved: 0, allocated: 0 };
   }
   return c.json({ quota_set: detail });
 }
@@ -115,7 +68,8 @@ export async function deleteQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
 /** `GET /limits`: the caller's project; rate limits are not a thing in Cinder v3 (empty list). */
 export async function showLimits(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const projectId = c.get('projectId');
-  const [q, used] = await Promise.all([limitsOf(deps, projectId), projectUsage(deps, c, projectId)]);
+  const [q, usage] = await Promise.all([limitsOf(deps, projectId), deps.store.volumeUsage.usage(projectId)]);
+  const used = quotaUsage(usage);
   const absolute: Record<string, number> = {
     maxTotalVolumes: q.volumes!,
     maxTotalSnapshots: q.snapshots!,
@@ -123,7 +77,7 @@ export async function showLimits(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
     maxTotalBackups: q.backups!,
     maxTotalBackupGigabytes: q.backup_gigabytes!,
   };
-  for (const [resource, field] of Object.entries(USED_FIELDS)) absolute[field] = used[resource as keyof typeof used];
+  for (const [resource, field] of Object.entries(USED_FIELDS)) absolute[field] = used[resource]!;
   return c.json({ limits: { rate: [], absolute } });
 }
 

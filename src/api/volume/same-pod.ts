@@ -52,6 +52,8 @@ export interface CreateInPodOptions {
   /** The name the create asked for: what reconciliation looks for if the answer is lost. */
   name: string | null;
   transform?: (json: unknown) => unknown;
+  /** Runs once the new resource is routed (its quota cost is recorded here). */
+  onCreated?: (id: string) => Promise<void>;
 }
 
 /** A create sent to the pod that must hold it, routed there in the caller's project. */
@@ -65,5 +67,6 @@ export function createInPod(deps: VolumeDeps, c: Context<GatewayEnv>, o: CreateI
     idOf: (json) => (json as Record<string, { id?: unknown } | undefined>)[o.member]?.id,
     hint: { name: o.name },
     transform: o.transform,
+    onCreated: o.onCreated,
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Snapshots: a create goes to the pod of its volume and gets a routing row of its own; everything
- * by id follows that routing (deletion tracked like a volume's).
+ * by id follows that routing (deletion tracked like a volume's). Cinder's snapshot quotas are
+ * checked first and the snapshot's cost (its volume's size and type) recorded.
  */
 import type { Context } from 'hono';
 import { forwardById } from '../../proxy';
@@ -10,12 +11,22 @@ import { createInPod, MISSING, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { snapshotCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
+import { checkSnapshotCreate, recordCost, sourceCost } from './volume-quota';
 
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { snapshot } = checkBody(snapshotCreate, body);
   const pod = await podOf(deps, snapshot.volume_id, 'volume');
-  return createInPod(deps, c, { pod, type: 'snapshot', member: 'snapshot', body, name: nameOf(snapshot) });
+  const projectId = c.get('projectId');
+  await checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', snapshot.volume_id));
+  return createInPod(deps, c, {
+    pod,
+    type: 'snapshot',
+    member: 'snapshot',
+    body,
+    name: nameOf(snapshot),
+    onCreated: (id) => recordCost(deps, { id, type: 'snapshot', projectId, volumeId: snapshot.volume_id }),
+  });
 }
 
 export async function snapshotById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -4,6 +4,8 @@
  * made from a snapshot, a source volume or a backup, or in a group (3.13), goes to the pod that holds the source, and
  * asking for another AZ is a clear 400. The whole body is forwarded with `availability_zone`
  * rewritten to the pod's own name, through the shared routed create (pending → complete).
+ * Cinder's volume quotas are checked first (volume-quota.ts); the created volume's size and type
+ * are recorded for usage.
  */
 import type { Context } from 'hono';
 import { createRouted } from '../../proxy';
@@ -15,6 +17,7 @@ import { onePod, podOf } from './same-pod';
 import { volumeCreate, volumeCreate_3_47 } from './schemas';
 import { checkBody, nameOf } from './validation';
 import { typeForPod, typeIdMap, typeIdsToTop } from './type-ids';
+import { checkVolumeCreate, recordCost, sourceCost } from './volume-quota';
 
 /** Create sources and the routed type each one names (`backup_id` since 3.47). */
 const SOURCES = [
@@ -27,15 +30,28 @@ const SOURCES = [
 
 type Sources = Partial<Record<(typeof SOURCES)[number]['field'], string | null>>;
 
-async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Sources): Promise<{ pod: Pod; what: string } | undefined> {
-  const found: { pod: Pod; what: string }[] = [];
+interface Source {
+  pod: Pod;
+  what: string;
+  type: (typeof SOURCES)[number]['type'];
+  id: string;
+}
+
+async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Sources): Promise<Source | undefined> {
+  const found: Source[] = [];
   for (const s of SOURCES) {
     if (!isSupported(c.get('apiVersion'), s.since)) continue;
     const id = volume[s.field];
-    if (id) found.push({ pod: await podOf(deps, id, s.type), what: `the ${s.label} ${id}` });
+    if (id) found.push({ pod: await podOf(deps, id, s.type), what: `the ${s.label} ${id}`, type: s.type, id });
   }
   const pod = onePod(found);
   return pod ? found[0] : undefined;
+}
+
+/** The size a create asks for: its `size` (an integer, or its text), else what its source costs. */
+function requestedSize(size: unknown, source: { sizeGb: number } | undefined): number {
+  const n = typeof size === 'string' && /^\d+$/.test(size.trim()) ? Number(size) : size;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : (source?.sizeGb ?? 0);
 }
 
 async function schedule(deps: VolumeDeps, projectId: string, az: string): Promise<Pod> {
@@ -61,8 +77,13 @@ export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     pod = await schedule(deps, projectId, az);
     azForPod(forwarded, pod);
   }
+  // A group names where the volume goes, not what it is made from: it has no size of its own.
+  const sourceCostGb = source && source.type !== 'group' ? await sourceCost(deps, source.type, source.id) : undefined;
+  const typeRef = typeof forwarded.volume_type === 'string' && forwarded.volume_type !== '' ? forwarded.volume_type : undefined;
+  const typeName = typeRef ? ((await deps.store.volumeTypes.get(typeRef)) ?? (await deps.store.volumeTypes.getByName(typeRef)))?.name : sourceCostGb?.volumeType ?? undefined;
+  await checkVolumeCreate(deps, projectId, requestedSize(forwarded.size, sourceCostGb), typeName);
   // A gateway type goes to the pod under the pod's own id.
-  if (typeof forwarded.volume_type === 'string' && forwarded.volume_type !== '') forwarded.volume_type = await typeForPod(deps, forwarded.volume_type, pod);
+  if (typeRef) forwarded.volume_type = await typeForPod(deps, typeRef, pod);
   const typeIds = await typeIdMap(deps.store);
   const toTop = volumeAzToTop(pod);
   return createRouted(deps, c, {
@@ -73,6 +94,7 @@ export async function createVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
     body: JSON.stringify(body),
     idOf: (json) => (json as { volume?: { id?: unknown } }).volume?.id,
     hint: { name: nameOf(volume) },
+    onCreated: (id, answer) => recordCost(deps, { id, type: 'volume', projectId, answer }),
     transform: (json) => typeIdsToTop(typeIds)(toTop(json)),
   });
 }

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cleanProject, gw, http, mv, openstack, osc, podServer, podServerGone, podServerStatus, podVolume, podVolumeGone,
-  podVolumeStatus, podsHoldingServer, useBed, waitFor, type Creds,
+  podVolumeStatus, podsHoldingServer, useBed, vmv, waitFor, type Creds,
 } from './support';
 
 const T = { timeout: 10 * 60_000 };
@@ -74,14 +74,27 @@ describe('boot from volume through the gateway', () => {
     assert.equal(v['os-vol-tenant-attr:tenant_id'], c.projectId);
   });
 
-  test('the boot volume Nova made is reachable through the gateway by id and listed', {
-    ...T, todo: 'waits for adoption of boot volumes from os-extended-volumes:volumes_attached (issue 14): the gateway never routed the volume the pod created',
-  }, async () => {
+  test('the boot volume Nova made is reachable through the gateway by id and listed', T, async () => {
     assert.ok(novaVolume, 'the previous test found the volume');
     const shown = await http('GET', `${gw(bed(), c.projectId).volume}/volumes/${novaVolume}`, await c.token());
     assert.equal(shown.status, 200, shown.text);
     const list = await osc(c, 'volume', 'list');
     assert.ok(list.some((v: { ID: string }) => v.ID === novaVolume), 'listed by openstack volume list');
+    // It counts against the gateway's volume quotas at its size, as the pod's Cinder counts it.
+    const token = await c.token();
+    const pod = (await http('GET', `${pod1().endpoints.volumev3.replace('%(project_id)s', c.projectId)}/limits`, token)).json.limits.absolute;
+    const mine = await waitFor('the gateway counts the adopted volume', async () => {
+      const a = (await http('GET', `${gw(bed(), c.projectId).volume}/limits`, token)).json.limits.absolute;
+      return a.totalVolumesUsed === pod.totalVolumesUsed && a.totalGigabytesUsed === pod.totalGigabytesUsed ? a : undefined;
+    }, 30_000).catch(async () => (await http('GET', `${gw(bed(), c.projectId).volume}/limits`, token)).json.limits.absolute);
+    assert.deepEqual([mine.totalVolumesUsed, mine.totalGigabytesUsed], [pod.totalVolumesUsed, pod.totalGigabytesUsed]);
+    assert.deepEqual([mine.totalVolumesUsed, mine.totalGigabytesUsed], [2, 2]);
+    // The Cinder attachment Nova made for it (3.27's attachments API) is routed as well.
+    const attachment = (await podVolume(bed(), pod1(), novaVolume))!.attachments[0].attachment_id as string;
+    await waitFor('the attachment is reachable through the gateway', async () => {
+      const r = await http('GET', `${gw(bed(), c.projectId).volume}/attachments/${attachment}`, token, undefined, vmv('3.27'));
+      return r.status === 200 && r.json.attachment.instance === novaServer ? r : undefined;
+    }, 60_000, 1_000);
   });
 
   test('delete: the servers go; Nova deletes the volume it made (delete_on_termination), the other one is available again', T, async () => {

@@ -87,7 +87,8 @@ test('instance actions list and show per microversion', async (t) => {
 });
 
 test('volume attachments go through the pod volume service', async (t) => {
-  const pod = await startPod();
+  // Transitions long enough that the states in between can be seen on a busy machine.
+  const pod = await startPod({ transitionMs: 200 });
   t.after(() => pod.close());
   const id = await bootActive(pod);
   const volId = await availableVolume(pod, 'p1');

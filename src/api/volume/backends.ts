@@ -206,7 +206,7 @@ export async function manageSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
   const body = objectBody(await readJson(c));
   const s = body.snapshot as Record<string, unknown> | undefined;
   if (!s || typeof s !== 'object' || typeof s.volume_id !== 'string') throw badRequest("Invalid input for field/attribute snapshot. Value: None. 'volume_id' is a required property");
-  const pod = await podOf(deps, s.volume_id, 'volume');
+  const pod = await podOf(deps, c, s.volume_id, 'volume');
   return createInPod(deps, c, { pod, type: 'snapshot', member: 'snapshot', body, name: typeof s.name === 'string' ? s.name : null });
 }
 

@@ -21,8 +21,8 @@ export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   const { backup } = checkBody(backupCreate, body);
   const volumeId = backup.volume_id;
   const snapshotId = backup.snapshot_id;
-  const sources = [{ pod: await podOf(deps, volumeId, 'volume'), what: `the volume ${volumeId}` }];
-  if (snapshotId) sources.push({ pod: await podOf(deps, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
+  const sources = [{ pod: await podOf(deps, c, volumeId, 'volume'), what: `the volume ${volumeId}` }];
+  if (snapshotId) sources.push({ pod: await podOf(deps, c, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
   const pod = onePod(sources)!;
   return createInPod(deps, c, { pod, type: 'backup', member: 'backup', body, name: nameOf(backup), transform: volumeAzToTop(pod) });
 }
@@ -45,7 +45,7 @@ export async function backupById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
       check: async (body, p) => {
         if (!v.is(RestoreVolume, body)) return;
         const volumeId = body.restore.volume_id;
-        if ((await podOf(deps, volumeId, 'volume')).pod_id !== p.pod_id) {
+        if ((await podOf(deps, c, volumeId, 'volume')).pod_id !== p.pod_id) {
           throw badRequest(`Backup ${c.req.param('id')} and volume ${volumeId} are not in the same availability zone (pod).`);
         }
       },

@@ -14,7 +14,7 @@ import { checkBody, nameOf } from './validation';
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { snapshot } = checkBody(snapshotCreate, body);
-  const pod = await podOf(deps, snapshot.volume_id, 'volume');
+  const pod = await podOf(deps, c, snapshot.volume_id, 'volume');
   return createInPod(deps, c, { pod, type: 'snapshot', member: 'snapshot', body, name: nameOf(snapshot) });
 }
 

@@ -39,7 +39,7 @@ export async function volumeById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
     peek: {
       when: (method, sub) => method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, pod) => {
-        if (v.is(AttachToServer, body)) await checkServerInPod(deps, body['os-attach'].instance_uuid, pod);
+        if (v.is(AttachToServer, body)) await checkServerInPod(deps, c, body['os-attach'].instance_uuid, pod);
       },
       rewrite: async (body, pod) => {
         if (!v.is(Retype, body)) return undefined;

@@ -118,3 +118,22 @@ test('another project’s group or server is as unknown as none: no 400 telling 
   assert.equal(noServer.status, 404, noServer.text);
   assert.equal((await cloud.gw.store.routings.lookup('grp-of-owner', 'group'))?.project_id, 'proj-owner');
 });
+
+test('another project’s volume or backup named by id: attach and restore are the pod’s 404, not a 400 naming its pod', async () => {
+  const route = async (project: string, pod: number, type: 'volume' | 'backup' | 'server', id: string) => {
+    const pending = await cloud.gw.store.routings.createPending(project, cloud.podIds[pod]!, type);
+    await cloud.gw.store.routings.complete(pending.id, id);
+  };
+  await route('proj-owner', 1, 'volume', 'vol-of-owner');
+  await route('proj-owner', 1, 'backup', 'bkp-of-owner');
+  await route('proj-nosy2', 0, 'server', 'srv-of-nosy2');
+  await route('proj-nosy2', 0, 'volume', 'vol-of-nosy2');
+  const b = volumeClient(cloud, 'proj-nosy2', identity('proj-nosy2'));
+  const attach = await b('/volumes/vol-of-owner/action', { method: 'POST', body: { 'os-attach': { instance_uuid: 'srv-of-nosy2', mountpoint: '/dev/vdb' } } });
+  assert.equal(attach.status, 404, attach.text);
+  const restore = await b('/backups/bkp-of-owner/restore', { method: 'POST', body: { restore: { volume_id: 'vol-of-nosy2' } } });
+  assert.equal(restore.status, 404, restore.text);
+  for (const [id, type] of [['vol-of-owner', 'volume'], ['bkp-of-owner', 'backup']] as const) {
+    assert.equal((await cloud.gw.store.routings.lookup(id, type))?.status, 'active', `${type} routing untouched`);
+  }
+});

@@ -57,7 +57,12 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     events: SERVER_EVENTS,
     peek: {
       when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
-      check: (body, pod, sub) => (isAction('POST', sub) ? checkAction(deps, c, body, pod) : checkAttachSamePod(deps, c, body, pod)),
+      // Another project's server is the pod's to refuse (404 to the caller's token): a check here
+      // would answer a 400 naming the AZ it lives in, or hand the caller's keypair to its pod.
+      check: async (body, pod, sub) => {
+        if (!(await callerRoute(deps, c, id, 'server'))) return;
+        await (isAction('POST', sub) ? checkAction(deps, c, body, pod) : checkAttachSamePod(deps, c, body, pod));
+      },
       rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod) : undefined),
     },
   });

@@ -29,6 +29,16 @@ function visible(c: Context<GatewayEnv>, route: Routing): boolean {
   return route.project_id === c.get('projectId') || c.get('auth').isAdmin;
 }
 
+/**
+ * Whether the resource addressed by id is the caller's (or the caller an admin). A gateway-side
+ * placement check on another project's resource would answer a 400 naming where it lives; such a
+ * request is left to the pod, which answers the caller's token the 404 it answers any unknown id.
+ */
+export async function callersOwn(deps: VolumeDeps, c: Context<GatewayEnv>, id: string, type: ResourceType): Promise<boolean> {
+  const route = await deps.routes.lookup(id, type);
+  return route !== undefined && visible(c, route);
+}
+
 /** The pod holding the caller's `id` of `type`, 404 in Cinder's words when the caller has none. */
 export async function podOf(deps: VolumeDeps, c: Context<GatewayEnv>, id: string, type: keyof typeof MISSING): Promise<Pod> {
   const route = await deps.routes.lookup(id, type as ResourceType);

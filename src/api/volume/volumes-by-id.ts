@@ -14,7 +14,7 @@ import { deletionEvents, forwardById } from '../../proxy';
 import type { GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
-import { checkServerInPod, MISSING } from './same-pod';
+import { callersOwn, checkServerInPod, MISSING } from './same-pod';
 import { typeForPod, typeIdMap, typeIdsToTop } from './type-ids';
 
 /** The part of an `os-attach` action the gateway reads; any other body is the pod's to judge. */
@@ -39,7 +39,7 @@ export async function volumeById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
     peek: {
       when: (method, sub) => method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, pod) => {
-        if (v.is(AttachToServer, body)) await checkServerInPod(deps, c, body['os-attach'].instance_uuid, pod);
+        if (v.is(AttachToServer, body) && (await callersOwn(deps, c, c.req.param('id')!, 'volume'))) await checkServerInPod(deps, c, body['os-attach'].instance_uuid, pod);
       },
       rewrite: async (body, pod) => {
         if (!v.is(Retype, body)) return undefined;

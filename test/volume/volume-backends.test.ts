@@ -153,3 +153,13 @@ test('a pod failing the host or cluster lookup makes a host it may hold a 503, n
   const cluster = await admin()('/clusters/nowhere', { version: '3.7' });
   assert.equal(cluster.status, 503, cluster.text);
 });
+
+test('a pod listing null or numbers among its items: the others are shown, never a 500', async () => {
+  const junk = JSON.stringify(Object.fromEntries(['services', 'hosts', 'pools', 'extensions'].map((k) => [k, [null, 1, 'x']])));
+  const host = await volumeHost(0);
+  for (const path of ['/os-services', '/os-hosts', '/scheduler-stats/get_pools', '/extensions', `/capabilities/${encodeURIComponent(host)}`]) {
+    cloud.pods[1]!.inject({ kind: 'invalid_body', status: 200, text: junk, match: { path: /\/(os-services|os-hosts|get_pools|extensions)$/ }, times: 1 });
+    const r = await admin()(path);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+  }
+});

@@ -21,3 +21,4 @@ export {
 export { routeMissLookup, MISS_TTL_MS, MISS_CACHE_SIZE, type MissLookup } from './route-miss';
 export { usableInPod } from './catalog-in-pod';
 export { noneFound } from './none-found';
+export { podItems } from './pod-items';

@@ -10,7 +10,7 @@
  */
 import type { Context } from 'hono';
 import { askPods, type AskResult, type PodAnswer } from '../../fanout';
-import { noneFound } from '../common';
+import { noneFound, podItems } from '../common';
 import { ApiError, notFound } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { can } from './policy';
@@ -38,7 +38,7 @@ type Extension = Record<string, unknown> & { alias?: unknown };
 export async function extensionsIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const answers = await askAll(deps, c, '/extensions', 'extensions', (s) => s === 200);
   const byAlias = new Map<unknown, Extension>();
-  for (const a of answers) for (const e of ((a.body as { extensions?: Extension[] } | null)?.extensions ?? [])) if (!byAlias.has(e.alias)) byAlias.set(e.alias, e);
+  for (const a of answers) for (const e of podItems(a.body, 'extensions') as Extension[]) if (!byAlias.has(e.alias)) byAlias.set(e.alias, e);
   return c.json({ extensions: [...byAlias.values()] });
 }
 

@@ -18,7 +18,7 @@ import type { Context } from 'hono';
 import { askPods, missingHeader, MISSING_PODS_HEADER, tenantPodIds, type MissingPod, type PodAnswer } from '../../fanout';
 import { badRequest, isSupported } from '../../http';
 import type { Pod } from '../../store';
-import { noneFound, queryOf } from '../common';
+import { noneFound, podItems, queryOf } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { nextLinks, novaPage } from './links';
 import { can } from './policy';
@@ -54,7 +54,7 @@ function usagesOf(a: PodAnswer, key: 'tenant_usages' | 'tenant_usage'): { usages
     if (!s || typeof s !== 'object') continue;
     start ??= s.start;
     stop ??= s.stop;
-    if (Array.isArray(s.server_usages)) usages.push(...(s.server_usages as Usage[]));
+    usages.push(...(podItems(s, 'server_usages') as Usage[]));
   }
   return { usages, start, stop };
 }

@@ -18,7 +18,7 @@
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
 import { askPods, type AskResult, type PodAnswer } from '../../fanout';
-import { noneFound } from '../common';
+import { noneFound, podItems } from '../common';
 import { ApiError, badRequest, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
 import { callPod, respond } from '../../proxy';
 import type { Pod } from '../../store';
@@ -63,11 +63,7 @@ async function askEvery(deps: VolumeDeps, c: Context<GatewayEnv>, name: string, 
 
 /** One list key of every pod's answer, concatenated in pod order. */
 function concat(answers: PodAnswer[], key: string, fix?: Fix): Record<string, unknown>[] {
-  return answers.flatMap((a) => {
-    const list = (a.body as Record<string, unknown> | null)?.[key];
-    if (!Array.isArray(list)) return [];
-    return (list as Record<string, unknown>[]).map((item) => (fix?.(item, a.pod), item));
-  });
+  return answers.flatMap((a) => podItems(a.body, key).map((item) => (fix?.(item, a.pod), item)));
 }
 
 /** A fanned-out admin listing: `key` of every pod, concatenated. */

@@ -68,6 +68,11 @@ export class RouteTable {
     this.#onMiss = opts.onMiss;
   }
 
+  /** Routings held in memory now; never more than `cacheSize` (the oldest entry goes first). */
+  get size(): number {
+    return this.#cache.size;
+  }
+
   /** The routing a request follows for `topId` of `type` (active or deleting), or undefined. */
   async lookup(topId: string, type: ResourceType): Promise<Routing | undefined> {
     return this.#find(topId, type, true);

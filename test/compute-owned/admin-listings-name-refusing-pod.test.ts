@@ -51,3 +51,13 @@ test('every pod answering: no header', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('x-trio2o-missing-pods'), null);
 });
+
+test('a pod listing null or numbers among its items: the others are shown, never a 500', async () => {
+  const items = [null, 1, 'x'];
+  const junk = JSON.stringify({ migrations: items, services: items, hypervisors: items, extensions: items, tenant_usages: [{ server_usages: [null, 2] }] });
+  for (const path of ['/os-migrations', '/os-simple-tenant-usage?start=2020-01-01T00:00:00&detailed=1', '/os-services', '/os-hypervisors/detail', '/extensions']) {
+    cloud.pods[1]!.inject({ kind: 'invalid_body', status: 200, text: junk, match: { path: /\/(os-migrations|os-simple-tenant-usage|os-services|os-hypervisors\/detail|extensions)$/ }, times: 1 });
+    const r = await api(cloud.compute, `/admin-project${path}`, { who: ADMIN_WHO });
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+  }
+});

@@ -111,3 +111,15 @@ test('hypervisor lists page from 2.33 over every pod with the gateway\'s ids as 
   assert.deepEqual(last.body, { hypervisors: [] });
   assert.deepEqual((await admin('/os-hypervisors?marker=5', { version: '2.33' })).body, { badRequest: { code: 400, message: 'marker [5] not found' } });
 });
+
+test('a pod failing the lookup makes a service it may hold a 503, not a 404', async () => {
+  const list = await admin('/os-services?binary=nova-compute', { version: '2.53' });
+  const pod2 = list.body.services.find((s: any) => s.zone === 'az2');
+  cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { path: /\/os-services$/ }, times: 1 });
+  const byId = await admin(`/os-services/${pod2.id}`, { version: '2.53', method: 'PUT', body: { status: 'enabled' } });
+  assert.equal(byId.status, 503, byId.text);
+  assert.match(byId.text, /Pod2 \(status_500\)/);
+  cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { path: /\/os-services$/ }, times: 1 });
+  const byHost = await admin('/os-services/enable', { version: '2.11', method: 'PUT', body: { host: 'pod2-compute-1', binary: 'nova-compute' } });
+  assert.equal(byHost.status, 503, byHost.text);
+});

@@ -54,4 +54,9 @@ test('console auth token: the pod that issued it answers; unknown is 404; before
   assert.deepEqual((await admin('/os-console-auth-tokens/nope', '2.31')).body, { itemNotFound: { code: 404, message: 'Token not found' } });
   assert.equal((await admin(`/os-console-auth-tokens/${token}`)).status, 400);
   assert.equal((await api(cloud.compute, `/proj-a/os-console-auth-tokens/${token}`, { version: '2.31' })).status, 403);
+  // The issuing pod failing: the token may be its, so the answer is its 503, not 'not found'.
+  cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { path: /os-console-auth-tokens\// }, times: 1 });
+  const down = await admin(`/os-console-auth-tokens/${token}`, '2.31');
+  assert.equal(down.status, 503, down.text);
+  assert.match(down.text, /Pod2 \(status_500\)/);
 });

@@ -76,3 +76,11 @@ test('show: the owner sees its instances of both pods summed; another project is
   const none = await api(cloud.compute, '/admin-project/os-simple-tenant-usage/nobody', { who: ADMIN_WHO });
   assert.deepEqual(none.body, { tenant_usage: {} });
 });
+
+test('a marker of a pod that failed is that pod\'s 503, not a 400 calling the marker wrong', async () => {
+  const onPod2 = made.find((m) => m.pod === 1)!.id;
+  cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { path: /os-simple-tenant-usage$/ }, times: 1 });
+  const r = await api(cloud.compute, `/admin-project/os-simple-tenant-usage?start=${START}&marker=${onPod2}`, { who: ADMIN_WHO, version: '2.40' });
+  assert.equal(r.status, 503, r.text);
+  assert.match(r.text, /Pod2 \(status_500\)/);
+});

@@ -51,3 +51,12 @@ test('unshelve with availability_zone: another AZ is 400 before the pod; the own
   assert.equal(ok.status, 202, ok.text);
   assert.deepEqual(podActions().at(-1)!.body, { unshelve: { availability_zone: 'nova-a' } });
 });
+
+test('another project naming the server: unshelve to another AZ is the pod\'s 404, not a 400 naming the server\'s AZ', async () => {
+  const nosy = identity('proj-nosy');
+  const r = await call(`${cloud.compute}/v2.1/proj-nosy/servers/${server}/action`, { method: 'POST', headers: { ...nosy, 'openstack-api-version': 'compute 2.77' }, body: { unshelve: { availability_zone: 'az2' } } });
+  assert.equal(r.status, 404, r.text);
+  assert.doesNotMatch(r.text, /az1|nova-a/);
+  const none = await call(`${cloud.compute}/v2.1/proj-nosy/servers/00000000-0000-4000-8000-00000000abcd/action`, { method: 'POST', headers: { ...nosy, 'openstack-api-version': 'compute 2.77' }, body: { unshelve: { availability_zone: 'az2' } } });
+  assert.equal(none.status, 404, none.text);
+});

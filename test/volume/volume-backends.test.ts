@@ -138,3 +138,28 @@ test('clusters, workers/cleanup, resource_filters and extensions answer for all 
   const ext = await member()('/extensions');
   assert.ok(ext.body.extensions.some((e: { alias: string }) => e.alias === 'os-volume-transfer'));
 });
+
+test('a pod failing the host or cluster lookup makes a host it may hold a 503, not a 404 or 400', async () => {
+  const host = await volumeHost(1);
+  const failLookup = () => cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { path: /\/os-services$/ }, times: 1 });
+  failLookup();
+  const caps = await admin()(`/capabilities/${encodeURIComponent(host)}`);
+  assert.equal(caps.status, 503, caps.text);
+  assert.match(caps.text, /Pod2 \(status_500\)/);
+  failLookup();
+  const manage = await admin()('/os-volume-manage', { method: 'POST', body: { volume: { host, ref: { 'source-name': 'x' } } } });
+  assert.equal(manage.status, 503, manage.text);
+  cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { path: /\/clusters$/ }, times: 1 });
+  const cluster = await admin()('/clusters/nowhere', { version: '3.7' });
+  assert.equal(cluster.status, 503, cluster.text);
+});
+
+test('a pod listing null or numbers among its items: the others are shown, never a 500', async () => {
+  const junk = JSON.stringify(Object.fromEntries(['services', 'hosts', 'pools', 'extensions'].map((k) => [k, [null, 1, 'x']])));
+  const host = await volumeHost(0);
+  for (const path of ['/os-services', '/os-hosts', '/scheduler-stats/get_pools', '/extensions', `/capabilities/${encodeURIComponent(host)}`]) {
+    cloud.pods[1]!.inject({ kind: 'invalid_body', status: 200, text: junk, match: { path: /\/(os-services|os-hosts|get_pools|extensions)$/ }, times: 1 });
+    const r = await admin()(path);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+  }
+});

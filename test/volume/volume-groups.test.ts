@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, identity } from '../support/http';
-import { eventually, startVolumeCloud, volumeClient, type Cloud } from './helpers';
+import { availableVolume, eventually, startVolumeCloud, volumeClient, type Cloud } from './helpers';
 
 let cloud: Cloud;
 let goldId: string;
@@ -95,4 +95,45 @@ test('a volume made in a group goes to the group pod; delete-volumes takes its r
   assert.equal(del.status, 202, del.text);
   assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.status, 'deleting', 'the member volume stops counting at once');
   await eventually(async () => (await cloud.gw.store.routings.lookup(vid, 'volume')) === undefined, 15_000);
+});
+
+test('another project’s group or server is as unknown as none: no 400 telling where it lives', async () => {
+  const route = async (project: string, pod: number, type: 'group' | 'server', id: string) => {
+    const pending = await cloud.gw.store.routings.createPending(project, cloud.podIds[pod]!, type);
+    await cloud.gw.store.routings.complete(pending.id, id);
+  };
+  await route('proj-owner', 1, 'group', 'grp-of-owner');
+  await route('proj-owner', 1, 'server', 'srv-of-owner');
+  const b = volumeClient(cloud, 'proj-nosy', identity('proj-nosy'));
+  const inGroup = (gid: string) => b('/volumes', { method: 'POST', body: { volume: { size: 1, group_id: gid, availability_zone: 'az1' } }, version: '3.13' });
+  const [other, none] = [await inGroup('grp-of-owner'), await inGroup('grp-missing')];
+  assert.equal(other.status, 404, other.text);
+  assert.deepEqual(other.body, { itemNotFound: { code: 404, message: 'Group grp-of-owner could not be found.' } });
+  assert.equal(none.status, 404, none.text);
+
+  const vid = await availableVolume(b, { availability_zone: 'az1' });
+  const attach = (server: string) => b(`/volumes/${vid}/action`, { method: 'POST', body: { 'os-attach': { instance_uuid: server, mountpoint: '/dev/vdb' } } });
+  const [otherServer, noServer] = [await attach('srv-of-owner'), await attach('srv-missing')];
+  assert.equal(otherServer.status, 404, otherServer.text);
+  assert.equal(noServer.status, 404, noServer.text);
+  assert.equal((await cloud.gw.store.routings.lookup('grp-of-owner', 'group'))?.project_id, 'proj-owner');
+});
+
+test('another project’s volume or backup named by id: attach and restore are the pod’s 404, not a 400 naming its pod', async () => {
+  const route = async (project: string, pod: number, type: 'volume' | 'backup' | 'server', id: string) => {
+    const pending = await cloud.gw.store.routings.createPending(project, cloud.podIds[pod]!, type);
+    await cloud.gw.store.routings.complete(pending.id, id);
+  };
+  await route('proj-owner', 1, 'volume', 'vol-of-owner');
+  await route('proj-owner', 1, 'backup', 'bkp-of-owner');
+  await route('proj-nosy2', 0, 'server', 'srv-of-nosy2');
+  await route('proj-nosy2', 0, 'volume', 'vol-of-nosy2');
+  const b = volumeClient(cloud, 'proj-nosy2', identity('proj-nosy2'));
+  const attach = await b('/volumes/vol-of-owner/action', { method: 'POST', body: { 'os-attach': { instance_uuid: 'srv-of-nosy2', mountpoint: '/dev/vdb' } } });
+  assert.equal(attach.status, 404, attach.text);
+  const restore = await b('/backups/bkp-of-owner/restore', { method: 'POST', body: { restore: { volume_id: 'vol-of-nosy2' } } });
+  assert.equal(restore.status, 404, restore.text);
+  for (const [id, type] of [['vol-of-owner', 'volume'], ['bkp-of-owner', 'backup']] as const) {
+    assert.equal((await cloud.gw.store.routings.lookup(id, type))?.status, 'active', `${type} routing untouched`);
+  }
 });

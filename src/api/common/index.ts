@@ -20,3 +20,5 @@ export {
 } from './query';
 export { routeMissLookup, MISS_TTL_MS, MISS_CACHE_SIZE, type MissLookup } from './route-miss';
 export { usableInPod } from './catalog-in-pod';
+export { noneFound } from './none-found';
+export { podItems } from './pod-items';

@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { askPods } from '../../fanout';
 import { badRequest, isSupported } from '../../http';
-import { queryOf } from '../common';
+import { podItems, queryOf } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { listBody, nextLinks, novaPage } from './links';
 import { can } from './policy';
@@ -35,7 +35,7 @@ export async function migrationsIndex(deps: ComputeDeps, c: Context<ComputeEnv>)
   let all: Migration[] = [];
   for (const a of answers) {
     const pos = positions.get(a.pod.pod_id) ?? 0;
-    for (const m of ((a.body as { migrations?: Migration[] } | null)?.migrations ?? [])) {
+    for (const m of podItems(a.body, 'migrations') as Migration[]) {
       if (typeof m.id === 'number') m.id = pos * POD_ID_STRIDE + m.id;
       all.push(m);
     }

@@ -9,15 +9,21 @@
  *   scatter-gathers its cells the same way); no pod knowing it is Nova's 404.
  */
 import type { Context } from 'hono';
-import { askPods, type PodAnswer } from '../../fanout';
+import { askPods, type AskResult, type PodAnswer } from '../../fanout';
+import { noneFound, podItems } from '../common';
 import { ApiError, notFound } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { can } from './policy';
 
 async function askAll(deps: ComputeDeps, c: Context<ComputeEnv>, path: string, name: string, accept: (s: number) => boolean): Promise<PodAnswer[]> {
+  return (await askEvery(deps, c, path, name, accept)).answers;
+}
+
+/** Every pod asked; the pods that failed are named in `missing`. */
+async function askEvery(deps: ComputeDeps, c: Context<ComputeEnv>, path: string, name: string, accept: (s: number) => boolean): Promise<AskResult> {
   const podPath = `/v2.1/${encodeURIComponent(c.get('projectId'))}${path}`;
   const search = new URL(c.req.url).search;
-  return (await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name, question: () => ({ path: podPath, search }), accept })).answers;
+  return askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name, question: () => ({ path: podPath, search }), accept });
 }
 
 /** A 4xx every pod gave alike is the answer (the request itself is wrong); its status and message pass on. */
@@ -32,15 +38,15 @@ type Extension = Record<string, unknown> & { alias?: unknown };
 export async function extensionsIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const answers = await askAll(deps, c, '/extensions', 'extensions', (s) => s === 200);
   const byAlias = new Map<unknown, Extension>();
-  for (const a of answers) for (const e of ((a.body as { extensions?: Extension[] } | null)?.extensions ?? [])) if (!byAlias.has(e.alias)) byAlias.set(e.alias, e);
+  for (const a of answers) for (const e of podItems(a.body, 'extensions') as Extension[]) if (!byAlias.has(e.alias)) byAlias.set(e.alias, e);
   return c.json({ extensions: [...byAlias.values()] });
 }
 
 export async function extensionShow(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const alias = c.req.param('alias')!;
-  const answers = await askAll(deps, c, `/extensions/${encodeURIComponent(alias)}`, 'extensions', (s) => s === 200 || s === 404);
+  const { answers, missing } = await askEvery(deps, c, `/extensions/${encodeURIComponent(alias)}`, 'extensions', (s) => s === 200 || s === 404);
   const found = answers.find((a) => a.status === 200);
-  if (!found) throw notFound('The resource could not be found.');
+  if (!found) throw noneFound(missing, notFound('The resource could not be found.'));
   return c.json(found.body as Record<string, unknown>);
 }
 
@@ -86,10 +92,11 @@ export async function auditLog(deps: ComputeDeps, c: Context<ComputeEnv>): Promi
 export async function consoleAuthToken(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   can(deps.policy, c.get('auth'), 'os_compute_api:os-console-auth-tokens', {});
   const token = c.req.param('token')!;
-  const answers = await askAll(deps, c, `/os-console-auth-tokens/${encodeURIComponent(token)}`, 'console-auth-tokens', (s) => s === 200 || s === 400 || s === 404);
+  const { answers, missing } = await askEvery(deps, c, `/os-console-auth-tokens/${encodeURIComponent(token)}`, 'console-auth-tokens', (s) => s === 200 || s === 400 || s === 404);
   const found = answers.find((a) => a.status === 200);
   if (found) return c.json(found.body as Record<string, unknown>);
   const refused = sameRefusal(answers);
   if (refused && refused.status === 400) throw refused;
-  throw notFound('Token not found');
+  // The pod that did not answer may be the one that issued the token.
+  throw noneFound(missing, notFound('Token not found'));
 }

@@ -61,7 +61,11 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     events: SERVER_EVENTS,
     peek: {
       when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
+      // Another project's server is the pod's to refuse (404 to the caller's token): a check here
+      // would answer a 400 naming the AZ it lives in, a quota verdict, or hand the caller's
+      // keypair to its pod.
       check: async (body, pod, sub) => {
+        if (!(await callerRoute(deps, c, id, 'server'))) return;
         if (!isAction('POST', sub)) return checkAttachSamePod(deps, c, body, pod);
         await checkAction(deps, c, body, pod);
         resize = await resizeStep(deps, id, body);

@@ -11,7 +11,7 @@
 import type { Context } from 'hono';
 import type { Pod } from '../../store';
 import { badRequest, isSupported, notFound } from '../../http';
-import { queryOf } from '../common';
+import { podItems, queryOf } from '../common';
 import { listBody, nextLinks, novaPage } from './links';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { askPods } from '../../fanout';
@@ -51,9 +51,8 @@ export async function gather(deps: ComputeDeps, c: Context<ComputeEnv>, path: st
   const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: key, question: () => ({ path: podPath, search }), accept });
   const items: Record<string, unknown>[] = [];
   for (const a of answers) {
-    const list = (a.body as Record<string, unknown> | null)?.[key];
-    if (a.status !== 200 || !Array.isArray(list)) continue;
-    for (const item of list as Record<string, unknown>[]) {
+    if (a.status !== 200) continue;
+    for (const item of podItems(a.body, key)) {
       fix(item, a.pod, positions.get(a.pod.pod_id) ?? 0);
       items.push(item);
     }

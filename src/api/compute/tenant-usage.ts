@@ -18,7 +18,7 @@ import type { Context } from 'hono';
 import { askPods, missingHeader, MISSING_PODS_HEADER, tenantPodIds, type MissingPod, type PodAnswer } from '../../fanout';
 import { badRequest, isSupported } from '../../http';
 import type { Pod } from '../../store';
-import { queryOf } from '../common';
+import { noneFound, podItems, queryOf } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { nextLinks, novaPage } from './links';
 import { can } from './policy';
@@ -54,7 +54,7 @@ function usagesOf(a: PodAnswer, key: 'tenant_usages' | 'tenant_usage'): { usages
     if (!s || typeof s !== 'object') continue;
     start ??= s.start;
     stop ??= s.stop;
-    if (Array.isArray(s.server_usages)) usages.push(...(s.server_usages as Usage[]));
+    usages.push(...(podItems(s, 'server_usages') as Usage[]));
   }
   return { usages, start, stop };
 }
@@ -102,7 +102,8 @@ async function walk(deps: ComputeDeps, c: Context<ComputeEnv>, pods: Pod[], path
   if (marker !== undefined) {
     // A pod that does not hold the marker answers 400 (MarkerNotFound); the walk starts at the one that does.
     const at = answers.findIndex((a) => a.status === 200);
-    if (at === -1) throw badRequest(`Marker ${marker} could not be found.`);
+    // With a pod missing, the marker may be that pod's: not knowing is its failure, not the caller's.
+    if (at === -1) throw noneFound(missing, badRequest(`Marker ${marker} could not be found.`));
     const markerPod = answers[at]!;
     const after = pods.slice(pods.findIndex((p) => p.pod_id === markerPod.pod.pod_id) + 1);
     const rest = after.length ? await ask(after, false) : { answers: [], missing: [] };

@@ -16,9 +16,9 @@ export async function createAttachment(deps: VolumeDeps, c: Context<GatewayEnv>)
   const body = await readJson(c);
   // Cinder names the volume `volume_uuid` here (cinder/api/schemas/attachments.py).
   const { attachment } = checkBody(attachmentCreate_3_27, body);
-  const pod = await podOf(deps, attachment.volume_uuid, 'volume');
+  const pod = await podOf(deps, c, attachment.volume_uuid, 'volume');
   const server = attachment.instance_uuid;
-  if (server) await checkServerInPod(deps, server, pod);
+  if (server) await checkServerInPod(deps, c, server, pod);
   return createRouted(deps, c, {
     pod,
     service: 'volumev3',

@@ -17,7 +17,8 @@
  */
 import type { Context } from 'hono';
 import { authorize } from '../../auth';
-import { askPods, type PodAnswer } from '../../fanout';
+import { askPods, type AskResult, type PodAnswer } from '../../fanout';
+import { noneFound, podItems } from '../common';
 import { ApiError, badRequest, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
 import { callPod, respond } from '../../proxy';
 import type { Pod } from '../../store';
@@ -49,20 +50,20 @@ function gate(c: Context<GatewayEnv>, since: string | undefined): void {
 }
 
 async function askAll(deps: VolumeDeps, c: Context<GatewayEnv>, name: string, o: { method?: string; path?: string; body?: string | null } = {}): Promise<PodAnswer[]> {
+  return (await askEvery(deps, c, name, o)).answers;
+}
+
+/** Every pod asked; the pods that failed are named in `missing`. */
+async function askEvery(deps: VolumeDeps, c: Context<GatewayEnv>, name: string, o: { method?: string; path?: string; body?: string | null }): Promise<AskResult> {
   const pods = await deps.podDir.bottoms();
   const path = projectPath(c, o.path ?? below(c));
   const search = o.path ? '' : new URL(c.req.url).search;
-  const { answers } = await askPods(deps, c, pods, { service: 'volumev3', name, question: () => ({ method: o.method, path, search, body: o.body }), accept: (s) => s >= 200 && s < 300 });
-  return answers;
+  return askPods(deps, c, pods, { service: 'volumev3', name, question: () => ({ method: o.method, path, search, body: o.body }), accept: (s) => s >= 200 && s < 300 });
 }
 
 /** One list key of every pod's answer, concatenated in pod order. */
 function concat(answers: PodAnswer[], key: string, fix?: Fix): Record<string, unknown>[] {
-  return answers.flatMap((a) => {
-    const list = (a.body as Record<string, unknown> | null)?.[key];
-    if (!Array.isArray(list)) return [];
-    return (list as Record<string, unknown>[]).map((item) => (fix?.(item, a.pod), item));
-  });
+  return answers.flatMap((a) => podItems(a.body, key).map((item) => (fix?.(item, a.pod), item)));
 }
 
 /** A fanned-out admin listing: `key` of every pod, concatenated. */
@@ -89,10 +90,11 @@ function names(serviceHost: string, host: string): boolean {
  * The one pod whose services name `host`, asked with the caller's (admin) token; undefined when
  * none does. Two pods naming it is a 409: the gateway never guesses which backend was meant.
  */
-async function podOfHost(deps: VolumeDeps, c: Context<GatewayEnv>, host: string): Promise<Pod | undefined> {
-  const answers = await askAll(deps, c, 'host-lookup', { method: 'GET', path: '/os-services' });
+async function podOfHost(deps: VolumeDeps, c: Context<GatewayEnv>, host: string, unknown: Error): Promise<Pod> {
+  const { answers, missing } = await askEvery(deps, c, 'host-lookup', { method: 'GET', path: '/os-services' });
   const pods = answers.filter((a) => concat([a], 'services').some((s) => typeof s.host === 'string' && names(s.host, host))).map((a) => a.pod);
   if (pods.length > 1) throw new ApiError(409, `Host ${host} is named by several pods (${pods.map((p) => p.pod_name).join(', ')}); hosts must differ between pods.`);
+  if (!pods[0]) throw noneFound(missing, unknown);
   return pods[0];
 }
 
@@ -131,8 +133,7 @@ export async function serviceAction(deps: VolumeDeps, c: Context<GatewayEnv>): P
   const unknown = Object.hasOwn(UNKNOWN_HOST, action) ? UNKNOWN_HOST[action] : undefined;
   if (!unknown) throw notFound(NOT_SERVED);
   if (typeof body.host !== 'string' || body.host === '') throw badRequest('Invalid input received: Host field is missing.');
-  const pod = await podOfHost(deps, c, body.host);
-  if (!pod) throw unknown(body.host, body);
+  const pod = await podOfHost(deps, c, body.host, unknown(body.host, body));
   return forwardTo(deps, c, pod, text);
 }
 
@@ -141,8 +142,7 @@ export function byHostParam(rule: VolumeRule, missing: (host: string) => string)
   return async function hostRouted(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
     authorize(deps.policy, c.get('auth'), rule);
     const host = c.req.param('host')!;
-    const pod = await podOfHost(deps, c, host);
-    if (!pod) throw notFound(missing(host));
+    const pod = await podOfHost(deps, c, host, notFound(missing(host)));
     return forwardTo(deps, c, pod);
   };
 }
@@ -162,8 +162,7 @@ export function manageable(rule: VolumeRule) {
     if (clustered ? Boolean(host) === Boolean(cluster) : !host) {
       throw badRequest(`Invalid input received: ${clustered ? 'One and only one of cluster and host must be set.' : 'Host field is missing.'}`);
     }
-    const pod = host ? await podOfHost(deps, c, host) : await podOfCluster(deps, c, cluster!);
-    if (!pod) throw notFound(host ? `Service ${host} could not be found.` : `Cluster ${cluster} could not be found.`);
+    const pod = host ? await podOfHost(deps, c, host, notFound(`Service ${host} could not be found.`)) : await podOfCluster(deps, c, cluster!, notFound(`Cluster ${cluster} could not be found.`));
     return forwardTo(deps, c, pod);
   };
 }
@@ -189,9 +188,8 @@ export async function manageVolume(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   if (clustered ? Boolean(host) === Boolean(cluster) : !host) {
     throw badRequest(`Invalid input received: ${clustered ? 'One and only one of cluster and host must be set.' : 'Host field is missing.'}`);
   }
-  const pod = host ? await podOfHost(deps, c, host) : await podOfCluster(deps, c, cluster!);
   // contrib/volume_manage.py: an unknown host is ServiceUnavailable, an Invalid (400).
-  if (!pod) throw badRequest(host ? `Host '${host}' not found` : `Cluster '${cluster}' not found`);
+  const pod = host ? await podOfHost(deps, c, host, badRequest(`Host '${host}' not found`)) : await podOfCluster(deps, c, cluster!, badRequest(`Cluster '${cluster}' not found`));
   if (typeof v.availability_zone === 'string' && v.availability_zone !== '') {
     if (v.availability_zone !== pod.az_name) throw badRequest(`Host ${host ?? cluster} is not in availability zone ${v.availability_zone}.`);
     azForPod(v, pod);
@@ -206,15 +204,16 @@ export async function manageSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
   const body = objectBody(await readJson(c));
   const s = body.snapshot as Record<string, unknown> | undefined;
   if (!s || typeof s !== 'object' || typeof s.volume_id !== 'string') throw badRequest("Invalid input for field/attribute snapshot. Value: None. 'volume_id' is a required property");
-  const pod = await podOf(deps, s.volume_id, 'volume');
+  const pod = await podOf(deps, c, s.volume_id, 'volume');
   return createInPod(deps, c, { pod, type: 'snapshot', member: 'snapshot', body, name: typeof s.name === 'string' ? s.name : null });
 }
 
 /** The one pod that lists a cluster of this name (clusters are a pod's own). */
-async function podOfCluster(deps: VolumeDeps, c: Context<GatewayEnv>, name: string): Promise<Pod | undefined> {
-  const answers = await askAll(deps, c, 'cluster-lookup', { method: 'GET', path: '/clusters' });
+async function podOfCluster(deps: VolumeDeps, c: Context<GatewayEnv>, name: string, unknown: Error): Promise<Pod> {
+  const { answers, missing } = await askEvery(deps, c, 'cluster-lookup', { method: 'GET', path: '/clusters' });
   const pods = answers.filter((a) => concat([a], 'clusters').some((x) => x.name === name)).map((a) => a.pod);
   if (pods.length > 1) throw new ApiError(409, `Cluster ${name} is named by several pods (${pods.map((p) => p.pod_name).join(', ')}).`);
+  if (!pods[0]) throw noneFound(missing, unknown);
   return pods[0];
 }
 
@@ -231,8 +230,7 @@ export async function clusterRouted(deps: VolumeDeps, c: Context<GatewayEnv>): P
     if (typeof body.name !== 'string') throw badRequest("Invalid input for field/attribute name. Value: None. 'name' is a required property");
     name = body.name;
   }
-  const pod = await podOfCluster(deps, c, name!);
-  if (!pod) throw notFound(`Cluster ${name} could not be found.`);
+  const pod = await podOfCluster(deps, c, name!, notFound(`Cluster ${name} could not be found.`));
   return forwardTo(deps, c, pod, text);
 }
 

@@ -12,7 +12,7 @@ import { forwardById } from '../../proxy';
 import { badRequest, readJson, type GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
-import { createInPod, MISSING, onePod, podOf } from './same-pod';
+import { callersOwn, createInPod, MISSING, onePod, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
@@ -23,8 +23,8 @@ export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   const { backup } = checkBody(backupCreate, body);
   const volumeId = backup.volume_id;
   const snapshotId = backup.snapshot_id;
-  const sources = [{ pod: await podOf(deps, volumeId, 'volume'), what: `the volume ${volumeId}` }];
-  if (snapshotId) sources.push({ pod: await podOf(deps, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
+  const sources = [{ pod: await podOf(deps, c, volumeId, 'volume'), what: `the volume ${volumeId}` }];
+  if (snapshotId) sources.push({ pod: await podOf(deps, c, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
   const pod = onePod(sources)!;
   const projectId = c.get('projectId');
   await checkBackupCreate(deps, projectId, await sourceCost(deps, 'volume', volumeId));
@@ -55,9 +55,9 @@ export async function backupById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
       when: () => restoring,
       // A target volume must be in the backup's pod: a pod cannot restore into another's disks.
       check: async (body, p) => {
-        if (!v.is(RestoreVolume, body)) return;
+        if (!v.is(RestoreVolume, body) || !(await callersOwn(deps, c, c.req.param('id')!, 'backup'))) return;
         const volumeId = body.restore.volume_id;
-        if ((await podOf(deps, volumeId, 'volume')).pod_id !== p.pod_id) {
+        if ((await podOf(deps, c, volumeId, 'volume')).pod_id !== p.pod_id) {
           throw badRequest(`Backup ${c.req.param('id')} and volume ${volumeId} are not in the same availability zone (pod).`);
         }
       },

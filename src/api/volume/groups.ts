@@ -79,7 +79,7 @@ export async function createGroupFromSource(deps: VolumeDeps, c: Context<Gateway
   const snap = stringOf(src.group_snapshot_id) ?? stringOf(src.cgsnapshot_id);
   const group = stringOf(src.source_group_id) ?? stringOf(src.source_cgid);
   if (Boolean(snap) === Boolean(group)) throw badRequest('Invalid input received: Either group_snapshot_id or source_group_id must be provided to create group from source.');
-  const pod = snap ? await podOf(deps, snap, 'group_snapshot') : await podOf(deps, group!, 'group');
+  const pod = snap ? await podOf(deps, c, snap, 'group_snapshot') : await podOf(deps, c, group!, 'group');
   return routedCreate(deps, c, pod, collection, body, src);
 }
 
@@ -89,7 +89,7 @@ export async function createGroupSnapshot(deps: VolumeDeps, c: Context<GatewayEn
   const s = memberOf(body, KINDS[collection].one);
   const groupId = stringOf(s.group_id) ?? stringOf(s.consistencygroup_id);
   if (!groupId) throw badRequest(`Invalid input for field/attribute ${KINDS[collection].one}. Value: None. 'group_id' is a required property`);
-  return routedCreate(deps, c, await podOf(deps, groupId, 'group'), collection, body, s);
+  return routedCreate(deps, c, await podOf(deps, c, groupId, 'group'), collection, body, s);
 }
 
 /** The `delete` action with `delete-volumes` true: the group's volumes go with it. */

@@ -16,7 +16,7 @@ import { checkSnapshotCreate, recordCost, sourceCost } from './volume-quota';
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { snapshot } = checkBody(snapshotCreate, body);
-  const pod = await podOf(deps, snapshot.volume_id, 'volume');
+  const pod = await podOf(deps, c, snapshot.volume_id, 'volume');
   const projectId = c.get('projectId');
   await checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', snapshot.volume_id));
   return createInPod(deps, c, {

@@ -35,7 +35,7 @@ function summary(item: Record<string, unknown>) {
 export async function createTransfer(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { transfer } = checkBody(transferCreate, body);
-  const pod = await podOf(deps, transfer.volume_id, 'volume');
+  const pod = await podOf(deps, c, transfer.volume_id, 'volume');
   return createInPod(deps, c, { pod, type: 'transfer', member: 'transfer', body, name: nameOf(transfer) });
 }
 

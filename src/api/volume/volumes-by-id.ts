@@ -16,7 +16,7 @@ import { deletionEvents, forwardById } from '../../proxy';
 import type { GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
-import { checkServerInPod, MISSING } from './same-pod';
+import { callersOwn, checkServerInPod, MISSING } from './same-pod';
 import { typeForPod, typeIdMap, typeIdsToTop } from './type-ids';
 import { checkExtend } from './volume-quota';
 
@@ -49,7 +49,10 @@ export async function volumeById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
     peek: {
       when: (method, sub) => method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, pod) => {
-        if (v.is(AttachToServer, body)) await checkServerInPod(deps, body['os-attach'].instance_uuid, pod);
+        // Another project's volume is the pod's to refuse (404 to the caller's token): a check
+        // here would answer with where the server lives or with the owner's quota.
+        if (!(await callersOwn(deps, c, id, 'volume'))) return;
+        if (v.is(AttachToServer, body)) await checkServerInPod(deps, c, body['os-attach'].instance_uuid, pod);
         const extend = v.safeParse(Extend, body);
         if (extend.success) {
           const cost = await deps.store.volumeUsage.get(id, 'volume');

@@ -42,7 +42,7 @@ async function sourcePod(deps: VolumeDeps, c: Context<GatewayEnv>, volume: Sourc
   for (const s of SOURCES) {
     if (!isSupported(c.get('apiVersion'), s.since)) continue;
     const id = volume[s.field];
-    if (id) found.push({ pod: await podOf(deps, id, s.type), what: `the ${s.label} ${id}`, type: s.type, id });
+    if (id) found.push({ pod: await podOf(deps, c, id, s.type), what: `the ${s.label} ${id}`, type: s.type, id });
   }
   const pod = onePod(found);
   return pod ? found[0] : undefined;

@@ -46,16 +46,27 @@ function rawPath(url: string): string {
 /** A `%` not followed by two hex digits: not a URI (RFC 3986 §2.1), whatever a pod makes of it. */
 const MALFORMED_PERCENT = /%(?![0-9a-fA-F]{2})/;
 
+/** Whether the octets a path percent-encodes form UTF-8: ids and names are text to every service. */
+function decodesAsUtf8(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Refuses (400) a request whose path has malformed percent-encoding, or a segment that decodes
- * to a separator, a backslash, a control character or a dot segment, before anything routes or
- * forwards it.
+ * Refuses (400) a request whose path has malformed percent-encoding or encoded octets that are
+ * not UTF-8, or a segment that decodes to a separator, a backslash, a control character or a dot
+ * segment, before anything routes or forwards it.
  */
 export function pathGuard(): MiddlewareHandler {
   return async function pathGuardMiddleware(c, next) {
     const path = rawPath(c.req.url);
     if (!path.includes('%')) return next();
     if (MALFORMED_PERCENT.test(path)) throw badRequest('The path has malformed percent-encoding (RFC 3986 §2.1); it is not accepted.');
+    if (!decodesAsUtf8(path)) throw badRequest('The path has percent-encoded octets that are not UTF-8 (RFC 3986 §2.5); it is not accepted.');
     if (path.split('/').some(isTraversalSegment)) {
       throw badRequest('The path has a segment that decodes to a path separator, a backslash, a control character or a dot segment; it is not accepted.');
     }

@@ -66,6 +66,18 @@ test('malformed percent-encoding anywhere in the path: 400, no pod asked', async
   assert.equal(askedAbout(), seen);
 });
 
+// Found by the hostile-input suite: `OPTIONS /v3/%E2%82/backups/{id}` answered 500.
+test('percent-encoded octets that are not UTF-8: 400 on every method, no pod asked', async () => {
+  const seen = askedAbout();
+  for (const method of ['GET', 'OPTIONS', 'DELETE']) {
+    for (const path of [`/v3/%E2%82/backups/${volume}`, `/v3/proj-trav/volumes/${volume}/metadata/%FF`]) {
+      const r = await call(`${cloud.volume}${path}`, { method, headers: { ...who, 'x-roles': 'admin' } });
+      assert.deepEqual({ status: r.status, body: r.body }, { status: 400, body: { badRequest: { code: 400, message: 'The path has percent-encoded octets that are not UTF-8 (RFC 3986 §2.5); it is not accepted.' } } }, `${method} ${path}`);
+    }
+  }
+  assert.equal(askedAbout(), seen);
+});
+
 test('every listener refuses them, the admin API too', async () => {
   const r = await call(`${cloud.admin}/v1.0/pods/x%2f..%2fy`, { headers: ADMIN });
   assert.deepEqual({ status: r.status, body: r.body }, { status: 400, body: REFUSED });

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cloud } from '../support/cloud';
-import { call, identity } from '../support/http';
+import { call, identity, type Reply } from '../support/http';
 import { as, seed, startThreePods, AZS } from './helpers';
 
 let cloud: Cloud;
@@ -137,7 +137,7 @@ async function walk(url: string, collection: string, headers: Record<string, str
     assert.ok(pages <= 200, `${url}: the walk ends`);
     // As if each page were answered by another gateway process: no remembered pod positions.
     if (cold) cloud.gw.gateway.parts.fanout.cursors.clear();
-    const r = await call(next, { headers });
+    const r: Reply = await call(next, { headers });
     assert.equal(r.status, 200, `${next}: ${r.text}`);
     out.push(...r.body[collection].map((x: { id: string }) => x.id));
     next = r.body[`${collection}_links`]?.find((l: { rel: string }) => l.rel === 'next')?.href;

@@ -28,8 +28,8 @@ export function computeSpec(maxVersion: ComputeDeps['maxVersion']): Microversion
   return { service: 'compute', legacyHeader: 'X-OpenStack-Nova-API-Version', min: parseVersion(COMPUTE_MIN_VERSION)!, max: maxVersion };
 }
 
-/** The route table, served with and without `{project_id}` (Nova's two URL forms). */
-function resources(deps: ComputeDeps): RouteRow[] {
+/** The route table, served with and without `{project_id}` (Nova's two URL forms); exported for tests that walk every route. */
+export function resources(deps: ComputeDeps): RouteRow[] {
   return [
     ['POST', '/servers', (c) => createServer(deps, c)],
     ['GET', '/servers', (c) => listServers(deps, c)],

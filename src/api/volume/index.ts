@@ -34,7 +34,7 @@ export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSp
   return { service: 'volume', min: parseVersion(VOLUME_MIN_VERSION)!, max: maxVersion, rules: 'cinder' };
 }
 
-function resources(deps: VolumeDeps): RouteRow[] {
+export function resources(deps: VolumeDeps): RouteRow[] {
   // Volumes, snapshots and backups: the generic parallel fan-out with a k-way merge, markers
   // across pods and partial results (src/fanout); its AZ filter picks pods by top AZ.
   const fanned = (collection: 'volumes' | 'snapshots' | 'backups', detail: boolean) => async (c: Context<GatewayEnv>) =>

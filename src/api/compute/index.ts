@@ -87,6 +87,14 @@ export function resources(deps: ComputeDeps): RouteRow[] {
 
 export function computeRoutes(deps: ComputeDeps): Hono<GatewayEnv> {
   const app = new Hono<ComputeEnv>({ strict: false });
+  // The version documents and the negotiation read the maximum: not before the pods were asked.
+  if (deps.versionsReady) {
+    const ready = deps.versionsReady;
+    app.use('*', async (_c, next) => {
+      await ready();
+      return next();
+    });
+  }
   app.route('/', versionsApp(deps));
   const api = new Hono<ComputeEnv>({ strict: false });
   api.use('*', microversion(computeSpec(deps.maxVersion)));

@@ -98,6 +98,14 @@ export function resources(deps: VolumeDeps): RouteRow[] {
 
 export function volumeRoutes(deps: VolumeDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
+  // The version documents and the negotiation read the maximum: not before the pods were asked.
+  if (deps.versionsReady) {
+    const ready = deps.versionsReady;
+    app.use('*', async (_c, next) => {
+      await ready();
+      return next();
+    });
+  }
   app.route('/', versionsApp(deps));
   const api = new Hono<GatewayEnv>({ strict: false });
   api.use('*', microversion(volumeSpec(deps.maxVersion)));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimPod, type SimPod } from '@trio2o/podsim';
 import { startTestGateway, type TestGateway } from '../support/gateway';
-import { ADMIN, call, identity } from '../support/http';
+import { ADMIN, call, identity, type Reply } from '../support/http';
 
 const dir = mkdtempSync(join(tmpdir(), 'trio2o-mv-'));
 const storeUrl = `file:${join(dir, 'state.db')}`;
@@ -41,7 +41,7 @@ test('pods slow to answer discovery: the very first requests already say 3.70 an
   const top = await call(`${gw.urls.admin}/v1.0/pods`, { method: 'POST', headers: ADMIN, body: { pod: { pod_name: 'RegionOne' } } });
   assert.equal(top.status, 200);
   for (const [i, p] of pods.entries()) {
-    const r = await call(`${gw.urls.admin}/v1.0/pods`, {
+    const r: Reply = await call(`${gw.urls.admin}/v1.0/pods`, {
       method: 'POST',
       headers: ADMIN,
       body: { pod: { pod_name: p.name, az_name: `az${i + 1}`, pod_az_name: p.az, endpoints: p.endpoints } },

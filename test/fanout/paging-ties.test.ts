@@ -124,7 +124,8 @@ const FAMILIES: Family[] = [
     collection,
     path: `/v3/${P}/${collection}/detail`,
     headers: () => who,
-    keys: ['created_at', 'updated_at', 'name', 'id', 'size', 'status', ...(collection === 'volumes' ? ['availability_zone', 'bootable'] : ['volume_id'])],
+    // host, project_id, volume_type: Cinder sorts by columns the answers do not show (the gateway drops them).
+    keys: ['created_at', 'updated_at', 'name', 'id', 'size', 'status', 'host', 'project_id', ...(collection === 'volumes' ? ['availability_zone', 'bootable', 'volume_type'] : ['volume_id'])],
     query: (key, dir) => `sort=${key}:${dir}`,
   })),
 ];

@@ -81,3 +81,11 @@ test('nova: keys the answer does not show to this caller are dropped, so the mer
   assert.deepEqual(keys({ version: parseVersion('2.19') }, 'sort_key=display_description'), ['display_description', 'uuid']);
   assert.deepEqual(keys({ isAdmin: true }, 'sort_key=host&sort_key=node'), ['host', 'node', 'uuid'], 'shown to admins at 2.1');
 });
+
+test('cinder: columns the answers do not show are dropped; the first direction still leads', () => {
+  const keys = (query: string) => cinderSort().plan(q(query)).map((k) => `${k.key}:${k.dir}`);
+  assert.deepEqual(keys('sort=host:asc'), ['created_at:asc', 'id:asc']);
+  assert.deepEqual(keys('sort=volume_type:asc,name:desc'), ['name:desc', 'created_at:desc', 'id:desc']);
+  assert.deepEqual(keys('sort_key=project_id&sort_dir=asc'), ['created_at:asc', 'id:asc']);
+  assert.deepEqual(keys('sort=size:asc'), ['size:asc', 'created_at:asc', 'id:asc']);
+});

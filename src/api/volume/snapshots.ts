@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import { createRouted, forwardById } from '../../proxy';
-import { readJson, type GatewayEnv } from '../../http';
+import { notFound, readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { MISSING, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
@@ -14,6 +14,7 @@ import { checkBody, nameOf } from './validation';
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { snapshot } = checkBody(snapshotCreate, body);
+  if (snapshot.volume_id === null) throw notFound(MISSING.volume('None'));
   const pod = await podOf(deps, snapshot.volume_id, 'volume');
   return createRouted(deps, c, {
     pod,

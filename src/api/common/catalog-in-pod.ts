@@ -6,9 +6,10 @@
  * differently), a 409 naming both definitions. No state at all (a pod registered before catalog
  * sync, not yet synced) leaves the pod to judge, as before.
  *
- * On Nova a flavor is usable the moment its create answered, and clients (Tempest among them)
- * boot with it at once: while the push's first attempt has not failed, the create waits a little
- * for it (SYNC_WAIT_MS). A push that already failed (the pod is down, backing off) is not waited
+ * On Nova a flavor is usable the moment its create answered (and a volume type the moment a
+ * project was given access to it), and clients (Tempest among them) use it at once: while a push
+ * to the pod is under way and its first attempt has not failed, the create waits a little for it
+ * (SYNC_WAIT_MS). A push that already failed (the pod is down, backing off) is not waited
  * for: the 409 comes at once rather than being held for a job that may wait minutes.
  */
 import { conflict } from '../../http';
@@ -29,8 +30,10 @@ const SYNC_POLL_MS = 50;
 export async function usableInPod(store: Store, kind: CatalogKind, id: string, pod: Pod, waitMs = SYNC_WAIT_MS): Promise<CatalogState | undefined> {
   const until = Date.now() + waitMs;
   let st = await store.catalogState.get(kind, id, pod.pod_id);
-  let job = st && st.status === 'pending' ? await store.jobs.openByKey(KEYS[kind](id, pod.pod_id)) : undefined;
-  while (st?.status === 'pending' && job && job.last_error === null && Date.now() < until) {
+  // A push on its way: the item itself (pending), or a change to it, e.g. a private volume
+  // type's new project access, which the pod must know before it accepts the create.
+  let job = st && st.status !== 'conflict' ? await store.jobs.openByKey(KEYS[kind](id, pod.pod_id)) : undefined;
+  while (job && job.last_error === null && Date.now() < until) {
     await new Promise((r) => setTimeout(r, SYNC_POLL_MS));
     st = await store.catalogState.get(kind, id, pod.pod_id);
     job = await store.jobs.openByKey(KEYS[kind](id, pod.pod_id));

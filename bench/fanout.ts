@@ -5,7 +5,11 @@
  *
  *   node --import tsx bench/fanout.ts
  *
- * Settings from env: MAX_PODS (16), ROUNDS (40 requests per side per N), DELAY_MS (20),
+ * Two pages per N: `uniform` (every pod holds items of the page) and `skewed`
+ * (`&name=^vm-p1-`: every item of the page comes from pod 1, the others answer empty), the case
+ * where a pod asked for a fair share only must be asked again.
+ *
+ * Settings from env: MAX_PODS (16), NS (which N, e.g. "1,4,16"; default 1..MAX_PODS), ROUNDS (40 requests per side per N), DELAY_MS (20),
  * SERVERS (100 per pod), POD_PROCS (2 processes hosting the pods). The pods run in child
  * processes (the target is its own process, so it does not share the gateway's event loop); the gateway runs here on an
  * in-memory store with the pods registered through its admin API. Each round times one direct
@@ -23,7 +27,9 @@ const SERVERS = Number(process.env.SERVERS ?? 100);
 const POD_PROCS = Number(process.env.POD_PROCS ?? 2);
 const PROJECT = 'bench-project';
 const HEADERS = identity(PROJECT);
-const QUERY = '/servers/detail?limit=50';
+const PAGES = { uniform: '/servers/detail?limit=50', skewed: '/servers/detail?limit=50&name=%5Evm-p1-' } as const;
+type Page = keyof typeof PAGES;
+const NS = process.env.NS ? process.env.NS.split(',').map(Number) : Array.from({ length: MAX_PODS }, (_, i) => i + 1);
 
 interface PodInfo {
   name: string;
@@ -92,7 +98,8 @@ async function timeAll(urls: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
-async function measure(pods: PodInfo[], n: number): Promise<{ direct: number[]; gateway: number[]; parallel: number[]; missing: number }> {
+async function measure(pods: PodInfo[], n: number, page: Page): Promise<{ direct: number[]; gateway: number[]; parallel: number[]; missing: number }> {
+  const QUERY = PAGES[page];
   const gw = await startTestGateway({ pods: { listTimeoutMs: 10_000 } });
   try {
     const post = (body: unknown) =>
@@ -131,19 +138,21 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const raw: string[] = [];
   try {
-    for (let n = 1; n <= MAX_PODS; n++) {
-      const r = await measure(pods, n);
-      const ratio = median(r.gateway) / median(r.direct);
-      const floor = median(r.parallel) / median(r.direct);
-      rows.push(`| ${String(n).padStart(2)} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${r.missing} |`);
-      raw.push(`N=${n} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}\nN=${n} all-pods-direct ${r.parallel.map((x) => x.toFixed(1)).join(' ')}`);
-      console.log(rows.at(-1));
+    for (const n of NS) {
+      for (const page of Object.keys(PAGES) as Page[]) {
+        const r = await measure(pods, n, page);
+        const ratio = median(r.gateway) / median(r.direct);
+        const floor = median(r.parallel) / median(r.direct);
+        rows.push(`| ${String(n).padStart(2)} | ${page} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${r.missing} |`);
+        raw.push(`N=${n} ${page} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} ${page} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}\nN=${n} ${page} all-pods-direct ${r.parallel.map((x) => x.toFixed(1)).join(' ')}`);
+        console.log(rows.at(-1));
+      }
     }
   } finally {
     for (const c of children) c.kill();
   }
-  console.log('\n| N | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | partial lists |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('\n| N | page | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | partial lists |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log('\nraw per-round values (ms):');
   for (const r of raw) console.log(r);

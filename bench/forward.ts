@@ -1,87 +1,240 @@
 /**
- * The hot path: `GET /v2.1/{p}/servers/{id}` through the gateway vs straight to the pod.
- * Pod (simulator) and gateway each run in their own process; this process is the load
- * generator (undici Pool, CONNECTIONS keep-alive sockets, DURATION ms per round, ROUNDS rounds,
- * sides alternated every round so warm-up favours neither).
+ * The hot path: one routed call forwarded to one simulated pod, three ways in the same run —
+ * straight to the pod, through nginx (`proxy_pass` + upstream `keepalive`), through Trio2o — with
+ * wrk as the load generator (its own process, not the system under test). Every piece runs in its
+ * own process: the pod, nginx, the gateway, wrk.
  *
- *   node --import tsx bench/forward.ts          # env: CONNECTIONS=32 DURATION=3000 ROUNDS=3
+ *   node --import tsx bench/forward.ts
  *
- * Prints "gateway/direct" ratios for requests per second and latency, then every round's values.
+ * Env: CONNECTIONS (50), SECONDS per run (3), ROUNDS (3), MODES (noauth,keystone), OPS
+ * (read,action,update), NGINX_WORKERS (1: one process like the gateway's one event loop),
+ * PROFILE=dir (the gateway runs under --cpu-prof, profiles written there at exit), BASELINE=dir
+ * (another checkout, e.g. `git worktree add /tmp/base main && cd /tmp/base && npm ci`: its gateway
+ * is measured too, as `baseline`, so a change is compared before/after under the same load).
+ *
+ * Sides: direct (the pod itself), nginx, node (bench/floor-proxy.mjs: node:http + an undici pool and
+ * nothing else, the least a Node proxy costs), trio2o, and with BASELINE the other checkout's gateway.
+ *
+ * Operations: read = GET /v2.1/{p}/servers/{id}; action = POST /servers/{id}/action
+ * (`os-getConsoleOutput`, which changes nothing and so repeats forever); update = PUT
+ * /servers/{id} (rename). Keystone mode starts a real Keystone (test/support/keystone.ts), runs
+ * the gateway with auth_strategy = keystone and sends a user's token: after the first request
+ * the token is in the gateway's validation cache, as in steady production traffic.
+ *
+ * Each round runs the three sides one after another, the order rotated every round so warm-up
+ * and the machine's other load favour none. Printed: median requests/s, p50, p99 per side, the
+ * ratios against nginx, and every round's values. "CPU µs/request" is the CPU time (user + system,
+ * from /proc) the side's server spent per request: the pod's for direct, nginx's (workers
+ * included) and the gateway's for the proxies. On a shared, loaded machine requests/s and
+ * latency swing with the neighbours' load; CPU per request barely does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
-import { freePort, startGatewayProcess, startPodProcess } from './processes';
+import { fileURLToPath } from 'node:url';
+import { freePort, start, startGatewayProcess, startPodProcess, type GatewayProcess } from './processes';
+import { cpuMs, ensureTools, startNginx, wrk, type WrkRequest, type WrkResult } from './loadgen';
 
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
-const DURATION = Number(process.env.DURATION ?? 3000);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.SECONDS ?? 3);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const MODES = (process.env.MODES ?? 'noauth,keystone').split(',') as ('noauth' | 'keystone')[];
+const OPS = (process.env.OPS ?? 'read,action,update').split(',') as Op[];
+const NGINX_WORKERS = Number(process.env.NGINX_WORKERS ?? 1);
 const PROJECT = 'bench';
-const H = { 'x-auth-token': 'bench', 'x-project-id': PROJECT, 'x-user-id': 'bench', 'x-roles': 'admin' };
 
-async function load(origin: string, path: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
-  const pool = new Pool(origin, { connections: CONNECTIONS });
-  const lat: number[] = [];
-  let errors = 0;
-  const end = Date.now() + DURATION;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < end) {
-        const t = performance.now();
-        const r = await pool.request({ method: 'GET', path, headers: H });
-        await r.body.text();
-        if (r.statusCode !== 200) errors++;
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  await pool.close();
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / (DURATION / 1000), p50: lat[Math.floor(lat.length * 0.5)]!, p99: lat[Math.floor(lat.length * 0.99)]!, errors };
+type Op = 'read' | 'action' | 'update';
+/** Another checkout (with node_modules) whose gateway runs as a fourth side: before/after in one run. */
+const BASELINE = process.env.BASELINE;
+
+type Side = 'direct' | 'nginx' | 'node' | 'trio2o' | 'baseline';
+const SIDES: Side[] = ['direct', 'nginx', 'node', 'trio2o', ...(BASELINE ? (['baseline'] as const) : [])];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function request(op: Op, base: string, path: string, headers: Record<string, string>): WrkRequest {
+  switch (op) {
+    case 'read':
+      return { url: `${base}${path}`, headers };
+    case 'action':
+      return { url: `${base}${path}/action`, method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ 'os-getConsoleOutput': { length: 1 } }) };
+    case 'update':
+      return { url: `${base}${path}`, method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ server: { name: 'bench-renamed' } }) };
+  }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+interface Identity {
+  /** Headers of the measured requests. */
+  user: Record<string, string>;
+  /** Headers of the admin calls that register the pod. */
+  admin: Record<string, string>;
+  project: string;
+}
+
+interface ModeSetup {
+  gateways: { trio2o: GatewayProcess; baseline?: GatewayProcess };
+  who: Identity;
+  stop: () => Promise<void>;
+}
+
+/** This checkout's gateway and, with BASELINE, the other checkout's. */
+async function gateways(dir: string, mode: string, env: NodeJS.ProcessEnv, noauth: boolean): Promise<ModeSetup['gateways']> {
+  const trio2o = await startGatewayProcess(join(dir, mode), { TRIO2O_JOBS_ENABLED: 'false', ...env }, profileArgs(mode), { noauth });
+  if (!BASELINE) return { trio2o };
+  try {
+    return { trio2o, baseline: await startGatewayProcess(join(dir, `${mode}-baseline`), { TRIO2O_JOBS_ENABLED: 'false', ...env }, [], { noauth, root: BASELINE }) };
+  } catch (err) {
+    trio2o.child.kill('SIGTERM');
+    throw err;
+  }
+}
+
+const killAll = (g: ModeSetup['gateways']) => {
+  g.trio2o.child.kill('SIGTERM');
+  g.baseline?.child.kill('SIGTERM');
+};
+
+async function noauthSetup(dir: string): Promise<ModeSetup> {
+  const gws = await gateways(dir, 'noauth', {}, true);
+  const user = { 'x-auth-token': 'bench', 'x-project-id': PROJECT, 'x-user-id': 'bench-user', 'x-roles': 'member' };
+  return { gateways: gws, who: { user, admin: { ...user, 'x-roles': 'admin' }, project: PROJECT }, stop: async () => killAll(gws) };
+}
+
+async function keystoneSetup(dir: string): Promise<ModeSetup> {
+  const { startKeystone } = await import('../test/support/keystone');
+  const ks = await startKeystone({ dir });
+  try {
+    const project = await ks.createProject(PROJECT);
+    await ks.createUser('bench-user', 'bench-pass', project, ['member']);
+    const token = (await ks.issueToken('bench-user', 'bench-pass', PROJECT)).token;
+    const gws = await gateways(dir, 'keystone', {
+      TRIO2O_DEFAULT_AUTH_STRATEGY: 'keystone',
+      TRIO2O_KEYSTONE_AUTH_URL: `${ks.url}/v3`,
+      TRIO2O_KEYSTONE_USERNAME: 'admin',
+      TRIO2O_KEYSTONE_PASSWORD: ks.adminPassword,
+      TRIO2O_KEYSTONE_PROJECT_NAME: 'admin',
+    }, false);
+    return {
+      gateways: gws,
+      who: { user: { 'x-auth-token': token }, admin: { 'x-auth-token': await ks.adminToken() }, project },
+      stop: async () => {
+        killAll(gws);
+        await ks.stop();
+      },
+    };
+  } catch (err) {
+    await ks.stop();
+    throw err;
+  }
+}
+
+function profileArgs(mode: string): string[] {
+  return process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.PROFILE, mode)] : [];
+}
+
+/** Registers the pod through the admin API and creates one server through the gateway; its id. */
+async function seed(gw: GatewayProcess, endpoints: Record<string, string>, who: Identity): Promise<string> {
+  const post = async (url: string, body: unknown, headers: Record<string, string>) => {
+    const r = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = (await r.json()) as any;
+    if (r.status >= 300) throw new Error(`${url}: ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await post(`${gw.admin}/v1.0/pods`, { pod: { pod_name: 'RegionOne' } }, who.admin);
+  await post(`${gw.admin}/v1.0/pods`, { pod: { pod_name: 'Pod1', az_name: 'az1', endpoints } }, who.admin);
+  const image = ((await (await fetch(`${endpoints.image}/v2/images`, { headers: who.user })).json()) as any).images[0].id;
+  const created = await post(`${gw.compute}/v2.1/${who.project}/servers`, { server: { name: 'b', flavorRef: '1', imageRef: image } }, who.user);
+  return created.server.id as string;
+}
+
+/** A wrk run plus the CPU the proxy in front of the pod spent per request (µs; the pod's own for `direct`). */
+type Run = WrkResult & { cpuUs: number };
+type Row = Record<Side, Run[]>;
+
+async function measure(dir: string, op: Op, urls: Record<Side, { base: string; path: string }>, who: Identity, pids: Record<Side, number>, warmSeconds: number): Promise<Row> {
+  const reqs = Object.fromEntries(SIDES.map((s) => [s, request(op, urls[s].base, urls[s].path, who.user)])) as Record<Side, WrkRequest>;
+  for (const s of SIDES) await wrk(dir, reqs[s], CONNECTIONS, warmSeconds); // warm-up: pools, JIT, token cache
+  const row = Object.fromEntries(SIDES.map((s) => [s, []])) as unknown as Row;
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);
+    for (const s of order) {
+      const before = cpuMs(pids[s]);
+      const r = await wrk(dir, reqs[s], CONNECTIONS, SECONDS);
+      row[s].push({ ...r, cpuUs: ((cpuMs(pids[s]) - before) * 1000) / Math.max(1, r.requests) });
+    }
+  }
+  return row;
+}
+
+function report(mode: string, op: Op, row: Row): string[] {
+  const m = (s: Side, k: 'rps' | 'p50' | 'p99' | 'cpuUs') => median(row[s].map((r) => r[k]));
+  const lines = SIDES.map((s) => {
+    const errors = row[s].reduce((a, r) => a + r.errors, 0);
+    return `| ${mode} | ${op} | ${s} | ${m(s, 'rps').toFixed(0)} | ${m(s, 'p50').toFixed(2)} | ${m(s, 'p99').toFixed(2)} | ${(m(s, 'rps') / m('nginx', 'rps')).toFixed(2)}x | ${(m(s, 'p99') / m('nginx', 'p99')).toFixed(2)}x | ${m(s, 'cpuUs').toFixed(0)} | ${errors} |`;
+  });
+  return lines;
+}
+
+function perRound(mode: string, op: Op, row: Row): string[] {
+  return SIDES.map((s) => `${mode} ${op} ${s}: ${row[s].map((r) => `${r.rps.toFixed(0)} rps p99 ${r.p99.toFixed(2)} ms ${r.cpuUs.toFixed(0)} µs CPU`).join(' | ')}`);
+}
 
 async function main(): Promise<void> {
+  ensureTools();
   const dir = mkdtempSync(join(tmpdir(), 'trio2o-bench-fwd-'));
   const podPort = await freePort();
+  const nginxPort = await freePort();
   const sim = await startPodProcess('Pod1', 'nova', podPort);
-  const endpoints = sim.endpoints;
-  const gw = await startGatewayProcess(dir, {}, process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE] : []);
+  const nginx = await startNginx(dir, nginxPort, `127.0.0.1:${podPort}`, NGINX_WORKERS);
+  const nodePort = await freePort();
+  const floor = await start(process.execPath, [fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(nodePort), `http://127.0.0.1:${podPort}`, '/compute'], {}, /"listening"/);
+  console.log(`forwarded calls: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s x ${ROUNDS} rounds per side (order rotated), nginx ${NGINX_WORKERS} worker(s), 1 simulated pod`);
+  const table: string[] = [];
+  const rounds: string[] = [];
   try {
-    const A = gw.admin;
-    const C = gw.compute;
-    const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { ...H, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
-    await post(`${A}/v1.0/pods`, { pod: { pod_name: 'RegionOne' } });
-    await post(`${A}/v1.0/pods`, { pod: { pod_name: 'Pod1', az_name: 'az1', endpoints } });
-    const image = (await (await fetch(`${endpoints.image}/v2/images`, { headers: H })).json() as any).images[0].id;
-    const created = await post(`${C}/v2.1/${PROJECT}/servers`, { server: { name: 'b', flavorRef: '1', imageRef: image } });
-    const id = created.server.id as string;
-    const direct = { origin: `http://127.0.0.1:${podPort}`, path: `/compute/v2.1/${PROJECT}/servers/${id}` };
-    const viaGw = { origin: C, path: `/v2.1/${PROJECT}/servers/${id}` };
-    await load(direct.origin, direct.path); // warm both
-    await load(viaGw.origin, viaGw.path);
-    const rounds: { direct: Awaited<ReturnType<typeof load>>; gateway: Awaited<ReturnType<typeof load>> }[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const first = i % 2 === 0;
-      const a = await load(first ? direct.origin : viaGw.origin, first ? direct.path : viaGw.path);
-      const b = await load(first ? viaGw.origin : direct.origin, first ? viaGw.path : direct.path);
-      rounds.push(first ? { direct: a, gateway: b } : { direct: b, gateway: a });
-    }
-    const m = (k: 'rps' | 'p50' | 'p99', side: 'direct' | 'gateway') => median(rounds.map((r) => r[side][k]));
-    console.log(`setup: ${cpus().length} cores, node ${process.version}, ${CONNECTIONS} connections, ${DURATION} ms x ${ROUNDS} rounds, 1 simulated pod`);
-    console.log(`trio2o/direct RPS ${(m('rps', 'gateway') / m('rps', 'direct')).toFixed(2)}x, p50 ${(m('p50', 'gateway') / m('p50', 'direct')).toFixed(2)}x, p99 ${(m('p99', 'gateway') / m('p99', 'direct')).toFixed(2)}x (median of ${ROUNDS} rounds)`);
-    console.log(`gateway cost per request ≈ ${(m('p50', 'gateway') - m('p50', 'direct')).toFixed(2)} ms at p50 (${CONNECTIONS} concurrent)`);
-    for (const [i, r] of rounds.entries()) {
-      const f = (x: typeof r.direct) => `${x.rps.toFixed(0)} rps p50 ${x.p50.toFixed(2)} ms p99 ${x.p99.toFixed(2)} ms${x.errors ? ` errors ${x.errors}` : ''}`;
-      console.log(`round ${i + 1}: direct ${f(r.direct)} | gateway ${f(r.gateway)}`);
+    for (const mode of MODES) {
+      const setup = mode === 'keystone' ? await keystoneSetup(dir) : await noauthSetup(dir);
+      try {
+        const { trio2o, baseline } = setup.gateways;
+        const id = await seed(trio2o, sim.endpoints, setup.who);
+        const podPath = `/compute/v2.1/${setup.who.project}/servers/${id}`;
+        const gwPath = (i: string) => `/v2.1/${setup.who.project}/servers/${i}`;
+        const urls = {
+          direct: { base: `http://127.0.0.1:${podPort}`, path: podPath },
+          nginx: { base: `http://127.0.0.1:${nginxPort}`, path: podPath },
+          node: { base: `http://127.0.0.1:${nodePort}`, path: gwPath(id) },
+          trio2o: { base: trio2o.compute, path: gwPath(id) },
+          ...(baseline ? { baseline: { base: baseline.compute, path: gwPath(await seed(baseline, sim.endpoints, setup.who)) } } : {}),
+        } as Record<Side, { base: string; path: string }>;
+        for (const op of OPS) {
+          const pids = { direct: sim.child.pid!, nginx: nginx.pid!, node: floor.child.pid!, trio2o: trio2o.child.pid!, baseline: baseline?.child.pid ?? 0 };
+          const row = await measure(dir, op, urls, setup.who, pids, op === OPS[0] ? 3 : 1);
+          const lines = report(mode, op, row);
+          for (const l of lines) console.log(l);
+          table.push(...lines);
+          rounds.push(...perRound(mode, op, row));
+        }
+      } finally {
+        await setup.stop();
+      }
     }
   } finally {
-    gw.child.kill('SIGTERM');
+    nginx.kill('SIGTERM');
+    floor.child.kill('SIGTERM');
     sim.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('\n| mode | op | side | requests/s | p50 ms | p99 ms | rps / nginx | p99 / nginx | CPU µs/request | errors |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const l of table) console.log(l);
+  console.log('\nper round (requests/s, p99):');
+  for (const l of rounds) console.log(l);
 }
 
 void main().catch((err) => {

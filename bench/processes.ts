@@ -17,10 +17,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Every child started here, killed when this process ends however it ends (no orphans on Ctrl-C). */
+const children = new Set<ChildProcess>();
+export function track(child: ChildProcess): ChildProcess {
+  if (children.size === 0) {
+    process.once('exit', () => {
+      for (const c of children) c.kill('SIGTERM');
+    });
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** Starts `cmd` and resolves with the first stdout line matching `ready` (30 s at most). */
-export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
+export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd?: string): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd }));
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${cmd} did not start: ${buf}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
@@ -52,12 +66,16 @@ export interface GatewayProcess {
   volume: string;
 }
 
-/** `trio2o serve --noauth` from source in its own process, on free ports and a file store in `dir`. */
-export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<GatewayProcess> {
+/**
+ * `trio2o serve --noauth` from source in its own process, on free ports and a file store in `dir`.
+ * With `noauth: false` the auth strategy comes from `env` (TRIO2O_DEFAULT_AUTH_STRATEGY, TRIO2O_KEYSTONE_*);
+ * `root` runs another checkout's source (a before/after comparison in one run).
+ */
+export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], o: { noauth?: boolean; root?: string } = {}): Promise<GatewayProcess> {
   const [admin, compute, volume] = [await freePort(), await freePort(), await freePort()];
   const gw = await start(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve', '--noauth'],
+    [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve', ...(o.noauth === false ? [] : ['--noauth'])],
     {
       TRIO2O_ADMIN_API_PORT: String(admin),
       TRIO2O_COMPUTE_API_PORT: String(compute),
@@ -67,6 +85,7 @@ export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = 
       ...env,
     },
     /"listening"/,
+    o.root,
   );
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return { child: gw.child, admin: url(admin), compute: url(compute), volume: url(volume) };

@@ -6,7 +6,7 @@
 //   node bench/startup-rss.mjs            (builds dist/trio2o first if missing)
 // Env: ROUNDS (10), CONNECTIONS (32), WARM (10000), TOTAL (100000), IDS (1000),
 //      GATEWAY_NODE_OPTIONS (default: the NODE_OPTIONS of systemd/trio2o.service, so the bench
-//      measures what the unit runs)
+//      measures what the unit runs; '' for a plain start), TRIO2O_EXE (default dist/trio2o)
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,7 +16,7 @@ import { createClient } from '@libsql/client';
 import { Pool } from 'undici';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const EXE = join(ROOT, 'dist/trio2o');
+const EXE = process.env.TRIO2O_EXE ?? join(ROOT, 'dist/trio2o');
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const WARM = Number(process.env.WARM ?? 10_000);

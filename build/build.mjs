@@ -1,6 +1,7 @@
 // Builds dist/trio2o, ONE executable file (a Node single executable application,
-// https://nodejs.org/api/single-executable-applications.html): esbuild CJS bundle of src/main.ts → SEA blob with code cache and the libsql
-// addon as an asset → injected with postject into a (stripped) copy of this node binary.
+// https://nodejs.org/api/single-executable-applications.html): esbuild CJS bundle of src/main.ts → SEA blob whose
+// main is a small loader (build/sea-loader.mjs), with the bundle, its V8 code caches and the libsql addon as assets
+// → injected with postject into a (stripped) copy of this node binary.
 //
 //   node build/build.mjs            dist/trio2o (single executable) + dist/trio2o.cjs
 //   node build/build.mjs --bundle   only dist/trio2o.cjs, the plain bundle (`node dist/trio2o.cjs`
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inputsFingerprint, ROOT } from './inputs.mjs';
 import { libsqlNative } from './libsql-native.mjs';
+import { makeCodeCaches, writeLoader, writeWrappedSource } from './sea-loader.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -65,13 +67,17 @@ if (!bundleOnly) {
   t0 = Date.now();
   const blob = join(DIST, 'trio2o.blob');
   const seaConfig = join(DIST, 'sea-config.json');
+  const loader = join(DIST, 'sea-main.cjs');
+  // One code cache for a plain start and one for the unit's NODE_OPTIONS (see sea-loader.mjs).
+  const wrapped = join(DIST, 'sea-bundle.cjs');
+  writeWrappedSource(BUNDLE, wrapped);
+  const caches = makeCodeCaches(wrapped, ['', UNIT_V8_FLAGS.join(' ')], join(DIST, 'code-cache-'));
+  writeLoader(loader, caches.index);
   writeFileSync(
     seaConfig,
-    JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: { 'libsql.node': addonPath } }, null, 2),
+    JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets: { 'libsql.node': addonPath, 'trio2o.cjs': wrapped, ...caches.assets } }, null, 2),
   );
-  // V8 rejects a code cache made under other V8 flags (flag hash), which costs ~50 ms per start.
-  // The unit runs the binary with NODE_OPTIONS (a heap cap): make the cache under the same flags.
-  execFileSync(process.execPath, [...UNIT_V8_FLAGS, '--experimental-sea-config', seaConfig], { stdio: 'pipe' });
+  execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'pipe', env: { ...process.env, NODE_OPTIONS: '' } });
   step('sea blob', t0);
 
   t0 = Date.now();
@@ -100,6 +106,7 @@ if (!bundleOnly) {
   }
   renameSync(tmp, EXE);
   rmSync(blob, { force: true });
+  for (const f of [wrapped, ...Object.values(caches.assets)]) rmSync(f, { force: true });
   writeFileSync(`${EXE}.stamp`, `${fingerprint}\n`);
   step('postject', t0);
   const size = statSync(EXE).size;

@@ -1,22 +1,24 @@
 /**
- * trio2o — OpenStack API gateway. CLI entry:
- *   trio2o serve [--config FILE] [--noauth]
- *   trio2o db migrate [--config FILE]
- *   trio2o --version | --help
+ * trio2o — OpenStack API gateway. CLI entry: `serve`, `db migrate`, `config sample|check`,
+ * `primary keygen|token`, and the admin commands (`pod`, `binding`, `routing`, `job`, `status`).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config';
+import { startErrorMessage } from './cli/start-errors';
 import { serve } from './cli/serve';
 import { dbMigrate } from './cli/migrate';
 import { VERSION } from './version';
 import { createLogger, installSignalHandlers } from './ops';
 import { primaryCli } from './cli/primary-keys';
+import { ADMIN_GROUPS, commandsSummary, runAdminCli } from './cli/admin';
+import { configCli } from './cli/config-tools';
 
 const HELP = `trio2o ${VERSION} — many OpenStack pods shown as one region (Nova v2.1, Cinder v3)
 
 Usage:
   trio2o serve [--config FILE] [--noauth]   run the gateway (admin :19996, compute :19998, volume :19997)
   trio2o db migrate [--config FILE]         apply state-store schema migrations
+  trio2o config sample                      print an annotated trio2o.conf with every option and its default
+  trio2o config check [--config FILE]       validate the configuration without starting (exit 0 or 1)
   trio2o primary keygen --dir DIR           Ed25519 key pair for a sqld primary (multi-site)
   trio2o primary token --key FILE [--read-only] [--days N]   a JWT for a site's [database] auth_token
   trio2o --version                          print the version
@@ -25,11 +27,18 @@ Usage:
 --config FILE  INI configuration (default /etc/trio2o/trio2o.conf; may be absent)
 --noauth       trust identity headers instead of Keystone (development only)
 Settings can be overridden by TRIO2O_<SECTION>_<KEY> environment variables.
+
+Admin commands (the admin API through Keystone, like the openstack CLI; see trio2o <command> --help):
+${commandsSummary()}
 `;
 
 async function main(argv: string[]): Promise<number> {
   // `trio2o primary keygen|token ...` has its own options (multi-site JWT keys for sqld).
   if (argv[0] === 'primary') return primaryCli(argv.slice(1));
+  // The admin commands parse their own options (--os-*, -f, -c) and talk to a gateway, not a config.
+  if (argv[0] !== undefined && ADMIN_GROUPS.has(argv[0])) {
+    return runAdminCli(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -50,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     installSignalHandlers({ stop, reload, log });
     return -1; // keep running
   }
+  if (cmd === 'config') return configCli(sub, args, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
   if (cmd === 'db' && sub === 'migrate') {
     process.stdout.write(`${await dbMigrate(args)}\n`);
     return 0;
@@ -63,9 +73,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) process.stderr.write(`trio2o: invalid configuration:\n${err.message}\n`);
-    else if (err instanceof Error && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`trio2o: ${err.message}\n`);
-    else process.stderr.write(`trio2o: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    process.stderr.write(startErrorMessage(err));
+    // A mistyped option or argument is a usage error (2), like an unknown command.
+    process.exitCode = err instanceof Error && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_') ? 2 : 1;
   },
 );

@@ -2,7 +2,7 @@
  * The gateway under test, started the way an operator starts it: `src/main.ts serve --config`
  * in its own process, Keystone auth, a service user of its own, listeners on free ports (port 0,
  * read back from its 'listening' log line) and a database in a temp folder. Its RegionOne
- * endpoints go into the Keystone catalog, and the pods are registered through the admin API
+ * endpoints (compute, volumev3, and the admin API as `trio2o-admin`) go into the Keystone catalog, and the pods are registered through the admin API
  * with an admin token, with no endpoint overrides: the gateway finds the pods in the catalog.
  * The pods may be simulated (scripts/tempest/cloud.ts) or real (test/realpods).
  */
@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeystoneHandle } from '../../test/support/keystone';
+import { ADMIN_SERVICE_TYPE } from '../../src/cli/admin/keystone';
 
 /** What the gateway needs to know about the cloud in front of which it is put. */
 export interface GatewayCloud {
@@ -55,6 +56,8 @@ export interface StartGatewayOptions {
   command?: string;
   /** How to start the process. @default a plain child process */
   launch?: Launcher;
+  /** A sqld primary to replicate from (`[database] sync_url`): the database becomes a site replica. */
+  syncUrl?: string;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -80,7 +83,7 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
   writeFileSync(conf, [
     '[DEFAULT]', 'bind_host = 127.0.0.1', 'auth_strategy = keystone', `policy_file = ${join(o.dir, 'policy.yaml')}`, 'log_level = info',
     '[admin_api]', 'port = 0', '[compute_api]', 'port = 0', '[volume_api]', 'port = 0',
-    '[database]', `url = file:${join(o.dir, 'trio2o.db')}`,
+    '[database]', `url = file:${join(o.dir, 'trio2o.db')}`, ...(o.syncUrl ? [`sync_url = ${o.syncUrl}`] : []),
     '[keystone]', `auth_url = ${ks.url}/v3`, 'username = trio2o', `password = ${servicePassword}`, 'project_name = service',
     '',
   ].join('\n'), { mode: 0o600 });
@@ -95,6 +98,8 @@ export async function startGatewayProcess(o: StartGatewayOptions): Promise<Gatew
     await ks.createEndpoint('RegionOne', ids.volumev3, `${urls.volume}/v3/%(project_id)s`);
     // Glance is not gatewayed: the top region's image service is the first pod's.
     await ks.createEndpoint('RegionOne', ids.image, o.cloud.pods[0]!.endpoints.image);
+    // The admin API, where `trio2o pod list` and the other admin commands find it.
+    await ks.createEndpoint('RegionOne', await ks.createService(ADMIN_SERVICE_TYPE, 'trio2o'), urls.admin);
 
     const token = await ks.adminToken();
     const pods = [{ pod_name: 'RegionOne' }, ...o.cloud.pods.map((p) => ({ pod_name: p.name, az_name: p.az, pod_az_name: p.az }))];

@@ -17,7 +17,7 @@ export interface KeystoneWiring {
 }
 
 /** Names every missing setting at once, so an operator fixes the file in one go. */
-function required(config: Config): { authUrl: string; username: string; password: string; projectName: string } {
+export function keystoneSettings(config: Config): { authUrl: string; username: string; password: string; projectName: string } {
   const k = config.keystone;
   const missing = (['auth_url', 'username', 'password', 'project_name'] as const).filter((key) => !k[key]);
   if (missing.length) {
@@ -29,7 +29,7 @@ function required(config: Config): { authUrl: string; username: string; password
 }
 
 export function keystoneAuth(config: Config): KeystoneWiring {
-  const r = required(config);
+  const r = keystoneSettings(config);
   const client = new KeystoneClient({
     ...r,
     userDomainName: config.keystone.user_domain_name,

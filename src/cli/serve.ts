@@ -10,7 +10,7 @@ import { Policy } from '../auth/policy';
 import { API_RULES } from '../api/policy-rules';
 import { openStore } from '../store';
 import { startGateway } from '../server';
-import { createLogger, sdNotify, type Logger } from '../ops';
+import { codeCacheState, createLogger, sdNotify, type Logger } from '../ops';
 import type { AuthenticateOptions } from '../auth';
 import type { CatalogSource, ServiceCredentials } from '../pods';
 import { gatewayOptions, storeOptions } from './options';
@@ -72,7 +72,11 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     healthcheckDisableFile: config.DEFAULT.healthcheck_disable_file,
     drainTimeoutMs: Math.round(config.DEFAULT.graceful_shutdown_timeout * 1000),
   });
-  log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode });
+  const codeCache = codeCacheState();
+  log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode, code_cache: codeCache });
+  if (codeCache === 'rejected') {
+    log.warn('code_cache_rejected', { message: `V8 refused the built-in code cache: NODE_OPTIONS (${process.env.NODE_OPTIONS ?? ''}) holds V8 flags the binary was not built for, so start-up compiled from source` });
+  }
   await sdNotify({ READY: 1, STATUS: `serving (admin ${gateway.urls.admin}, compute ${gateway.urls.compute}, volume ${gateway.urls.volume})` });
   const stop = async () => {
     await gateway.close();

@@ -39,12 +39,13 @@ export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
     numberInput,
     v.transform(toNumber(INT_RE)),
     v.check((n) => Number.isSafeInteger(n) && n >= min && n <= max, rule),
+    v.metadata({ type: 'integer value', rule }),
   );
 }
 
 /** A TCP port. 0 is allowed: the OS picks a free port (used by tests). */
 export function port() {
-  return integer(0, 65535);
+  return v.pipe(integer(0, 65535), v.metadata({ type: 'port value' }));
 }
 
 /**
@@ -57,17 +58,24 @@ export function seconds(allowZero = false) {
     numberInput,
     v.transform(toNumber(DECIMAL_RE)),
     v.check((n) => Number.isFinite(n) && (allowZero ? n >= 0 : n > 0), rule),
+    v.metadata({ type: 'floating point value', rule }),
   );
 }
 
 /** One of a fixed set of words (compared case-sensitively, as oslo's choices are). */
 export function oneOf<const T extends readonly [string, ...string[]]>(choices: T) {
-  return v.picklist(choices, `must be one of ${choices.join(', ')}`);
+  const rule = `must be one of ${choices.join(', ')}`;
+  return v.pipe(v.picklist(choices, rule), v.metadata({ type: 'string value', rule }));
+}
+
+/** `true` or `false`, as a boolean. */
+export function boolean() {
+  return v.pipe(oneOf(['true', 'false']), v.transform((s) => s === 'true'), v.metadata({ type: 'boolean value' }));
 }
 
 /** A non-empty string. */
 export function text() {
-  return v.pipe(v.string(), v.minLength(1, 'must not be empty'));
+  return v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.metadata({ type: 'string value' }));
 }
 
 /**
@@ -79,6 +87,7 @@ export function printable() {
     v.string(),
     // eslint-disable-next-line no-control-regex
     v.check((s) => s.length > 0 && !/[\u0000-\u001f\u007f]/.test(s), 'must be non-empty without control characters'),
+    v.metadata({ type: 'string value' }),
   );
 }
 
@@ -90,6 +99,7 @@ export function host() {
       (s) => IPV4_RE.test(s) || HOSTNAME_RE.test(s) || isIpv6(s),
       'must be an IP address or a host name',
     ),
+    v.metadata({ type: 'host address value' }),
   );
 }
 
@@ -119,6 +129,7 @@ export function url(schemes: readonly string[], trimSlash = false) {
       }
     }, rule),
     v.transform((s) => (trimSlash ? s.replace(/\/+$/, '') : s)),
+    v.metadata({ type: 'URI value', rule }),
   );
 }
 
@@ -138,7 +149,39 @@ export function microversion(major: number) {
   return v.pipe(
     v.string(),
     v.regex(new RegExp(`^${major}\\.(0|[1-9]\\d*)$`), `must be a microversion "${major}.N"`),
+    v.metadata({ type: 'string value', rule: `must be a microversion "${major}.N"` }),
   );
+}
+
+/**
+ * A setting with its help text, the one description of it: `trio2o config sample` prints it.
+ * @example option('Seconds between replica syncs.', v.optional(seconds(), 1))
+ */
+export function option<const S extends v.GenericSchema>(help: string, schema: S) {
+  return v.pipe(schema, v.metadata({ help }));
+}
+
+/** What `config sample` needs to know about one setting. */
+export interface OptionInfo {
+  help: string;
+  /** oslo-config-generator's words: "integer value", "string value", ... */
+  type: string;
+  /** The validation rule, e.g. "must be an integer from 1 to 10000"; undefined when the type says it all. */
+  rule?: string;
+  /** undefined: unset unless configured. */
+  default: unknown;
+  secret: boolean;
+}
+
+type Meta = { help?: string; type?: string; rule?: string; secret?: boolean };
+const metaOf = (s: v.GenericSchema) => v.getMetadata(s as Parameters<typeof v.getMetadata>[0]) as Meta;
+
+/** Help, type, rule and default of a schema built with {@link option} (and optionally {@link secret}). */
+export function optionInfo(schema: v.GenericSchema): OptionInfo {
+  const outer = metaOf(schema);
+  const opt = schema as v.GenericSchema & { wrapped?: v.GenericSchema; default?: unknown };
+  const inner = opt.wrapped ? metaOf(opt.wrapped) : {};
+  return { help: outer.help ?? '', type: inner.type ?? 'string value', rule: inner.rule, default: opt.default, secret: outer.secret === true };
 }
 
 /** Marks a setting as secret: its value never appears in messages and is redacted in logs. */

@@ -2,7 +2,8 @@
  * Configuration: trio2o.conf (oslo-style INI) + TRIO2O_<SECTION>_<KEY> env variables,
  * validated once at start-up by one valibot schema.
  */
-export { ConfigSchema, CONFIG_SECTIONS, type Config } from './schema';
+export { ConfigSchema, CONFIG_SECTIONS, SECTION_HELP, type Config } from './schema';
+export { configSample } from './sample';
 export { loadConfig, configEnvName, DEFAULT_CONFIG_FILE, ENV_PREFIX, SECRET_SETTINGS, type LoadConfigOptions } from './load';
 export { redactConfig, REDACTED } from './redact';
 export { ConfigError, type ConfigErrorCode } from './errors';

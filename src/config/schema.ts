@@ -15,35 +15,24 @@ import { DEFAULT_MAX_BODY_BYTES } from '../http';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../ops/drain';
 import { DEFAULT_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_THRESHOLD, DEFAULT_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../pods';
 import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_PENDING_TIMEOUT_MS, DEFAULT_POLL_MS, FINISHED_JOB_RETENTION_MS } from '../jobs';
-import { host, integer, printable, microversion, oneOf, port, publicUrl, seconds, secret, text, url } from './fields';
+import { boolean, host, integer, option, printable, microversion, oneOf, port, publicUrl, seconds, secret, text, url } from './fields';
 
 const LIBSQL_SCHEMES = ['libsql', 'http', 'https', 'ws', 'wss'] as const;
 
 /** [DEFAULT]: process-wide settings. */
 const DefaultSection = v.strictObject({
-  /** Address all three listeners bind to. @default '127.0.0.1' */
-  bind_host: v.optional(host(), '127.0.0.1'),
-  /** How API requests are authenticated: Keystone tokens, or trusted headers (tests only). @default 'keystone' */
-  auth_strategy: v.optional(oneOf(['keystone', 'noauth']), 'keystone'),
-  /** oslo.policy-style YAML/JSON rules; a missing file means the defaults in code. @default '/etc/trio2o/policy.yaml' */
-  policy_file: v.optional(text(), '/etc/trio2o/policy.yaml'),
-  /** Least severe log level written. @default 'info' */
-  log_level: v.optional(oneOf(['debug', 'info', 'warn', 'error']), 'info'),
-  /**
-   * While this file exists every listener's /healthcheck answers 503 "DISABLED BY FILE", so a
-   * load balancer drains the host (oslo.middleware's disable_by_file_path). @default undefined
-   */
-  healthcheck_disable_file: v.optional(text()),
-  /** Seconds SIGTERM waits for in-flight requests before cutting connections (oslo.service's name). @default 30 */
-  graceful_shutdown_timeout: v.optional(seconds(true), DEFAULT_DRAIN_TIMEOUT_MS / 1000),
+  bind_host: option('Address all three listeners bind to.', v.optional(host(), '127.0.0.1')),
+  auth_strategy: option('How API requests are authenticated: Keystone tokens, or trusted headers (tests only).', v.optional(oneOf(['keystone', 'noauth']), 'keystone')),
+  policy_file: option('oslo.policy-style YAML/JSON rules; a missing file means the defaults in code.', v.optional(text(), '/etc/trio2o/policy.yaml')),
+  log_level: option('Least severe log level written.', v.optional(oneOf(['debug', 'info', 'warn', 'error']), 'info')),
+  healthcheck_disable_file: option('While this file exists every listener\'s /healthcheck answers 503 "DISABLED BY FILE", so a load balancer drains the host (oslo.middleware\'s disable_by_file_path).', v.optional(text())),
+  graceful_shutdown_timeout: option("Seconds SIGTERM waits for in-flight requests before cutting connections (oslo.service's name).", v.optional(seconds(true), DEFAULT_DRAIN_TIMEOUT_MS / 1000)),
 });
 
 /** Fields shared by the three listeners. */
 const listener = (defaultPort: number) => ({
-  /** TCP port of this listener; 0 picks a free port (tests). */
-  port: v.optional(port(), defaultPort),
-  /** Base URL users reach this API at, used in every link; when absent, links use the request's Host. @default undefined */
-  public_url: v.optional(publicUrl()),
+  port: option('TCP port of this listener; 0 picks a free port (tests).', v.optional(port(), defaultPort)),
+  public_url: option("Base URL users reach this API at, used in every link; when absent, links use the request's Host.", v.optional(publicUrl())),
 });
 
 /** [admin_api]: the Trio2o admin API v1.0 (pods, bindings, routings, jobs). */
@@ -56,88 +45,60 @@ const AdminApiSection = v.strictObject({
 const ComputeApiSection = v.strictObject({
   /** @default 19998 */
   ...listener(19998),
-  /** Highest compute microversion advertised, e.g. '2.79'; absent = the gateway's own maximum. @default undefined */
-  max_microversion: v.optional(microversion(2)),
+  max_microversion: option("Highest compute microversion advertised, e.g. '2.79'; absent = the gateway's own maximum.", v.optional(microversion(2))),
 });
 
 /** [volume_api]: the Cinder v3 gateway. */
 const VolumeApiSection = v.strictObject({
   /** @default 19997 */
   ...listener(19997),
-  /** Highest volume microversion advertised, e.g. '3.70'; absent = the gateway's own maximum. @default undefined */
-  max_microversion: v.optional(microversion(3)),
+  max_microversion: option("Highest volume microversion advertised, e.g. '3.70'; absent = the gateway's own maximum.", v.optional(microversion(3))),
 });
 
 /** [database]: the libSQL state store. */
 const DatabaseSection = v.strictObject({
-  /** Local database: a `file:` path (standalone or replica), or a remote libSQL URL. @default 'file:./data/trio2o.db' */
-  url: v.optional(url(['file', ...LIBSQL_SCHEMES]), 'file:./data/trio2o.db'),
-  /** sqld primary to replicate from; when set, `url` is the local embedded replica. @default undefined */
-  sync_url: v.optional(url(LIBSQL_SCHEMES)),
-  /** Token for the sqld primary. Secret. @default undefined */
-  auth_token: secret(v.optional(printable())),
-  /** Seconds between replica syncs. @default 1 */
-  sync_interval: v.optional(seconds(), 1),
+  url: option('Local database: a `file:` path (standalone or replica), or a remote libSQL URL.', v.optional(url(['file', ...LIBSQL_SCHEMES]), 'file:./data/trio2o.db')),
+  sync_url: option('sqld primary to replicate from; when set, `url` is the local embedded replica.', v.optional(url(LIBSQL_SCHEMES))),
+  auth_token: secret(option('Token for the sqld primary.', v.optional(printable()))),
+  sync_interval: option('Seconds between replica syncs.', v.optional(seconds(), 1)),
 });
 
 /** [keystone]: where tokens are validated and the gateway's own service credentials. */
 const KeystoneSection = v.strictObject({
-  /** Keystone v3 URL; required when auth_strategy = keystone. @default undefined */
-  auth_url: v.optional(url(['http', 'https'], true)),
-  /** Service user of the gateway. @default undefined */
-  username: v.optional(text()),
-  /** Password of the service user. Secret. @default undefined */
-  password: secret(v.optional(printable())),
-  /** Project the service user scopes to. @default undefined */
-  project_name: v.optional(text()),
-  /** @default 'Default' */
-  user_domain_name: v.optional(text(), 'Default'),
-  /** @default 'Default' */
-  project_domain_name: v.optional(text(), 'Default'),
-  /** Region name of the top (gateway) region in the catalog. @default 'RegionOne' */
-  top_region_name: v.optional(text(), 'RegionOne'),
-  /** Seconds a validated token is cached; 0 disables the cache. @default 300 */
-  token_cache_seconds: v.optional(seconds(true), 300),
+  auth_url: option('Keystone v3 URL; required when auth_strategy = keystone.', v.optional(url(['http', 'https'], true))),
+  username: option('Service user of the gateway.', v.optional(text())),
+  password: secret(option('Password of the service user.', v.optional(printable()))),
+  project_name: option('Project the service user scopes to.', v.optional(text())),
+  user_domain_name: option('Domain of the service user.', v.optional(text(), 'Default')),
+  project_domain_name: option('Domain of the service project.', v.optional(text(), 'Default')),
+  top_region_name: option('Region name of the top (gateway) region in the catalog.', v.optional(text(), 'RegionOne')),
+  token_cache_seconds: option('Seconds a validated token is cached; 0 disables the cache.', v.optional(seconds(true), 300)),
 });
 
 /** [pods]: the client that forwards calls to pods. */
 const PodsSection = v.strictObject({
-  /** Deadline of one forwarded call, in seconds. @default 30 */
-  request_timeout: v.optional(seconds(), DEFAULT_REQUEST_TIMEOUT_MS / 1000),
-  /** Deadline of each pod's answer during a fan-out list, in seconds. @default 10 */
-  list_timeout: v.optional(seconds(), DEFAULT_LIST_TIMEOUT_MS / 1000),
-  /** Keep-alive connections per pod endpoint. @default 64 */
-  connections: v.optional(integer(1, 10_000), DEFAULT_CONNECTIONS),
-  /** Consecutive failures that open a pod's circuit breaker. @default 5 */
-  breaker_threshold: v.optional(integer(1), DEFAULT_BREAKER_THRESHOLD),
-  /** Seconds an open breaker waits before letting a trial call through. @default 30 */
-  breaker_cooldown: v.optional(seconds(), DEFAULT_BREAKER_COOLDOWN_MS / 1000),
+  request_timeout: option('Deadline of one forwarded call, in seconds.', v.optional(seconds(), DEFAULT_REQUEST_TIMEOUT_MS / 1000)),
+  list_timeout: option("Deadline of each pod's answer during a fan-out list, in seconds.", v.optional(seconds(), DEFAULT_LIST_TIMEOUT_MS / 1000)),
+  connections: option('Keep-alive connections per pod endpoint.', v.optional(integer(1, 10_000), DEFAULT_CONNECTIONS)),
+  breaker_threshold: option("Consecutive failures that open a pod's circuit breaker.", v.optional(integer(1), DEFAULT_BREAKER_THRESHOLD)),
+  breaker_cooldown: option('Seconds an open breaker waits before letting a trial call through.', v.optional(seconds(), DEFAULT_BREAKER_COOLDOWN_MS / 1000)),
 });
 
 /** [api]: request limits shared by all listeners. */
 const ApiSection = v.strictObject({
-  /** Largest page a list returns, whatever `limit` asks. @default 1000 */
-  max_limit: v.optional(integer(1), DEFAULT_MAX_LIMIT),
-  /** Largest request body accepted, in bytes (413 beyond). @default 1048576 */
-  max_body_bytes: v.optional(integer(1), DEFAULT_MAX_BODY_BYTES),
+  max_limit: option('Largest page a list returns, whatever `limit` asks.', v.optional(integer(1), DEFAULT_MAX_LIMIT)),
+  max_body_bytes: option('Largest request body accepted, in bytes (413 beyond).', v.optional(integer(1), DEFAULT_MAX_BODY_BYTES)),
 });
 
 /** [jobs]: the job runner every `serve` process runs (catalog sync, deletion tracking, reconciliation, adoption). */
 const JobsSection = v.strictObject({
-  /** Run the job runner in this process; turn off only to debug (jobs then wait for another site). @default true */
-  enabled: v.optional(v.pipe(oneOf(['true', 'false']), v.transform((s) => s === 'true')), 'true'),
-  /** Seconds a runner holds a job without renewing; a dead runner's jobs are taken over after this. @default 30 */
-  lease_seconds: v.optional(seconds(), DEFAULT_LEASE_MS / 1000),
-  /** Seconds between two looks for due jobs. @default 1 */
-  poll_interval: v.optional(seconds(), DEFAULT_POLL_MS / 1000),
-  /** Job attempts one process runs at once. @default 4 */
-  concurrency: v.optional(integer(1, 64), DEFAULT_CONCURRENCY),
-  /** Attempts before a job fails, for types without their own bound. @default 10 */
-  max_attempts: v.optional(integer(1, 1000), DEFAULT_MAX_ATTEMPTS),
-  /** Seconds a pending routing may stay pending before reconciliation asks its pod. @default 120 */
-  pending_timeout: v.optional(seconds(), DEFAULT_PENDING_TIMEOUT_MS / 1000),
-  /** Seconds finished jobs stay listable. @default 604800 */
-  retention: v.optional(seconds(), FINISHED_JOB_RETENTION_MS / 1000),
+  enabled: option('Run the job runner in this process; turn off only to debug (jobs then wait for another site).', v.optional(boolean(), 'true')),
+  lease_seconds: option("Seconds a runner holds a job without renewing; a dead runner's jobs are taken over after this.", v.optional(seconds(), DEFAULT_LEASE_MS / 1000)),
+  poll_interval: option('Seconds between two looks for due jobs.', v.optional(seconds(), DEFAULT_POLL_MS / 1000)),
+  concurrency: option('Job attempts one process runs at once.', v.optional(integer(1, 64), DEFAULT_CONCURRENCY)),
+  max_attempts: option('Attempts before a job fails, for types without their own bound.', v.optional(integer(1, 1000), DEFAULT_MAX_ATTEMPTS)),
+  pending_timeout: option('Seconds a pending routing may stay pending before reconciliation asks its pod.', v.optional(seconds(), DEFAULT_PENDING_TIMEOUT_MS / 1000)),
+  retention: option('Seconds finished jobs stay listable.', v.optional(seconds(), FINISHED_JOB_RETENTION_MS / 1000)),
 });
 
 /**
@@ -205,6 +166,19 @@ export const ConfigSchema = v.pipe(
     ['volume_api', 'port'],
   ),
 );
+
+/** One line per section, printed above it by `trio2o config sample`. */
+export const SECTION_HELP: Readonly<Record<keyof v.InferOutput<typeof Sections>, string>> = {
+  DEFAULT: 'Process-wide settings.',
+  admin_api: 'The Trio2o admin API v1.0 (pods, bindings, routings, jobs, status).',
+  compute_api: 'The Nova v2.1 gateway.',
+  volume_api: 'The Cinder v3 gateway.',
+  database: 'The libSQL state store: a local file, or an embedded replica of a sqld primary.',
+  keystone: "Where tokens are validated, and the gateway's own service credentials.",
+  pods: 'The client that forwards calls to pods.',
+  api: 'Request limits shared by all listeners.',
+  jobs: 'The job runner every serve process runs (catalog sync, deletion tracking, reconciliation, adoption).',
+};
 
 /** The validated configuration, e.g. `config.DEFAULT.bind_host`, `config.database.sync_url`. */
 export type Config = v.InferOutput<typeof ConfigSchema>;

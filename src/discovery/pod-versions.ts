@@ -47,18 +47,31 @@ interface VersionDoc {
 
 /** The max version a version document announces (`version` object or the CURRENT entry). */
 export function maxFromDocument(doc: VersionDoc): Version | undefined {
+  return rangeFromDocument(doc)?.max;
+}
+
+/** A pod's microversion range: the highest `version` announced and that entry's `min_version`. */
+export interface VersionRange {
+  min: Version | undefined;
+  max: Version;
+}
+
+/** The range of the newest entry of a version document. */
+export function rangeFromDocument(doc: VersionDoc): VersionRange | undefined {
   const entries = doc.version ? [doc.version] : (doc.versions ?? []);
-  let best: Version | undefined;
+  let best: VersionRange | undefined;
   for (const e of entries) {
     const v = e.version ? parseVersion(e.version) : undefined;
-    if (v && (!best || v.major > best.major || (v.major === best.major && v.minor > best.minor))) best = v;
+    if (v && (!best || v.major > best.max.major || (v.major === best.max.major && v.minor > best.max.minor))) {
+      best = { max: v, min: e.min_version ? parseVersion(e.min_version) : undefined };
+    }
   }
   return best;
 }
 
 export class PodVersions {
   readonly #o: PodVersionsOptions;
-  readonly #known = new Map<string, Version>();
+  readonly #known = new Map<string, VersionRange>();
   #timer: NodeJS.Timeout | undefined;
   #loaded: Promise<void> | undefined;
   /** The round requests wait for (the first one, and one after a pod change). */
@@ -71,12 +84,17 @@ export class PodVersions {
   /** The maximum to advertise now. */
   max(): Version {
     let v = this.#o.cap ? minVersion(this.#o.ceiling, this.#o.cap) : this.#o.ceiling;
-    for (const known of this.#known.values()) v = minVersion(v, known);
+    for (const known of this.#known.values()) v = minVersion(v, known.max);
     return v;
   }
 
-  /** What one pod said, if it answered. */
+  /** The maximum one pod said, if it answered. */
   of(podId: string): Version | undefined {
+    return this.#known.get(podId)?.max;
+  }
+
+  /** The range one pod said, if it answered. */
+  rangeOf(podId: string): VersionRange | undefined {
     return this.#known.get(podId);
   }
 
@@ -115,7 +133,8 @@ export class PodVersions {
     try {
       for (const [podId, text] of await this.#o.stored.list(this.#o.service)) {
         const v = parseVersion(text);
-        if (v && !this.#known.has(podId)) this.#known.set(podId, v);
+        // Only the maximum is kept: the minimum comes with the pod's next answer.
+        if (v && !this.#known.has(podId)) this.#known.set(podId, { max: v, min: undefined });
       }
     } catch {
       // An unreadable store only means the pods' own answers are waited for.
@@ -148,12 +167,12 @@ export class PodVersions {
         requestId: `req-${randomUUID()}`,
       });
       if (res.status >= 400) return void (await res.dump());
-      const v = maxFromDocument(await res.json<VersionDoc>());
-      if (!v) return;
+      const range = rangeFromDocument(await res.json<VersionDoc>());
+      if (!range) return;
       const before = this.#known.get(pod.pod_id);
-      this.#known.set(pod.pod_id, v);
-      if (this.#o.stored && (!before || formatVersion(before) !== formatVersion(v))) {
-        await this.#o.stored.put(pod.pod_id, this.#o.service, formatVersion(v)).catch((err: unknown) => this.#o.onError?.(pod, err));
+      this.#known.set(pod.pod_id, range);
+      if (this.#o.stored && (!before || formatVersion(before.max) !== formatVersion(range.max))) {
+        await this.#o.stored.put(pod.pod_id, this.#o.service, formatVersion(range.max)).catch((err: unknown) => this.#o.onError?.(pod, err));
       }
     } catch (err) {
       this.#o.onError?.(pod, err);

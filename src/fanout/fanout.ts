@@ -46,15 +46,23 @@ async function sourcesFor(deps: FanoutDeps, c: Context<GatewayEnv>, spec: Fanout
 const BATCH_SHARE_FACTOR = 1.5;
 /** Floor of a first batch, so small skews never cost a second round trip. */
 const BATCH_MIN = 10;
+/**
+ * Up to this many items asked of all pods together, every pod is asked for the whole page at
+ * once: a page whose items all come from one pod (a name filter, one busy pod, the newest items)
+ * then needs no second round trip. The gateway parses at most this many items for a page, the
+ * bound that keeps a list's memory flat.
+ */
+export const WHOLE_PAGE_BUDGET = 1000;
 
 /**
- * How many items each pod is asked for first. Asking every pod for the whole `limit` makes the
- * gateway parse N × limit items to return `limit`; asking for a fair share plus a margin keeps
- * that work flat in N. A pod whose share runs out is asked again (its batch doubles), so the
- * answer is the same either way — only a strongly skewed page costs one more round trip.
+ * How many items each pod is asked for first. Small pages (limit × pods ≤ WHOLE_PAGE_BUDGET):
+ * the whole limit from every pod, so no page costs a second round trip. Larger ones: a fair
+ * share plus a margin, which keeps the gateway from parsing N × limit items to return `limit`;
+ * a pod whose share runs out is asked again (its batch doubles), so the answer is the same
+ * either way — only a strongly skewed large page costs one more round trip.
  */
 export function firstBatch(limit: number, pods: number): number {
-  if (pods <= 1) return limit;
+  if (pods <= 1 || limit * pods <= WHOLE_PAGE_BUDGET) return limit;
   return Math.min(limit, Math.max(BATCH_MIN, Math.ceil((limit / pods) * BATCH_SHARE_FACTOR)));
 }
 

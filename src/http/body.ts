@@ -17,10 +17,14 @@ export function bodyLimit(maxBytes: number = DEFAULT_MAX_BODY_BYTES): Middleware
   return async function bodyLimitMiddleware(c, next) {
     const len = c.req.header('content-length');
     if (len !== undefined && Number(len) > maxBytes) throw tooLarge(maxBytes);
-    const raw = c.req.raw;
-    if (len === undefined && raw.body) {
+    // GET and HEAD carry no body anyone reads (a pod is sent none): asking for `raw.body` would
+    // only make the node adapter build a full Request for every read.
+    const method = c.req.method;
+    const body = len === undefined && method !== 'GET' && method !== 'HEAD' ? c.req.raw.body : null;
+    if (body) {
+      const raw = c.req.raw;
       let seen = 0;
-      const limited = raw.body.pipeThrough(
+      const limited = body.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, ctl) {
             seen += chunk.byteLength;

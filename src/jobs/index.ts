@@ -35,5 +35,6 @@ export {
   type ServerVolumesPayload,
 } from './adopt';
 export { flavorPushHandler, enqueueFlavorPush, flavorPushKey, flavorConflict, FLAVOR_PUSH, type FlavorPushPayload } from './flavor-sync';
+export { catalogItemPushHandler, enqueueCatalogItemPush, catalogItemPushKey, CATALOG_ITEM_PUSH, type CatalogItemPushPayload, type SyncedItemKind, type QosBody, type DefaultTypeBody, type GroupTypeBody } from './catalog-item-sync';
 export { volumeTypePushHandler, enqueueVolumeTypePush, volumeTypePushKey, VOLUME_TYPE_PUSH, type VolumeTypePushPayload } from './volume-type-sync';
 export { podCatalogSyncHandler, enqueuePodCatalogSync, POD_CATALOG_SYNC, type PodCatalogSyncPayload } from './pod-sync';

@@ -24,29 +24,19 @@ export class ListingUnavailable extends Error {
   override readonly name = 'ListingUnavailable';
 }
 
-function collectionPath(type: ResourceType): string {
-  switch (type) {
-    case 'server':
-      return '/v2.1/servers/detail';
-    case 'attachment':
-      return '/v3/{project}/attachments/detail';
-    default:
-      return `/v3/{project}/${RESOURCE_KINDS[type].many}/detail`;
-  }
-}
-
 /**
  * The project's resources of `type` in `pod` (at most LIST_LIMIT), detailed.
  * @throws ListingUnavailable when the pod answers anything but 200; PodError on transport failures
  */
 export async function listInPod(service: ServiceCaller, pod: Pod, type: ResourceType, f: ListFilter, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
   const kind = RESOURCE_KINDS[type];
-  const q = new URLSearchParams({ all_tenants: '1', limit: String(LIST_LIMIT) });
+  // Nova's server group list says all_projects where the others say all_tenants.
+  const q = new URLSearchParams({ [type === 'server_group' ? 'all_projects' : 'all_tenants']: '1', limit: String(LIST_LIMIT) });
   if (type === 'attachment') {
     if (f.volumeId) q.set('volume_id', f.volumeId);
   } else q.set('project_id', f.projectId);
   if (f.reservationId) q.set('reservation_id', f.reservationId);
-  const a = await service.call(pod, { service: kind.service, path: collectionPath(type), search: `?${q}`, version: kind.version, signal });
+  const a = await service.call(pod, { service: kind.service, path: kind.list, search: `?${q}`, version: kind.version, signal });
   const items = (a.body as Record<string, unknown> | null)?.[kind.many];
   if (a.status !== 200 || !Array.isArray(items)) throw new ListingUnavailable(`pod ${pod.pod_name} answered ${a.status} to the list of ${kind.many}`);
   return (items as Record<string, unknown>[]).filter((it) => {

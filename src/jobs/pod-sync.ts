@@ -18,6 +18,7 @@ import { done, wait, type JobHandler } from './handler';
 import { enqueueFlavorPush, flavorConflict, podFlavorAsNew, podShape, topShape, type PodFlavor } from './flavor-sync';
 import type { RoutingCheckDeps } from './routing-checks';
 import { enqueueVolumeTypePush } from './volume-type-sync';
+import { enqueueCatalogItemPush } from './catalog-item-sync';
 
 export const POD_CATALOG_SYNC = 'pod_catalog_sync';
 
@@ -95,7 +96,11 @@ export function podCatalogSyncHandler(deps: RoutingCheckDeps): JobHandler {
       }
       const vtypes = await deps.store.volumeTypes.list();
       for (const t of vtypes) await enqueueVolumeTypePush(deps, t.id, pod.pod_id);
-      notes.push(`${all.length - pushed} flavor(s) already the same in the pod, ${pushed} flavor push(es) and ${vtypes.length} volume type push(es) recorded`);
+      let items = 0;
+      for (const kind of ['qos_spec', 'group_type', 'default_type'] as const) {
+        for (const it of await deps.store.catalogItems.list(kind)) (await enqueueCatalogItemPush(deps, kind, it.id, pod.pod_id), items++);
+      }
+      notes.push(`${all.length - pushed} flavor(s) already the same in the pod, ${pushed} flavor push(es), ${vtypes.length} volume type push(es) and ${items} QoS spec / group type / default type push(es) recorded`);
       return done(notes.join('; '));
     },
   };

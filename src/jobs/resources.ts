@@ -12,6 +12,8 @@ export interface ResourceKind {
   service: ServiceType;
   /** Show path of one resource (`{project}`: the service project). */
   show(id: string): string;
+  /** Path of the detailed list (`{project}`: the service project). */
+  list: string;
   /** Collection key in a detailed list, item key in a show. */
   one: string;
   many: string;
@@ -30,6 +32,10 @@ export interface ResourceKind {
 export const COMPUTE_VERSION = 'compute 2.47';
 /** Cinder 3.27 has the attachments API. */
 export const VOLUME_VERSION = 'volume 3.27';
+/** Cinder 3.57 shows a transfer's source project (3.55 its no_snapshots). */
+const TRANSFER_VERSION = 'volume 3.57';
+/** Cinder 3.58 shows a group's and a group snapshot's project. */
+const GROUP_VERSION = 'volume 3.58';
 
 const cinderDeleting = (item: Record<string, unknown>) => item.status === 'deleting';
 const field = (name: string) => (item: Record<string, unknown>) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
@@ -38,15 +44,28 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceType, ResourceKind>> = {
   server: {
     service: 'compute',
     show: (id) => `/v2.1/servers/${encodeURIComponent(id)}`,
+    list: '/v2.1/servers/detail',
     one: 'server',
     many: 'servers',
     version: COMPUTE_VERSION,
     deleting: (s) => s['OS-EXT-STS:task_state'] === 'deleting' || s.status === 'DELETED' || s.status === 'SOFT_DELETED',
     projectOf: field('tenant_id'),
   },
+  // Nova deletes a server group at once (204); it has no state of its own.
+  server_group: {
+    service: 'compute',
+    show: (id) => `/v2.1/os-server-groups/${encodeURIComponent(id)}`,
+    list: '/v2.1/os-server-groups',
+    one: 'server_group',
+    many: 'server_groups',
+    version: COMPUTE_VERSION,
+    deleting: () => false,
+    projectOf: field('project_id'),
+  },
   volume: {
     service: 'volumev3',
     show: (id) => `/v3/{project}/volumes/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/volumes/detail',
     one: 'volume',
     many: 'volumes',
     version: VOLUME_VERSION,
@@ -56,6 +75,7 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceType, ResourceKind>> = {
   snapshot: {
     service: 'volumev3',
     show: (id) => `/v3/{project}/snapshots/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/snapshots/detail',
     one: 'snapshot',
     many: 'snapshots',
     version: VOLUME_VERSION,
@@ -65,6 +85,7 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceType, ResourceKind>> = {
   backup: {
     service: 'volumev3',
     show: (id) => `/v3/{project}/backups/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/backups/detail',
     one: 'backup',
     many: 'backups',
     version: VOLUME_VERSION,
@@ -74,11 +95,53 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceType, ResourceKind>> = {
   attachment: {
     service: 'volumev3',
     show: (id) => `/v3/{project}/attachments/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/attachments/detail',
     one: 'attachment',
     many: 'attachments',
     version: VOLUME_VERSION,
     deleting: () => false,
     projectOf: () => undefined,
+  },
+  transfer: {
+    service: 'volumev3',
+    show: (id) => `/v3/{project}/os-volume-transfer/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/os-volume-transfer/detail',
+    one: 'transfer',
+    many: 'transfers',
+    version: TRANSFER_VERSION,
+    deleting: () => false,
+    projectOf: field('source_project_id'),
+  },
+  message: {
+    service: 'volumev3',
+    show: (id) => `/v3/{project}/messages/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/messages',
+    one: 'message',
+    many: 'messages',
+    version: VOLUME_VERSION,
+    deleting: () => false,
+    // Cinder's message view names no project: only the project's own token finds it.
+    projectOf: () => undefined,
+  },
+  group: {
+    service: 'volumev3',
+    show: (id) => `/v3/{project}/groups/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/groups/detail',
+    one: 'group',
+    many: 'groups',
+    version: GROUP_VERSION,
+    deleting: cinderDeleting,
+    projectOf: field('project_id'),
+  },
+  group_snapshot: {
+    service: 'volumev3',
+    show: (id) => `/v3/{project}/group_snapshots/${encodeURIComponent(id)}`,
+    list: '/v3/{project}/group_snapshots/detail',
+    one: 'group_snapshot',
+    many: 'group_snapshots',
+    version: GROUP_VERSION,
+    deleting: cinderDeleting,
+    projectOf: field('project_id'),
   },
 };
 

@@ -10,24 +10,51 @@ const DOWN_CODES: ReadonlySet<string> = new Set(['TRIO2O_POD_UNREACHABLE', 'TRIO
 /** Gateway-class statuses: something in front of the pod or the pod itself is unwell (as the breaker counts them). */
 const DOWN_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
+/** The last time a pod looked down: what failed, on which service, when (ISO-8601 UTC). */
+export interface PodFailure {
+  /** A `PodError` code, or `HTTP <status>` for a 502/503/504 answer. */
+  error: string;
+  service: ServiceType;
+  at: string;
+}
+
 export class PodReachability {
   readonly #down = new Map<string, boolean>();
+  readonly #lastFailure = new Map<string, PodFailure>();
   readonly #breaker: (podId: string) => BreakerState;
+  readonly #now: () => number;
 
-  /** @param breaker the pod client's breaker state (PodClient.breakerState) */
-  constructor(breaker: (podId: string) => BreakerState = () => 'closed') {
+  /**
+   * @param breaker the pod client's breaker state (PodClient.breakerState)
+   * @param now clock for failure times. @default Date.now
+   */
+  constructor(breaker: (podId: string) => BreakerState = () => 'closed', now: () => number = Date.now) {
     this.#breaker = breaker;
+    this.#now = now;
   }
 
   readonly observer: PodObserver = {
-    onResponse: (podId: string, _service: ServiceType, status: number) => {
-      this.#down.set(podId, DOWN_STATUSES.has(status));
+    onResponse: (podId: string, service: ServiceType, status: number) => {
+      const down = DOWN_STATUSES.has(status);
+      this.#down.set(podId, down);
+      if (down) this.#fail(podId, service, `HTTP ${status}`);
     },
-    onError: (podId: string, _service: ServiceType, code: PodErrorCode | 'CLIENT_ABORTED') => {
+    onError: (podId: string, service: ServiceType, code: PodErrorCode | 'CLIENT_ABORTED') => {
       // The caller hanging up says nothing about the pod.
-      if (DOWN_CODES.has(code)) this.#down.set(podId, true);
+      if (!DOWN_CODES.has(code)) return;
+      this.#down.set(podId, true);
+      this.#fail(podId, service, code);
     },
   };
+
+  #fail(podId: string, service: ServiceType, error: string): void {
+    this.#lastFailure.set(podId, { error, service, at: new Date(this.#now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  }
+
+  /** The pod's most recent failure seen by this process (kept after it recovers), or null. */
+  lastFailure(podId: string): PodFailure | null {
+    return this.#lastFailure.get(podId) ?? null;
+  }
 
   reachable(podId: string): boolean {
     if (this.#breaker(podId) === 'open') return false;
@@ -37,6 +64,7 @@ export class PodReachability {
   /** Forget a pod (deleted, or its endpoints edited). */
   forget(podId: string): void {
     this.#down.delete(podId);
+    this.#lastFailure.delete(podId);
   }
 }
 

@@ -80,9 +80,11 @@ class PodResponseImpl implements PodResponse {
   readonly #service: ServiceType;
   readonly #signal?: AbortSignal;
   readonly #deadlineAt: number;
+  readonly endpoint: string;
 
-  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, deadlineAt: number, signal?: AbortSignal) {
+  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, endpoint: string, deadlineAt: number, signal?: AbortSignal) {
     this.status = data.statusCode;
+    this.endpoint = endpoint;
     this.headers = responseHeaders(data.headers);
     this.body = data.body;
     this.#data = data;
@@ -208,7 +210,7 @@ export class PodClient {
       if (isFailureStatus(data.statusCode)) this.#breaker.onFailure(pod.podId);
       else this.#breaker.onSuccess(pod.podId);
       this.#observer?.onResponse(pod.podId, service, data.statusCode, performance.now() - started);
-      return new PodResponseImpl(data, pod, service, deadlineAt, opts.signal);
+      return new PodResponseImpl(data, pod, service, target.endpoint, deadlineAt, opts.signal);
     } catch (err) {
       this.#settleFailure(pod, service, err, performance.now() - started, opts.signal);
       throw err;
@@ -245,10 +247,10 @@ export class PodClient {
     return this.#pools.destroy();
   }
 
-  async #target(opts: PodRequestOptions): Promise<PodTarget> {
+  async #target(opts: PodRequestOptions): Promise<PodTarget & { endpoint: string }> {
     const endpoint = await this.#resolver.resolve(opts.pod, opts.service);
     try {
-      return opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId);
+      return { ...(opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId)), endpoint };
     } catch (err) {
       throw new PodError('TRIO2O_POD_NO_ENDPOINT', `The ${opts.service} endpoint of pod ${opts.pod.podName} is not a valid URL`, {
         podId: opts.pod.podId,

@@ -106,4 +106,6 @@ export interface PodResponse {
   text(): Promise<string>;
   /** Discard the body so the connection goes back to the pool. */
   dump(): Promise<void>;
+  /** The endpoint the call went to, as resolved for it: links in the answer start with its root. */
+  endpoint?: string;
 }

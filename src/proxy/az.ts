@@ -13,8 +13,81 @@ export interface AzField {
   field: string;
 }
 
+/**
+ * A change to a pod's parsed JSON answer (for `respond`/`forward`). `inText`, when given, makes
+ * the same change in the answer's text and returns it, or undefined when no exact text edit
+ * exists; then the parsed JSON is transformed and serialized again.
+ */
+export type JsonTransform = ((json: unknown) => unknown) & { inText?: (text: string, json: unknown) => string | undefined };
+
 function fix(item: unknown, field: string, az: string): void {
   if (item && typeof item === 'object' && field in item) (item as Record<string, unknown>)[field] = az;
+}
+
+/** The items of a body that carry `f.field`: the one item and every item of the collection. */
+function carriers(body: Record<string, unknown>, f: AzField): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const add = (item: unknown) => {
+    if (item && typeof item === 'object' && f.field in item) out.push(item as Record<string, unknown>);
+  };
+  add(body[f.one]);
+  const many = body[f.many];
+  if (Array.isArray(many)) for (const item of many) add(item);
+  return out;
+}
+
+/** Index just past the JSON value at `at` when it is a string or null; -1 for anything else. */
+function valueEnd(text: string, at: number): number {
+  if (text.startsWith('null', at)) return at + 4;
+  if (text[at] !== '"') return -1;
+  for (let k = at + 1; k < text.length; k++) {
+    if (text[k] === '\\') k++;
+    else if (text[k] === '"') return k + 1;
+  }
+  return -1;
+}
+
+const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t';
+
+/**
+ * The AZ values of `text` replaced by `topAz` without re-serializing, when that is exact: the
+ * field's key appears, as a key, exactly as often as parsed items carry it (so no metadata key or
+ * nested object shares the name), the text has no \u escapes (so a key has one spelling only), and
+ * every value is a string or null. Otherwise undefined.
+ */
+function azInText(text: string, json: unknown, topAz: string, fields: AzField[]): string | undefined {
+  if (!json || typeof json !== 'object') return text;
+  const body = json as Record<string, unknown>;
+  const stale = fields.filter((f) => carriers(body, f).some((item) => item[f.field] !== topAz));
+  if (stale.length === 0) return text;
+  if (text.includes('\\u')) return undefined;
+  const edits: [number, number][] = [];
+  for (const f of stale) {
+    const key = JSON.stringify(f.field);
+    let found = 0;
+    for (let i = text.indexOf(key); i !== -1; i = text.indexOf(key, i + key.length)) {
+      if (text[i - 1] === '\\') return undefined;
+      let j = i + key.length;
+      while (isSpace(text[j])) j++;
+      if (text[j] !== ':') continue; // the name as a value, not a key
+      j++;
+      while (isSpace(text[j])) j++;
+      const end = valueEnd(text, j);
+      if (end === -1) return undefined;
+      edits.push([j, end]);
+      found++;
+    }
+    if (found !== carriers(body, f).length) return undefined;
+  }
+  edits.sort((a, b) => a[0] - b[0]);
+  const value = JSON.stringify(topAz);
+  let out = '';
+  let from = 0;
+  for (const [start, end] of edits) {
+    out += text.slice(from, start) + value;
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 /**
@@ -22,8 +95,8 @@ function fix(item: unknown, field: string, az: string): void {
  * Items without the field are left alone (a summary list, an older microversion).
  * @example forward(deps, c, opts, azToTop(pod.az_name, { one: 'volume', many: 'volumes', field: 'availability_zone' }))
  */
-export function azToTop(topAz: string, ...fields: AzField[]): (json: unknown) => unknown {
-  return (json) => {
+export function azToTop(topAz: string, ...fields: AzField[]): JsonTransform {
+  const transform: JsonTransform = (json) => {
     if (!json || typeof json !== 'object') return json;
     const body = json as Record<string, unknown>;
     for (const f of fields) {
@@ -33,4 +106,6 @@ export function azToTop(topAz: string, ...fields: AzField[]): (json: unknown) =>
     }
     return json;
   };
+  transform.inText = (text, json) => azInText(text, json, topAz, fields);
+  return transform;
 }

@@ -2,5 +2,5 @@
 export { callPod, respond, forward, buffered, type ProxyDeps, type ForwardOptions } from './pass-through';
 export { serviceRoot, rewriteLinks } from './rewrite';
 export { podRef } from './pod-ref';
-export { azToTop, type AzField } from './az';
+export { azToTop, type AzField, type JsonTransform } from './az';
 export { ownerPod, createRouted, forwardById, deletionEvents, type RoutedDeps, type CreateRoutedOptions, type ByIdOptions, type BodyPeek, type AnswerSeen, type RoutingEvent } from './routed';

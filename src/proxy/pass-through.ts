@@ -6,6 +6,7 @@
  * Error answers that need no rewriting (non-JSON) stream through untouched; successful answers
  * are read, since the gateway rewrites them and must refuse one that is not JSON.
  */
+import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { forwardedBody, publicBase, type GatewayEnv } from '../http';
@@ -13,6 +14,7 @@ import { notJsonReply, type PodClient, type PodResponse, type ServiceType, type 
 import type { Pod } from '../store';
 import { podRef } from './pod-ref';
 import { rewriteLinks, serviceRoot } from './rewrite';
+import type { JsonTransform } from './az';
 
 /**
  * Pod response headers a user may see; everything else (server, the pod's
@@ -64,6 +66,11 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
   const method = (o.method ?? c.req.method).toUpperCase();
   let body = o.body;
   if (body === undefined) body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? null : await forwardedBody(c);
+  // Each call listens for the caller's hang-up until its body is done, and one request may call
+  // many pods at once (a list across N pods): N listeners on the request's own signal, which
+  // lives as long as the request. Not a leak, so no MaxListenersExceededWarning past 10 pods.
+  const signal = c.req.raw.signal;
+  setMaxListeners(0, signal);
   return deps.pods.request({
     pod: podRef(o.pod),
     service: o.service,
@@ -74,7 +81,7 @@ export async function callPod(deps: ProxyDeps, c: Context<GatewayEnv>, o: Forwar
     headers: c.req.raw.headers,
     body,
     timeoutMs: o.timeoutMs,
-    signal: c.req.raw.signal,
+    signal,
     requestId: c.get('requestId'),
   });
 }
@@ -104,9 +111,10 @@ export async function respond(
   pod: Pod,
   service: ServiceType,
   res: PodResponse,
-  transform?: (json: unknown) => unknown,
+  transform?: JsonTransform,
 ): Promise<Response> {
-  const podRoot = serviceRoot(await deps.endpoints.resolve(podRef(pod), service));
+  // The endpoint the call went to; resolved again only for a response built elsewhere.
+  const podRoot = serviceRoot(res.endpoint ?? (await deps.endpoints.resolve(podRef(pod), service)));
   const gwRoot = publicBase(c, deps.publicUrl);
   const links = (s: string) => rewriteLinks(s, podRoot, gwRoot);
   // Headers go on only once the answer is known to be sent: a 502 must not carry the pod's.
@@ -129,7 +137,8 @@ export async function respond(
     } catch (err) {
       throw notJsonReply(podRef(pod), service, err);
     }
-    if (transform) text = JSON.stringify(transform(json));
+    // The same change in the text when that is exact (the AZ values alone): no re-serialization.
+    if (transform) text = transform.inText?.(text, json) ?? JSON.stringify(transform(json));
   }
   return send(links(text));
 }
@@ -139,7 +148,7 @@ export async function forward(
   deps: ProxyDeps,
   c: Context<GatewayEnv>,
   o: ForwardOptions,
-  transform?: (json: unknown) => unknown,
+  transform?: JsonTransform,
 ): Promise<{ response: Response; status: number }> {
   const res = await callPod(deps, c, o);
   const response = await respond(deps, c, o.pod, o.service, res, transform);
@@ -155,5 +164,6 @@ export function buffered(res: PodResponse, text: string): PodResponse {
     json: async <T>() => JSON.parse(text) as T,
     text: async () => text,
     dump: async () => {},
+    endpoint: res.endpoint,
   };
 }

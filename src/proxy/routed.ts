@@ -17,6 +17,7 @@ import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod, Routing, RoutingHint } from '../store';
 import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
 import { podRef } from './pod-ref';
+import type { JsonTransform } from './az';
 
 export interface RoutedDeps {
   routes: RouteTable;
@@ -29,7 +30,7 @@ export interface RoutedDeps {
   missLookup?: (c: Context<GatewayEnv>, id: string, type: ResourceType) => Promise<Routing | undefined>;
 }
 
-type Transform = (json: unknown) => unknown;
+type Transform = JsonTransform;
 
 /** The pod that owns `id` of `type`; `missing` is the 404 message in the service's words. */
 export async function ownerPod(deps: RoutedDeps, id: string, type: ResourceType, missing: string): Promise<Pod> {

@@ -16,9 +16,9 @@ import type { Routing, RoutingHint, Store } from '../store';
 import { isUnavailable } from '../store';
 import { RoutingError } from './errors';
 
-export type ResourceType = 'server' | 'volume' | 'snapshot' | 'backup' | 'attachment';
+export type ResourceType = 'server' | 'server_group' | 'volume' | 'snapshot' | 'backup' | 'attachment' | 'transfer' | 'message' | 'group' | 'group_snapshot';
 
-export const RESOURCE_TYPES: readonly ResourceType[] = ['server', 'volume', 'snapshot', 'backup', 'attachment'];
+export const RESOURCE_TYPES: readonly ResourceType[] = ['server', 'server_group', 'volume', 'snapshot', 'backup', 'attachment', 'transfer', 'message', 'group', 'group_snapshot'];
 
 /** The jobs the routing table records; their handlers live in src/jobs. */
 export const ROUTING_JOBS = {
@@ -66,6 +66,11 @@ export class RouteTable {
     this.#store = store;
     this.#max = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
     this.#onMiss = opts.onMiss;
+  }
+
+  /** Routings held in memory now; never more than `cacheSize` (the oldest entry goes first). */
+  get size(): number {
+    return this.#cache.size;
   }
 
   /** The routing a request follows for `topId` of `type` (active or deleting), or undefined. */
@@ -222,6 +227,16 @@ export class RouteTable {
     const gone = await this.#store.routings.delete(routingId);
     this.#evict(row);
     return gone ? row : undefined;
+  }
+
+  /**
+   * Gives a completed routing to another project, if it still belongs to the one the caller saw
+   * (a volume transfer the pod accepted: the pod's answer is the proof). Returns the changed row.
+   */
+  async reassign(routing: Routing, projectId: string): Promise<Routing | undefined> {
+    const row = await this.#store.routings.reassign(routing.id, routing.project_id, projectId, routing.pod_id);
+    this.#evict(routing);
+    return row;
   }
 
   /** Moves a completed routing to another pod (the admin API's repair). */

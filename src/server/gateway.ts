@@ -197,6 +197,14 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     void volumeVersions.refresh().catch(() => {});
   };
 
+  const podRuntime = (podId: string) => ({
+    reachable: reachability.reachable(podId),
+    breaker: pods.breakerState(podId),
+    lastFailure: reachability.lastFailure(podId),
+    compute: computeVersions.rangeOf(podId),
+    volume: volumeVersions.rangeOf(podId),
+  });
+
   const health = healthcheck({
     disableFile: opts.healthcheckDisableFile,
     stopping: () => lifecycle.stopping,
@@ -208,7 +216,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
   const common = { log, maxBodyBytes, observe: metrics.observeRequest, healthcheck: health };
   const admin = buildListener(
     { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
-    adminRoutes({ store, routes, podDir, service, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged }, auth),
+    adminRoutes({ store, routes, podDir, service, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged, runtime: { pod: podRuntime } }, auth),
   );
   const compute = buildListener(
     { listener: 'compute', ...common },

@@ -9,6 +9,8 @@ import {
   podCatalogSyncHandler,
   VOLUME_TYPE_PUSH,
   volumeTypePushHandler,
+  CATALOG_ITEM_PUSH,
+  catalogItemPushHandler,
   ADOPT_RESERVATION,
   ADOPT_SERVER_VOLUMES,
   adoptReservationHandler,
@@ -65,6 +67,7 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [ADOPT_SERVER_VOLUMES]: adoptServerVolumesHandler(deps),
     [FLAVOR_PUSH]: flavorPushHandler(deps),
     [VOLUME_TYPE_PUSH]: volumeTypePushHandler(deps),
+    [CATALOG_ITEM_PUSH]: catalogItemPushHandler(deps),
     [POD_CATALOG_SYNC]: podCatalogSyncHandler(deps),
   };
 }

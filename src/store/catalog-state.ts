@@ -6,7 +6,7 @@
 import type { Client, Row } from '@libsql/client';
 import { isoNow } from './time';
 
-export type CatalogKind = 'flavor' | 'volume_type';
+export type CatalogKind = 'flavor' | 'volume_type' | 'qos_spec' | 'default_type' | 'group_type';
 export type CatalogStatus = 'pending' | 'synced' | 'conflict';
 
 export interface CatalogState {

@@ -21,3 +21,4 @@ export type { Keypair, NewKeypair, KeypairType } from './keypairs';
 export type { Aggregate } from './aggregates';
 export type { ServerUsage } from './quotas';
 export type { CatalogState, CatalogKind, CatalogStatus } from './catalog-state';
+export type { CatalogItem, CatalogItemKind } from './catalog-items';

@@ -8,6 +8,7 @@
 import type { Client } from '@libsql/client';
 import { COMPUTE_OWNED_SCHEMA } from './migration-002';
 import { STATE_SCHEMA } from './migration-004';
+import { CATALOG_ITEMS_SCHEMA } from './migration-006';
 
 export interface Migration {
   version: number;
@@ -140,6 +141,11 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 6,
+    name: 'volume catalogs the gateway owns: QoS specs, default types, type encryption; sync state for every catalog kind',
+    statements: CATALOG_ITEMS_SCHEMA,
+  },
+  {
+    version: 7,
     name: 'the microversion range each pod last announced, per service',
     statements: [
       // What the discovery last read from each pod's version document, so a gateway that starts

@@ -184,6 +184,12 @@ export class RoutingRepo {
    * Pods holding at least one active routing of `projectId` of `resourceType`: one indexed
    * DISTINCT query (the routings_project index covers it) instead of reading every row.
    */
+  /** Routing rows per pod, every status counted (what `DELETE /pods/{id}` would refuse on). */
+  async countByPod(): Promise<Map<string, number>> {
+    const r = await this.db.execute('SELECT pod_id, COUNT(*) AS n FROM routings GROUP BY pod_id');
+    return new Map(r.rows.map((row) => [String(row.pod_id), Number(row.n)]));
+  }
+
   async podIds(projectId: string, resourceType: string): Promise<string[]> {
     const r = await this.db.execute({
       sql: `SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND ${ROUTED}`,
@@ -226,6 +232,19 @@ export class RoutingRepo {
   async deleteIf(id: number, status: RoutingStatus, podId: string): Promise<boolean> {
     const r = await this.db.execute({ sql: 'DELETE FROM routings WHERE seq = ? AND status = ? AND pod_id = ?', args: [id, status, podId] });
     return r.rowsAffected > 0;
+  }
+
+  /**
+   * Gives a completed routing of `fromProject` in `podId` to `toProject`. `pod_id = pod_id` puts
+   * the row in the change log (its trigger fires on an UPDATE OF pod_id), so every site's route
+   * cache drops the old owner.
+   */
+  async reassign(id: number, fromProject: string, toProject: string, podId: string): Promise<Routing | undefined> {
+    const r = await this.db.execute({
+      sql: `UPDATE routings SET project_id = ?, pod_id = pod_id, updated_at = ? WHERE seq = ? AND project_id = ? AND pod_id = ? AND status <> 'pending' RETURNING ${COLUMNS}`,
+      args: [toProject, isoNow(), id, fromProject, podId],
+    });
+    return r.rows[0] ? toRouting(r.rows[0]) : undefined;
   }
 
   /** Moves a completed routing to another pod (an admin repair). */

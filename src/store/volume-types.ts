@@ -98,6 +98,18 @@ export class VolumeTypeRepo {
     return this.get(id);
   }
 
+  /** Associates the type with a QoS spec (or none); false when the type does not exist. */
+  async setQos(id: string, qosSpecsId: string | null): Promise<boolean> {
+    const r = await this.db.execute({ sql: 'UPDATE volume_types SET qos_specs_id = ?, updated_at = ? WHERE id = ?', args: [qosSpecsId, isoNow(), id] });
+    return r.rowsAffected > 0;
+  }
+
+  /** The types associated with a QoS spec, in creation order. */
+  async withQos(qosSpecsId: string): Promise<VolumeType[]> {
+    const r = await this.db.execute({ sql: `SELECT ${COLUMNS} FROM volume_types WHERE qos_specs_id = ? ORDER BY seq`, args: [qosSpecsId] });
+    return r.rows.map(toType);
+  }
+
   /** Deletes the type with its extra specs and access rows in one write. */
   async delete(id: string): Promise<boolean> {
     const results = await this.db.batch(

@@ -24,7 +24,7 @@ test('GET /v1.0 gives version 1.0 and sorted resource links', async () => {
   assert.equal(r.body.version, '1.0');
   assert.deepEqual(
     r.body.links.map((l: { rel: string }) => l.rel),
-    ['self', 'bindings', 'jobs', 'pods', 'routings'],
+    ['self', 'bindings', 'jobs', 'pods', 'routings', 'status'],
   );
 });
 

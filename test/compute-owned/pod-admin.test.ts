@@ -4,27 +4,21 @@
 // admin's forwarded token from a member's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, type Cloud } from '../support/cloud';
+import type { Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID } from '@trio2o/podsim/image';
-import { api, startFakeKeystone, ADMIN_WHO, ALICE } from './support';
+import { api, keystoneCloud, ADMIN_WHO, ALICE } from './support';
 
 let cloud: Cloud;
-let keystone: Awaited<ReturnType<typeof startFakeKeystone>>;
 const servers: string[] = [];
 before(async () => {
-  keystone = await startFakeKeystone([ADMIN_WHO, ALICE]);
-  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
-  cloud = await startCloud([{ topAz: 'az1', auth }, { topAz: 'az2', auth }]);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']);
   for (const az of ['az1', 'az2', 'az2']) {
     const r = await api(cloud.compute, '/proj-a/servers', { method: 'POST', body: { server: { name: `vm-${az}`, flavorRef: '1', imageRef: CIRROS_IMAGE_ID, availability_zone: az } } });
     assert.equal(r.status, 202, r.text);
     servers.push(r.body.server.id);
   }
 });
-after(async () => {
-  await cloud.close();
-  await keystone.close();
-});
+after(() => cloud.close());
 
 test('os-services: admin only, every pod\'s services, integer ids offset per pod below 2.53, top AZ names', async () => {
   assert.deepEqual((await api(cloud.compute, '/proj-a/os-services')).body, { forbidden: { code: 403, message: "Policy doesn't allow os_compute_api:os-services:list to be performed." } });

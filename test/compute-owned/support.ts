@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { call, identity, type Reply } from '../support/http';
+import { startCloud, type Cloud } from '../support/cloud';
 
 export { identity };
 
@@ -59,4 +60,23 @@ export async function startFakeKeystone(users: Who[]): Promise<{ url: string; cl
 /** Asserts an object has exactly the allowed keys and all required ones (Tempest's additionalProperties: false). */
 export function keysOf(o: Record<string, unknown>): string[] {
   return Object.keys(o).sort();
+}
+
+/**
+ * Simulated pods in keystone mode (one per top AZ) behind the gateway, with a fake Keystone that
+ * knows `users`, so the pods tell admins from members by the forwarded token. `close()` stops
+ * the Keystone too.
+ * @example const cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']); after(() => cloud.close());
+ */
+export async function keystoneCloud(users: Who[], azs: string[]): Promise<Cloud> {
+  const keystone = await startFakeKeystone(users);
+  const auth = { mode: 'keystone' as const, keystoneUrl: keystone.url };
+  const cloud = await startCloud(azs.map((topAz) => ({ topAz, auth })));
+  return {
+    ...cloud,
+    async close() {
+      await cloud.close();
+      await keystone.close();
+    },
+  };
 }

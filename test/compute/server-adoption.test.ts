@@ -43,9 +43,12 @@ test('return_reservation_id: the answer names no server; both are routed and no 
   const r = await create({ name: 'resv', imageRef: CIRROS_IMAGE_ID, min_count: 2, return_reservation_id: true });
   assert.equal(r.status, 202, r.text);
   assert.match(r.body.reservation_id, /^r-/);
+  assert.deepEqual(Object.keys(r.body), ['reservation_id'], "Nova's answer: the reservation only");
   const ids = byName('resv');
   assert.equal(ids.length, 2);
   for (const id of ids) assert.equal((await show(id)).status, 200);
+  const listed = await call(`${cloud.compute}/v2.1/servers?reservation_id=${r.body.reservation_id}`, { headers: { ...who, ...V } });
+  assert.deepEqual(listed.body.servers.map((s: { id: string }) => s.id).sort(), [...ids].sort(), 'the reservation lists both through the gateway');
   assert.equal((await cloud.gw.store.routings.list({ project_id: 'proj-adopt', status: 'pending' })).length, 0);
 });
 

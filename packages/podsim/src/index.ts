@@ -1,5 +1,5 @@
 // Pod simulator: one fake OpenStack pod (Nova + Cinder + Glance) per HTTP server.
-export { startSimPod, DEFAULTS } from './pod';
+export { startSimPod, createSharedImages, DEFAULTS } from './pod';
 export type { SimPod, SimPodOptions } from './pod';
 export type { SimFault, SimMatch, SimRequest, SimIdentity, SimServiceEnv } from './service-env';
 export { createIdentify, TOKEN_CACHE_MS, DEFAULT_USER_ID } from './identity';

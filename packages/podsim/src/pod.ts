@@ -33,6 +33,11 @@ export interface SimPodOptions {
   auth?: SimAuth;
   /** Keep every request in `requests`; turn off for long benchmarks. @default true */
   record?: boolean;
+  /**
+   * A Glance shared with other pods (`createSharedImages()`): one image store for the region, as
+   * a deployment with one Glance for every pod runs it. @default the pod's own Glance
+   */
+  images?: ImageService;
 }
 
 export interface SimPod {
@@ -116,6 +121,15 @@ export const DEFAULTS = {
 } as const;
 
 /**
+ * One Glance for several pods (pass it as `images` to each): the region's single image service,
+ * so an image one pod's Nova snapshots is bootable in every pod and listed by every pod's Glance.
+ */
+export function createSharedImages(opts: { auth?: SimAuth } = {}): ImageService {
+  const identify = createIdentify(opts.auth ?? { mode: 'trust' });
+  return createImageService({ podName: 'RegionOne', az: DEFAULTS.az, transitionMs: DEFAULTS.transitionMs, identify, maxVersion: DEFAULTS.volumeMaxVersion });
+}
+
+/**
  * Start a simulated pod.
  * @example const pod = await startSimPod({ name: 'Pod2', az: 'az2' }); t.after(() => pod.close());
  */
@@ -128,7 +142,7 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
   const volEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };
   const imgEnv: SimServiceEnv = { ...baseEnv, maxVersion: o.volumeMaxVersion };
   const volumeService = createVolumeService(volEnv);
-  const imageService = createImageService(imgEnv);
+  const imageService = o.images ?? createImageService(imgEnv);
   // Volumes created from an image check it exists, and upload-to-image registers one.
   volumeService.useImages(imageService);
   const compute = createComputeService(

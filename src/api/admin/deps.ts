@@ -5,6 +5,19 @@ import type { ServiceCaller } from '../../jobs';
 import type { Authorizer } from '../../auth';
 import type { AdminApiRule } from './policy-rules';
 import type { GatewayEnv } from '../../http';
+import type { BreakerState, ServiceType } from '../../pods';
+import type { VersionRange } from '../../discovery';
+
+/** What this process knows about one pod at run time (for `GET /v1.0/status`). */
+export interface PodRuntime {
+  reachable: boolean;
+  breaker: BreakerState;
+  /** The newest failure this process saw on the pod, kept after it recovers. */
+  lastFailure: { error: string; service: ServiceType; at: string } | null;
+  /** What the pod's version documents said; undefined before it answered. */
+  compute: VersionRange | undefined;
+  volume: VersionRange | undefined;
+}
 
 export interface AdminDeps {
   store: Store;
@@ -18,6 +31,8 @@ export interface AdminDeps {
   maxLimit: number;
   /** `[admin_api] public_url`, for links. */
   publicUrl?: string;
+  /** Run-time state of a pod (breaker, reachability, discovery), for the status report. */
+  runtime: { pod(podId: string): PodRuntime };
   /** Called after a pod changed or went away, so caches (endpoints, pods) drop it. */
   onPodChanged?: (podId: string) => void;
 }

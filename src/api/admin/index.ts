@@ -1,5 +1,5 @@
 /**
- * Admin API v1.0 on its own listener: pods, bindings, routings, jobs. Every path, version
+ * Admin API v1.0 on its own listener: pods, bindings, routings, jobs, status. Every path, version
  * documents included, needs a valid identity; policy decides the rest (403).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -10,6 +10,7 @@ import { podsApp } from './pods';
 import { bindingsApp } from './bindings';
 import { routingsApp } from './routings';
 import { jobsApp } from './jobs';
+import { statusApp } from './status';
 
 export type { AdminDeps, AdminEnv } from './deps';
 
@@ -27,6 +28,7 @@ const METHOD_TABLE: [string, string[]][] = [
   ['/v1.0/jobs', ['GET']],
   ['/v1.0/jobs/:id', ['GET', 'DELETE']],
   ['/v1.0/jobs/:id/retry', ['POST']],
+  ['/v1.0/status', ['GET']],
 ];
 
 /** Builds the admin routes; the caller adds request id, auth and error handling in front. */
@@ -38,6 +40,7 @@ export function adminRoutes(deps: AdminDeps, auth: MiddlewareHandler<AdminEnv>):
   app.route('/v1.0/bindings', bindingsApp(deps));
   app.route('/v1.0/routings', routingsApp(deps));
   app.route('/v1.0/jobs', jobsApp(deps));
+  app.route('/v1.0/status', statusApp(deps));
   for (const [path, methods] of METHOD_TABLE) {
     app.all(path, (c) => fault(c, 405, `Method ${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`, { Allow: methods.join(', ') }));
   }

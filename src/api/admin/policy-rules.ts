@@ -10,6 +10,7 @@ export const ADMIN_API_OPERATIONS = {
   bindings: ['create', 'list', 'show', 'delete'],
   routings: ['list', 'show', 'create', 'update', 'delete', 'prune'],
   jobs: ['list', 'show', 'retry', 'delete'],
+  status: ['show'],
 } as const;
 
 type Ops = typeof ADMIN_API_OPERATIONS;

@@ -4,7 +4,7 @@ import { publicBase } from '../../http';
 import type { AdminDeps, AdminEnv } from './deps';
 
 const UPDATED = '2015-09-09';
-const RESOURCES = ['bindings', 'jobs', 'pods', 'routings'] as const;
+const RESOURCES = ['bindings', 'jobs', 'pods', 'routings', 'status'] as const;
 
 export function versionsApp(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();

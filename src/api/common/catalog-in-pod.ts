@@ -13,11 +13,17 @@
  * for: the 409 comes at once rather than being held for a job that may wait minutes.
  */
 import { conflict } from '../../http';
-import { flavorPushKey, volumeTypePushKey } from '../../jobs';
+import { catalogItemPushKey, flavorPushKey, volumeTypePushKey } from '../../jobs';
 import type { CatalogKind, CatalogState, Pod, Store } from '../../store';
 
-const KEYS: Record<CatalogKind, (id: string, podId: string) => string> = { flavor: flavorPushKey, volume_type: volumeTypePushKey };
-const NOUNS: Record<CatalogKind, string> = { flavor: 'Flavor', volume_type: 'Volume type' };
+const KEYS: Record<CatalogKind, (id: string, podId: string) => string> = {
+  flavor: flavorPushKey,
+  volume_type: volumeTypePushKey,
+  qos_spec: catalogItemPushKey('qos_spec'),
+  default_type: catalogItemPushKey('default_type'),
+  group_type: catalogItemPushKey('group_type'),
+};
+const NOUNS: Record<CatalogKind, string> = { flavor: 'Flavor', volume_type: 'Volume type', qos_spec: 'QoS spec', default_type: 'Default volume type of project', group_type: 'Group type' };
 
 /**
  * @returns the state (its `pod_item_id` is the pod's own id) or undefined when none is recorded

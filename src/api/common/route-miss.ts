@@ -28,8 +28,8 @@ export type MissLookup = (c: Context<GatewayEnv>, id: string, type: ResourceType
 /** The show path of one resource on a pod, in the caller's project. */
 function showPath(type: ResourceType, projectId: string, id: string): string {
   const p = encodeURIComponent(projectId);
-  const i = encodeURIComponent(id);
-  return type === 'server' ? `/v2.1/${p}/servers/${i}` : `/v3/${p}/${RESOURCE_KINDS[type].many}/${i}`;
+  const kind = RESOURCE_KINDS[type];
+  return kind.service === 'compute' ? kind.show(id).replace(/^\/v2\.1\//, `/v2.1/${p}/`) : kind.show(id).replace('{project}', p);
 }
 
 export function routeMissLookup(deps: FanoutDeps & { routes: RouteTable }): MissLookup {

@@ -4,7 +4,7 @@
  * may name a host (`az:host:node`), so the request side is Nova's own; the answer side is the
  * shared `azToTop`.
  */
-import { azToTop } from '../../proxy';
+import { azToTop, type JsonTransform } from '../../proxy';
 import type { Pod } from '../../store';
 
 /**
@@ -24,6 +24,6 @@ export function topAz(requested: unknown): string {
 }
 
 /** Shows the pod's top AZ in `{server}` and `{servers: [...]}` bodies. */
-export function serverAzToTop(pod: Pod): (json: unknown) => unknown {
+export function serverAzToTop(pod: Pod): JsonTransform {
   return azToTop(pod.az_name, { one: 'server', many: 'servers', field: 'OS-EXT-AZ:availability_zone' });
 }

@@ -47,8 +47,11 @@ function glancePath(endpoint: string, rest: string): string {
   return /\/v\d+(\.\d+)?\/?$/.test(endpoint) ? `/v2${rest}` : `/v2/v2${rest}`;
 }
 
-async function glance(deps: ComputeDeps, c: Context<ComputeEnv>, rest: string, search: string, method = 'GET'): Promise<{ status: number; body: unknown }> {
+/** One call to the top region's Glance with the caller's token; `patch` is a JSON patch to send. */
+export async function glance(deps: ComputeDeps, c: Context<ComputeEnv>, rest: string, search: string, method = 'GET', patch?: unknown[]): Promise<{ status: number; body: unknown }> {
   const { pod, endpoint } = await topGlance(deps);
+  const headers: Record<string, string> = { accept: 'application/json', ...(c.req.header('x-auth-token') ? { 'x-auth-token': c.req.header('x-auth-token')! } : {}) };
+  if (patch) headers['content-type'] = 'application/openstack-images-v2.1-json-patch';
   const res = await deps.proxy.pods.request({
     pod: podRef(pod),
     service: 'image',
@@ -56,8 +59,8 @@ async function glance(deps: ComputeDeps, c: Context<ComputeEnv>, rest: string, s
     path: glancePath(endpoint, rest),
     search,
     projectId: c.get('projectId'),
-    headers: { accept: 'application/json', ...(c.req.header('x-auth-token') ? { 'x-auth-token': c.req.header('x-auth-token')! } : {}) },
-    body: null,
+    headers,
+    body: patch ? JSON.stringify(patch) : null,
     signal: c.req.raw.signal,
     requestId: c.get('requestId'),
   });
@@ -93,10 +96,16 @@ function glanceQuery(c: Context<ComputeEnv>): { search: string; minRam?: number;
   return out;
 }
 
-function fail(status: number, body: unknown): never {
+export function fail(status: number, body: unknown): never {
   const message = (body as { message?: string })?.message ?? (typeof body === 'string' ? body : `The image service answered ${status}.`);
   if (status === 404) throw notFound('Image not found.');
   throw new ApiError(status >= 500 ? 502 : status, message);
+}
+
+/** Glance's custom properties of an image: Nova's image `metadata`. */
+export function customProperties(img: Record<string, unknown>): Record<string, unknown> {
+  // fromEntries defines own properties: a custom property named `__proto__` stays a property.
+  return Object.fromEntries(Object.entries(img).filter(([k]) => !GLANCE_BASE.has(k)));
 }
 
 function links(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string, id: string): Link[] {
@@ -105,8 +114,7 @@ function links(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string, id: 
 }
 
 function detailView(deps: ComputeDeps, c: Context<ComputeEnv>, endpoint: string, img: GlanceImage): Record<string, unknown> {
-  // fromEntries defines own properties: a custom property named `__proto__` stays a property.
-  const metadata = Object.fromEntries(Object.entries(img).filter(([k]) => !GLANCE_BASE.has(k)));
+  const metadata = customProperties(img);
   const status = String(img.status ?? '');
   const out: Record<string, unknown> = {
     id: img.id,

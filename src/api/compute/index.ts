@@ -16,13 +16,23 @@ import { extraSpecDelete, extraSpecShow, extraSpecUpdate, extraSpecsCreate, extr
 import { azDetail, azIndex } from './availability-zones';
 import { keypairCreate, keypairDelete, keypairIndex, keypairShow } from './keypairs';
 import { imageDelete, imageDetailList, imageIndex, imageShow } from './images';
+import { imageMetadataCreate, imageMetadataDelete, imageMetadataIndex, imageMetadataReplace, imageMetadataShow, imageMetadataUpdate } from './image-metadata';
 import { aggregateAction, aggregateCreate, aggregateDelete, aggregateIndex, aggregateShow, aggregateUpdate } from './aggregates';
 import { limitsIndex, quotaDefaults, quotaDelete, quotaDetail, quotaShow, quotaUpdate } from './quota-sets';
 import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-hypervisors';
 import { externalEventsCreate } from './external-events';
+import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
+import { migrationsIndex } from './migrations';
+import { refusedRoutes } from './refused';
+import { assistedSnapshotCreate, assistedSnapshotDelete } from './assisted-snapshots';
+import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './pod-reports';
+import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
+import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
+import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
 
 export type { ComputeDeps } from './deps';
 export { COMPUTE_MIN_VERSION } from './versions';
+export { REFUSAL_MESSAGES, refusedWith501 } from './refused';
 
 export function computeSpec(maxVersion: ComputeDeps['maxVersion']): MicroversionSpec {
   return { service: 'compute', legacyHeader: 'X-OpenStack-Nova-API-Version', min: parseVersion(COMPUTE_MIN_VERSION)!, max: maxVersion };
@@ -36,6 +46,10 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/servers/detail', (c) => listServers(deps, c)],
     ['ALL', '/servers/:id', (c) => serverById(deps, c)],
     ['ALL', '/servers/:id/*', (c) => serverById(deps, c)],
+    // Server groups: each lives in one pod, routed like a server (server-groups.ts).
+    ['POST', '/os-server-groups', (c) => serverGroupCreate(deps, c)],
+    ['GET', '/os-server-groups', (c) => serverGroupIndex(deps, c)],
+    ['ALL', '/os-server-groups/:id', (c) => serverGroupById(deps, c)],
     // Flavors: the catalog the gateway owns (flavors.ts, flavor-specs-access.ts).
     ['GET', '/flavors', (c) => flavorIndex(deps, c)],
     ['GET', '/flavors/detail', (c) => flavorDetailList(deps, c)],
@@ -63,6 +77,12 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/images/detail', (c) => imageDetailList(deps, c)],
     ['GET', '/images/:image_id', (c) => imageShow(deps, c)],
     ['DELETE', '/images/:image_id', (c) => imageDelete(deps, c)],
+    ['GET', '/images/:image_id/metadata', (c) => imageMetadataIndex(deps, c)],
+    ['POST', '/images/:image_id/metadata', (c) => imageMetadataCreate(deps, c)],
+    ['PUT', '/images/:image_id/metadata', (c) => imageMetadataReplace(deps, c)],
+    ['GET', '/images/:image_id/metadata/:key', (c) => imageMetadataShow(deps, c)],
+    ['PUT', '/images/:image_id/metadata/:key', (c) => imageMetadataUpdate(deps, c)],
+    ['DELETE', '/images/:image_id/metadata/:key', (c) => imageMetadataDelete(deps, c)],
     // Aggregates: kept at the top, one per pod added automatically (aggregates.ts).
     ['GET', '/os-aggregates', (c) => aggregateIndex(deps, c)],
     ['POST', '/os-aggregates', (c) => aggregateCreate(deps, c)],
@@ -77,11 +97,35 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     ['PUT', '/os-quota-sets/:tenant_id', (c) => quotaUpdate(deps, c)],
     ['DELETE', '/os-quota-sets/:tenant_id', (c) => quotaDelete(deps, c)],
     ['GET', '/limits', (c) => limitsIndex(deps, c)],
+    ['GET', '/os-quota-class-sets/:id', (c) => quotaClassShow(deps, c)],
+    ['PUT', '/os-quota-class-sets/:id', (c) => quotaClassUpdate(deps, c)],
     // Pod-level admin listings, fanned out (services-hypervisors.ts), and external events (external-events.ts).
     ['GET', '/os-services', (c) => servicesIndex(deps, c)],
     ['GET', '/os-hypervisors', (c) => hypervisorsIndex(deps, c)],
     ['GET', '/os-hypervisors/detail', (c) => hypervisorsDetail(deps, c)],
+    ['GET', '/os-hypervisors/statistics', (c) => hypervisorStatistics(deps, c)],
+    ['GET', '/os-hypervisors/:id', (c) => hypervisorById(deps, c, '')],
+    ['GET', '/os-hypervisors/:id/uptime', (c) => hypervisorById(deps, c, '/uptime')],
+    ['GET', '/os-hypervisors/:id/search', (c) => hypervisorSearch(deps, c, 'search')],
+    ['GET', '/os-hypervisors/:id/servers', (c) => hypervisorSearch(deps, c, 'servers')],
+    ['GET', '/os-migrations', (c) => migrationsIndex(deps, c)],
+    // Reports every pod gives for itself, merged (pod-reports.ts).
+    ['GET', '/extensions', (c) => extensionsIndex(deps, c)],
+    ['GET', '/extensions/:alias', (c) => extensionShow(deps, c)],
+    ['GET', '/os-instance_usage_audit_log', (c) => auditLog(deps, c)],
+    ['GET', '/os-instance_usage_audit_log/:before', (c) => auditLog(deps, c)],
+    ['GET', '/os-console-auth-tokens/:token', (c) => consoleAuthToken(deps, c)],
+    // A service by the id the list gave it (2.53), or by host and binary below (pod-admin-by-id.ts).
+    ['PUT', '/os-services/:id', (c) => serviceUpdate(deps, c)],
+    ['DELETE', '/os-services/:id', (c) => serviceDelete(deps, c)],
+    // Usage, summed across pods as Nova sums it across cells (tenant-usage.ts).
+    ['GET', '/os-simple-tenant-usage', (c) => tenantUsageIndex(deps, c)],
+    ['GET', '/os-simple-tenant-usage/:tenant_id', (c) => tenantUsageShow(deps, c)],
     ['POST', '/os-server-external-events', (c) => externalEventsCreate(deps, c)],
+    ['POST', '/os-assisted-volume-snapshots', (c) => assistedSnapshotCreate(deps, c)],
+    ['DELETE', '/os-assisted-volume-snapshots/:id', (c) => assistedSnapshotDelete(deps, c)],
+    // Deliberately not served, each with Nova's answer for a missing feature (refused.ts).
+    ...refusedRoutes(),
   ];
 }
 

@@ -34,11 +34,27 @@ export function visibleResources(v: Version): string[] {
   return Object.keys(QUOTA_DEFAULTS).filter((r) => !hidden.has(r));
 }
 
-/** Effective limits: defaults ← project rows ← user rows (when `userId`). */
+/**
+ * Where a quota class's limits are stored: beside the projects' rows, under a name no Keystone
+ * project id can take (ids are hex; a colon never appears).
+ */
+export const quotaClassKey = (name: string) => `quota_class:${name}`;
+
+/** A class's limits: the configured defaults ← the class's own rows (Nova's get_class_quotas). */
+export async function classLimits(store: Store, name: string): Promise<Record<string, number>> {
+  return { ...QUOTA_DEFAULTS, ...(await store.quotas.limits(quotaClassKey(name))) };
+}
+
+/** The defaults every project starts from: the `default` quota class, as Nova's DB driver reads them. */
+export function defaultLimits(store: Store): Promise<Record<string, number>> {
+  return classLimits(store, 'default');
+}
+
+/** Effective limits: defaults (the `default` class) ← project rows ← user rows (when `userId`). */
 export async function effectiveLimits(store: Store, projectId: string, userId?: string): Promise<Record<string, number>> {
   const project = await store.quotas.limits(projectId);
   const user = userId ? await store.quotas.limits(projectId, userId) : {};
-  return { ...QUOTA_DEFAULTS, ...project, ...user };
+  return { ...(await defaultLimits(store)), ...project, ...user };
 }
 
 /** In-use counts per resource (0 where the gateway cannot count). */

@@ -12,10 +12,15 @@ import { badRequest, isSupported, readJson, validate } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { intLike, novaBoolean } from './params';
 import { can } from './policy';
-import { QUOTA_DEFAULTS, effectiveLimits, pick, usage, visibleResources } from './quota-engine';
+import { defaultLimits, effectiveLimits, quotaClassKey, pick, usage, visibleResources } from './quota-engine';
 import { storeWrite } from '../common';
 
-const tenant = (c: Context<ComputeEnv>) => c.req.param('tenant_id')!;
+function tenant(c: Context<ComputeEnv>): string {
+  const t = c.req.param('tenant_id')!;
+  // Quota classes are stored beside projects under this prefix; a project URL must not reach them.
+  if (t.startsWith(quotaClassKey(''))) throw badRequest(`Invalid project id ${t}`);
+  return t;
+}
 const userOf = (c: Context<ComputeEnv>) => c.req.query('user_id') || undefined;
 
 export async function quotaShow(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
@@ -28,7 +33,7 @@ export async function quotaShow(deps: ComputeDeps, c: Context<ComputeEnv>): Prom
 export async function quotaDefaults(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const t = tenant(c);
   can(deps.policy, c.get('auth'), 'os_compute_api:os-quota-sets:defaults', { project_id: t });
-  return c.json({ quota_set: { id: t, ...pick(QUOTA_DEFAULTS, c.get('apiVersion')) } });
+  return c.json({ quota_set: { id: t, ...pick(await defaultLimits(deps.store), c.get('apiVersion')) } });
 }
 
 export async function quotaDetail(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {

@@ -17,6 +17,8 @@ import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, isSupported, notFound } from '../../http';
 import { serverAzToTop } from './az';
+import { actionForPod, checkAction } from './server-action-hooks';
+import { callerRoute } from './caller-route';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
 const instanceMissing = (id: string) => `Instance ${id} could not be found.`;
@@ -29,16 +31,18 @@ export function serverPod(deps: ComputeDeps, id: string): Promise<Pod> {
 /** The part of a volume attach the gateway reads; any other shape is the pod's to judge. */
 const VolumeAttach = v.object({ volumeAttachment: v.object({ volumeId: v.string() }) });
 
-async function checkAttachSamePod(deps: ComputeDeps, body: unknown, pod: Pod): Promise<void> {
+async function checkAttachSamePod(deps: ComputeDeps, c: Context<ComputeEnv>, body: unknown, pod: Pod): Promise<void> {
   if (!v.is(VolumeAttach, body)) return;
   const volumeId = body.volumeAttachment.volumeId;
-  const route = await deps.routes.lookup(volumeId, 'volume');
+  const route = await callerRoute(deps, c, volumeId, 'volume');
   if (!route) throw notFound(`Volume ${volumeId} could not be found.`);
   if (route.pod_id !== pod.pod_id) throw badRequest('Server and volume not in the same pod');
 }
 
 /** Nova's server actions that delete a server or undo a soft delete (deferred_delete). */
 const SERVER_EVENTS = deletionEvents({ deletingActions: ['forceDelete'], restoringActions: ['restore'] });
+
+const isAction = (method: string, sub: string) => method === 'POST' && /^\/action\/?$/.test(sub);
 
 /** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
 const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
@@ -79,8 +83,9 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     transform: serverAzToTop,
     events: SERVER_EVENTS,
     peek: {
-      when: isAttach,
-      check: (body, pod) => checkAttachSamePod(deps, body, pod),
+      when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
+      check: (body, pod, sub) => (isAction('POST', sub) ? checkAction(deps, c, body, pod) : checkAttachSamePod(deps, c, body, pod)),
+      rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod) : undefined),
     },
   });
   if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {

@@ -17,6 +17,8 @@ import type { ComputeDeps, ComputeEnv } from './deps';
 import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 import { checkServerQuota, type ServerRequest } from './server-quota';
 import { afterCreated, afterReservation, createExtras, type AdoptionContext } from './server-adoption';
+import { groupPlacement } from './server-group-hint';
+import { callerRoute } from './caller-route';
 
 const CreateShape = v.object({
   server: v.looseObject({
@@ -26,12 +28,20 @@ const CreateShape = v.object({
   }),
 });
 
-/** Volumes a boot-from-volume create uses must live in the chosen pod. */
-async function checkVolumesInPod(deps: ComputeDeps, server: v.InferOutput<typeof CreateShape>['server'], podId: string): Promise<void> {
+/** Block device sources the gateway routes: a pod can only use its own volumes and snapshots. */
+const ROUTED_SOURCES = { volume: 'Volume', snapshot: 'Snapshot' } as const;
+
+/**
+ * Volumes and volume snapshots a create maps (block_device_mapping_v2) must live in the chosen
+ * pod: another pod's is a 400 before any pod is contacted. Image sources need no check: the pods
+ * share the region's one Glance, so an image is bootable in every pod, and the pod judges it.
+ */
+async function checkSourcesInPod(deps: ComputeDeps, c: Context<ComputeEnv>, server: v.InferOutput<typeof CreateShape>['server'], podId: string): Promise<void> {
   for (const bdm of server.block_device_mapping_v2 ?? []) {
-    if (bdm.source_type !== 'volume' || !bdm.uuid) continue;
-    const route = await deps.routes.lookup(bdm.uuid, 'volume');
-    if (route && route.pod_id !== podId) throw badRequest(`Volume ${bdm.uuid} is not in the availability zone (pod) chosen for this server`);
+    const source = bdm.source_type;
+    if ((source !== 'volume' && source !== 'snapshot') || !bdm.uuid) continue;
+    const route = await callerRoute(deps, c, bdm.uuid, source);
+    if (route && route.pod_id !== podId) throw badRequest(`${ROUTED_SOURCES[source]} ${bdm.uuid} is not in the availability zone (pod) chosen for this server`);
   }
 }
 
@@ -51,8 +61,8 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   // Nova's API-level quota checks and the keypair lookup come first: a refused create binds nothing.
   const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
-  const placement = await deps.scheduler.select(projectId, topAz(server.availability_zone));
-  await checkVolumesInPod(deps, server, placement.pod.pod_id);
+  const placement = (await groupPlacement(deps, raw, topAz(server.availability_zone), { projectId, isAdmin: c.get('auth').isAdmin })) ?? (await deps.scheduler.select(projectId, topAz(server.availability_zone)));
+  await checkSourcesInPod(deps, c, server, placement.pod.pod_id);
   if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.
   if (keypair) await ensureKeypairInPod(deps, c, placement.pod, keypair);

@@ -2,11 +2,11 @@
  * AZ translation for Cinder: a create sends the pod's own AZ name (`pod_az_name`, dropped when
  * empty); every answer shows the top AZ (`az_name`).
  */
-import { azToTop } from '../../proxy';
+import { azToTop, type JsonTransform } from '../../proxy';
 import type { Pod } from '../../store';
 
 /** Volumes and backups carry `availability_zone`; both show the top AZ. */
-export function volumeAzToTop(pod: Pod): (json: unknown) => unknown {
+export function volumeAzToTop(pod: Pod): JsonTransform {
   return azToTop(
     pod.az_name,
     { one: 'volume', many: 'volumes', field: 'availability_zone' },

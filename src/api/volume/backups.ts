@@ -7,11 +7,11 @@
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
-import { createRouted, forwardById } from '../../proxy';
+import { forwardById } from '../../proxy';
 import { badRequest, readJson, type GatewayEnv } from '../../http';
 import { volumeAzToTop } from './az';
 import type { VolumeDeps } from './deps';
-import { MISSING, onePod, podOf } from './same-pod';
+import { createInPod, MISSING, onePod, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
@@ -24,16 +24,7 @@ export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   const sources = [{ pod: await podOf(deps, volumeId, 'volume'), what: `the volume ${volumeId}` }];
   if (snapshotId) sources.push({ pod: await podOf(deps, snapshotId, 'snapshot'), what: `the snapshot ${snapshotId}` });
   const pod = onePod(sources)!;
-  return createRouted(deps, c, {
-    pod,
-    service: 'volumev3',
-    type: 'backup',
-    projectId: c.get('projectId'),
-    body: JSON.stringify(body),
-    idOf: (json) => (json as { backup?: { id?: unknown } }).backup?.id,
-    hint: { name: nameOf(backup) },
-    transform: volumeAzToTop(pod),
-  });
+  return createInPod(deps, c, { pod, type: 'backup', member: 'backup', body, name: nameOf(backup), transform: volumeAzToTop(pod) });
 }
 
 /** The volume of a restore, in its request (the target, when one is named) and in its answer. */

@@ -12,8 +12,7 @@ import { cinderSort } from './list-sort';
 import { typeIdToTop } from './type-ids';
 
 export interface CinderListOptions {
-  /** 'volumes' | 'snapshots' | 'backups' */
-  collection: 'volumes' | 'snapshots' | 'backups';
+  collection: 'volumes' | 'snapshots' | 'backups' | 'groups' | 'group_snapshots' | 'consistencygroups' | 'cgsnapshots';
   /** The caller asked for `/detail`. */
   detail: boolean;
   /** Project segment of the top URL (`/v3/{project}/…`). */
@@ -22,11 +21,21 @@ export interface CinderListOptions {
   typeIds?: Map<string, string>;
 }
 
-const SHAPES: Record<CinderListOptions['collection'], { member: string; type: ResourceType; noun: string; az?: boolean }> = {
+const SHAPES: Record<CinderListOptions['collection'], { member: string; type: ResourceType; noun: string; az?: boolean; summary?: 'id-name' }> = {
   volumes: { member: 'volume', type: 'volume', noun: 'Volume', az: true },
   snapshots: { member: 'snapshot', type: 'snapshot', noun: 'Snapshot' },
   backups: { member: 'backup', type: 'backup', noun: 'Backup' },
+  // Groups and group snapshots (and their consistency-group names): summaries are {id, name}.
+  groups: { member: 'group', type: 'group', noun: 'Group', az: true, summary: 'id-name' },
+  consistencygroups: { member: 'consistencygroup', type: 'group', noun: 'Group', az: true, summary: 'id-name' },
+  group_snapshots: { member: 'group_snapshot', type: 'group_snapshot', noun: 'GroupSnapshot', summary: 'id-name' },
+  cgsnapshots: { member: 'cgsnapshot', type: 'group_snapshot', noun: 'GroupSnapshot', summary: 'id-name' },
 };
+
+/** The summary of groups and group snapshots (cinder/api/v3/views/groups.py, group_snapshots.py). */
+function idName(item: Record<string, unknown> & { id: string }) {
+  return { id: item.id, name: item.name ?? null };
+}
 
 /** Cinder's basic (non-detail) view of volumes and backups: id, name, links. */
 function basic(item: Record<string, unknown> & { id: string }) {
@@ -60,9 +69,9 @@ export function cinderListSpec(o: CinderListOptions): FanoutSpec {
     sort: cinderSort(),
     // Nova's words for a bad limit, as the merged lists have always answered.
     limit: FANOUT_LIMIT,
-    view: o.detail ? (o.typeIds && o.typeIds.size > 0 ? (item) => (typeIdToTop(item, o.typeIds!), item) : undefined) : o.collection === 'snapshots' ? snapshotSummary : basic,
+    view: o.detail ? (o.typeIds && o.typeIds.size > 0 ? (item) => (typeIdToTop(item, o.typeIds!), item) : undefined) : shape.summary === 'id-name' ? idName : o.collection === 'snapshots' ? snapshotSummary : basic,
     // Volumes always show their AZ (the top one); backups show it when the pod does.
-    az: { param: 'availability_zone', field: 'availability_zone', always: shape.az === true },
+    az: { param: 'availability_zone', field: 'availability_zone', always: shape.az === true && shape.type === 'volume' },
     markerNotFound: (marker) => notFound(`${shape.noun} ${marker} could not be found.`),
   };
 }

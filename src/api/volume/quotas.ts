@@ -2,7 +2,8 @@
  * Volume quotas and limits kept at the top
  * (https://docs.openstack.org/api-ref/block-storage/v3/#quota-sets-extension-os-quota-sets):
  * `os-quota-sets` shows and (admins) sets a project's limits in the state store, `limits` shows
- * them with the usage added up from the pods. Limits are reported, not enforced at the gateway
+ * them with the usage added up from the pods. `os-quota-class-sets` (admin) keeps quota classes;
+ * the `default` class is what every project's defaults are, as in Cinder. Limits are reported, not enforced at the gateway
  * (the gateway keeps no volume sizes); the pods enforce their own quotas.
  */
 import type { Context } from 'hono';
@@ -25,13 +26,51 @@ export const DEFAULT_VOLUME_QUOTAS: Readonly<Record<string, number>> = {
   groups: 10,
 };
 
-/** Defaults plus Cinder's per-type resources (`volumes_<type>` ...), unlimited by default. */
-async function defaults(deps: VolumeDeps): Promise<Record<string, number>> {
+/** Cinder's built-in defaults plus its per-type resources (`volumes_<type>` ...), unlimited. */
+async function builtIn(deps: VolumeDeps): Promise<Record<string, number>> {
   const out = { ...DEFAULT_VOLUME_QUOTAS };
   for (const t of await deps.store.volumeTypes.list()) {
     for (const r of ['volumes', 'gigabytes', 'snapshots']) out[`${r}_${t.name}`] = -1;
   }
   return out;
+}
+
+/**
+ * A quota class's limits: what an admin set for the class, else the `default` class's, else the
+ * built-in defaults (cinder/quota.py DbQuotaDriver.get_class_quotas with defaults).
+ */
+async function classLimits(deps: VolumeDeps, name: string): Promise<Record<string, number>> {
+  const out = await builtIn(deps);
+  const classes = name === DEFAULT_QUOTA_CLASS ? [DEFAULT_QUOTA_CLASS] : [DEFAULT_QUOTA_CLASS, name];
+  for (const cls of classes) {
+    const set = (await deps.store.catalogItems.get<Record<string, number>>('quota_class', cls))?.body ?? {};
+    for (const k of Object.keys(out)) if (Object.hasOwn(set, k)) out[k] = set[k]!;
+  }
+  return out;
+}
+
+/** The defaults every project starts from: the `default` quota class (cinder/quota.py). */
+function defaults(deps: VolumeDeps): Promise<Record<string, number>> {
+  return classLimits(deps, DEFAULT_QUOTA_CLASS);
+}
+
+const DEFAULT_QUOTA_CLASS = 'default';
+
+/** `GET /os-quota-class-sets/{class}` (admin): the class's limits. */
+export async function showQuotaClass(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  authorize(deps.policy, c.get('auth'), 'volume_extension:quota_classes:get');
+  const name = c.req.param('class')!;
+  return c.json({ quota_class_set: { id: name, ...(await classLimits(deps, name)) } });
+}
+
+/** `PUT /os-quota-class-sets/{class}` (admin); the `default` class changes every project's defaults. */
+export async function updateQuotaClass(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
+  authorize(deps.policy, c.get('auth'), 'volume_extension:quota_classes:update');
+  const name = c.req.param('class')!;
+  const changes = checkBody(quotaSetUpdate(new Set(Object.keys(await builtIn(deps))), 'quota_class_set'), await readJson(c));
+  const before = (await deps.store.catalogItems.get<Record<string, number>>('quota_class', name))?.body ?? {};
+  await storeWrite(() => deps.store.catalogItems.put<Record<string, number>>('quota_class', name, { ...before, ...changes }));
+  return c.json({ quota_class_set: await classLimits(deps, name) });
 }
 
 async function limitsOf(deps: VolumeDeps, projectId: string): Promise<Record<string, number>> {
@@ -62,7 +101,7 @@ export async function updateQuotas(deps: VolumeDeps, c: Context<GatewayEnv>): Pr
   authorize(deps.policy, c.get('auth'), 'volume_extension:quotas:update');
   const target = c.req.param('target')!;
   const body = await readJson(c);
-  const changes = checkBody(quotaSetUpdate(new Set(Object.keys(await defaults(deps)))), body);
+  const changes = checkBody(quotaSetUpdate(new Set(Object.keys(await builtIn(deps)))), body);
   await storeWrite(() => deps.store.volumeQuotas.set(target, changes));
   return c.json({ quota_set: await limitsOf(deps, target) });
 }

@@ -3,18 +3,21 @@
  * in the pod that holds the source, and an attach needs server and volume in one pod — a pod cannot
  * reach another pod's disks or servers.
  */
-import { badRequest, notFound } from '../../http';
-import { ownerPod } from '../../proxy';
+import type { Context } from 'hono';
+import { badRequest, notFound, type GatewayEnv } from '../../http';
+import { createRouted, ownerPod } from '../../proxy';
 import type { ResourceType } from '../../routing';
 import type { Pod } from '../../store';
 import type { VolumeDeps } from './deps';
 
 /** Cinder's "could not be found" words per resource type. */
-export const MISSING: Record<'volume' | 'snapshot' | 'backup' | 'attachment', (id: string) => string> = {
+export const MISSING: Record<'volume' | 'snapshot' | 'backup' | 'attachment' | 'group' | 'group_snapshot', (id: string) => string> = {
   volume: (id) => `Volume ${id} could not be found.`,
   snapshot: (id) => `Snapshot ${id} could not be found.`,
   backup: (id) => `Backup ${id} could not be found.`,
   attachment: (id) => `Volume attachment could not be found with filter: attachment_id = ${id}.`,
+  group: (id) => `Group ${id} could not be found.`,
+  group_snapshot: (id) => `GroupSnapshot ${id} could not be found.`,
 };
 
 /** The pod holding `id` of `type`, 404 in Cinder's words when it has no routing. */
@@ -37,4 +40,30 @@ export function onePod(pods: { pod: Pod; what: string }[]): Pod | undefined {
   const other = pods.find((p) => p.pod.pod_id !== first?.pod.pod_id);
   if (first && other) throw badRequest(`${capitalize(first.what)} and ${other.what} are not in the same availability zone (pod).`);
   return first?.pod;
+}
+
+export interface CreateInPodOptions {
+  pod: Pod;
+  type: ResourceType;
+  /** Body key of the new resource in the pod's answer (`snapshot`, `transfer`, ...). */
+  member: string;
+  /** The body to send (the caller's, possibly rewritten). */
+  body: unknown;
+  /** The name the create asked for: what reconciliation looks for if the answer is lost. */
+  name: string | null;
+  transform?: (json: unknown) => unknown;
+}
+
+/** A create sent to the pod that must hold it, routed there in the caller's project. */
+export function createInPod(deps: VolumeDeps, c: Context<GatewayEnv>, o: CreateInPodOptions): Promise<Response> {
+  return createRouted(deps, c, {
+    pod: o.pod,
+    service: 'volumev3',
+    type: o.type,
+    projectId: c.get('projectId'),
+    body: JSON.stringify(o.body),
+    idOf: (json) => (json as Record<string, { id?: unknown } | undefined>)[o.member]?.id,
+    hint: { name: o.name },
+    transform: o.transform,
+  });
 }

@@ -18,6 +18,7 @@ const volumeCreateEntries = {
   availability_zone: nullableString,
   snapshot_id: optionalId,
   source_volid: optionalId,
+  group_id: optionalId,
 };
 
 export const volumeCreate = member('volume', v.looseObject(volumeCreateEntries));
@@ -30,6 +31,10 @@ export const volumeCreate_3_47 = member('volume', v.looseObject({ ...volumeCreat
 export const snapshotCreate = member('snapshot', v.looseObject({ volume_id: v.union([requiredId, v.null()], (i) => `${pyRepr(i.input)} is not of type 'string', 'null'`) }));
 
 export const backupCreate = member('backup', v.looseObject({ volume_id: requiredId, snapshot_id: optionalId }));
+
+// Volume transfers (volume_transfer.py): made in the pod of their volume.
+
+export const transferCreate = member('transfer', v.looseObject({ volume_id: requiredId }));
 
 // Attachments (attachments.py), the API of 3.27.
 
@@ -129,13 +134,13 @@ const NON_QUOTA_KEYS = ['id', 'tenant_id'];
  * checks it: a value that is not an integer ≥ -1 is refused at once, unknown resources are named
  * together at the end. The output is the changes, as numbers.
  */
-export function quotaSetUpdate(known: ReadonlySet<string>) {
+export function quotaSetUpdate(known: ReadonlySet<string>, key: 'quota_set' | 'quota_class_set' = 'quota_set') {
   return v.pipe(
-    member('quota_set', v.record(v.string(), v.unknown())),
+    member(key, v.record(v.string(), v.unknown())),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const changes: Record<string, number> = {};
       const bad: string[] = [];
-      for (const [k, x] of Object.entries(dataset.value.quota_set)) {
+      for (const [k, x] of Object.entries((dataset.value as Record<string, Record<string, unknown>>)[key]!)) {
         if (NON_QUOTA_KEYS.includes(k)) continue;
         if (!known.has(k)) {
           bad.push(k);

@@ -3,10 +3,10 @@
  * by id follows that routing (deletion tracked like a volume's).
  */
 import type { Context } from 'hono';
-import { createRouted, forwardById } from '../../proxy';
+import { forwardById } from '../../proxy';
 import { notFound, readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
-import { MISSING, podOf } from './same-pod';
+import { createInPod, MISSING, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { snapshotCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
@@ -16,15 +16,7 @@ export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): 
   const { snapshot } = checkBody(snapshotCreate, body);
   if (snapshot.volume_id === null) throw notFound(MISSING.volume('None'));
   const pod = await podOf(deps, snapshot.volume_id, 'volume');
-  return createRouted(deps, c, {
-    pod,
-    service: 'volumev3',
-    type: 'snapshot',
-    projectId: c.get('projectId'),
-    body: JSON.stringify(body),
-    idOf: (json) => (json as { snapshot?: { id?: unknown } }).snapshot?.id,
-    hint: { name: nameOf(snapshot) },
-  });
+  return createInPod(deps, c, { pod, type: 'snapshot', member: 'snapshot', body, name: nameOf(snapshot) });
 }
 
 export async function snapshotById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -23,7 +23,7 @@ export type Usage = Record<keyof typeof USED_FIELDS, number>;
 export async function projectUsage(deps: VolumeDeps, c: Context<GatewayEnv>, projectId: string): Promise<Usage> {
   const usage: Usage = { volumes: 0, gigabytes: 0, snapshots: 0, backups: 0, backup_gigabytes: 0 };
   const routings = await deps.store.routings.list({ project_id: projectId, status: 'active' });
-  const podIds = new Set(routings.filter((r) => r.resource_type !== 'server').map((r) => r.pod_id));
+  const podIds = new Set(routings.filter((r) => r.resource_type !== 'server' && r.resource_type !== 'server_group').map((r) => r.pod_id));
   const pods = (await deps.podDir.list()).filter((p) => podIds.has(p.pod_id));
   const path = `/v3/${encodeURIComponent(projectId)}/limits`;
   // A pod that does not answer 200 is named in X-Trio2o-Missing-Pods: the sum lacks its part.

@@ -22,8 +22,8 @@ const AttachToServer = v.object({ 'os-attach': v.object({ instance_uuid: v.strin
 /** `os-retype` names the new type by name or id: a gateway type goes as the pod's id. */
 const Retype = v.object({ 'os-retype': v.looseObject({ new_type: v.string() }) });
 
-/** Cinder's deleting action on volumes, snapshots and backups (volume_actions, admin_actions). */
-export const VOLUME_EVENTS = deletionEvents({ deletingActions: ['os-force_delete'] });
+/** Cinder's actions that take a volume or snapshot out of Cinder (admin_actions, volume_unmanage, snapshot_unmanage). */
+export const VOLUME_EVENTS = deletionEvents({ deletingActions: ['os-force_delete', 'os-unmanage'] });
 
 export async function volumeById(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const typeIds = await typeIdMap(deps.store);

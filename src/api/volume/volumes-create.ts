@@ -1,7 +1,7 @@
 /**
  * `POST /volumes` (https://docs.openstack.org/api-ref/block-storage/v3/#create-a-volume): a new
  * volume is scheduled with the tenant's binding for the requested AZ (so it lands where the tenant's servers of that AZ are); a volume
- * made from a snapshot, a source volume or a backup goes to the pod that holds the source, and
+ * made from a snapshot, a source volume or a backup, or in a group (3.13), goes to the pod that holds the source, and
  * asking for another AZ is a clear 400. The whole body is forwarded with `availability_zone`
  * rewritten to the pod's own name, through the shared routed create (pending → complete).
  */
@@ -21,6 +21,8 @@ const SOURCES = [
   { field: 'snapshot_id', type: 'snapshot', label: 'snapshot', since: '3.0' },
   { field: 'source_volid', type: 'volume', label: 'source volume', since: '3.0' },
   { field: 'backup_id', type: 'backup', label: 'backup', since: '3.47' },
+  // A volume made in a group (3.13) is made where the group is.
+  { field: 'group_id', type: 'group', label: 'group', since: '3.13' },
 ] as const;
 
 type Sources = Partial<Record<(typeof SOURCES)[number]['field'], string | null>>;

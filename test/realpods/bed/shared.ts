@@ -128,12 +128,15 @@ export async function startGlance(bed: BedLayout, logs: string): Promise<Daemon>
  * show and detail, the compute manager lists ports on delete and in its info-cache healer. Empty
  * answers are all it needs; `{"quota": {"port": -1}}` lets servers boot without `networks` below
  * microversion 2.37. It is not in the catalog: clients and the gateway see no network service.
+ * `seed` gives collections members (by URL collection, e.g. `networks`), listed and shown by id,
+ * for a client that must pick one (Horizon's launch wizard needs a network above Nova 2.36).
  */
-export async function startNeutronStandIn(port: number): Promise<{ server: Server; stop(): Promise<void>; requests: number }> {
+export async function startNeutronStandIn(port: number, seed: Partial<Record<string, { id: string }[]>> = {}): Promise<{ server: Server; stop(): Promise<void>; requests: number }> {
   const empty: Record<string, string> = {
     ports: 'ports', networks: 'networks', subnets: 'subnets', floatingips: 'floatingips',
     'security-groups': 'security_groups', extensions: 'extensions',
   };
+  const member: Record<string, string> = { ports: 'port', networks: 'network', subnets: 'subnet', floatingips: 'floatingip', 'security-groups': 'security_group' };
   const state = { requests: 0 };
   const server = createServer((req, res) => {
     state.requests++;
@@ -146,9 +149,20 @@ export async function startNeutronStandIn(port: number): Promise<{ server: Serve
     if (path === '/' || path === '') {
       return send(200, { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `http://127.0.0.1:${port}/v2.0/`, rel: 'self' }] }] });
     }
-    const m = /^\/v2\.0\/([a-z-]+)/.exec(path);
+    const m = /^\/v2\.0\/([a-z-]+)(?:\/([^/]+))?/.exec(path);
     if (m && m[1] === 'quotas') return send(200, { quota: { port: -1 } });
-    if (m && empty[m[1]!]) return send(200, { [empty[m[1]!]!]: [] });
+    const items = m && Object.hasOwn(seed, m[1]!) ? seed[m[1]!]! : [];
+    if (m && m[2] !== undefined && Object.hasOwn(seed, m[1]!) && Object.hasOwn(member, m[1]!)) {
+      const one = items.find((x) => x.id === m[2]);
+      if (one) return send(200, { [member[m[1]!]!]: one });
+      return send(404, { NeutronError: { type: 'HTTPNotFound', message: `${m[1]} ${m[2]} could not be found.`, detail: '' } });
+    }
+    if (m && Object.hasOwn(empty, m[1]!)) {
+      // Neutron's list filters are field=value (booleans as True/False); only seeded fields filter.
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      const matches = (x: Record<string, unknown>) => [...query].every(([k, v]) => k === 'fields' || !Object.hasOwn(x, k) || String(x[k]).toLowerCase() === v.toLowerCase());
+      return send(200, { [empty[m[1]!]!]: items.filter((x) => matches(x as Record<string, unknown>)) });
+    }
     return send(404, { NeutronError: { type: 'HTTPNotFound', message: 'the bed\'s Neutron stand-in: not implemented', detail: '' } });
   });
   await new Promise<void>((resolve, reject) => {

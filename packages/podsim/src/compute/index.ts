@@ -16,6 +16,11 @@ import { registerKeypairs } from './keypairs';
 import { registerPodResources } from './pod-resources';
 import { registerServerGroups } from './server-groups';
 import { registerExtensions } from './extensions';
+import { registerTenantUsage } from './tenant-usage';
+import { registerServices } from './services';
+import { registerMigrations } from './migrations';
+import { registerConsoles } from './consoles';
+import { registerAssistedSnapshots } from './assisted-snapshots';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -34,7 +39,7 @@ export interface ComputeService {
 /** Resource modules, in registration order (routes are matched in this order). */
 const RESOURCES: RegisterFn[] = [
   registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
-  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions,
+  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices, registerMigrations, registerConsoles, registerAssistedSnapshots,
 ];
 
 /**

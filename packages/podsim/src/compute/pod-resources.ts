@@ -1,5 +1,5 @@
-// Pod-level Nova resources: os-availability-zone, limits, os-quota-sets, os-services,
-// os-hypervisors, os-aggregates and os-server-external-events. One compute host per pod.
+// Pod-level Nova resources: os-availability-zone, limits, os-quota-sets, os-aggregates and
+// os-server-external-events (os-services and os-hypervisors: services.ts). One compute host per pod.
 import { badRequest, jsonBody, notFound, requireAdmin, since, type NovaContext } from './context';
 import type { NovaApi, NovaDeps } from './deps';
 import { isoSeconds } from './state';
@@ -109,41 +109,6 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     requireAdmin(c, 'os_compute_api:os-quota-sets:delete');
     deps.state.quotas.delete(c.req.param('project'));
     return c.body(null, 202);
-  });
-
-  api.get('/os-services', (c) => {
-    requireAdmin(c, 'os_compute_api:os-services:list');
-    const rows = [
-      ['nova-scheduler', `${host}-ctl`, 'internal'], ['nova-conductor', `${host}-ctl`, 'internal'], ['nova-compute', host, deps.env.az],
-    ].map(([binary, h, zone], i) => {
-      const s: Record<string, unknown> = {
-        id: since(c, '2.53') ? `00000000-0000-4000-8000-00000000000${i + 1}` : i + 1, binary, host: h, zone,
-        status: 'enabled', state: 'up', updated_at: isoSeconds(), disabled_reason: null,
-      };
-      if (since(c, '2.11')) s.forced_down = false;
-      return s;
-    });
-    // Nova filters by ?host= and ?binary= (exact match; unknown values give an empty list).
-    const hostQ = c.req.query('host');
-    const binary = c.req.query('binary');
-    return c.json({ services: rows.filter((r) => (hostQ === undefined || r.host === hostQ) && (binary === undefined || r.binary === binary)) });
-  });
-
-  const hyperId = (c: NovaContext) => (since(c, '2.53') ? '00000000-0000-4000-9000-000000000001' : 1);
-  api.get('/os-hypervisors', (c) => {
-    requireAdmin(c, 'os_compute_api:os-hypervisors:list');
-    return c.json({ hypervisors: [{ id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled' }] });
-  });
-  // cpu_info is a JSON string until 2.27 and an object from 2.28.
-  api.get('/os-hypervisors/detail', (c) => {
-    requireAdmin(c, 'os_compute_api:os-hypervisors:list-detail');
-    return c.json({
-      hypervisors: [{
-        id: hyperId(c), hypervisor_hostname: host, state: 'up', status: 'enabled', host_ip: '127.0.0.1',
-        hypervisor_type: 'fake', hypervisor_version: 1000, service: { host, id: 3, disabled_reason: null },
-        ...(since(c, '2.88') ? {} : { vcpus: 1000, memory_mb: 8_000_000, local_gb: 600_000, vcpus_used: 0, memory_mb_used: 512, local_gb_used: 0, free_ram_mb: 7_999_488, free_disk_gb: 600_000, current_workload: 0, running_vms: deps.state.servers.size, disk_available_least: 600_000, cpu_info: since(c, '2.28') ? {} : '{}' }),
-      }],
-    });
   });
 
   api.get('/os-aggregates', (c) => {

@@ -1,15 +1,38 @@
 // The table of server actions Nova accepts in POST /servers/{id}/action, with Nova's
 // allowed states (nova/compute/api.py) and the state each one ends in.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { badRequest, conflict, forbidden, since } from './context';
 import { flavorSnapshot } from './flavor-store';
 import { enforceQuota } from './quota';
+import { glanceTime, snapshotImage } from '../image/images';
+import { lastMigration, recordMigration, setMigration } from './migrations';
 import { transition, type ActionSpec } from './action-spec';
 import { showServer, updateViewOptions } from './server-view';
 import { destroy } from './servers';
 import { touch } from './server-lookup';
 import { isoSeconds, POWER, type SimServer } from './state';
 import { diskConfig, objectField, requiredString, stringMap } from './validate';
+
+/**
+ * Writes a snapshot of `s` straight into the pod's Glance (Nova snapshots through Glance too):
+ * queued at once, active after the transition, then `done`.
+ */
+function snapshot(deps: Parameters<ActionSpec['run']>[1], s: SimServer, name: string, props: Record<string, string>, done?: () => void): string {
+  const img = snapshotImage({ name, owner: s.projectId, min_disk: s.flavor.disk, properties: { instance_uuid: s.id, ...props } });
+  deps.images.images.set(img.id, img);
+  transition(deps, s, 'image_snapshot', () => {
+    img.status = 'active';
+    img.updated_at = glanceTime();
+    done?.();
+  });
+  return img.id;
+}
+
+/** 2.45 names the image in the body; before, only the Location header does. */
+function snapshotAnswer(c: Parameters<ActionSpec['run']>[0], id: string): Response {
+  if (since(c, '2.45')) return c.json({ image_id: id }, 202);
+  return c.body(null, 202, { Location: `${new URL(c.req.url).origin}/image/v2/images/${id}` });
+}
 
 const ALLOW_REBOOT_TASKS = [null, 'rebooting', 'reboot_pending', 'reboot_started', 'suspending', 'resize_migrating',
   'rebooting_hard', 'reboot_pending_hard', 'reboot_started_hard', 'pausing', 'unpausing', 'resuming', 'powering-on', 'powering-off'];
@@ -121,7 +144,9 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       // Only an upsize needs quota headroom, as in Nova.
       enforceQuota(deps, s.projectId, { cores: f.vcpus - s.flavor.vcpus, ram: f.ram - s.flavor.ram });
       const from = { flavor: s.flavor, vmState: s.vmState, powerState: s.powerState };
+      const migration = recordMigration(deps, s, f.id);
       transition(deps, s, 'resize_prep', (x) => {
+        setMigration(migration, 'finished');
         x.resizeFrom = from;
         x.flavor = flavorSnapshot(f);
         x.diskConfig = disk;
@@ -138,6 +163,7 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       const from = s.resizeFrom;
       deps.state.later(() => {
         if (s.vmState !== 'resized' || s.resizeFrom !== from) return;
+        setMigration(lastMigration(deps, s.id), 'confirmed');
         s.vmState = from?.vmState ?? 'active';
         s.resizeFrom = null;
         s.updatedAt = isoSeconds();
@@ -150,6 +176,7 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
     run: (_c, deps, s) => {
       const from = s.resizeFrom;
       transition(deps, s, 'resize_reverting', (x) => {
+        setMigration(lastMigration(deps, s.id), 'reverted');
         if (from) {
           x.flavor = from.flavor;
           x.vmState = from.vmState;
@@ -171,7 +198,11 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       s.diskConfig = diskConfig(r['OS-DCF:diskConfig'], s.diskConfig);
       if (r.metadata !== undefined) s.metadata = stringMap(r.metadata, 'metadata');
       if (since(c, '2.19') && 'description' in r) s.description = (r.description as string | null) ?? null;
-      if (since(c, '2.54') && 'key_name' in r) s.keyName = (r.key_name as string | null) ?? null;
+      if (since(c, '2.54') && 'key_name' in r) {
+        // compute/api.py rebuild: the caller's keypair by name, KeypairNotFound → 400.
+        if (typeof r.key_name === 'string' && !deps.state.keypairs.get(c.get('identity').userId)?.has(r.key_name)) throw badRequest('Invalid key_name provided.');
+        s.keyName = (r.key_name as string | null) ?? null;
+      }
       if (since(c, '2.57') && 'user_data' in r) s.userData = (r.user_data as string | null) ?? null;
       if (s.imageId) s.imageId = imageId;
       const pass = typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url');
@@ -189,20 +220,30 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
       const r = objectField({ createImage: arg }, 'createImage');
       const name = requiredString(r, 'name', 'createImage');
       const meta = r.metadata === undefined ? {} : stringMap(r.metadata, 'metadata');
-      const id = randomUUID();
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      // Written straight into the pod's Glance state: Nova snapshots through Glance too.
-      deps.images.images.set(id, {
-        id, name, status: 'queued', visibility: 'private', owner: s.projectId, container_format: 'bare',
-        disk_format: 'qcow2', size: null, min_disk: s.flavor.disk, min_ram: 0, created_at: now, updated_at: now,
-        instance_uuid: s.id, image_type: 'snapshot', ...meta,
-      } as unknown as Parameters<typeof deps.images.images.set>[1]);
-      transition(deps, s, 'image_snapshot', () => {
-        const img = deps.images.images.get(id) as unknown as { status: string } | undefined;
-        if (img) img.status = 'active';
+      return snapshotAnswer(c, snapshot(deps, s, name, { image_type: 'snapshot', ...meta }));
+    },
+  },
+  // createBackup: a snapshot with image_type backup; once it is active, the instance's backups
+  // of that backup_type beyond `rotation` are deleted, oldest first (compute manager
+  // _rotate_backups).
+  createBackup: {
+    label: 'createBackup', record: 'createBackup', vmStates: ['active', 'stopped', 'paused', 'suspended'],
+    run: (c, deps, s, arg) => {
+      const r = objectField({ createBackup: arg }, 'createBackup');
+      const name = requiredString(r, 'name', 'createBackup');
+      const backupType = requiredString(r, 'backup_type', 'createBackup');
+      const rotation = Number(r.rotation);
+      if (r.rotation === undefined || !Number.isInteger(rotation) || rotation < 0) throw badRequest(`Invalid input for field/attribute rotation. Value: ${JSON.stringify(r.rotation ?? null)}.`);
+      const meta = r.metadata === undefined ? {} : stringMap(r.metadata, 'metadata');
+      const id = snapshot(deps, s, name, { image_type: 'backup', backup_type: backupType, ...meta }, () => {
+        const mine = [...deps.images.images.values()]
+          .filter((i) => i.properties.instance_uuid === s.id && i.properties.image_type === 'backup' && i.properties.backup_type === backupType)
+          // Newest first; Glance shows whole seconds, so ties go by creation (the store's order).
+          .reverse()
+          .sort((x, y) => y.created_at.localeCompare(x.created_at));
+        for (const old of mine.slice(rotation)) deps.images.images.delete(old.id);
       });
-      if (since(c, '2.45')) return c.json({ image_id: id }, 202);
-      return c.body(null, 202, { Location: `${new URL(c.req.url).origin}/image/v2/images/${id}` });
+      return snapshotAnswer(c, id);
     },
   },
   changePassword: {

@@ -7,6 +7,7 @@ import { badRequest, jsonBody, notFound, since, type NovaContext } from './conte
 import type { NovaApi, NovaDeps } from './deps';
 import type { SimServerGroup } from './state';
 
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const POLICIES = ['affinity', 'anti-affinity'];
 const SOFT_POLICIES = ['soft-affinity', 'soft-anti-affinity'];
 
@@ -38,6 +39,7 @@ function readPolicy(c: NovaContext, sg: Record<string, unknown>): { policy: stri
     if (typeof p !== 'string' || !allowed.includes(p)) invalid('policy', p ?? null, `${JSON.stringify(p ?? null)} is not one of ${JSON.stringify(allowed)}`);
     const rules = sg.rules === undefined ? {} : sg.rules;
     if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) invalid('rules', rules, "is not of type 'object'");
+    if (p !== 'anti-affinity' && Object.keys(rules).length > 0) throw badRequest('Only anti-affinity policy supports rules.');
     return { policy: p, rules: rules as Record<string, unknown> };
   }
   const list = sg.policies;
@@ -55,8 +57,10 @@ export function groupFromHint(c: NovaContext, deps: NovaDeps, hints: unknown): S
   if (typeof hints !== 'object' || hints === null) return undefined;
   const id = (hints as Record<string, unknown>).group;
   if (id === undefined) return undefined;
-  const g = typeof id === 'string' ? deps.state.serverGroups.get(id) : undefined;
-  if (!g || g.projectId !== c.get('identity').projectId) throw badRequest(`Invalid input for field/attribute group. Value: ${JSON.stringify(id)}.`);
+  if (typeof id !== 'string' || !UUID.test(id)) throw badRequest(`Invalid input for field/attribute group. Value: ${JSON.stringify(id)}. ${JSON.stringify(id)} is not a 'uuid'`);
+  const g = deps.state.serverGroups.get(id);
+  // InstanceGroupNotFound, which servers.py create turns into a 400.
+  if (!g || g.projectId !== c.get('identity').projectId) throw badRequest(`Instance group ${id} could not be found.`);
   return g;
 }
 
@@ -81,7 +85,8 @@ export function registerServerGroups(api: NovaApi, deps: NovaDeps): void {
   });
   api.get('/os-server-groups', (c) => {
     const who = c.get('identity');
-    const all = who.isAdmin && ['1', 'true', 't', 'yes'].includes((c.req.query('all_projects') ?? '').toLowerCase());
+    // Nova honours the parameter's presence, whatever its value, for an admin (server_groups.py index).
+    const all = who.isAdmin && c.req.query('all_projects') !== undefined;
     let rows = [...deps.state.serverGroups.values()].filter((g) => all || g.projectId === who.projectId);
     const offset = Number(c.req.query('offset') ?? 0);
     const limit = c.req.query('limit');

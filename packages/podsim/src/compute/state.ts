@@ -129,6 +129,22 @@ export interface SimServerGroup {
   userId: string;
 }
 
+/** A migration record (resize here: one host, so source and destination are the same). */
+export interface SimMigration {
+  id: number;
+  uuid: string;
+  instanceUuid: string;
+  host: string;
+  status: string;
+  oldFlavorId: number;
+  newFlavorId: number;
+  type: 'resize' | 'migration';
+  createdAt: string;
+  updatedAt: string;
+  userId: string;
+  projectId: string;
+}
+
 export interface SimKeypair {
   name: string;
   userId: string;
@@ -166,6 +182,8 @@ export class ComputeState {
   readonly keypairs = new Map<string, Map<string, SimKeypair>>();
   /** projectId -> quota overrides */
   readonly quotas = new Map<string, Record<string, number>>();
+  /** os-migrations, in creation order. */
+  readonly migrations: SimMigration[] = [];
   /** os-server-groups by id. */
   readonly serverGroups = new Map<string, SimServerGroup>();
   #timers = new Set<NodeJS.Timeout>();

@@ -147,3 +147,11 @@ export function imageView(img: SimImage): Record<string, unknown> {
     schema: '/v2/schemas/image',
   };
 }
+
+/**
+ * A queued private image made by Nova's createImage or createBackup (the compute host uploads
+ * the data afterwards); `properties` carries image_type, instance_uuid and the caller's metadata.
+ */
+export function snapshotImage(fields: { name: string; owner: string; min_disk: number; properties: Record<string, string> }): SimImage {
+  return image({ id: randomUUID(), name: fields.name, status: 'queued', visibility: 'private', owner: fields.owner, min_disk: fields.min_disk, properties: fields.properties }, new Date());
+}

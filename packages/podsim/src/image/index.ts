@@ -11,7 +11,7 @@ import { buildGlanceApp } from './service';
 
 export type { SimIdentity, SimServiceEnv } from '../volume/types';
 export type { SimImage } from './images';
-export { CIRROS_IMAGE_ID, CIRROS_IMAGE_NAME, imageView } from './images';
+export { CIRROS_IMAGE_ID, CIRROS_IMAGE_NAME, imageView, snapshotImage } from './images';
 
 export interface ImageService extends ImageLookup {
   /** Mounted by the pod at '/image'. */

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { SimIdentity, SimServiceEnv } from '../volume/types';
 import type { SimImage } from './images';
-import { imageView } from './images';
+import { glanceTime, imageView } from './images';
 import { IMAGE_SCHEMA, IMAGES_SCHEMA } from './schemas';
 
 type Vars = { Variables: { identity: SimIdentity } };
@@ -14,15 +14,20 @@ type Ctx = Context<Vars>;
 
 /** Glance's limit_param_default and api_limit_max. */
 export const GLANCE_DEFAULT_LIMIT = 25;
+/** List parameters that are not custom-property filters (Glance v2 images list). */
+const KNOWN_PARAMS = new Set([
+  'limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'visibility', 'os_hidden', 'tag', 'name', 'status', 'owner', 'disk_format',
+  'container_format', 'protected', 'member_status', 'id', 'size_min', 'size_max', 'created_at', 'updated_at', 'checksum', 'os_hash_value',
+]);
 export const GLANCE_MAX_LIMIT = 1000;
 const SORT_KEYS = [
   'name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at',
   'visibility', 'owner', 'min_disk', 'min_ram', 'virtual_size',
 ];
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' };
 
 class GlanceError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404, message: string) {
+  constructor(readonly status: 400 | 401 | 403 | 404 | 409, message: string) {
     super(message);
   }
 }
@@ -99,6 +104,8 @@ function listImages(images: Map<string, SimImage>, c: Ctx): Response {
     if (img.os_hidden !== (hidden === 'true')) return false;
     const tags = params.getAll('tag');
     if (!tags.every((t) => img.tags.includes(t))) return false;
+    // Any other parameter filters on a custom property of that name (Glance's extra properties).
+    for (const [k, v] of params) if (!KNOWN_PARAMS.has(k) && img.properties[k] !== v) return false;
     return eq('name', img.name) && eq('status', img.status) && eq('owner', img.owner) &&
       eq('disk_format', img.disk_format) && eq('container_format', img.container_format) && eq('protected', img.protected);
   });
@@ -158,6 +165,36 @@ export function buildGlanceApp(env: SimServiceEnv, images: Map<string, SimImage>
   app.get('/v2/images/:id', (c) => {
     const img = images.get(c.req.param('id'));
     if (!img || !canSee(c.get('identity'), img)) throw new GlanceError(404, `No image found with ID ${c.req.param('id')}`);
+    return c.json(imageView(img));
+  });
+  // PATCH with a JSON patch (application/openstack-images-v2.1-json-patch) on custom properties:
+  // add (sets or replaces), replace (must exist), remove (must exist). Only the owner or an admin.
+  app.patch('/v2/images/:id', async (c) => {
+    const who = c.get('identity');
+    const img = images.get(c.req.param('id'));
+    if (!img || !canSee(who, img)) throw new GlanceError(404, `No image found with ID ${c.req.param('id')}`);
+    if (!(c.req.header('content-type') ?? '').startsWith('application/openstack-images-v2.1-json-patch')) throw new GlanceError(400, 'Unsupported Content-Type');
+    if (!who.isAdmin && img.owner !== who.projectId) throw new GlanceError(403, 'You are not permitted to modify this image.');
+    let ops: unknown;
+    try {
+      ops = await c.req.json();
+    } catch {
+      throw new GlanceError(400, 'Malformed JSON in request body.');
+    }
+    if (!Array.isArray(ops)) throw new GlanceError(400, 'Request body must be a JSON array of operation objects.');
+    const props = { ...img.properties };
+    for (const op of ops as { op?: string; path?: string; value?: unknown }[]) {
+      const key = /^\/([^/]+)$/.exec(op.path ?? '')?.[1];
+      if (!key) throw new GlanceError(400, `Invalid JSON pointer for this resource: '${op.path}'`);
+      if (op.op === 'remove' || op.op === 'replace') {
+        if (!Object.hasOwn(props, key)) throw new GlanceError(409, `Property ${key} does not exist.`);
+      }
+      if (op.op === 'remove') delete props[key];
+      else if (op.op === 'add' || op.op === 'replace') props[key] = String(op.value);
+      else throw new GlanceError(400, `Operation objects must contain exactly one member named "add", "remove", or "replace".`);
+    }
+    img.properties = props;
+    img.updated_at = glanceTime();
     return c.json(imageView(img));
   });
   app.all('*', (c) => {

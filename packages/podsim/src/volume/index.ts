@@ -10,6 +10,8 @@ import type { ImageLookup } from './state';
 import { CinderState, cinderTime } from './state';
 import { imageMetadataOfImage, newVolume } from './volume-create';
 import type { SimAttachment, SimBackup, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
+import type { SimMessage } from './messages';
+import type { SimGroup, SimGroupType } from './groups';
 
 export type { SimAttachment, SimBackup, SimIdentity, SimServiceEnv, SimSnapshot, SimVolume, SimVolumeType } from './types';
 export type { ImageLookup, ImageLookupResult, NewImage } from './state';
@@ -23,6 +25,11 @@ export interface VolumeService {
   snapshots: Map<string, SimSnapshot>;
   backups: Map<string, SimBackup>;
   types: Map<string, SimVolumeType>;
+  /** User messages (3.3), for assertions. */
+  messages: Map<string, SimMessage>;
+  /** Group types and groups (3.11+), for assertions. */
+  groupTypes: Map<string, SimGroupType>;
+  groups: Map<string, SimGroup>;
   /**
    * Attach for Nova, the way Nova does it with Cinder's attachments API: the volume must belong
    * to projectId and be available (or in-use and multiattach). The attachment is created
@@ -66,6 +73,9 @@ export function createVolumeService(env: SimServiceEnv): VolumeService {
     snapshots: st.snapshots,
     backups: st.backups,
     types: st.types,
+    messages: st.messages,
+    groupTypes: st.groupTypes,
+    groups: st.groups,
     get: (id) => st.volumes.get(id),
     useImages(images) {
       st.images = images;

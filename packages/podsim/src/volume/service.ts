@@ -14,11 +14,18 @@ import { CinderFault, badRequest, faultBody, notFound } from './faults';
 import { metadataRoutes } from './metadata';
 import { API_VERSION_HEADER, VOLUME_SERVICE, negotiate, versionString } from './microversion';
 import { miscRoutes } from './misc';
+import { messageRoutes } from './messages';
+import { backendAdminRoutes } from './backend-admin';
+import { groupRoutes } from './groups';
+import { transferRoutes } from './transfers';
 import { extensionRoutes } from './extensions';
 import { backupRoutes } from './backups';
 import { snapshotRoutes } from './snapshots';
 import type { CinderState } from './state';
 import { typeRoutes } from './volume-types';
+import { encryptionRoutes } from './type-encryption';
+import { qosRoutes } from './qos-specs';
+import { defaultTypeRoutes } from './default-types';
 import { versionsBody } from './versions';
 import { volumeRoutes } from './volumes';
 
@@ -71,9 +78,16 @@ function resourceApp(st: CinderState): Hono<CinderEnv> {
   api.route('/', volumeRoutes(st));
   api.route('/', snapshotRoutes(st));
   api.route('/', backupRoutes(st));
+  api.route('/', encryptionRoutes(st));
   api.route('/', typeRoutes(st));
+  api.route('/', qosRoutes(st));
+  api.route('/', defaultTypeRoutes(st));
   api.route('/', attachmentRoutes(st));
   api.route('/', miscRoutes(st));
+  api.route('/', transferRoutes(st));
+  api.route('/', messageRoutes(st));
+  api.route('/', backendAdminRoutes(st));
+  api.route('/', groupRoutes(st));
   api.route('/', extensionRoutes());
   return api;
 }

@@ -4,6 +4,11 @@
 // gets "could not be found" for the rest; an admin may address any id.
 import { randomUUID } from 'node:crypto';
 import { backupNotFound, notFound, snapshotNotFound, volumeNotFound, volumeTypeNotFound } from './faults';
+import type { SimMessage } from './messages';
+import type { SimQosSpec } from './qos-specs';
+import type { SimGroup, SimGroupSnapshot, SimGroupType } from './groups';
+import type { SimEncryption } from './type-encryption';
+import type { SimTransfer } from './transfers';
 import type {
   SimAttachment,
   SimBackup,
@@ -91,8 +96,20 @@ export class CinderState {
   readonly attachments = new Map<string, SimAttachment>();
   /** Quota limits an admin set per project (os-quota-sets); only these are enforced. */
   readonly quotaOverrides = new Map<string, Record<string, number>>();
+  readonly transfers = new Map<string, SimTransfer>();
+  readonly messages = new Map<string, SimMessage>();
+  readonly qos = new Map<string, SimQosSpec>();
+  /** Type id → its encryption spec. */
+  readonly encryption = new Map<string, SimEncryption>();
+  /** Project → its default volume type id (3.62). */
+  readonly defaultTypes = new Map<string, string>();
+  readonly groupTypes = new Map<string, SimGroupType>();
+  readonly groups = new Map<string, SimGroup>();
+  readonly groupSnapshots = new Map<string, SimGroupSnapshot>();
   /** Cinder volume service host, 'host@backend#pool' as os-vol-host-attr:host shows it. */
   readonly host: string;
+  /** The one backend's `volume_backend_name` (devstack's LVM default). */
+  readonly backendName = 'lvmdriver-1';
   readonly serviceUuid = randomUUID();
   readonly defaultTypeId: string;
   images: ImageLookup | undefined;
@@ -100,7 +117,7 @@ export class CinderState {
 
   constructor(env: SimServiceEnv) {
     this.env = env;
-    this.host = `${env.podName.toLowerCase()}-cinder@lvmdriver-1#lvmdriver-1`;
+    this.host = `${env.podName.toLowerCase()}-cinder@${this.backendName}#${this.backendName}`;
     this.defaultTypeId = randomUUID();
     this.types.set(this.defaultTypeId, {
       id: this.defaultTypeId,
@@ -167,6 +184,12 @@ export class CinderState {
     if (UUID_LIKE.test(ref)) return this.type(who, ref);
     for (const t of this.types.values()) if (t.name === ref && this.typeVisible(who, t)) return t;
     throw notFound(`Volume type with name ${ref} could not be found.`);
+  }
+
+  /** The type a volume of `projectId` gets when its create names none (3.62 project default first). */
+  defaultTypeFor(projectId: string): SimVolumeType {
+    const own = this.defaultTypes.get(projectId);
+    return (own ? this.types.get(own) : undefined) ?? this.types.get(this.defaultTypeId)!;
   }
 
   typeName(id: string): string | null {

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from './context';
 import { fieldError, identity, member, metadataField, mv, optString, readBody, strictBool } from './context';
-import { badRequest, CinderFault, invalidInput } from './faults';
+import { badRequest, CinderFault, invalidInput, notFound } from './faults';
 import { enforceQuota } from './quota';
+import { addMessage, NO_BACKEND_AVAILABLE, SCHEDULE_ALLOCATE_VOLUME } from './messages';
 import type { CinderState, ImageLookupResult } from './state';
 import { cinderTime, cinderTimeExact, rememberCreated } from './state';
 import type { SimBackup, SimSnapshot, SimVolume } from './types';
@@ -80,8 +81,13 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
   if (typeRef !== undefined && typeRef !== null && typeof typeRef !== 'string') {
     throw fieldError('volume_type', typeRef, `${JSON.stringify(typeRef)} is not of type 'string', 'null'`);
   }
-  const type = typeRef ? st.typeByNameOrId(who, typeRef) : st.types.get(st.defaultTypeId)!;
+  const type = typeRef ? st.typeByNameOrId(who, typeRef) : st.defaultTypeFor(who.projectId);
 
+  // 3.13: a volume made in a group (the group must be the caller's and take the type).
+  const groupId = mv(c, '3.13') ? optUuid(v, 'group_id') : null;
+  const group = groupId ? st.groups.get(groupId) : undefined;
+  if (groupId && (!group || !st.canSee(who, group.projectId))) throw notFound(`Group ${groupId} could not be found.`);
+  if (group && !group.volumeTypeIds.includes(type.id)) throw invalidInput(`Invalid volume_type provided: ${type.id}. Group ${group.id} does not support it.`);
   const snapshotId = optUuid(v, 'snapshot_id');
   const snapshot: SimSnapshot | undefined = snapshotId ? st.snapshot(who, snapshotId) : undefined;
   const sourceId = optUuid(v, 'source_volid');
@@ -146,11 +152,20 @@ export async function createVolume(st: CinderState, c: Ctx): Promise<SimVolume> 
     imageMetadata: image ? imageMetadataOf(image) : origin ? { ...origin.imageMetadata } : {},
   });
   enforceQuota(st, who.projectId, { volumes: 1, gigabytes: size });
+  vol.groupId = group?.id ?? null;
   st.volumes.set(vol.id, vol);
+  // The scheduler's capability filter: a type asking for another backend finds none, the volume
+  // goes to 'error' and the project gets a user message saying why (cinder/scheduler/manager.py).
+  const backend = type.extraSpecs.volume_backend_name;
+  const noBackend = backend !== undefined && backend !== st.backendName;
+  const requestId = c.get('requestId');
   st.later(() => {
     if (vol.status === 'creating' && st.volumes.has(vol.id)) {
-      vol.status = 'available';
+      vol.status = noBackend ? 'error' : 'available';
       st.touch(vol);
+      if (noBackend) {
+        addMessage(st, { projectId: vol.projectId, resourceType: 'VOLUME', resourceUuid: vol.id, requestId, action: SCHEDULE_ALLOCATE_VOLUME, detail: NO_BACKEND_AVAILABLE });
+      }
     }
   });
   return vol;

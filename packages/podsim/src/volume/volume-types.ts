@@ -61,7 +61,7 @@ export function typeRoutes(st: CinderState): Hono<CinderEnv> {
     const types = [...st.types.values()].filter((t) => wantAll || t.isPublic || t.access.has(who.projectId));
     return c.json({ volume_types: types.map((t) => typeView(c, t)) });
   });
-  r.get('/types/default', (c) => c.json({ volume_type: typeView(c, st.types.get(st.defaultTypeId)!) }));
+  r.get('/types/default', (c) => c.json({ volume_type: typeView(c, st.defaultTypeFor(identity(c).projectId)) }));
   r.get('/types/:id', (c) => c.json({ volume_type: typeView(c, byId(c)) }));
   r.post('/types', async (c) => {
     manage(c);

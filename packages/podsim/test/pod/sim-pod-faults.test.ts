@@ -166,7 +166,9 @@ test('slow_body sends the answer in small chunks, delayMs apart', async (t) => {
   const headersAt = Date.now() - t0;
   assert.deepEqual(JSON.parse(await res.text()), { servers: [] });
   const total = Date.now() - t0;
-  // '{"servers": []}' is 15 bytes: 2 chunks, then the end, each 40 ms apart.
-  assert.ok(total - headersAt >= 70, `body took ${total - headersAt} ms`);
+  // '{"servers": []}' is 15 bytes: 2 chunks, then the end, each 40 ms apart. Measured from the
+  // request (timers never fire early), not from the headers: on a busy machine the client may
+  // see the headers late, together with a chunk.
+  assert.ok(total >= 78, `answer took ${total} ms`);
   assert.ok(headersAt < total, 'headers came first');
 });

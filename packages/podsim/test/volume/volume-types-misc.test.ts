@@ -18,7 +18,7 @@ test('types: list default, admin create/update/delete, 403 for users', async (t)
   assert.deepEqual(r.body, {
     forbidden: { code: 403, message: "Policy doesn't allow volume_extension:types_manage to be performed." },
   });
-  r = await call(h, 'POST', v3(P1, 'types'), { ...ADMIN, body: { volume_type: { name: 'gold', extra_specs: { volume_backend_name: 'lvm', multiattach: '<is> True' } } } });
+  r = await call(h, 'POST', v3(P1, 'types'), { ...ADMIN, body: { volume_type: { name: 'gold', extra_specs: { volume_backend_name: 'lvmdriver-1', multiattach: '<is> True' } } } });
   assert.equal(r.status, 200);
   const gold = r.body.volume_type;
   assert.equal(gold.is_public, true);

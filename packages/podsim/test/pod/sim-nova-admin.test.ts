@@ -1,0 +1,117 @@
+// The simulated Nova's admin families, against Nova's own answers (services.py, hypervisors.py,
+// migrations.py, simple_tenant_usage.py, server_groups.py, console_auth_tokens.py): what the
+// gateway's fan-outs and by-id routing read from each pod.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bootActive, nova, startPod, waitFor, waitStatus } from './helpers';
+
+test('os-services: 2.53 update by uuid with Nova\'s checks, legacy updates by host, delete', async (t) => {
+  const pod = await startPod({ name: 'PodA' });
+  t.after(() => pod.close());
+  const list = await nova(pod, '/os-services', { admin: true, version: '2.53' });
+  const compute = list.body.services.find((s: any) => s.binary === 'nova-compute');
+  const scheduler = list.body.services.find((s: any) => s.binary === 'nova-scheduler');
+  const put = (id: string, body: unknown, version = '2.53') => nova(pod, `/os-services/${id}`, { admin: true, method: 'PUT', version, body });
+  assert.deepEqual((await put(compute.id, {})).body, { badRequest: { code: 400, message: "No updates were requested. Fields 'status' or 'forced_down' should be specified." } });
+  assert.deepEqual((await put(compute.id, { status: 'enabled', disabled_reason: 'x' })).body, { badRequest: { code: 400, message: "Specifying 'disabled_reason' with status 'enabled' is invalid." } });
+  assert.equal((await put(scheduler.id, { status: 'disabled' })).status, 400);
+  const off = await put(compute.id, { status: 'disabled', disabled_reason: 'maint', forced_down: true });
+  assert.deepEqual([off.body.service.status, off.body.service.disabled_reason, off.body.service.forced_down, off.body.service.state], ['disabled', 'maint', true, 'down']);
+  const other = await startPod({ name: 'PodB' });
+  t.after(() => other.close());
+  const otherIds = (await nova(other, '/os-services', { admin: true, version: '2.53' })).body.services.map((s: any) => s.id);
+  assert.ok(!otherIds.includes(compute.id), 'UUIDs differ between pods');
+  assert.deepEqual((await put('disable-log-reason', { host: 'poda-compute-1', binary: 'nova-compute' }, '2.11')).body, { badRequest: { code: 400, message: 'Missing disabled reason field' } });
+  assert.deepEqual((await put('enable', { host: 'poda-compute-1', binary: 'nova-compute' }, '2.11')).body, { service: { host: 'poda-compute-1', binary: 'nova-compute', status: 'enabled' } });
+  assert.equal((await put('force-down', { host: 'poda-compute-1', binary: 'nova-compute', forced_down: false }, '2.10')).status, 404, 'force-down from 2.11');
+  await bootActive(pod);
+  assert.equal((await nova(pod, '/os-services/3', { admin: true, method: 'DELETE' })).status, 409);
+  assert.equal((await nova(pod, '/os-services/1', { admin: true, method: 'DELETE' })).status, 204);
+  assert.deepEqual((await nova(pod, '/os-services/1', { admin: true, method: 'DELETE' })).body, { itemNotFound: { code: 404, message: 'Service 1 not found.' } });
+});
+
+test('os-hypervisors: show by id form, statistics count the servers, search below 2.53 only', async (t) => {
+  const pod = await startPod({ name: 'PodA' });
+  t.after(() => pod.close());
+  await bootActive(pod);
+  assert.equal((await nova(pod, '/os-hypervisors/1', { admin: true })).body.hypervisor.running_vms, 1);
+  assert.deepEqual((await nova(pod, '/os-hypervisors/x', { admin: true })).body, { itemNotFound: { code: 404, message: "Hypervisor with ID 'x' could not be found." } });
+  assert.deepEqual((await nova(pod, '/os-hypervisors/x', { admin: true, version: '2.53' })).body, { badRequest: { code: 400, message: 'Invalid uuid x' } });
+  const stats = (await nova(pod, '/os-hypervisors/statistics', { admin: true })).body.hypervisor_statistics;
+  assert.deepEqual([stats.count, stats.running_vms, stats.vcpus_used], [1, 1, 1]);
+  assert.equal((await nova(pod, '/os-hypervisors/poda/search', { admin: true })).body.hypervisors.length, 1);
+  assert.equal((await nova(pod, '/os-hypervisors/poda/search', { admin: true, version: '2.53' })).status, 404);
+});
+
+test('migrations: a resize records one, confirmed with the resize; 2.59 uuid and paging', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const id = await bootActive(pod);
+  assert.equal((await nova(pod, `/servers/${id}/action`, { body: { resize: { flavorRef: '2' } } })).status, 202);
+  await waitStatus(pod, id, 'VERIFY_RESIZE');
+  const m = (await nova(pod, '/os-migrations', { admin: true, version: '2.59' })).body.migrations;
+  assert.deepEqual(m.map((x: any) => [x.instance_uuid, x.status, x.migration_type, x.old_instance_type_id, x.new_instance_type_id]), [[id, 'finished', 'resize', 1, 2]]);
+  assert.equal(typeof m[0].uuid, 'string');
+  assert.equal((await nova(pod, `/servers/${id}/action`, { body: { confirmResize: null } })).status, 204);
+  await waitFor(async () => (await nova(pod, '/os-migrations', { admin: true })).body.migrations[0].status === 'confirmed');
+  assert.deepEqual((await nova(pod, '/os-migrations?marker=nope', { admin: true, version: '2.59' })).body, { badRequest: { code: 400, message: 'Marker nope could not be found.' } });
+  assert.equal((await nova(pod, '/os-migrations')).status, 403);
+});
+
+test('simple tenant usage: (project_id, uuid) order, 2.40 links, marker of a deleted server', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const a = await bootActive(pod, { project: 'p2' });
+  const b = await bootActive(pod, { project: 'p1' });
+  const c = await bootActive(pod, { project: 'p1' });
+  const p1 = [b, c].sort();
+  const page = await nova(pod, '/os-simple-tenant-usage?start=2020-01-01T00:00:00&detailed=1&limit=2', { admin: true, version: '2.40' });
+  assert.deepEqual(page.body.tenant_usages.flatMap((u: any) => u.server_usages.map((s: any) => s.instance_id)), p1);
+  assert.match(page.body.tenant_usages_links[0].href, new RegExp(`marker=${p1[1]}$`));
+  assert.equal((await nova(pod, `/servers/${p1[1]}`, { method: 'DELETE' })).status, 204);
+  const rest = await nova(pod, `/os-simple-tenant-usage?start=2020-01-01T00:00:00&detailed=1&marker=${p1[1]}`, { admin: true, version: '2.40' });
+  assert.deepEqual(rest.body.tenant_usages.flatMap((u: any) => u.server_usages.map((s: any) => s.instance_id)), [a]);
+  // Deletion is asynchronous in Nova: the usage says terminated once the server is gone.
+  const usageState = async () => (await nova(pod, '/os-simple-tenant-usage/p1?start=2020-01-01T00:00:00')).body.tenant_usage.server_usages.find((s: any) => s.instance_id === p1[1]).state;
+  await waitFor(async () => (await usageState()) === 'terminated');
+  assert.equal((await nova(pod, '/os-simple-tenant-usage')).status, 403);
+});
+
+test('server groups: rules only for anti-affinity; all_projects by presence for an admin; unknown group hint', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const bad = await nova(pod, '/os-server-groups', { version: '2.64', body: { server_group: { name: 'g', policy: 'affinity', rules: { max_server_per_host: 1 } } } });
+  assert.deepEqual(bad.body, { badRequest: { code: 400, message: 'Only anti-affinity policy supports rules.' } });
+  assert.equal((await nova(pod, '/os-server-groups', { project: 'p9', body: { server_group: { name: 'g', policies: ['affinity'] } } })).status, 200);
+  assert.equal((await nova(pod, '/os-server-groups?all_projects=0', { admin: true })).body.server_groups.length, 1);
+  const unknown = '6b1e2a43-0c77-4f73-9e3b-1d1a3c3e5f00';
+  const boot = await nova(pod, '/servers', { body: { server: { name: 'x', flavorRef: '1', imageRef: '6f4b2a5c-3f1e-4b8a-9c2d-7e0a1b2c3d4e' }, 'os:scheduler_hints': { group: unknown } } });
+  assert.deepEqual(boot.body, { badRequest: { code: 400, message: `Instance group ${unknown} could not be found.` } });
+});
+
+test('remote console tokens: issued by remote-consoles, shown from 2.31 to an admin', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const id = await bootActive(pod);
+  const rc = await nova(pod, `/servers/${id}/remote-consoles`, { version: '2.6', body: { remote_console: { protocol: 'vnc', type: 'novnc' } } });
+  const token = /token%3D([0-9a-f]+)/.exec(rc.body.remote_console.url)![1];
+  assert.equal((await nova(pod, `/os-console-auth-tokens/${token}`, { admin: true, version: '2.31' })).body.console.instance_uuid, id);
+  assert.equal((await nova(pod, `/os-console-auth-tokens/${token}`, { admin: true, version: '2.30' })).status, 400);
+  assert.equal((await nova(pod, `/servers/${id}/remote-consoles`, { version: '2.6', body: { remote_console: { protocol: 'vnc', type: 'spice-html5' } } })).status, 400);
+});
+
+test('createBackup: backup images with rotation', async (t) => {
+  const pod = await startPod();
+  t.after(() => pod.close());
+  const id = await bootActive(pod);
+  const backups = () => [...pod.images.values()].filter((i) => i.properties.image_type === 'backup');
+  for (const name of ['b1', 'b2']) {
+    const r = await nova(pod, `/servers/${id}/action`, { version: '2.45', body: { createBackup: { name, backup_type: 'daily', rotation: 1 } } });
+    assert.equal(r.status, 202);
+    await waitFor(() => backups().find((i) => i.name === name)?.status === 'active');
+    await waitStatus(pod, id, 'ACTIVE');
+  }
+  await waitFor(() => backups().length === 1);
+  assert.equal(backups()[0]!.name, 'b2', 'rotation 1 keeps the newest');
+  assert.equal((await nova(pod, `/servers/${id}/action`, { body: { createBackup: { name: 'x', backup_type: 'daily' } } })).status, 400, 'rotation is required');
+});

@@ -1,0 +1,98 @@
+// Generic volume groups: group types are a catalog at the top pushed to every pod; a group is
+// made in the tenant's pod of its AZ with its types as the pod's ids, routed, listed, snapshotted
+// and deleted there; another project sees none of it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN, identity } from '../support/http';
+import { eventually, startVolumeCloud, volumeClient, type Cloud } from './helpers';
+
+let cloud: Cloud;
+let goldId: string;
+let groupTypeId: string;
+before(async () => {
+  cloud = await startVolumeCloud([{ topAz: 'az1' }, { topAz: 'az2' }]);
+  const a = volumeClient(cloud, 'admin-project', ADMIN);
+  goldId = (await a('/types', { method: 'POST', body: { volume_type: { name: 'gold' } } })).body.volume_type.id;
+  const gt = await a('/group_types', { method: 'POST', body: { group_type: { name: 'gt', group_specs: { consistent_group_snapshot_enabled: '<is> False' } } }, version: '3.11' });
+  assert.equal(gt.status, 200, gt.text);
+  groupTypeId = gt.body.group_type.id;
+  await eventually(async () => {
+    const states = [...(await cloud.gw.store.catalogState.list({ kind: 'volume_type', topId: goldId })), ...(await cloud.gw.store.catalogState.list({ kind: 'group_type', topId: groupTypeId }))];
+    return states.length === 4 && states.every((s) => s.status === 'synced');
+  }, 15_000);
+});
+after(() => cloud.close());
+
+const podId = (kind: 'volume_type' | 'group_type', id: string, pod: number) => cloud.gw.store.catalogState.get(kind, id, cloud.podIds[pod]!).then((s) => s!.pod_item_id!);
+
+test('group types: listed for members (no specs), changed by admins only, pushed to the pods', async () => {
+  const m = volumeClient(cloud, 'proj-g', identity('proj-g'));
+  assert.deepEqual((await m('/group_types', { version: '3.11' })).body, { group_types: [{ id: groupTypeId, name: 'gt', description: null, is_public: true }] });
+  assert.equal((await m('/group_types', { method: 'POST', body: { group_type: { name: 'x' } }, version: '3.11' })).status, 403);
+  assert.equal((await m('/group_types', { version: '3.10' })).status, 404);
+  for (const i of [0, 1]) {
+    const t = cloud.pods[i]!.volumeService.groupTypes.get(await podId('group_type', groupTypeId, i));
+    assert.deepEqual([t?.name, t?.specs], ['gt', { consistent_group_snapshot_enabled: '<is> False' }]);
+  }
+});
+
+test('groups: made in the AZ pod with pod ids, routed, snapshotted, cloned, deleted; invisible to others', async () => {
+  const p = volumeClient(cloud, 'proj-g', identity('proj-g'));
+  const made = await p('/groups', { method: 'POST', body: { group: { name: 'g1', group_type: 'gt', volume_types: ['gold'], availability_zone: 'az2' } }, version: '3.13' });
+  assert.equal(made.status, 202, made.text);
+  const id = made.body.group.id;
+  assert.equal((await cloud.gw.store.routings.lookup(id, 'group'))?.pod_id, cloud.podIds[1]);
+  const inPod = cloud.pods[1]!.volumeService.groups.get(id)!;
+  assert.deepEqual([inPod.groupTypeId, inPod.volumeTypeIds], [await podId('group_type', groupTypeId, 1), [await podId('volume_type', goldId, 1)]]);
+  await eventually(async () => (await p(`/groups/${id}`, { version: '3.13' })).body.group?.status === 'available');
+  const shown = await p(`/groups/${id}`, { version: '3.13' });
+  assert.equal(shown.body.group.availability_zone, 'az2', 'the top AZ');
+  assert.deepEqual((await p('/groups', { version: '3.13' })).body, { groups: [{ id, name: 'g1' }] });
+  assert.deepEqual((await p('/groups/detail', { version: '3.13' })).body.groups.map((g: { id: string }) => g.id), [id]);
+
+  const snap = await p('/group_snapshots', { method: 'POST', body: { group_snapshot: { group_id: id, name: 's1' } }, version: '3.14' });
+  assert.equal(snap.status, 202, snap.text);
+  const sid = snap.body.group_snapshot.id;
+  assert.equal((await cloud.gw.store.routings.lookup(sid, 'group_snapshot'))?.pod_id, cloud.podIds[1]);
+  await eventually(async () => (await p(`/group_snapshots/${sid}`, { version: '3.14' })).body.group_snapshot?.status === 'available');
+  const clone = await p('/groups/action', { method: 'POST', body: { 'create-from-src': { group_snapshot_id: sid, name: 'g2' } }, version: '3.14' });
+  assert.equal(clone.status, 202, clone.text);
+  assert.equal((await cloud.gw.store.routings.lookup(clone.body.group.id, 'group'))?.pod_id, cloud.podIds[1]);
+
+  const other = volumeClient(cloud, 'proj-other', identity('proj-other'));
+  assert.deepEqual((await other(`/groups/${id}`, { version: '3.13' })).body, { itemNotFound: { code: 404, message: `Group ${id} could not be found.` } });
+  assert.equal((await other(`/groups/${id}/action`, { method: 'POST', body: { delete: { 'delete-volumes': false } }, version: '3.13' })).status, 404);
+  assert.deepEqual((await other('/groups', { version: '3.13' })).body, { groups: [] });
+  assert.equal((await cloud.gw.store.routings.lookup(id, 'group'))?.status, 'active');
+
+  assert.equal((await p(`/group_snapshots/${sid}`, { method: 'DELETE', version: '3.14' })).status, 202);
+  await eventually(async () => (await p(`/group_snapshots/${sid}`, { version: '3.14' })).status === 404);
+  await eventually(async () => (await p(`/groups/${clone.body.group.id}`, { version: '3.13' })).body.group?.status === 'available');
+  const del = await p(`/groups/${id}/action`, { method: 'POST', body: { delete: { 'delete-volumes': false } }, version: '3.13' });
+  assert.equal(del.status, 202, del.text);
+  assert.equal((await cloud.gw.store.routings.lookup(id, 'group'))?.status, 'deleting');
+  await eventually(async () => (await cloud.gw.store.routings.lookup(id, 'group')) === undefined, 15_000);
+});
+
+test('a volume made in a group goes to the group pod; delete-volumes takes its routing along', async () => {
+  const p = volumeClient(cloud, 'proj-gv', identity('proj-gv'));
+  const made = await p('/groups', { method: 'POST', body: { group: { name: 'g3', group_type: 'gt', volume_types: ['gold'], availability_zone: 'az1' } }, version: '3.13' });
+  assert.equal(made.status, 202, made.text);
+  const gid = made.body.group.id;
+  await eventually(async () => (await p(`/groups/${gid}`, { version: '3.13' })).body.group?.status === 'available');
+  const vol = await p('/volumes', { method: 'POST', body: { volume: { size: 1, group_id: gid, volume_type: 'gold' } }, version: '3.13' });
+  assert.equal(vol.status, 202, vol.text);
+  const vid = vol.body.volume.id;
+  assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.pod_id, cloud.podIds[0], 'the group pod, not the default one');
+  const wrongAz = await p('/volumes', { method: 'POST', body: { volume: { size: 1, group_id: gid, volume_type: 'gold', availability_zone: 'az2' } }, version: '3.13' });
+  assert.equal(wrongAz.status, 400, wrongAz.text);
+  await eventually(async () => (await p(`/volumes/${vid}`)).body.volume?.status === 'available');
+
+  const refused = await p(`/groups/${gid}/action`, { method: 'POST', body: { delete: {} }, version: '3.13' });
+  assert.equal(refused.status, 400, 'the pod refuses while the group holds volumes');
+  assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.status, 'active');
+  const del = await p(`/groups/${gid}/action`, { method: 'POST', body: { delete: { 'delete-volumes': true } }, version: '3.13' });
+  assert.equal(del.status, 202, del.text);
+  assert.equal((await cloud.gw.store.routings.lookup(vid, 'volume'))?.status, 'deleting', 'the member volume stops counting at once');
+  await eventually(async () => (await cloud.gw.store.routings.lookup(vid, 'volume')) === undefined, 15_000);
+});

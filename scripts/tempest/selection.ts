@@ -45,20 +45,22 @@ export const CI: Selection = {
 };
 
 const NO_NEUTRON = 'Nova proxies these to Neutron (or to the removed nova-network); there is no Neutron here and Trio2o does no networking';
-const ONE_HOST = 'a simulated pod is one compute host: nothing to migrate to or between';
-const NOT_SIMULATED = 'pod-internal admin API the simulator does not implement and the gateway does not expose';
-const IMAGE_UPLOAD = "creates or uploads an image: the simulator's Glance only lists and shows images, and Nova's /images proxy is not simulated (follow-up in docs/tempest.md)";
+const NO_SECOND_HOST = 'needs a second hypervisor host to move a server to: a simulated pod is one compute host';
+const NO_HYPERVISOR = 'the numbers come from a hypervisor driver, and a simulated pod has none';
 
+/**
+ * Every compute and volume API test, minus what truly cannot work here: Nova's Neutron proxies
+ * (no Neutron), moving servers between hosts (one host per pod), hypervisor diagnostics (no
+ * hypervisor). Families the simulator or the gateway do not serve yet (image upload, server
+ * groups, usage, aggregates CRUD, hosts, quota classes, Cinder groups, transfers, QoS, messages,
+ * backends...) run and fail on both sides: they are listed in docs/tempest.md, not hidden here.
+ * Features switched off in tempest.conf (migrations, consoles, swap volume...) skip themselves.
+ */
 export const FULL: Selection = {
   name: 'full',
   gate: false,
   include: [api('compute\\.'), api('volume\\.')],
   exclude: [
-    { pattern: api('compute\\.images\\.'), why: IMAGE_UPLOAD },
-    { pattern: api('compute\\.flavors\\.test_flavors_negative\\.FlavorsV2NegativeTest\\.test_boot_with_low_ram'), why: IMAGE_UPLOAD },
-    { pattern: api('compute\\.admin\\.test_volume\\.AttachSCSIVolumeTestJSON\\.'), why: IMAGE_UPLOAD },
-    { pattern: api('compute\\.servers\\.test_server_actions\\.(ServerActionsTestJSON|ServersAaction247Test)\\.test_create_backup'), why: IMAGE_UPLOAD },
-    { pattern: api('volume\\.test_volumes_negative\\.VolumesNegativeTest\\.test_create_volume_from_(deactivated_image|image_with_decreasing_size)'), why: IMAGE_UPLOAD },
     { pattern: api('compute\\.floating_ips\\.'), why: NO_NEUTRON },
     { pattern: api('compute\\.security_groups\\.'), why: NO_NEUTRON },
     { pattern: api('compute\\.admin\\.test_security_groups\\.'), why: NO_NEUTRON },
@@ -66,31 +68,9 @@ export const FULL: Selection = {
     { pattern: api('compute\\.admin\\.test_fixed_ips'), why: NO_NEUTRON },
     { pattern: api('compute\\.admin\\.test_networks\\.'), why: NO_NEUTRON },
     { pattern: api('compute\\.(test_networks|test_tenant_networks)\\.'), why: NO_NEUTRON },
-    { pattern: api('compute\\.admin\\.test_live_migration'), why: ONE_HOST },
-    { pattern: api('compute\\.admin\\.test_migrations\\.'), why: ONE_HOST },
-    { pattern: api('compute\\.admin\\.test_servers_on_multinodes\\.'), why: ONE_HOST },
-    { pattern: api('compute\\.admin\\.test_aggregates'), why: `os-aggregates CRUD: ${NOT_SIMULATED}` },
-    { pattern: api('compute\\.admin\\.test_hosts'), why: `os-hosts (deprecated in 2.43): ${NOT_SIMULATED}` },
-    { pattern: api('compute\\.admin\\.test_hypervisor'), why: `os-hypervisors beyond list/detail: ${NOT_SIMULATED}` },
-    { pattern: api('compute\\.admin\\.test_server_diagnostics'), why: `server diagnostics: ${NOT_SIMULATED}` },
-    { pattern: api('compute\\.admin\\.test_simple_tenant_usage'), why: `os-simple-tenant-usage: ${NOT_SIMULATED}` },
-    { pattern: api('compute\\.admin\\.test_instance_usage_audit_log'), why: `os-instance_usage_audit_log: ${NOT_SIMULATED}` },
-    { pattern: api('compute\\.admin\\.test_quotas\\.QuotaClasses'), why: `os-quota-class-sets: ${NOT_SIMULATED}` },
-    {
-      pattern: api('compute\\.volumes\\.(test_volume_snapshots|test_volumes_get|test_volumes_list|test_volumes_negative)\\.'),
-      why: "Nova's os-volumes/os-snapshots proxies to Cinder (gone at 2.36) are not simulated; users call Cinder (volume.*)",
-    },
-    { pattern: api('volume\\.admin\\.test_volume_hosts\\.'), why: `Cinder os-hosts: ${NOT_SIMULATED}` },
-    { pattern: api('volume\\.admin\\.test_volume_pools\\.'), why: `Cinder scheduler-stats/get_pools: ${NOT_SIMULATED}` },
-    { pattern: api('volume\\.admin\\.test_volume_quota_classes\\.'), why: `Cinder os-quota-class-sets: ${NOT_SIMULATED}` },
-    {
-      pattern: api('volume\\.admin\\.(test_groups|test_group_snapshots|test_group_types|test_group_type_specs)\\.'),
-      why: 'Cinder generic volume groups (3.13+) are not simulated yet (follow-up in docs/tempest.md)',
-    },
-    {
-      pattern: api('volume\\.(test_volume_transfers|admin\\.test_volume_quotas\\.VolumeQuotasAdminTestJSON\\.test_quota_usage_after_volume_transfer)'),
-      why: 'Cinder volume transfers are not simulated yet (follow-up in docs/tempest.md)',
-    },
+    { pattern: api('compute\\.admin\\.test_live_migration'), why: NO_SECOND_HOST },
+    { pattern: api('compute\\.admin\\.test_servers_on_multinodes\\.'), why: NO_SECOND_HOST },
+    { pattern: api('compute\\.admin\\.test_server_diagnostics'), why: NO_HYPERVISOR },
   ],
 };
 

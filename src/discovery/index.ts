@@ -1,2 +1,2 @@
 /** Background discovery of what the pods support (microversion ranges). */
-export { PodVersions, maxFromDocument, rangeFromDocument, type PodVersionsOptions, type VersionRange } from './pod-versions';
+export { PodVersions, maxFromDocument, rangeFromDocument, type PodVersionsOptions, type StoredVersions, type VersionRange } from './pod-versions';

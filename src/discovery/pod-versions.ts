@@ -3,9 +3,15 @@
  * so it may only advertise what every enabled pod understands: the lowest maximum among them,
  * capped by configuration. Pods are asked their version document in the background (at start,
  * after a pod change, and every `refreshMs`), never on a request path.
+ *
+ * From the first request on: what each pod last announced is kept in the store, so a gateway
+ * that starts while a pod is slow or down still knows it; and until the round of questions that
+ * follows the start or a pod change has ended, requests that depend on the maximum (`ready()`:
+ * the version documents, the microversion negotiation) wait for it, so the gateway's own ceiling
+ * is never advertised for a moment in front of pods that serve less.
  */
 import { randomUUID } from 'node:crypto';
-import { parseVersion, minVersion, type Version } from '../http';
+import { formatVersion, parseVersion, minVersion, type Version } from '../http';
 import type { PodClient, ServiceType } from '../pods';
 import type { Pod } from '../store';
 import { podRef } from '../proxy/pod-ref';
@@ -24,6 +30,14 @@ export interface PodVersionsOptions {
   /** @default 5000 */
   timeoutMs?: number;
   onError?: (pod: Pod, err: unknown) => void;
+  /** Where the last announced maxima are kept across restarts (the store's pod_microversions). */
+  stored?: StoredVersions;
+}
+
+/** The store's record of what each pod last announced. */
+export interface StoredVersions {
+  list(service: string): Promise<Map<string, string>>;
+  put(podId: string, service: string, maxVersion: string): Promise<void>;
 }
 
 interface VersionDoc {
@@ -59,6 +73,9 @@ export class PodVersions {
   readonly #o: PodVersionsOptions;
   readonly #known = new Map<string, VersionRange>();
   #timer: NodeJS.Timeout | undefined;
+  #loaded: Promise<void> | undefined;
+  /** The round requests wait for (the first one, and one after a pod change). */
+  #gate: Promise<void> | undefined;
 
   constructor(opts: PodVersionsOptions) {
     this.#o = opts;
@@ -81,17 +98,52 @@ export class PodVersions {
     return this.#known.get(podId);
   }
 
-  /** Asks every enabled pod once; pods that do not answer keep their last known value. */
-  async refresh(): Promise<void> {
+  /**
+   * Asks every enabled pod once; pods that do not answer keep their last known value (or the
+   * stored one). Unless `wait` is false (the periodic refresh), requests wait for this round.
+   */
+  refresh(o: { wait?: boolean } = {}): Promise<void> {
+    const round = this.#round();
+    if (o.wait !== false) {
+      const gate = round.catch(() => {});
+      this.#gate = gate;
+      void gate.then(() => {
+        if (this.#gate === gate) this.#gate = undefined;
+      });
+    }
+    return round;
+  }
+
+  /** Resolves when the maximum is known: at once, or when the round in progress ends. */
+  ready(): Promise<void> {
+    return this.#gate ?? Promise.resolve();
+  }
+
+  async #round(): Promise<void> {
+    await (this.#loaded ??= this.#load());
     const pods = await this.#o.listPods();
     const ids = new Set(pods.map((p) => p.pod_id));
     for (const id of this.#known.keys()) if (!ids.has(id)) this.#known.delete(id);
     await Promise.all(pods.map((p) => this.#ask(p)));
   }
 
+  /** The stored maxima, for pods this process has not heard from yet. */
+  async #load(): Promise<void> {
+    if (!this.#o.stored) return;
+    try {
+      for (const [podId, text] of await this.#o.stored.list(this.#o.service)) {
+        const v = parseVersion(text);
+        // Only the maximum is kept: the minimum comes with the pod's next answer.
+        if (v && !this.#known.has(podId)) this.#known.set(podId, { max: v, min: undefined });
+      }
+    } catch {
+      // An unreadable store only means the pods' own answers are waited for.
+    }
+  }
+
   start(): void {
     void this.refresh().catch(() => {});
-    this.#timer = setInterval(() => void this.refresh().catch(() => {}), this.#o.refreshMs ?? 60_000);
+    this.#timer = setInterval(() => void this.refresh({ wait: false }).catch(() => {}), this.#o.refreshMs ?? 60_000);
     this.#timer.unref();
   }
 
@@ -116,7 +168,12 @@ export class PodVersions {
       });
       if (res.status >= 400) return void (await res.dump());
       const range = rangeFromDocument(await res.json<VersionDoc>());
-      if (range) this.#known.set(pod.pod_id, range);
+      if (!range) return;
+      const before = this.#known.get(pod.pod_id);
+      this.#known.set(pod.pod_id, range);
+      if (this.#o.stored && (!before || formatVersion(before.max) !== formatVersion(range.max))) {
+        await this.#o.stored.put(pod.pod_id, this.#o.service, formatVersion(range.max)).catch((err: unknown) => this.#o.onError?.(pod, err));
+      }
     } catch (err) {
       this.#o.onError?.(pod, err);
     }

@@ -22,7 +22,15 @@ export async function targetPods(deps: FanoutDeps, spec: FanoutSpec, req: ListRe
     pods = all.filter((p) => p.az_name !== '' && ids.has(p.pod_id));
   }
   const az = spec.az ? req.params.get(spec.az.param) : null;
-  return az === null ? pods : pods.filter((p) => p.az_name === az);
+  if (az !== null) return pods.filter((p) => p.az_name === az);
+  if (pods.length === 0 && spec.sort.params.some((k) => req.params.has(k))) {
+    // Nothing of the tenant's anywhere, but the request sorts: the pods are the judges of a sort
+    // key (Cinder refuses an unknown one with 400), so one enabled pod is asked anyway. None of
+    // its items has a routing of the tenant, so none is shown.
+    const judge = all.find((p) => p.az_name !== '' && p.enabled);
+    return judge ? [judge] : [];
+  }
+  return pods;
 }
 
 /** The pods a tenant's `type` resources may live in: its bindings (history too) and its routings. */

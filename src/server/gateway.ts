@@ -175,6 +175,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     listPods: () => podDir.bottoms(),
     ceiling: parseVersion(COMPUTE_CEILING)!,
     cap: version(opts.computeMaxVersion, '[compute_api] max_microversion'),
+    stored: store.podMicroversions,
   });
   const volumeVersions = new PodVersions({
     pods,
@@ -182,6 +183,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     listPods: () => podDir.bottoms(),
     ceiling: parseVersion(VOLUME_CEILING)!,
     cap: version(opts.volumeMaxVersion, '[volume_api] max_microversion'),
+    stored: store.podMicroversions,
   });
   const proxy = { pods, endpoints: resolver, publicUrl: opts.publicUrls?.compute };
   const fanout = createFanout();
@@ -228,6 +230,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       policy: opts.policy,
       auth,
       maxVersion: () => computeVersions.max(),
+      versionsReady: () => computeVersions.ready(),
       publicUrl: opts.publicUrls?.compute,
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
@@ -246,6 +249,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
       policy: opts.policy,
       auth,
       maxVersion: () => volumeVersions.max(),
+      versionsReady: () => volumeVersions.ready(),
       publicUrl: opts.publicUrls?.volume,
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
@@ -299,14 +303,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   try {
     // Where the routing change log stands now: later changes are evicted from the cache.
     await parts.routes.refresh();
+    // Discovery starts before the listeners open: the first request already waits for its round.
+    parts.computeVersions.start();
+    parts.volumeVersions.start();
     const admin = await listen(apps.admin, opts.bindHost, opts.ports.admin);
     started.push(admin.server);
     const compute = await listen(apps.compute, opts.bindHost, opts.ports.compute);
     started.push(compute.server);
     const volume = await listen(apps.volume, opts.bindHost, opts.ports.volume);
     started.push(volume.server);
-    parts.computeVersions.start();
-    parts.volumeVersions.start();
     const stopRefresh = startRouteRefresh(parts.routes, opts.routeRefreshMs ?? ROUTE_REFRESH_MS, opts.log);
     if (opts.jobs?.enabled !== false) parts.runner.start();
     const servers = started as Server[];
@@ -329,6 +334,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       },
     };
   } catch (err) {
+    parts.computeVersions.stop();
+    parts.volumeVersions.stop();
     await Promise.all(started.map(closeServer));
     await parts.pods.close();
     throw err;

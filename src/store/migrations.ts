@@ -168,6 +168,21 @@ export const MIGRATIONS: Migration[] = [
     name: 'volume catalogs the gateway owns: QoS specs, default types, type encryption; sync state for every catalog kind',
     statements: CATALOG_ITEMS_SCHEMA,
   },
+  {
+    version: 7,
+    name: 'the microversion range each pod last announced, per service',
+    statements: [
+      // What the discovery last read from each pod's version document, so a gateway that starts
+      // while a pod is slow or down still advertises no more than that pod serves.
+      `CREATE TABLE pod_microversions (
+        pod_id TEXT NOT NULL REFERENCES pods(pod_id) ON DELETE CASCADE,
+        service_type TEXT NOT NULL,
+        max_version TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pod_id, service_type)
+      )`,
+    ],
+  },
 ];
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

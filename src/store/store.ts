@@ -17,6 +17,7 @@ import { PodRepo } from './pods';
 import { BindingRepo } from './bindings';
 import { RoutingRepo } from './routings';
 import { EndpointCacheRepo } from './endpoints';
+import { PodMicroversionRepo } from './pod-microversions';
 import { JobRepo } from './jobs';
 import { VolumeTypeRepo } from './volume-types';
 import { VolumeTypeExtraSpecRepo } from './volume-type-extra-specs';
@@ -56,6 +57,7 @@ export interface Store {
   readonly bindings: BindingRepo;
   readonly routings: RoutingRepo;
   readonly endpoints: EndpointCacheRepo;
+  readonly podMicroversions: PodMicroversionRepo;
   readonly jobs: JobRepo;
   readonly volumeTypes: VolumeTypeRepo;
   readonly volumeTypeSpecs: VolumeTypeExtraSpecRepo;
@@ -97,6 +99,7 @@ export function storeFromClient(client: Client, mode: 'standalone' | 'replica' =
     bindings: new BindingRepo(db),
     routings: new RoutingRepo(db),
     endpoints: new EndpointCacheRepo(db),
+    podMicroversions: new PodMicroversionRepo(db),
     jobs: new JobRepo(db),
     volumeTypes: new VolumeTypeRepo(db),
     volumeTypeSpecs: new VolumeTypeExtraSpecRepo(db),

@@ -60,7 +60,27 @@ test('show and delete one routing; unknown ids are 404', async () => {
   assert.deepEqual((await call(url(`/${first.id}`), { headers: ADMIN })).body, { routing: first });
   assert.equal((await call(url(`/${first.id}`), { method: 'DELETE', headers: ADMIN })).status, 200);
   assert.equal((await call(url(`/${first.id}`), { headers: ADMIN })).status, 404);
-  assert.equal((await call(url('/0'), { headers: ADMIN })).status, 400);
+});
+
+test('an unknown routing, pod, binding or job is 404 whatever the form of its id', async () => {
+  const notFound = (what: string) => ({ itemNotFound: { code: 404, message: `${what} not found` } });
+  const ids = ['0', '-1', 'abc', '1.5', '1e3', '99999999999999999999', '%20', 'x'.repeat(300)];
+  for (const id of ids) {
+    for (const [method, body] of [['GET'], ['PUT', { routing: { pod_id: podId } }], ['PUT', { nonsense: 1 }], ['DELETE']] as const) {
+      const r = await call(url(`/${id}`), { method, headers: ADMIN, body });
+      assert.equal(r.status, 404, `${method} routings/${id}: ${r.text}`);
+      assert.deepEqual(r.body, notFound('Routing'), `${method} routings/${id}`);
+    }
+    for (const [path, method, body] of [
+      ['pods', 'GET'], ['pods', 'PUT', { pod: { dc_name: 'x' } }], ['pods', 'PUT', {}], ['pods', 'DELETE'],
+      ['bindings', 'GET'], ['bindings', 'DELETE'], ['jobs', 'GET'], ['jobs', 'DELETE'],
+    ] as const) {
+      const r = await call(`${gw.urls.admin}/v1.0/${path}/${id}`, { method, headers: ADMIN, body });
+      assert.equal(r.status, 404, `${method} ${path}/${id}: ${r.text}`);
+    }
+    const retry = await call(`${gw.urls.admin}/v1.0/jobs/${id}/retry`, { method: 'POST', headers: ADMIN });
+    assert.equal(retry.status, 404, `retry ${id}: ${retry.text}`);
+  }
 });
 
 test('jobs: list (filter by status) and show; unknown id is 404', async () => {

@@ -146,3 +146,20 @@ test('hand-off: a pod copy with another public key is replaced by the top one', 
   const ours = cloud.pods[0]!.requests.slice(mark).filter((q) => q.headers['x-openstack-request-id'] === r.headers.get('x-openstack-request-id'));
   assert.deepEqual(ours.map((q) => q.method), ['GET', 'DELETE', 'POST', 'POST']);
 });
+
+test('generate x509 at 2.2 as Nova does: a self-signed client certificate for the user, its SHA-1 fingerprint, a PKCS#12 private key', async () => {
+  const r = await api(cloud.compute, '/proj-a/os-keypairs', { version: '2.2', method: 'POST', body: { keypair: { name: 'x509gen', type: 'x509' } } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.keypair.type, 'x509');
+  const { X509Certificate, createHash } = await import('node:crypto');
+  const cert = new X509Certificate(r.body.keypair.public_key);
+  assert.equal(cert.subject, 'CN=alice');
+  assert.equal(cert.issuer, 'CN=alice');
+  assert.match(cert.subjectAltName ?? '', /alice@localhost/);
+  const sha1 = createHash('sha1').update(cert.raw).digest('hex').match(/../g)!.join(':');
+  assert.equal(r.body.keypair.fingerprint, sha1);
+  assert.ok(Buffer.from(r.body.keypair.private_key, 'base64').length > 1000, 'a PKCS#12 bundle in base64');
+  const show = await api(cloud.compute, '/proj-a/os-keypairs/x509gen', { version: '2.2' });
+  assert.equal(show.body.keypair.type, 'x509');
+  assert.equal(show.body.keypair.public_key, r.body.keypair.public_key);
+});

@@ -65,3 +65,27 @@ test('timestamps compare as instants; NULL sorts first ascending', () => {
   assert.ok(compareBy(plan, v(null, 'b'), v('a', 'a')) < 0);
   assert.ok(compareBy(plan, v('a', 'a'), v('a', 'b')) < 0, 'uuid breaks the tie');
 });
+
+test('nova: keys the answer does not show to this caller are dropped, so the merge compares only what it reads', () => {
+  const keys = (ctx: Parameters<typeof novaSort>[0], query: string) => novaSort(ctx).plan(q(query)).map((k) => k.key);
+  for (const k of ['instance_type_id', 'locked_by', 'progress', 'vm_mode']) {
+    assert.deepEqual(keys({ isAdmin: true, version: parseVersion('2.79') }, `sort_key=${k}`), ['created_at', 'uuid'], k);
+  }
+  for (const k of ['hostname', 'kernel_id', 'ramdisk_id', 'launch_index', 'root_device_name']) {
+    assert.deepEqual(keys({ isAdmin: true, version: parseVersion('2.3') }, `sort_key=${k}`), [k, 'uuid'], `${k}: admin from 2.3`);
+    assert.deepEqual(keys({ isAdmin: true, version: parseVersion('2.2') }, `sort_key=${k}`), ['created_at', 'uuid'], `${k}: not before 2.3`);
+    assert.deepEqual(keys({ version: parseVersion('2.79') }, `sort_key=${k}`), ['created_at', 'uuid'], `${k}: not for members`);
+  }
+  assert.deepEqual(keys({ version: parseVersion('2.90') }, 'sort_key=hostname'), ['hostname', 'uuid'], 'hostname for everyone from 2.90');
+  assert.deepEqual(keys({ version: parseVersion('2.18') }, 'sort_key=display_description'), ['created_at', 'uuid']);
+  assert.deepEqual(keys({ version: parseVersion('2.19') }, 'sort_key=display_description'), ['display_description', 'uuid']);
+  assert.deepEqual(keys({ isAdmin: true }, 'sort_key=host&sort_key=node'), ['host', 'node', 'uuid'], 'shown to admins at 2.1');
+});
+
+test('cinder: columns the answers do not show are dropped; the first direction still leads', () => {
+  const keys = (query: string) => cinderSort().plan(q(query)).map((k) => `${k.key}:${k.dir}`);
+  assert.deepEqual(keys('sort=host:asc'), ['created_at:asc', 'id:asc']);
+  assert.deepEqual(keys('sort=volume_type:asc,name:desc'), ['name:desc', 'created_at:desc', 'id:desc']);
+  assert.deepEqual(keys('sort_key=project_id&sort_dir=asc'), ['created_at:asc', 'id:asc']);
+  assert.deepEqual(keys('sort=size:asc'), ['size:asc', 'created_at:asc', 'id:asc']);
+});

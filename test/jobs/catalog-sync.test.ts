@@ -157,3 +157,15 @@ test('volume types: a create names the pod its own id; volume_type_id answers an
   const sentRetype = pod1.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/volumes/${id}/action`)).at(-1)!;
   assert.equal((sentRetype.body as { 'os-retype': { new_type: string } })['os-retype'].new_type, slowInPod.id);
 });
+
+test('a flavor booted the moment it was created (as Nova allows): the create waits for the first push and is accepted', async () => {
+  const mk = await call(`${gw.urls.compute}/v2.1/flavors`, {
+    method: 'POST',
+    headers: ADMIN,
+    body: { flavor: { name: 'gw.at-once', id: 'gw-at-once', ram: 128, vcpus: 1, disk: 1 } },
+  });
+  assert.equal(mk.status, 200, mk.text);
+  const r = await boot('az1', 'gw-at-once');
+  assert.equal(r.status, 202, r.text);
+  assert.equal(pod1.flavors.get('gw-at-once')?.ram, 128);
+});

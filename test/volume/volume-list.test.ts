@@ -86,6 +86,16 @@ test('sorting: sort=size:asc and sort_key/sort_dir; bad input is 400, an unknown
   assert.deepEqual(marker.body, { itemNotFound: { code: 404, message: 'Volume nope could not be found.' } });
 });
 
+test('an unknown sort key is the pods\' 400, also for a project with nothing in any pod (one pod judges it)', async () => {
+  assert.equal((await v()('/snapshots?sort_key=invalid')).status, 400);
+  const fresh = volumeClient(cloud, 'proj-fresh', identity('proj-fresh'));
+  const bad = await fresh('/snapshots?sort_key=invalid');
+  assert.equal(bad.status, 400, bad.text);
+  assert.deepEqual((await fresh('/snapshots?sort_key=size')).body, { snapshots: [] }, 'another tenant\'s items stay hidden');
+  assert.deepEqual((await fresh('/volumes/detail?sort=name:asc')).body, { volumes: [] });
+  assert.deepEqual((await fresh('/volumes/detail')).body, { volumes: [] });
+});
+
 test('a pod that is down is skipped', async () => {
   cloud.pods[1]!.inject({ kind: 'status', status: 500, match: { method: 'GET' }, times: 1 });
   const r = await v()('/volumes/detail');

@@ -44,6 +44,7 @@ const CASES: [string, v.GenericSchema, unknown, string][] = [
   ['extra specs: value type', extraSpecsCreate, { extra_specs: { a: { b: [1, null] } } }, "Invalid input for field/attribute a. Value: {'b': [1, None]}. {'b': [1, None]} is not of type 'string'"],
   ['extra specs: key length', extraSpecsCreate, { extra_specs: { ['k'.repeat(256)]: 'v' } }, `Invalid input for field/attribute extra_specs. Value: {'${'k'.repeat(256)}': 'v'}. Additional properties are not allowed ('${'k'.repeat(256)}' was unexpected)`],
   ['extra spec: URI mismatch', extraSpecUpdate('a'), { b: '1' }, 'Request body and URI mismatch'],
+  ['extra spec: null body (was a 500)', extraSpecUpdate('a'), null, 'Request body and URI mismatch'],
   ['type access: no project', typeAccessAction('addProjectAccess'), { addProjectAccess: {} }, "Invalid input for field/attribute addProjectAccess. Value: {}. 'project' is a required property"],
   ['quota set: value first', quotaSetUpdate(new Set(['volumes'])), { quota_set: { wings: 1, volumes: 'many' } }, 'volumes must be an integer'],
   ['quota set: minimum', quotaSetUpdate(new Set(['volumes'])), { quota_set: { volumes: -2 } }, 'volumes must be >= -1'],

@@ -47,6 +47,11 @@ test('snapshot of an unknown volume is 404 and leaves nothing; a pod refusal lea
   assert.deepEqual(r.body, { itemNotFound: { code: 404, message: 'Volume nope could not be found.' } });
   const missing = await v()('/snapshots', { method: 'POST', body: { snapshot: {} } });
   assert.equal(missing.status, 400);
+  // Cinder's schema takes a null volume_id; the lookup of volume None is 404 (Tempest checks it).
+  const nullId = await v()('/snapshots', { method: 'POST', body: { snapshot: { volume_id: null } } });
+  assert.deepEqual(nullId.body, { itemNotFound: { code: 404, message: 'Volume None could not be found.' } });
+  const numberId = await v()('/snapshots', { method: 'POST', body: { snapshot: { volume_id: 7 } } });
+  assert.equal(numberId.status, 400);
   const noBody = await v()('/snapshots', { method: 'POST', body: {} });
   assert.deepEqual(noBody.body, { badRequest: { code: 400, message: "Missing required element 'snapshot' in request body." } });
   cloud.pods[0]!.inject({ kind: 'status', status: 413, body: { overLimit: { code: 413, message: 'SnapshotLimitExceeded' } }, match: { method: 'POST' }, times: 1 });

@@ -134,3 +134,13 @@ test('delete: 202, then 404; the deletion is pushed to every pod', async () => {
   assert.deepEqual(await cloud.gw.store.volumeTypeSpecs.get(t.id), {});
   await eventually(async () => inPods('temp').every((x) => x === undefined), 15_000);
 });
+
+test('a project given access to a private type creates a volume of it at once (the access push is waited for)', async () => {
+  const priv = (await admin()('/types', { method: 'POST', body: { volume_type: { name: 'granted', 'os-volume-type-access:is_public': false } } })).body.volume_type;
+  await eventually(async () => (await pushes(priv.id)).every((j) => j.status === 'success') && (await pushes(priv.id)).length >= 2, 10_000);
+  const create = () => user()('/volumes', { method: 'POST', body: { volume: { size: 1, volume_type: priv.id, availability_zone: 'az1' } } });
+  assert.equal((await create()).status, 404, 'no access yet');
+  assert.equal((await admin()(`/types/${priv.id}/action`, { method: 'POST', body: { addProjectAccess: { project: 'proj-ty' } } })).status, 202);
+  const r = await create();
+  assert.equal(r.status, 202, r.text);
+});

@@ -57,10 +57,11 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
 
   app.put('/:podId', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('update'));
+    // An unknown pod is 404 whatever the body says.
+    const pod = await mustGet(deps, c.req.param('podId'));
     const body = await readJson(c);
     if (!hasKey(body, 'pod')) throw badRequest('Request body pod not found');
     const { pod: patch } = validate(PodUpdateSchema, body);
-    const pod = await mustGet(deps, c.req.param('podId'));
     if (patch.pod_name !== undefined && patch.pod_name !== pod.pod_name) {
       throw badRequest('pod_name cannot be changed: it must stay equal to the Keystone region name');
     }

@@ -23,7 +23,17 @@ import { hasKey } from './schemas';
 
 const RULE = (op: (typeof ADMIN_API_OPERATIONS)['routings'][number]) => adminRule('routings', op);
 const MARKER = adminInt('marker');
-const ROUTING_ID = adminInt('routing id');
+
+/**
+ * A routing id from the path, or a 404: routing ids are integers, so anything else names no
+ * routing — "not found", like an integer no routing has (a path segment is not a malformed
+ * parameter the way a bad `limit` is).
+ */
+function parseRoutingId(raw: string): number {
+  const n = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw notFound('Routing not found');
+  return n;
+}
 
 const id = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(255));
 const resourceType = v.picklist(RESOURCE_TYPES, `must be one of ${RESOURCE_TYPES.join(', ')}`);
@@ -102,19 +112,20 @@ export function routingsApp(deps: AdminDeps): Hono<AdminEnv> {
 
   app.get('/:id', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('show'));
-    const routing = await store.routings.get(parseInteger(c.req.param('id'), ROUTING_ID));
+    const routing = await store.routings.get(parseRoutingId(c.req.param('id')));
     if (!routing) throw notFound('Routing not found');
     return c.json({ routing });
   });
 
   app.put('/:id', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('update'));
-    const routingId = parseInteger(c.req.param('id'), ROUTING_ID);
+    const routingId = parseRoutingId(c.req.param('id'));
+    // An unknown routing is 404 whatever the body says.
+    const current = await store.routings.get(routingId);
+    if (!current) throw notFound('Routing not found');
     const body = await readJson(c);
     if (!hasKey(body, 'routing')) throw badRequest('Request body routing not found');
     const { routing: patch } = validate(MoveSchema, body);
-    const current = await store.routings.get(routingId);
-    if (!current) throw notFound('Routing not found');
     if (current.status === 'pending') throw conflict('A pending routing is resolved by reconciliation, not moved.');
     if (current.pod_id === patch.pod_id) return c.json({ routing: current });
     const pod = await bottomPod(deps, patch.pod_id);
@@ -126,7 +137,7 @@ export function routingsApp(deps: AdminDeps): Hono<AdminEnv> {
 
   app.delete('/:id', async (c) => {
     authorize(deps.policy, c.get('auth'), RULE('delete'));
-    const routingId = parseInteger(c.req.param('id'), ROUTING_ID);
+    const routingId = parseRoutingId(c.req.param('id'));
     // Through the route table: the cached copy goes at once here, and other sites evict theirs
     // when they read the routing change log after their next sync.
     if (!(await storeWrite(() => deps.routes.remove(routingId)))) throw notFound('Routing not found');

@@ -2,10 +2,15 @@
  * Whether an item of the gateway's catalogs (a flavor, a volume type) can be used in the pod a
  * create goes to. Its sync job records where it stands (src/jobs/flavor-sync.ts,
  * volume-type-sync.ts): synced, it can; pending (the pod does not have it yet), the create is a
- * 409 naming the pending sync — answered at once rather than held for a job that may wait on a
- * pod for minutes, and retryable; in conflict (the pod defines the same id differently), a 409
- * naming both definitions. No state at all (a pod registered before catalog sync, not yet synced)
- * leaves the pod to judge, as before.
+ * 409 naming the pending sync, and retryable; in conflict (the pod defines the same id
+ * differently), a 409 naming both definitions. No state at all (a pod registered before catalog
+ * sync, not yet synced) leaves the pod to judge, as before.
+ *
+ * On Nova a flavor is usable the moment its create answered (and a volume type the moment a
+ * project was given access to it), and clients (Tempest among them) use it at once: while a push
+ * to the pod is under way and its first attempt has not failed, the create waits a little for it
+ * (SYNC_WAIT_MS). A push that already failed (the pod is down, backing off) is not waited
+ * for: the 409 comes at once rather than being held for a job that may wait minutes.
  */
 import { conflict } from '../../http';
 import { catalogItemPushKey, flavorPushKey, volumeTypePushKey } from '../../jobs';
@@ -24,10 +29,24 @@ const NOUNS: Record<CatalogKind, string> = { flavor: 'Flavor', volume_type: 'Vol
  * @returns the state (its `pod_item_id` is the pod's own id) or undefined when none is recorded
  * @throws ApiError 409 while the item is pending or in conflict in the pod
  */
-export async function usableInPod(store: Store, kind: CatalogKind, id: string, pod: Pod): Promise<CatalogState | undefined> {
-  const st = await store.catalogState.get(kind, id, pod.pod_id);
+/** How long a create waits for a catalog push whose first attempt is still under way. */
+export const SYNC_WAIT_MS = 5_000;
+const SYNC_POLL_MS = 50;
+
+export async function usableInPod(store: Store, kind: CatalogKind, id: string, pod: Pod, waitMs = SYNC_WAIT_MS): Promise<CatalogState | undefined> {
+  const until = Date.now() + waitMs;
+  let st = await store.catalogState.get(kind, id, pod.pod_id);
+  // A push on its way: the item itself (pending), or a change to it, e.g. a private volume
+  // type's new project access, which the pod must know before it accepts the create.
+  let job = st && st.status !== 'conflict' ? await store.jobs.openByKey(KEYS[kind](id, pod.pod_id)) : undefined;
+  while (job && job.last_error === null && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, SYNC_POLL_MS));
+    st = await store.catalogState.get(kind, id, pod.pod_id);
+    job = await store.jobs.openByKey(KEYS[kind](id, pod.pod_id));
+  }
+  // The job may have finished between the two reads: its state is the word.
+  if (st?.status === 'pending' && !job) st = await store.catalogState.get(kind, id, pod.pod_id);
   if (!st || st.status === 'synced') return st;
-  const job = await store.jobs.openByKey(KEYS[kind](id, pod.pod_id));
   if (st.status === 'conflict') {
     throw conflict(`${NOUNS[kind]} ${id} cannot be used in availability zone ${pod.az_name}: ${st.detail ?? 'the pod defines it differently'}.`);
   }

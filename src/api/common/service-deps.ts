@@ -26,6 +26,11 @@ export interface ServiceDeps<R extends string = string> {
   auth: MiddlewareHandler<GatewayEnv>;
   /** The highest microversion to advertise now (follows the pods). */
   maxVersion: () => Version;
+  /**
+   * Resolves when `maxVersion` follows the pods (the discovery round after a start or a pod
+   * change has ended). @default already
+   */
+  versionsReady?: () => Promise<void>;
   publicUrl?: string;
   /** `[api] max_limit`. @default 1000 */
   maxLimit: number;

@@ -38,8 +38,8 @@ export function computeSpec(maxVersion: ComputeDeps['maxVersion']): Microversion
   return { service: 'compute', legacyHeader: 'X-OpenStack-Nova-API-Version', min: parseVersion(COMPUTE_MIN_VERSION)!, max: maxVersion };
 }
 
-/** The route table, served with and without `{project_id}` (Nova's two URL forms). */
-function resources(deps: ComputeDeps): RouteRow[] {
+/** The route table, served with and without `{project_id}` (Nova's two URL forms); exported for tests that walk every route. */
+export function resources(deps: ComputeDeps): RouteRow[] {
   return [
     ['POST', '/servers', (c) => createServer(deps, c)],
     ['GET', '/servers', (c) => listServers(deps, c)],
@@ -131,6 +131,14 @@ function resources(deps: ComputeDeps): RouteRow[] {
 
 export function computeRoutes(deps: ComputeDeps): Hono<GatewayEnv> {
   const app = new Hono<ComputeEnv>({ strict: false });
+  // The version documents and the negotiation read the maximum: not before the pods were asked.
+  if (deps.versionsReady) {
+    const ready = deps.versionsReady;
+    app.use('*', async (_c, next) => {
+      await ready();
+      return next();
+    });
+  }
   app.route('/', versionsApp(deps));
   const api = new Hono<ComputeEnv>({ strict: false });
   api.use('*', microversion(computeSpec(deps.maxVersion)));

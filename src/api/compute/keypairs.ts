@@ -16,7 +16,7 @@ import { listBody, nextLinks, novaPage } from './links';
 import { novaName } from './params';
 import { can } from './policy';
 import { effectiveLimits } from './quota-engine';
-import { fingerprint, generateSshKeyPair } from './ssh-keys';
+import { fingerprint, generateSshKeyPair, generateX509KeyPair } from './ssh-keys';
 import { storeWrite } from '../common';
 
 const name_2_1 = v.pipe(novaName, v.regex(/^[_\- a-zA-Z0-9]+$/, "does not match '^[_\\- a-zA-Z0-9]+$'"));
@@ -67,8 +67,11 @@ export async function keypairCreate(deps: ComputeDeps, c: Context<ComputeEnv>): 
   let publicKey = b.public_key;
   let privateKey: string | undefined;
   if (publicKey === undefined) {
-    if (type === 'x509') throw badRequest('Keypair data is invalid: generating x509 keypairs is not supported by this gateway; import a certificate instead');
-    ({ publicKey, privateKey } = generateSshKeyPair());
+    if (type === 'x509') {
+      const made = await generateX509KeyPair(user);
+      if (!made) throw badRequest('Keypair data is invalid: generating x509 keypairs needs the openssl command, which is not installed here; import a certificate instead');
+      ({ publicKey, privateKey } = made);
+    } else ({ publicKey, privateKey } = generateSshKeyPair());
   }
   const created = await storeWrite(
     async () => deps.store.keypairs.create({ user_id: user, name: b.name, type, public_key: publicKey!, fingerprint: fingerprint(publicKey!, type) }),

@@ -22,6 +22,26 @@ const NOVA_IGNORED = new Set([
 /** Keys only admins may sort by; Nova drops them for everyone else (remove_invalid_sort_keys). */
 const NOVA_ADMIN_ONLY = new Set(['host', 'node']);
 
+/**
+ * Keys a pod sorts by but its detailed answer does not show (nova/api/openstack/compute/views/
+ * servers.py): the gateway merges on the values it reads from the answers, so it cannot place
+ * one pod's items among another's by these, and a pod read from its start could not be skipped
+ * to the marker. Dropped like Nova's own ignored keys: the order stays total and one, and a walk
+ * by `next` links sees every server once. `progress` is shown only in some statuses.
+ */
+const NOVA_NOT_SHOWN = new Set(['instance_type_id', 'locked_by', 'vm_mode', 'progress']);
+/** Shown for admins from 2.3 only (the OS-EXT-SRV-ATTR extended attributes). */
+const NOVA_SHOWN_ADMIN_23 = new Set(['hostname', 'kernel_id', 'ramdisk_id', 'launch_index', 'root_device_name']);
+
+/** True when the detailed server view of this request shows the value of sort key `key`. */
+function shown(key: string, ctx: PlanContext): boolean {
+  const since = (v: string) => (ctx.version ? isSupported(ctx.version, v) : false);
+  if (NOVA_NOT_SHOWN.has(key)) return false;
+  if (NOVA_SHOWN_ADMIN_23.has(key)) return (ctx.isAdmin === true && since('2.3')) || (key === 'hostname' && since('2.90'));
+  if (key === 'display_description') return since('2.19');
+  return true;
+}
+
 /** Nova sort key → where the detailed server view shows it (views/servers.py). A Map: sort keys come from the caller. */
 const NOVA_FIELDS: ReadonlyMap<string, string> = new Map(Object.entries({
   uuid: 'id', created_at: 'created', updated_at: 'updated', display_name: 'name', display_description: 'description',
@@ -38,7 +58,8 @@ const NOVA_FIELDS: ReadonlyMap<string, string> = new Map(Object.entries({
 /**
  * Nova: `sort_key`/`sort_dir` pairs, default `created_at desc` (common.get_sort_params), missing
  * directions take the first one, then `uuid asc` as the cross-cell tie-breaker
- * (InstanceSortContext). Ignored and (for non-admins) admin-only keys are dropped as Nova does.
+ * (InstanceSortContext). Ignored and (for non-admins) admin-only keys are dropped as Nova does,
+ * and so are keys whose values the answers do not show to this caller (NOVA_NOT_SHOWN).
  */
 export function novaSort(ctx: PlanContext = {}): SortDialect {
   return {
@@ -52,6 +73,7 @@ export function novaSort(ctx: PlanContext = {}): SortDialect {
       const locked73 = ctx.version ? isSupported(ctx.version, '2.73') : false;
       keys = keys.filter((k) => !(NOVA_IGNORED.has(k.key) && !(k.key === 'locked' && locked73)));
       if (!ctx.isAdmin) keys = keys.filter((k) => !NOVA_ADMIN_ONLY.has(k.key));
+      keys = keys.filter((k) => shown(k.key, ctx));
       if (keys.length === 0) keys.push({ key: 'created_at', dir: first });
       if (!keys.some((k) => k.key === 'uuid')) keys.push({ key: 'uuid', dir: 'asc' });
       return keys;

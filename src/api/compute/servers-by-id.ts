@@ -13,10 +13,11 @@
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
+import { askPods, tenantPodIds } from '../../fanout';
 import { deletionEvents, forwardById, ownerPod } from '../../proxy';
 import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
-import { badRequest, notFound } from '../../http';
+import { badRequest, isSupported, notFound } from '../../http';
 import { serverAzToTop } from './az';
 import { actionForPod, checkAction } from './server-action-hooks';
 import { callerRoute } from './caller-route';
@@ -49,8 +50,34 @@ const isAction = (method: string, sub: string) => method === 'POST' && /^\/actio
 /** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
 const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
 
+/** `GET …/os-instance-actions[/{request_id}]`: from 2.21 Nova lists the actions of deleted servers too. */
+const ACTIONS_READ = /^\/os-instance-actions(\/[^/]+)?\/?$/;
+
+/**
+ * The actions of a server the gateway routed once and whose routing went with the server (its
+ * deletion was proven): the pod is no longer recorded, so the tenant's pods are asked, and the
+ * one answer 200 is the answer (Nova keeps a deleted instance's actions, and reads them from 2.21).
+ * Undefined when this is not such a read or no single pod has them.
+ */
+async function deletedServerActions(deps: ComputeDeps, c: Context<ComputeEnv>, id: string): Promise<Response | undefined> {
+  const marker = `/servers/${id}`;
+  const sub = c.req.path.slice(c.req.path.indexOf(marker) + marker.length);
+  if (c.req.method !== 'GET' || !ACTIONS_READ.test(sub) || !isSupported(c.get('apiVersion'), '2.21')) return undefined;
+  if ((await deps.routes.lookup(id, 'server')) || !(await deps.store.routings.wasRouted(id, 'server'))) return undefined;
+  const projectId = c.get('projectId');
+  const ids = await tenantPodIds(deps.store, projectId, 'server');
+  const pods = (await deps.podDir.list()).filter((p) => p.az_name !== '' && p.enabled && ids.has(p.pod_id));
+  const path = `/v2.1/${encodeURIComponent(projectId)}${marker}${sub}`;
+  const { answers } = await askPods(deps, c, pods, { service: 'compute', name: 'deleted-server-actions', question: () => ({ path }) });
+  const found = answers.filter((a) => a.status === 200 && a.body !== null);
+  if (found.length !== 1) return undefined;
+  return c.body(found[0]!.text, 200, { 'content-type': 'application/json' });
+}
+
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const id = c.req.param('id')!;
+  const deleted = await deletedServerActions(deps, c, id);
+  if (deleted) return deleted;
   let resize: ResizeStep | undefined;
   const { response, status, pod } = await forwardById(deps, c, {
     type: 'server',

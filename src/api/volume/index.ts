@@ -74,7 +74,7 @@ export function volumeSpec(maxVersion: VolumeDeps['maxVersion']): MicroversionSp
   return { service: 'volume', min: parseVersion(VOLUME_MIN_VERSION)!, max: maxVersion, rules: 'cinder' };
 }
 
-function resources(deps: VolumeDeps): RouteRow[] {
+export function resources(deps: VolumeDeps): RouteRow[] {
   // Volumes, snapshots and backups: the generic parallel fan-out with a k-way merge, markers
   // across pods and partial results (src/fanout); its AZ filter picks pods by top AZ.
   const fanned = (collection: 'volumes' | 'snapshots' | 'backups', detail: boolean) => async (c: Context<GatewayEnv>) =>
@@ -224,6 +224,14 @@ function resources(deps: VolumeDeps): RouteRow[] {
 
 export function volumeRoutes(deps: VolumeDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>({ strict: false });
+  // The version documents and the negotiation read the maximum: not before the pods were asked.
+  if (deps.versionsReady) {
+    const ready = deps.versionsReady;
+    app.use('*', async (_c, next) => {
+      await ready();
+      return next();
+    });
+  }
   app.route('/', versionsApp(deps));
   const api = new Hono<GatewayEnv>({ strict: false });
   api.use('*', microversion(volumeSpec(deps.maxVersion)));

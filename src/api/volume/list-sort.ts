@@ -12,6 +12,16 @@ const CINDER_FIELDS: ReadonlyMap<string, string> = new Map([
   ['display_description', 'description'],
 ]);
 const CINDER_DEFAULTS = ['created_at', 'id'];
+/**
+ * Columns Cinder sorts by whose values the answers do not show under that name (admin-only
+ * `os-vol-host-attr:host`, `os-vol-tenant-attr:tenant_id`, ...; `volume_type` shows the type's
+ * name while a pod sorts by what it stores): the gateway merges on the values it reads, so these
+ * are dropped from the plan, as for Nova — the walk stays total and every item is seen once.
+ */
+const CINDER_NOT_SHOWN = new Set([
+  'host', 'project_id', 'user_id', 'attach_status', 'migration_status', 'replication_status', 'volume_type', 'volume_type_id',
+  'cluster_name', 'service_uuid', 'group_id', 'consistencygroup_id', 'provider_location', 'progress',
+]);
 
 /**
  * The caller's own sort keys in Cinder's spelling (cinder/api/common.py get_sort_params):
@@ -44,8 +54,10 @@ export function cinderSort(): SortDialect {
   return {
     params: ['sort', 'sort_key', 'sort_dir'],
     plan(params) {
-      const keys = cinderSortKeys(params);
-      if (keys.length === 0) keys.push({ key: 'created_at', dir: 'desc' });
+      const asked = cinderSortKeys(params);
+      const keys = asked.filter((k) => !CINDER_NOT_SHOWN.has(k.key));
+      // The first direction given still leads the appended keys, as process_sort_params does.
+      if (keys.length === 0) keys.push({ key: 'created_at', dir: asked[0]?.dir ?? 'desc' });
       const first = keys[0]!.dir;
       for (const k of CINDER_DEFAULTS) if (!keys.some((x) => x.key === k)) keys.push({ key: k, dir: first });
       return keys;

@@ -27,7 +27,8 @@ export const volumeCreate_3_47 = member('volume', v.looseObject({ ...volumeCreat
 
 // Snapshots and backups (snapshots.py, backups.py): made in the pod of their volume.
 
-export const snapshotCreate = member('snapshot', v.looseObject({ volume_id: requiredId }));
+/** Cinder's schema takes a null volume_id (uuid_allow_null); the volume lookup then answers 404. */
+export const snapshotCreate = member('snapshot', v.looseObject({ volume_id: v.union([requiredId, v.null()], (i) => `${pyRepr(i.input)} is not of type 'string', 'null'`) }));
 
 export const backupCreate = member('backup', v.looseObject({ volume_id: requiredId, snapshot_id: optionalId }));
 
@@ -107,7 +108,8 @@ export function extraSpecUpdate(key: string) {
   return v.pipe(
     v.unknown(),
     v.check((b) => typeof b === 'object' && b !== null && !Array.isArray(b) && Object.hasOwn(b, key), 'Request body and URI mismatch'),
-    v.check((b) => Object.keys(b as object).length <= 1, 'Request body contains too many items'),
+    // The checks of a pipe all run: this one must not throw on the body the first refused.
+    v.check((b) => typeof b !== 'object' || b === null || Object.keys(b).length <= 1, 'Request body contains too many items'),
     extraSpecs,
   );
 }

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { forwardById } from '../../proxy';
-import { readJson, type GatewayEnv } from '../../http';
+import { notFound, readJson, type GatewayEnv } from '../../http';
 import type { VolumeDeps } from './deps';
 import { createInPod, MISSING, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
@@ -16,16 +16,18 @@ import { checkSnapshotCreate, recordCost, sourceCost } from './volume-quota';
 export async function createSnapshot(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
   const { snapshot } = checkBody(snapshotCreate, body);
-  const pod = await podOf(deps, c, snapshot.volume_id, 'volume');
+  if (snapshot.volume_id === null) throw notFound(MISSING.volume('None'));
+  const volumeId = snapshot.volume_id;
+  const pod = await podOf(deps, c, volumeId, 'volume');
   const projectId = c.get('projectId');
-  await checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', snapshot.volume_id));
+  await checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', volumeId));
   return createInPod(deps, c, {
     pod,
     type: 'snapshot',
     member: 'snapshot',
     body,
     name: nameOf(snapshot),
-    onCreated: (id) => recordCost(deps, { id, type: 'snapshot', projectId, volumeId: snapshot.volume_id }),
+    onCreated: (id) => recordCost(deps, { id, type: 'snapshot', projectId, volumeId }),
   });
 }
 

@@ -96,6 +96,13 @@ export function buildComputeApp(deps: NovaDeps, register: RegisterFn[]): Hono {
   const v21 = new Hono<NovaEnv>();
   v21.use('*', novaMiddleware(deps, min, max));
   v21.get('/', (c) => versionShow(c, deps.env.maxVersion, MIN_VERSION));
+  // Nova's Routes mapper matches exact paths: '/servers/' (an empty id) is 404, not the list the
+  // pod's lenient router would give. Only '/{project_id}/' (a hex project) is a route of its own.
+  v21.use('*', async (c, next) => {
+    const m = /\/v2\.1\/(.+)\/$/.exec(new URL(c.req.url).pathname);
+    if (m && !/^[0-9a-f-]+$/.test(m[1]!)) throw new NovaError(404, 'The resource could not be found.');
+    return next();
+  });
   v21.route('/', api);
   v21.route('/:project_id', api);
   // Registered after both mounts: a catch-all on `api` would shadow the project-prefixed routes.

@@ -22,6 +22,7 @@ const SORT_KEYS: Record<string, Getter> = {
   ramdisk_id: () => '', root_device_name: () => '/dev/vda', task_state: (s) => s.taskState,
   terminated_at: () => null, updated_at: (s) => s.updatedAt, user_id: (s) => s.userId,
   uuid: (s) => s.id, vm_mode: () => null, vm_state: (s) => s.vmState, id: (s) => s.seq,
+  locked: (s) => (s.lockedBy !== null ? 1 : 0),
 };
 const ADMIN_SORT_KEYS = new Set(['host', 'node']);
 
@@ -64,9 +65,11 @@ function compare(a: string | number | null, b: string | number | null): number {
 function sorter(c: NovaContext, params: URLSearchParams, az: string): (a: SimServer, b: SimServer) => number {
   const keys = params.getAll('sort_key').map((k) => k.trim());
   const dirs = params.getAll('sort_dir').map((d) => d.trim());
+  // 'locked' became a valid sort key at 2.73 (schemas/servers.py VALID_SORT_KEYS_V273).
+  const valid = (k: string) => Object.hasOwn(SORT_KEYS, k) && k !== 'id' && (k !== 'locked' || since(c, '2.73'));
   for (const k of keys) {
-    if (!Object.hasOwn(SORT_KEYS, k) || k === 'id') {
-      throw badRequest(`Invalid input for query parameters sort_key. Value: ${k}. '${k}' is not one of ${JSON.stringify(Object.keys(SORT_KEYS).filter((x) => x !== 'id'))}`);
+    if (!valid(k)) {
+      throw badRequest(`Invalid input for query parameters sort_key. Value: ${k}. '${k}' is not one of ${JSON.stringify(Object.keys(SORT_KEYS).filter(valid))}`);
     }
     if (ADMIN_SORT_KEYS.has(k) && !isAdmin(c)) throw forbidden(`Only administrators can sort servers by ${k}`);
   }

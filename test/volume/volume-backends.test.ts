@@ -154,6 +154,20 @@ test('a pod failing the host or cluster lookup makes a host it may hold a 503, n
   assert.equal(cluster.status, 503, cluster.text);
 });
 
+// Found by the hostile-input suite: every pod answering the host lookup with its policy's 403 was
+// reported as an outage (503).
+test('every pod refusing the host lookup with the same 4xx is that refusal, not a 503; one refusal beside an answer stays a 503', async () => {
+  const refuse = (i: number) => cloud.pods[i]!.inject({ kind: 'status', status: 403, match: { path: /\/os-services$/ }, times: 1 });
+  refuse(0);
+  refuse(1);
+  const both = await admin()('/os-hosts/nowhere');
+  assert.equal(both.status, 403, both.text);
+  assert.match(both.text, /Every pod refused.*Pod1 \(status_403\).*Pod2 \(status_403\)/);
+  refuse(1);
+  const one = await admin()('/os-hosts/nowhere');
+  assert.equal(one.status, 503, one.text);
+});
+
 test('a pod listing null or numbers among its items: the others are shown, never a 500', async () => {
   const junk = JSON.stringify(Object.fromEntries(['services', 'hosts', 'pools', 'extensions'].map((k) => [k, [null, 1, 'x']])));
   const host = await volumeHost(0);

@@ -57,7 +57,7 @@ async function locate(deps: ComputeDeps, c: Context<ComputeEnv>, kind: Kind, id:
     const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}${kind.path}`;
     const { answers, missing } = await askPods(deps, c, pods, { service: 'compute', name: `${kind.key}-locate`, question: () => ({ path }), accept: (s) => s === 200 });
     const holder = answers.find((a) => ((a.body as Record<string, unknown> | null)?.[kind.key] as { id?: unknown }[] | undefined)?.some((x) => x?.id === id));
-    if (!holder) throw noneFound(missing, notFound(kind.missing(id)));
+    if (!holder) throw noneFound(missing, notFound(kind.missing(id)), answers.length);
     return { pod: holder.pod, localId: id };
   }
   if (!/^\d+$/.test(id)) throw kind.notInteger(id);
@@ -96,7 +96,7 @@ async function hostPod(deps: ComputeDeps, c: Context<ComputeEnv>, body: unknown)
   const { answers, missing } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'services-locate', question: () => ({ path, search }), accept: (s) => s === 200 });
   const holders = answers.filter((a) => ((a.body as { services?: unknown[] } | null)?.services ?? []).length > 0);
   if (holders.length > 1) throw conflict(`Host ${host} exists in more than one pod (${holders.map((a) => a.pod.pod_name).join(', ')}); update its service by id (microversion 2.53 or later).`);
-  if (holders.length === 0) throw noneFound(missing, notFound(`Could not find binary ${binary} on host ${host}.`));
+  if (holders.length === 0) throw noneFound(missing, notFound(`Could not find binary ${binary} on host ${host}.`), answers.length);
   return holders[0]!.pod;
 }
 

@@ -46,7 +46,7 @@ export async function extensionShow(deps: ComputeDeps, c: Context<ComputeEnv>): 
   const alias = c.req.param('alias')!;
   const { answers, missing } = await askEvery(deps, c, `/extensions/${encodeURIComponent(alias)}`, 'extensions', (s) => s === 200 || s === 404);
   const found = answers.find((a) => a.status === 200);
-  if (!found) throw noneFound(missing, notFound('The resource could not be found.'));
+  if (!found) throw noneFound(missing, notFound('The resource could not be found.'), answers.length);
   return c.json(found.body as Record<string, unknown>);
 }
 
@@ -98,5 +98,5 @@ export async function consoleAuthToken(deps: ComputeDeps, c: Context<ComputeEnv>
   const refused = sameRefusal(answers);
   if (refused && refused.status === 400) throw refused;
   // The pod that did not answer may be the one that issued the token.
-  throw noneFound(missing, notFound('Token not found'));
+  throw noneFound(missing, notFound('Token not found'), answers.length);
 }

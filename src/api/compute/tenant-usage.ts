@@ -103,7 +103,7 @@ async function walk(deps: ComputeDeps, c: Context<ComputeEnv>, pods: Pod[], path
     // A pod that does not hold the marker answers 400 (MarkerNotFound); the walk starts at the one that does.
     const at = answers.findIndex((a) => a.status === 200);
     // With a pod missing, the marker may be that pod's: not knowing is its failure, not the caller's.
-    if (at === -1) throw noneFound(missing, badRequest(`Marker ${marker} could not be found.`));
+    if (at === -1) throw noneFound(missing, badRequest(`Marker ${marker} could not be found.`), answers.length);
     const markerPod = answers[at]!;
     const after = pods.slice(pods.findIndex((p) => p.pod_id === markerPod.pod.pod_id) + 1);
     const rest = after.length ? await ask(after, false) : { answers: [], missing: [] };

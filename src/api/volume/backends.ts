@@ -94,7 +94,7 @@ async function podOfHost(deps: VolumeDeps, c: Context<GatewayEnv>, host: string,
   const { answers, missing } = await askEvery(deps, c, 'host-lookup', { method: 'GET', path: '/os-services' });
   const pods = answers.filter((a) => concat([a], 'services').some((s) => typeof s.host === 'string' && names(s.host, host))).map((a) => a.pod);
   if (pods.length > 1) throw new ApiError(409, `Host ${host} is named by several pods (${pods.map((p) => p.pod_name).join(', ')}); hosts must differ between pods.`);
-  if (!pods[0]) throw noneFound(missing, unknown);
+  if (!pods[0]) throw noneFound(missing, unknown, answers.length);
   return pods[0];
 }
 
@@ -213,7 +213,7 @@ async function podOfCluster(deps: VolumeDeps, c: Context<GatewayEnv>, name: stri
   const { answers, missing } = await askEvery(deps, c, 'cluster-lookup', { method: 'GET', path: '/clusters' });
   const pods = answers.filter((a) => concat([a], 'clusters').some((x) => x.name === name)).map((a) => a.pod);
   if (pods.length > 1) throw new ApiError(409, `Cluster ${name} is named by several pods (${pods.map((p) => p.pod_name).join(', ')}).`);
-  if (!pods[0]) throw noneFound(missing, unknown);
+  if (!pods[0]) throw noneFound(missing, unknown, answers.length);
   return pods[0];
 }
 

@@ -22,3 +22,4 @@ export { routeMissLookup, MISS_TTL_MS, MISS_CACHE_SIZE, type MissLookup } from '
 export { usableInPod } from './catalog-in-pod';
 export { noneFound } from './none-found';
 export { podItems } from './pod-items';
+export { callerRoute, visibleToCaller } from './caller-route';

@@ -20,7 +20,7 @@ import type { Pod } from '../../store';
 import { badRequest, isSupported, notFound } from '../../http';
 import { serverAzToTop } from './az';
 import { actionForPod, checkAction } from './server-action-hooks';
-import { callerRoute } from './caller-route';
+import { callerRoute } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { applyResizeStep, resizeStep, type ResizeStep } from './server-resize';
 

@@ -18,7 +18,7 @@ import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 import { checkServerQuota, type ServerRequest } from './server-quota';
 import { afterCreated, afterReservation, createExtras, type AdoptionContext } from './server-adoption';
 import { groupPlacement } from './server-group-hint';
-import { callerRoute } from './caller-route';
+import { callerRoute } from '../common';
 
 const CreateShape = v.object({
   server: v.looseObject({

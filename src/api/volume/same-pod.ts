@@ -7,7 +7,8 @@ import type { Context } from 'hono';
 import { badRequest, notFound, type GatewayEnv } from '../../http';
 import { createRouted, ownerPod } from '../../proxy';
 import type { ResourceType } from '../../routing';
-import type { Pod, Routing } from '../../store';
+import type { Pod } from '../../store';
+import { callerRoute, visibleToCaller } from '../common';
 import type { VolumeDeps } from './deps';
 
 /** Cinder's "could not be found" words per resource type. */
@@ -21,35 +22,25 @@ export const MISSING: Record<'volume' | 'snapshot' | 'backup' | 'attachment' | '
 };
 
 /**
- * Whether the caller may learn where a routing lives. Another project's resource named in a
- * request is, for a member, exactly as unknown as an id that does not exist: a 400 "in another
- * availability zone" instead of the 404 would tell one project where another's resource lives.
- */
-function visible(c: Context<GatewayEnv>, route: Routing): boolean {
-  return route.project_id === c.get('projectId') || c.get('auth').isAdmin;
-}
-
-/**
  * Whether the resource addressed by id is the caller's (or the caller an admin). A gateway-side
  * placement check on another project's resource would answer a 400 naming where it lives; such a
  * request is left to the pod, which answers the caller's token the 404 it answers any unknown id.
  */
 export async function callersOwn(deps: VolumeDeps, c: Context<GatewayEnv>, id: string, type: ResourceType): Promise<boolean> {
-  const route = await deps.routes.lookup(id, type);
-  return route !== undefined && visible(c, route);
+  return (await callerRoute(deps, c, id, type)) !== undefined;
 }
 
 /** The pod holding the caller's `id` of `type`, 404 in Cinder's words when the caller has none. */
 export async function podOf(deps: VolumeDeps, c: Context<GatewayEnv>, id: string, type: keyof typeof MISSING): Promise<Pod> {
   const route = await deps.routes.lookup(id, type as ResourceType);
-  if (route && !visible(c, route)) throw notFound(MISSING[type](id));
+  if (route && !visibleToCaller(c, route)) throw notFound(MISSING[type](id));
   return ownerPod(deps, id, type as ResourceType, MISSING[type](id));
 }
 
 /** A server given to an attach must live in the volume's pod: 404 unknown, 400 elsewhere. */
 export async function checkServerInPod(deps: VolumeDeps, c: Context<GatewayEnv>, serverId: string, pod: Pod): Promise<void> {
   const route = await deps.routes.lookup(serverId, 'server');
-  if (!route || !visible(c, route)) throw notFound(`Server ${serverId} could not be found.`);
+  if (!route || !visibleToCaller(c, route)) throw notFound(`Server ${serverId} could not be found.`);
   if (route.pod_id !== pod.pod_id) throw badRequest('Server and volume not in the same pod');
 }
 

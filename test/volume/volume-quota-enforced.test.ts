@@ -163,3 +163,24 @@ test('transfer accept: the receiver\'s quotas are checked as Cinder checks them,
   const usage = (await receiver(`/os-quota-sets/${R}?usage=true`)).body.quota_set;
   assert.deepEqual([usage.volumes.in_use, usage.gigabytes.in_use, usage.snapshots.in_use], [1, 3, 0]);
 });
+
+test('backup restore without a target: the volume it would create is checked against the volume quotas first', async () => {
+  const R = 'proj-vq-restore';
+  const r = volumeClient(cloud, R, identity(R));
+  await setQuota({ volumes: 1, gigabytes: 10, backups: 5, backup_gigabytes: 10 }, R);
+  const vol = await availableVolume(r, { size: 2, availability_zone: 'az1' });
+  const b = await r('/backups', { method: 'POST', body: { backup: { volume_id: vol } } });
+  assert.equal(b.status, 202, b.text);
+  await waitStatus(r, `/backups/${b.body.backup.id}`, 'backup', 'available');
+  const restores = () => cloud.pods[0]!.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/restore')).length;
+  const before = restores();
+  const over = await r(`/backups/${b.body.backup.id}/restore`, { method: 'POST', body: { restore: { name: 'again' } } });
+  assert.deepEqual(over.body, overLimit("VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes'."));
+  assert.equal(restores(), before, 'refused before the pod was asked');
+  // Into the existing volume nothing new is created: no volume quota applies.
+  const into = await r(`/backups/${b.body.backup.id}/restore`, { method: 'POST', body: { restore: { volume_id: vol } } });
+  assert.equal(into.status, 202, into.text);
+  await setQuota({ volumes: 2, gigabytes: 3 }, R);
+  assert.deepEqual((await r(`/backups/${b.body.backup.id}/restore`, { method: 'POST', body: { restore: {} } })).body,
+    overLimit('VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested 2G, quota is 3G and 2G has been consumed.'));
+});

@@ -226,22 +226,25 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; fas
     { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
     adminRoutes({ store, routes, podDir, service, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged, runtime: { pod: podRuntime } }, auth),
   );
-  const computeDeps = withMissLookup({
-    store,
-    routes,
-    service,
-    podDir,
-    scheduler,
-    proxy,
-    policy: opts.policy,
-    auth,
-    maxVersion: () => computeVersions.max(),
-    versionsReady: () => computeVersions.ready(),
-    publicUrl: opts.publicUrls?.compute,
-    maxLimit,
-    listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
-    fanout,
-  });
+  // What the compute and volume APIs share; each has its own versions and public URL.
+  const serviceDeps = (versions: PodVersions, publicUrl: string | undefined) =>
+    withMissLookup({
+      store,
+      routes,
+      service,
+      podDir,
+      scheduler,
+      proxy: { ...proxy, publicUrl },
+      policy: opts.policy,
+      auth,
+      maxVersion: () => versions.max(),
+      versionsReady: () => versions.ready(),
+      publicUrl,
+      maxLimit,
+      listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
+      fanout,
+    });
+  const computeDeps = serviceDeps(computeVersions, opts.publicUrls?.compute);
   const compute = buildListener({ listener: 'compute', ...common }, computeRoutes(computeDeps));
   const fastCompute =
     opts.fastPath === false
@@ -255,25 +258,7 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; fas
           translate: domainFaults('compute'),
           publicUrl: opts.publicUrls?.compute,
         });
-  const volume = buildListener(
-    { listener: 'volume', ...common },
-    volumeRoutes(withMissLookup({
-      store,
-      routes,
-      service,
-      podDir,
-      scheduler,
-      proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
-      policy: opts.policy,
-      auth,
-      maxVersion: () => volumeVersions.max(),
-      versionsReady: () => volumeVersions.ready(),
-      publicUrl: opts.publicUrls?.volume,
-      maxLimit,
-      listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
-      fanout,
-    })),
-  );
+  const volume = buildListener({ listener: 'volume', ...common }, volumeRoutes(serviceDeps(volumeVersions, opts.publicUrls?.volume)));
   return {
     apps: { admin, compute, volume },
     fast: { compute: fastCompute },

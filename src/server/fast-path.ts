@@ -126,7 +126,11 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
   return function fastHandler(req, res, next) {
     const m = match(req);
     if (!m) return next(req, res);
-    void serve(req, res, m, next);
+    serve(req, res, m, next).catch((err: unknown) => {
+      // Writing the answer itself failed (a header Node refuses): nothing more can be sent.
+      o.log.error('unhandled_error', { error: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err) });
+      res.destroy();
+    });
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse, m: Matched, next: RequestListener): Promise<void> {

@@ -31,7 +31,7 @@ export class ClientAbortedError extends Error {
  * ClientAbortedError (Node's HTTP server aborts a request's signal with a string reason, and a
  * thrown string would pass every error handler by).
  */
-export function abortError(signal: AbortSignal): Error {
+export function abortError(signal: { readonly reason: unknown }): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new ClientAbortedError(undefined, { cause: reason });
 }

@@ -12,8 +12,8 @@
  * short Retry-After. Never after the deadline would pass.
  */
 import type { Dispatcher } from 'undici';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { abortError } from '../http';
+import { CallSignal, type CallerSignal } from './call-signal';
 import { PodError, RETRYABLE_ERROR_CODES, errorCode, toPodError, type PodErrorPhase } from './errors';
 import type { PodTarget } from './pod-url';
 import type { PoolRegistry } from './pools';
@@ -49,7 +49,7 @@ export interface ForwardInput {
   retries: number;
   /** Idempotent and with a replayable body. */
   retryable: boolean;
-  signal?: AbortSignal;
+  signal?: CallerSignal;
 }
 
 export interface ForwardResult {
@@ -72,6 +72,22 @@ export function retryAfterMs(value: string | string[] | undefined, now: number =
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** Waits `ms`, or rejects with the abort's reason as soon as `abort` fires. */
+function sleep(ms: number, abort: CallSignal): Promise<void> {
+  if (abort.aborted) return Promise.reject(abort.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abort.reason);
+    };
+    const timer = setTimeout(() => {
+      abort.removeListener('abort', onAbort);
+      resolve();
+    }, ms);
+    abort.once('abort', onAbort);
+  });
+}
+
 /**
  * Send the call, retrying as allowed, and resolve at response headers.
  * @throws PodError for pod failures; `abortError(signal)` when the caller aborted
@@ -80,7 +96,7 @@ export async function forward(input: ForwardInput): Promise<ForwardResult> {
   const { pod, service, target, signal } = input;
   if (signal?.aborted) throw abortError(signal);
   const deadline = Date.now() + input.timeoutMs;
-  const ac = new AbortController();
+  const ac = new CallSignal();
   let deadlineHit = false;
   const timer = setTimeout(() => {
     deadlineHit = true;
@@ -102,26 +118,26 @@ export async function forward(input: ForwardInput): Promise<ForwardResult> {
           method: input.method as Dispatcher.HttpMethod,
           headers: input.headers,
           body: input.body,
-          signal: ac.signal,
+          signal: ac,
           headersTimeout: Math.max(1, deadline - Date.now()),
           bodyTimeout: input.timeoutMs,
         });
       } catch (err) {
-        if (ac.signal.aborted) throw err;
+        if (ac.aborted) throw err;
         const code = errorCode(err) ?? '';
         const phase: PodErrorPhase = CONNECT_PHASE_CODES.has(code) ? 'connect' : 'headers';
         const delay = backoffMs(attempt);
         if (!canRetry || !RETRYABLE_ERROR_CODES.has(code) || Date.now() + delay >= deadline) {
           throw toPodError(err, pod, phase, { service, attempts: attempt });
         }
-        await sleep(delay, undefined, { signal: ac.signal });
+        await sleep(delay, ac);
         continue;
       }
       if (data.statusCode === 503 && canRetry) {
         const wait = retryAfterMs(data.headers['retry-after']);
         if (wait !== undefined && wait <= RETRY_AFTER_MAX_MS && Date.now() + wait < deadline) {
           await data.body.dump();
-          await sleep(wait, undefined, { signal: ac.signal });
+          await sleep(wait, ac);
           continue;
         }
       }

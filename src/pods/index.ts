@@ -28,6 +28,7 @@ export {
 } from './errors';
 export { CircuitBreaker, isFailureStatus, type BreakerState, type BreakerSnapshot, type CircuitBreakerOptions } from './breaker';
 export { PoolRegistry, type PoolRegistryOptions } from './pools';
+export { CallSignal, type CallerSignal } from './call-signal';
 export { forwardRequestHeaders, responseHeaders, FORWARDED_REQUEST_HEADERS, HOP_BY_HOP_HEADERS, REQUEST_ID_HEADER } from './headers';
 export { RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_AFTER_MAX_MS, backoffMs, retryAfterMs } from './forward';
 export {

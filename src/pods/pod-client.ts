@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { abortError } from '../http';
+import type { CallerSignal } from './call-signal';
 import { CircuitBreaker, isFailureStatus, type BreakerSnapshot, type BreakerState } from './breaker';
 import { PodError, isPodError, toPodError } from './errors';
 import { forward } from './forward';
@@ -78,11 +79,11 @@ class PodResponseImpl implements PodResponse {
   readonly #data: Dispatcher.ResponseData;
   readonly #pod: PodRef;
   readonly #service: ServiceType;
-  readonly #signal?: AbortSignal;
+  readonly #signal?: CallerSignal;
   readonly #deadlineAt: number;
   readonly endpoint: string;
 
-  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, endpoint: string, deadlineAt: number, signal?: AbortSignal) {
+  constructor(data: Dispatcher.ResponseData, pod: PodRef, service: ServiceType, endpoint: string, deadlineAt: number, signal?: CallerSignal) {
     this.status = data.statusCode;
     this.endpoint = endpoint;
     this.headers = responseHeaders(data.headers);
@@ -262,7 +263,7 @@ export class PodClient {
   }
 
   /** Tell the breaker, resolver and observer how a call that produced no response ended. */
-  #settleFailure(pod: PodRef, service: ServiceType, err: unknown, ms: number, signal?: AbortSignal): void {
+  #settleFailure(pod: PodRef, service: ServiceType, err: unknown, ms: number, signal?: CallerSignal): void {
     if (!isPodError(err)) {
       // The caller hung up, or a bad argument: either way nothing was learnt about the pod.
       this.#breaker.onNeutral(pod.podId);

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { PodErrorCode } from './errors';
+import type { CallerSignal } from './call-signal';
 
 /** Keystone service types the gateway forwards to. */
 export type ServiceType = 'compute' | 'volumev3' | 'image';
@@ -90,7 +91,7 @@ export interface PodRequestOptions {
   /** Allow retries; @default true for GET/HEAD/OPTIONS, false otherwise, always false for POST */
   idempotent?: boolean;
   /** Tie the call to the client's connection: abort → the upstream body is destroyed. */
-  signal?: AbortSignal;
+  signal?: CallerSignal;
   /** Sent as X-OpenStack-Request-ID so pod logs correlate with ours. */
   requestId: string;
 }

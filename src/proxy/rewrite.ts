@@ -34,6 +34,9 @@ export function rewriteLinks(text: string, podRoot: string, gatewayRoot: string)
   if (podRoot === gatewayRoot) return text;
   // JSON may escape '/' as '\/'; Nova and Cinder do not, but be safe for both spellings.
   const escaped = podRoot.replaceAll('/', '\\/');
+  // Every spelling replaced below starts with one of these two: a text holding neither (most
+  // header values) comes back as it is, without three split/join passes.
+  if (!text.includes(podRoot) && !text.includes(escaped)) return text;
   let out = text.split(`${podRoot}/`).join(`${gatewayRoot}/`);
   if (out.includes(escaped)) out = out.split(`${escaped}\\/`).join(`${gatewayRoot.replaceAll('/', '\\/')}\\/`);
   // A link to the root itself (no path after it), e.g. a version document.

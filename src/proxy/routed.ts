@@ -12,7 +12,7 @@
  */
 import type { Context } from 'hono';
 import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http';
-import { neverReachedPod, notJsonReply, type PodResponse, type ServiceType } from '../pods';
+import { neverReachedPod, notJsonReply, type CallerSignal, type PodResponse, type ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod, Routing, RoutingHint } from '../store';
 import { buffered, callPod, podAnswer, respond, type PodAnswer, type ProxyDeps } from './pass-through';
@@ -252,7 +252,7 @@ export interface RoutedCall {
   /** The gateway's public base for this request (links in the answer point there). */
   gwRoot: string;
   /** Aborted when the client hangs up. */
-  signal: AbortSignal;
+  signal: CallerSignal;
 }
 
 /**

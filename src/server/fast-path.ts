@@ -33,6 +33,7 @@ import {
   type ErrorTranslator,
   type Version,
 } from '../http';
+import { CallSignal, type CallerSignal } from '../pods';
 import { actionOf, forwardRoutedCall, type PodAnswer } from '../proxy';
 import type { Logger } from '../ops/log';
 import type { RequestObservation } from '../ops/gateway-metrics';
@@ -149,15 +150,15 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
     const headers: OutgoingHttpHeaders = { [REQUEST_ID_HEADER]: requestId };
     let status = 0;
     let podName: string | undefined;
-    const ac = new AbortController();
+    const hangUp = new CallSignal();
     res.once('close', () => {
-      if (!res.writableFinished) ac.abort('Client connection prematurely closed.');
+      if (!res.writableFinished) hangUp.abort('Client connection prematurely closed.');
     });
     try {
       let body: string | null = null;
       let action: string | undefined;
       if (m.method !== 'GET') {
-        const raw = await readBody(req, ac.signal);
+        const raw = await readBody(req, hangUp);
         const text = raw.subarray(0, 3).equals(BOM) ? undefined : raw.toString('utf8');
         action = text === undefined ? undefined : plainAction(text, m);
         if (text === undefined || (m.method === 'POST' && action === undefined) || jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
@@ -178,7 +179,7 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
         action,
         requestId,
         gwRoot: publicBase(header, o.publicUrl),
-        signal: ac.signal,
+        signal: hangUp,
       });
       podName = a.pod.pod_name;
       // As on the Hono path, a failure after the pod answered keeps the answer's headers.
@@ -187,7 +188,7 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
       status = answer.status;
       finish(a, answer, headers);
     } catch (err) {
-      const f = errorFault(err instanceof Error ? err : new Error(String(err)), { aborted: ac.signal.aborted, requestId, log: o.log, translate: o.translate });
+      const f = errorFault(err instanceof Error ? err : new Error(String(err)), { aborted: hangUp.aborted, requestId, log: o.log, translate: o.translate });
       const parts = faultParts(f.status, f.message, f.headers);
       status = f.status;
       for (const [k, v] of Object.entries(parts.headers)) headers[k.toLowerCase()] = v;
@@ -251,7 +252,7 @@ function lowerCased(h: Record<string, string>): Record<string, string> {
 }
 
 /** The whole body (its length was checked against the limit); a hang-up mid-body is a ClientAbortedError. */
-function readBody(req: IncomingMessage, signal: AbortSignal): Promise<Buffer> {
+function readBody(req: IncomingMessage, signal: CallerSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

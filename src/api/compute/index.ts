@@ -29,6 +29,7 @@ import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './po
 import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
+import { snapshotProxyCreate, volumeProxyById, volumeProxyCreate, volumeProxyList } from './volume-proxy';
 
 export type { ComputeDeps } from './deps';
 export { COMPUTE_MIN_VERSION } from './versions';
@@ -124,6 +125,15 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     ['POST', '/os-server-external-events', (c) => externalEventsCreate(deps, c)],
     ['POST', '/os-assisted-volume-snapshots', (c) => assistedSnapshotCreate(deps, c)],
     ['DELETE', '/os-assisted-volume-snapshots/:id', (c) => assistedSnapshotDelete(deps, c)],
+    // Nova's proxies to Cinder, up to 2.35: routed as the volume API routes volumes and snapshots (volume-proxy.ts).
+    ['POST', '/os-volumes', (c) => volumeProxyCreate(deps, c)],
+    ['GET', '/os-volumes', (c) => volumeProxyList(deps, c, 'volumes')],
+    ['GET', '/os-volumes/detail', (c) => volumeProxyList(deps, c, 'volumes')],
+    ['ALL', '/os-volumes/:id', (c) => volumeProxyById(deps, c, 'volumes')],
+    ['POST', '/os-snapshots', (c) => snapshotProxyCreate(deps, c)],
+    ['GET', '/os-snapshots', (c) => volumeProxyList(deps, c, 'snapshots')],
+    ['GET', '/os-snapshots/detail', (c) => volumeProxyList(deps, c, 'snapshots')],
+    ['ALL', '/os-snapshots/:id', (c) => volumeProxyById(deps, c, 'snapshots')],
     // Deliberately not served, each with Nova's answer for a missing feature (refused.ts).
     ...refusedRoutes(),
   ];

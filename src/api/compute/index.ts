@@ -23,7 +23,7 @@ import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-h
 import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { migrationsIndex } from './migrations';
-import { refusedRoutes } from './refused';
+import { refusedRoutes, volumesBoot } from './refused';
 import { assistedSnapshotCreate, assistedSnapshotDelete } from './assisted-snapshots';
 import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './pod-reports';
 import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
@@ -47,6 +47,12 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/servers/detail', (c) => listServers(deps, c)],
     ['ALL', '/servers/:id', (c) => serverById(deps, c)],
     ['ALL', '/servers/:id/*', (c) => serverById(deps, c)],
+    // Nova's old alias of /servers, its paths only, up to 2.102 (volumes_boot.py); pods serve it too.
+    ['POST', '/os-volumes_boot', (c) => volumesBoot(c, () => createServer(deps, c))],
+    ['GET', '/os-volumes_boot', (c) => volumesBoot(c, () => listServers(deps, c))],
+    ['GET', '/os-volumes_boot/detail', (c) => volumesBoot(c, () => listServers(deps, c))],
+    ['ALL', '/os-volumes_boot/:id', (c) => volumesBoot(c, () => serverById(deps, c))],
+    ['POST', '/os-volumes_boot/:id/action', (c) => volumesBoot(c, () => serverById(deps, c))],
     // Server groups: each lives in one pod, routed like a server (server-groups.ts).
     ['POST', '/os-server-groups', (c) => serverGroupCreate(deps, c)],
     ['GET', '/os-server-groups', (c) => serverGroupIndex(deps, c)],

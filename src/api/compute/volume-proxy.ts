@@ -21,12 +21,13 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import { askPods, tenantPodIds } from '../../fanout';
 import { azToTop, createRouted, deletionEvents, forwardById } from '../../proxy';
-import { ApiError, isSupported, notFound, readJson } from '../../http';
+import { ApiError, readJson } from '../../http';
 import type { Pod } from '../../store';
 import { queryOf } from '../common';
 import { checkSnapshotCreate, MISSING, placeVolumeCreate, podOf, recordCost, sourceCost } from '../volume';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { limited } from './limited';
+import { servedBelow } from './refused';
 
 /** The first microversion at which Nova answers these paths 404 (MAX_PROXY_API_SUPPORT_VERSION 2.35). */
 const GONE_FROM = '2.36';
@@ -57,9 +58,7 @@ const SnapshotCreate = v.strictObject({
   }),
 });
 
-function proxyServed(c: Context<ComputeEnv>): void {
-  if (isSupported(c.get('apiVersion'), GONE_FROM)) throw notFound('The resource could not be found.');
-}
+const proxyServed = (c: Context<ComputeEnv>) => servedBelow(c, GONE_FROM);
 
 /** Answers show the top AZ (`availabilityZone` of Nova's volume view). */
 const volumeAzToTop = (pod: Pod) => azToTop(pod.az_name, { one: 'volume', many: 'volumes', field: 'availabilityZone' });

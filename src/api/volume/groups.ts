@@ -11,11 +11,12 @@
  *   enable_replication, …) follows the routing; a `delete` the pod accepted marks it deleting;
  * - lists are the fan-out's merged lists.
  * A consistency group is a group in Cinder, with the same id: `consistencygroups/{id}` follows the
- * group's routing, `cgsnapshots/{id}` the group snapshot's.
+ * group's routing, `cgsnapshots/{id}` the group snapshot's. Cinder still serves both (the v3
+ * router's `consistencygroups`, the `cgsnapshots` extension) in Zed and at master, deprecated.
  */
 import type { Context } from 'hono';
 import { askPods, fanoutList } from '../../fanout';
-import { azToTop, deletionEvents, forwardById } from '../../proxy';
+import { azToTop, deletionEvents, forwardById, type AnswerSeen, type RoutingEvent } from '../../proxy';
 import { badRequest, boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { Pod } from '../../store';
 import { azForPod } from './az';
@@ -36,6 +37,15 @@ const KINDS = {
 export type GroupCollection = keyof typeof KINDS;
 
 const GROUP_EVENTS = deletionEvents({ deletingActions: ['delete'] });
+
+/**
+ * A consistency group is deleted by `POST /consistencygroups/{id}/delete` (a member action of
+ * Cinder's CG extension, not an `/action` body): accepted, the routing turns deleting.
+ */
+function consistencyGroupEvents(a: AnswerSeen): RoutingEvent | undefined {
+  if (a.method === 'POST' && /^\/delete\/?$/.test(a.sub) && a.status >= 200 && a.status < 300) return 'deleting';
+  return GROUP_EVENTS(a);
+}
 
 function memberOf(body: unknown, key: string): Record<string, unknown> {
   const m = (body as Record<string, unknown> | null)?.[key];
@@ -112,7 +122,7 @@ export async function groupById(deps: VolumeDeps, c: Context<GatewayEnv>, collec
     collection,
     missing: (id) => (type === 'group' ? `Group ${id} could not be found.` : `GroupSnapshot ${id} could not be found.`),
     transform: groupAzToTop,
-    events: type === 'group' ? GROUP_EVENTS : deletionEvents(),
+    events: collection === 'consistencygroups' ? consistencyGroupEvents : type === 'group' ? GROUP_EVENTS : deletionEvents(),
     peek: {
       when: (method, sub) => type === 'group' && method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, p) => {

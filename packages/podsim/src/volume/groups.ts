@@ -45,6 +45,9 @@ export interface SimGroupSnapshot {
 
 const notServed = () => notFound('The resource could not be found.');
 
+/** The group type Cinder's migration makes for consistency groups (group_types.DEFAULT_CGSNAPSHOT_TYPE). */
+const DEFAULT_CGSNAPSHOT_TYPE = 'default_cgsnapshot_type';
+
 export function groupRoutes(st: CinderState): Hono<CinderEnv> {
   const r = new Hono<CinderEnv>();
   const since = (c: Ctx, v: string) => {
@@ -234,6 +237,88 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const s = groupSnapshot(c, c.req.param('id'));
     s.status = 'deleting';
     st.later(() => st.groupSnapshots.delete(s.id));
+    return c.body(null, 202);
+  });
+
+  // Consistency groups and cgsnapshots (cinder/api/contrib/consistencygroups.py, cgsnapshots.py,
+  // still served by Cinder at every microversion): the same group records, made with the group
+  // type `default_cgsnapshot_type` that Cinder's database migration creates (here on first use),
+  // `volume_types` as one comma-separated string; delete is `POST /consistencygroups/{id}/delete`.
+  const cgType = () => {
+    const found = [...st.groupTypes.values()].find((t) => t.name === DEFAULT_CGSNAPSHOT_TYPE);
+    if (found) return found;
+    const t: SimGroupType = { id: randomUUID(), name: DEFAULT_CGSNAPSHOT_TYPE, description: 'Default group type for migrating cgsnapshot', isPublic: true, specs: { consistent_group_snapshot_enabled: '<is> True' } };
+    st.groupTypes.set(t.id, t);
+    return t;
+  };
+  const cgDetail = (g: SimGroup) => ({ id: g.id, status: g.status, availability_zone: st.env.az, created_at: g.createdAt, name: g.name, description: g.description, volume_types: [...g.volumeTypeIds] });
+  const cgSummary = (g: { id: string; name: string | null }) => ({ id: g.id, name: g.name });
+  r.get('/consistencygroups', (c) => c.json({ consistencygroups: listOf(c, st.groups.values()).map(cgSummary) }));
+  r.get('/consistencygroups/detail', (c) => c.json({ consistencygroups: listOf(c, st.groups.values()).map(cgDetail) }));
+  r.get('/consistencygroups/:id', (c) => c.json({ consistencygroup: cgDetail(group(c, c.req.param('id'))) }));
+  r.post('/consistencygroups', async (c) => {
+    const b = member(await readBody(c), 'consistencygroup');
+    const name = optString(b, 'name') ?? null;
+    if (typeof b.volume_types !== 'string' || b.volume_types === '') throw badRequest(`volume_types must be provided to create consistency group ${name}.`);
+    const az = typeof b.availability_zone === 'string' && b.availability_zone !== '' ? b.availability_zone : st.env.az;
+    if (az !== st.env.az) throw badRequest(`Availability zone '${az}' is invalid.`);
+    const vts = b.volume_types.replace(/,$/, '').split(',').map((ref) => st.typeByNameOrId(identity(c), ref).id);
+    const g = newGroup(c, { name, description: optString(b, 'description') ?? null, groupTypeId: cgType().id, volumeTypeIds: vts });
+    return c.json({ consistencygroup: cgSummary(g) }, 202);
+  });
+  r.post('/consistencygroups/create_from_src', async (c) => {
+    const b = member(await readBody(c), 'consistencygroup-from-src');
+    const name = optString(b, 'name') ?? null;
+    const snapId = typeof b.cgsnapshot_id === 'string' ? b.cgsnapshot_id : undefined;
+    const srcId = typeof b.source_cgid === 'string' ? b.source_cgid : undefined;
+    if (!snapId && !srcId) throw badRequest(`Either 'cgsnapshot_id' or 'source_cgid' must be provided to create consistency group ${name} from source.`);
+    if (snapId && srcId) throw badRequest(`Cannot provide both 'cgsnapshot_id' and 'source_cgid' to create consistency group ${name} from source.`);
+    const src = srcId ? group(c, srcId) : group(c, groupSnapshot(c, snapId!).groupId);
+    const g = newGroup(c, { name, description: optString(b, 'description') ?? null, groupTypeId: src.groupTypeId, volumeTypeIds: [...src.volumeTypeIds], groupSnapshotId: snapId ?? null, sourceGroupId: srcId ?? null });
+    return c.json({ consistencygroup: cgSummary(g) }, 202);
+  });
+  r.put('/consistencygroups/:id', async (c) => {
+    const g = group(c, c.req.param('id'));
+    const b = member(await readBody(c), 'consistencygroup');
+    if (b.name !== undefined) g.name = optString(b, 'name') ?? null;
+    if (b.description !== undefined) g.description = optString(b, 'description') ?? null;
+    return c.body(null, 202);
+  });
+  r.post('/consistencygroups/:id/delete', async (c) => {
+    const g = group(c, c.req.param('id'));
+    const text = await c.req.text();
+    const body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+    const cg = isObject(body.consistencygroup) ? body.consistencygroup : {};
+    const force = cg.force === undefined ? false : strictBool('force', cg.force);
+    const members = [...st.volumes.values()].filter((v) => v.groupId === g.id);
+    if (!force && !['available', 'error'].includes(g.status)) throw badRequest(`Invalid group: Group status must be available or error, but current status is: ${g.status}.`);
+    if (!force && members.length > 0) throw badRequest(`Invalid group: Group ${g.id} still contains volumes. The delete-volumes flag is required to delete it.`);
+    g.status = 'deleting';
+    for (const v of members) (v.status = 'deleting'), (v.updatedAt = cinderTime());
+    st.later(() => {
+      for (const v of members) st.volumes.delete(v.id);
+      st.groups.delete(g.id);
+    });
+    return c.body(null, 202);
+  });
+  const cgsDetail = (s: SimGroupSnapshot) => ({ id: s.id, consistencygroup_id: s.groupId, status: s.status, created_at: s.createdAt, name: s.name, description: s.description });
+  r.get('/cgsnapshots', (c) => c.json({ cgsnapshots: listOf(c, st.groupSnapshots.values()).map(cgSummary) }));
+  r.get('/cgsnapshots/detail', (c) => c.json({ cgsnapshots: listOf(c, st.groupSnapshots.values()).map(cgsDetail) }));
+  r.get('/cgsnapshots/:id', (c) => c.json({ cgsnapshot: cgsDetail(groupSnapshot(c, c.req.param('id'))) }));
+  r.post('/cgsnapshots', async (c) => {
+    const b = member(await readBody(c), 'cgsnapshot');
+    if (typeof b.consistencygroup_id !== 'string') throw badRequest("'consistencygroup_id' must be specified");
+    const g = group(c, b.consistencygroup_id);
+    if (g.status !== 'available') throw badRequest(`Invalid group: Group ${g.id} status must be available, but current status is: ${g.status}.`);
+    const snap: SimGroupSnapshot = { id: randomUUID(), projectId: g.projectId, groupId: g.id, name: optString(b, 'name') ?? null, description: optString(b, 'description') ?? null, status: 'creating', createdAt: cinderTime() };
+    st.groupSnapshots.set(snap.id, snap);
+    settle(snap);
+    return c.json({ cgsnapshot: cgSummary(snap) }, 202);
+  });
+  r.delete('/cgsnapshots/:id', (c) => {
+    const snap = groupSnapshot(c, c.req.param('id'));
+    snap.status = 'deleting';
+    st.later(() => st.groupSnapshots.delete(snap.id));
     return c.body(null, 202);
   });
   return r;

@@ -61,6 +61,10 @@ function common(a: CinderAnswer): NovaError {
 
 type Item = Record<string, unknown>;
 
+/** nova.exception VolumeNotFound and SnapshotNotFound. */
+const VOLUME_MISSING = (id: string) => `Volume ${id} could not be found.`;
+const SNAPSHOT_MISSING = (id: string) => `Snapshot ${id} could not be found.`;
+
 /** nova/api/openstack/compute/volumes.py `_translate_volume_summary_view` over what Nova's cinder.py keeps. */
 function volumeView(v: Item): Item {
   const attachments = Array.isArray(v.attachments) ? (v.attachments as Item[]) : [];
@@ -171,43 +175,37 @@ export function registerVolumeProxy(api: NovaApi, deps: NovaDeps): void {
   api.get('/os-snapshots', list('snapshots', snapshotView));
   api.get('/os-snapshots/detail', list('snapshots', snapshotView));
 
-  api.get('/os-volumes/:id', async (c) => {
-    const id = c.req.param('id');
-    const a = await cinder(c, deps, 'GET', `/volumes/${encodeURIComponent(id)}`);
-    if (a.status === 404) throw notFound(`Volume ${id} could not be found.`);
+  const show = (collection: 'volumes' | 'snapshots', one: 'volume' | 'snapshot', view: (i: Item) => Item, missing: (id: string) => string) => async (c: NovaContext) => {
+    const id = c.req.param('id')!;
+    const a = await cinder(c, deps, 'GET', `/${collection}/${encodeURIComponent(id)}`);
+    if (a.status === 404) throw notFound(missing(id));
     if (a.status !== 200) throw common(a);
-    return c.json({ volume: volumeView(a.body.volume as Item) });
-  });
-  api.get('/os-snapshots/:id', async (c) => {
-    const id = c.req.param('id');
-    const a = await cinder(c, deps, 'GET', `/snapshots/${encodeURIComponent(id)}`);
-    if (a.status === 404) throw notFound(`Snapshot ${id} could not be found.`);
-    if (a.status !== 200) throw common(a);
-    return c.json({ snapshot: snapshotView(a.body.snapshot as Item) });
-  });
+    return c.json({ [one]: view(a.body[one] as Item) });
+  };
+  api.get('/os-volumes/:id', show('volumes', 'volume', volumeView, VOLUME_MISSING));
+  api.get('/os-snapshots/:id', show('snapshots', 'snapshot', snapshotView, SNAPSHOT_MISSING));
 
-  api.delete('/os-volumes/:id', async (c) => {
-    const id = c.req.param('id');
-    const a = await cinder(c, deps, 'DELETE', `/volumes/${encodeURIComponent(id)}`);
-    if (a.status === 404) throw notFound(`Volume ${id} could not be found.`);
-    if (a.status >= 300) throw common(a);
+  /**
+   * DELETE of one volume or snapshot: 202 once Cinder accepted. Cinder's 400 (a volume or snapshot
+   * in use) is Nova's 400 InvalidInput for a volume; the snapshot delete expects only 404, so there
+   * it is Nova's 500.
+   */
+  const remove = (collection: 'volumes' | 'snapshots', missing: (id: string) => string) => async (c: NovaContext) => {
+    const id = c.req.param('id')!;
+    const a = await cinder(c, deps, 'DELETE', `/${collection}/${encodeURIComponent(id)}`);
+    if (a.status === 404) throw notFound(missing(id));
+    if (a.status >= 300) throw collection === 'volumes' ? common(a) : unexpected();
     return c.body(null, 202);
-  });
-  api.delete('/os-snapshots/:id', async (c) => {
-    const id = c.req.param('id');
-    const a = await cinder(c, deps, 'DELETE', `/snapshots/${encodeURIComponent(id)}`);
-    if (a.status === 404) throw notFound(`Snapshot ${id} could not be found.`);
-    // The snapshot delete expects only 404: Cinder's 400 (a snapshot in use) is Nova's 500.
-    if (a.status >= 300) throw unexpected();
-    return c.body(null, 202);
-  });
+  };
+  api.delete('/os-volumes/:id', remove('volumes', VOLUME_MISSING));
+  api.delete('/os-snapshots/:id', remove('snapshots', SNAPSHOT_MISSING));
 
   api.post('/os-volumes', async (c) => {
     const v = volumeCreateBody(await jsonBody(c));
     let size = v.size;
     if (typeof v.snapshot_id === 'string') {
       const snap = await cinder(c, deps, 'GET', `/snapshots/${encodeURIComponent(v.snapshot_id)}`);
-      if (snap.status === 404) throw notFound(`Snapshot ${v.snapshot_id} could not be found.`);
+      if (snap.status === 404) throw notFound(SNAPSHOT_MISSING(v.snapshot_id));
       if (snap.status !== 200) throw common(snap);
       size ??= (snap.body.snapshot as Item).size;
     }

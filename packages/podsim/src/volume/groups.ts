@@ -140,6 +140,26 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     settle(g);
     return g;
   };
+  /** An update's name and description (groups and consistency groups alike; volumes are not changed). */
+  const rename = (g: SimGroup, b: Record<string, unknown>) => {
+    if (b.name !== undefined) g.name = optString(b, 'name') ?? null;
+    if (b.description !== undefined) g.description = optString(b, 'description') ?? null;
+  };
+  /** A group made from a group snapshot or a source group: its type and volume types. */
+  const cloneGroup = (c: Ctx, b: Record<string, unknown>, snapId: string | undefined, srcId: string | undefined) => {
+    const src = srcId ? group(c, srcId) : group(c, groupSnapshot(c, snapId!).groupId);
+    return newGroup(c, { name: optString(b, 'name') ?? null, description: optString(b, 'description') ?? null, groupTypeId: src.groupTypeId, volumeTypeIds: [...src.volumeTypeIds], groupSnapshotId: snapId ?? null, sourceGroupId: srcId ?? null });
+  };
+  /** 'deleting' at once, gone (with the volumes made in it) after a transition. */
+  const removeGroup = (g: SimGroup) => {
+    const members = [...st.volumes.values()].filter((v) => v.groupId === g.id);
+    g.status = 'deleting';
+    for (const v of members) (v.status = 'deleting'), (v.updatedAt = cinderTime());
+    st.later(() => {
+      for (const v of members) st.volumes.delete(v.id);
+      st.groups.delete(g.id);
+    });
+  };
   const listOf = <T extends { id: string; projectId: string; createdAt: string }>(c: Ctx, all: Iterable<T>) => {
     const who = identity(c);
     const everyone = who.isAdmin && ['1', 'true', 'yes'].includes((c.req.query('all_tenants') ?? '').toLowerCase());
@@ -163,9 +183,7 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
   r.put('/groups/:id', async (c) => {
     since(c, '3.13');
     const g = group(c, c.req.param('id'));
-    const b = member(await readBody(c), 'group');
-    if (b.name !== undefined) g.name = optString(b, 'name') ?? null;
-    if (b.description !== undefined) g.description = optString(b, 'description') ?? null;
+    rename(g, member(await readBody(c), 'group'));
     return c.body(null, 202);
   });
   r.post('/groups/action', async (c) => {
@@ -174,8 +192,7 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const snapId = typeof b.group_snapshot_id === 'string' ? b.group_snapshot_id : undefined;
     const srcId = typeof b.source_group_id === 'string' ? b.source_group_id : undefined;
     if (Boolean(snapId) === Boolean(srcId)) throw badRequest('Invalid input received: Either group_snapshot_id or source_group_id must be provided to create group from source.');
-    const src = srcId ? group(c, srcId) : group(c, groupSnapshot(c, snapId!).groupId);
-    const g = newGroup(c, { name: optString(b, 'name') ?? null, description: optString(b, 'description') ?? null, groupTypeId: src.groupTypeId, volumeTypeIds: [...src.volumeTypeIds], groupSnapshotId: snapId ?? null, sourceGroupId: srcId ?? null });
+    const g = cloneGroup(c, b, snapId, srcId);
     return c.json({ group: { id: g.id, name: g.name } }, 202);
   });
   r.post('/groups/:id/action', async (c) => {
@@ -187,14 +204,8 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
       if (!['available', 'error'].includes(g.status)) throw badRequest(`Invalid group: Group status must be available or error, but current status is: ${g.status}.`);
       const d = body.delete;
       const withVolumes = isObject(d) && d['delete-volumes'] !== undefined ? strictBool('delete-volumes', d['delete-volumes']) : false;
-      const members = [...st.volumes.values()].filter((v) => v.groupId === g.id);
-      if (members.length > 0 && !withVolumes) throw badRequest(`Invalid group: Group ${g.id} still contains volumes. The delete-volumes flag is required to delete it.`);
-      g.status = 'deleting';
-      for (const v of members) (v.status = 'deleting'), (v.updatedAt = cinderTime());
-      st.later(() => {
-        for (const v of members) st.volumes.delete(v.id);
-        st.groups.delete(g.id);
-      });
+      if (!withVolumes && [...st.volumes.values()].some((v) => v.groupId === g.id)) throw badRequest(`Invalid group: Group ${g.id} still contains volumes. The delete-volumes flag is required to delete it.`);
+      removeGroup(g);
       return c.body(null, 202);
     }
     if (action === 'reset_status') {
@@ -273,15 +284,11 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const srcId = typeof b.source_cgid === 'string' ? b.source_cgid : undefined;
     if (!snapId && !srcId) throw badRequest(`Either 'cgsnapshot_id' or 'source_cgid' must be provided to create consistency group ${name} from source.`);
     if (snapId && srcId) throw badRequest(`Cannot provide both 'cgsnapshot_id' and 'source_cgid' to create consistency group ${name} from source.`);
-    const src = srcId ? group(c, srcId) : group(c, groupSnapshot(c, snapId!).groupId);
-    const g = newGroup(c, { name, description: optString(b, 'description') ?? null, groupTypeId: src.groupTypeId, volumeTypeIds: [...src.volumeTypeIds], groupSnapshotId: snapId ?? null, sourceGroupId: srcId ?? null });
-    return c.json({ consistencygroup: cgSummary(g) }, 202);
+    return c.json({ consistencygroup: cgSummary(cloneGroup(c, b, snapId, srcId)) }, 202);
   });
   r.put('/consistencygroups/:id', async (c) => {
     const g = group(c, c.req.param('id'));
-    const b = member(await readBody(c), 'consistencygroup');
-    if (b.name !== undefined) g.name = optString(b, 'name') ?? null;
-    if (b.description !== undefined) g.description = optString(b, 'description') ?? null;
+    rename(g, member(await readBody(c), 'consistencygroup'));
     return c.body(null, 202);
   });
   r.post('/consistencygroups/:id/delete', async (c) => {
@@ -290,15 +297,9 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     const cg = isObject(body.consistencygroup) ? body.consistencygroup : {};
     const force = cg.force === undefined ? false : strictBool('force', cg.force);
-    const members = [...st.volumes.values()].filter((v) => v.groupId === g.id);
     if (!force && !['available', 'error'].includes(g.status)) throw badRequest(`Invalid group: Group status must be available or error, but current status is: ${g.status}.`);
-    if (!force && members.length > 0) throw badRequest(`Invalid group: Group ${g.id} still contains volumes. The delete-volumes flag is required to delete it.`);
-    g.status = 'deleting';
-    for (const v of members) (v.status = 'deleting'), (v.updatedAt = cinderTime());
-    st.later(() => {
-      for (const v of members) st.volumes.delete(v.id);
-      st.groups.delete(g.id);
-    });
+    if (!force && [...st.volumes.values()].some((v) => v.groupId === g.id)) throw badRequest(`Invalid group: Group ${g.id} still contains volumes. The delete-volumes flag is required to delete it.`);
+    removeGroup(g);
     return c.body(null, 202);
   });
   const cgsDetail = (s: SimGroupSnapshot) => ({ id: s.id, consistencygroup_id: s.groupId, status: s.status, created_at: s.createdAt, name: s.name, description: s.description });

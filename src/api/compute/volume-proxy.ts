@@ -64,9 +64,9 @@ const proxyServed = (c: Context<ComputeEnv>) => servedBelow(c, GONE_FROM);
 const volumeAzToTop = (pod: Pod) => azToTop(pod.az_name, { one: 'volume', many: 'volumes', field: 'availabilityZone' });
 
 /** Nova's OverQuota for what the gateway's volume quota refused (Cinder's 413). */
-async function asNovaQuota(check: Promise<void>, message?: string): Promise<void> {
+async function asNovaQuota<T>(work: Promise<T>, message?: string): Promise<T> {
   try {
-    await check;
+    return await work;
   } catch (err) {
     if (err instanceof ApiError && err.status === 413) throw new ApiError(403, message ?? err.message, { cause: err });
     throw err;
@@ -84,12 +84,9 @@ export async function volumeProxyCreate(deps: ComputeDeps, c: Context<ComputeEnv
   const volume = valid ? body.volume : ((body as { volume?: unknown } | null)?.volume ?? {});
   const item = (typeof volume === 'object' && volume !== null && !Array.isArray(volume) ? volume : {}) as Record<string, unknown>;
   const projectId = c.get('projectId');
-  let pod: Pod | undefined;
-  await asNovaQuota((async () => {
-    pod = await placeVolumeCreate(deps, c, item, { sources: ['snapshot_id'], checkQuota: valid });
-  })());
+  const pod = await asNovaQuota(placeVolumeCreate(deps, c, item, { sources: ['snapshot_id'], checkQuota: valid }));
   return createRouted(deps, c, {
-    pod: pod!,
+    pod,
     service: 'compute',
     type: 'volume',
     projectId,
@@ -101,7 +98,7 @@ export async function volumeProxyCreate(deps: ComputeDeps, c: Context<ComputeEnv
       const shown = (answer as { volume?: { size?: unknown; volumeType?: unknown } } | null)?.volume;
       return recordCost(deps, { id, type: 'volume', projectId, answer: { volume: { size: shown?.size, volume_type: shown?.volumeType } } });
     },
-    transform: volumeAzToTop(pod!),
+    transform: volumeAzToTop(pod),
   });
 }
 

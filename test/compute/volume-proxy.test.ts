@@ -125,7 +125,14 @@ test('invalid, zero and missing size are Nova\'s 400; nothing stays routed', asy
   const none = await nova('/os-volumes', { body: { volume: { display_name: 'bad' } } });
   assert.equal(none.status, 400);
   assert.match(none.body.badRequest.message, /'size' is a required property/);
+  // Nova validates before it looks a source up: a bad body naming an unknown source is still 400.
+  const ghost = '00000000-0000-4000-8000-00000000dead';
+  assert.equal((await nova('/os-volumes', { body: { volume: { size: 'x', snapshot_id: ghost } } })).status, 400);
+  const badSnap = await nova('/os-snapshots', { body: { snapshot: { volume_id: ghost, bogus: 1 } } });
+  assert.equal(badSnap.status, 400, badSnap.text);
+  assert.match(badSnap.body.badRequest.message, /Additional properties are not allowed \('bogus' was unexpected\)/);
   assert.equal((await cloud.gw.store.routings.list({ project_id: P, resource_type: 'volume' })).length, before);
+  assert.equal((await cloud.gw.store.routings.list({ project_id: P, resource_type: 'snapshot', status: 'pending' })).length, 0);
 });
 
 test('over quota: Nova\'s 403 with Cinder\'s message for volumes, "Quota exceeded for resources: snapshots" for snapshots, before any pod', async () => {

@@ -79,12 +79,12 @@ export async function volumeProxyCreate(deps: ComputeDeps, c: Context<ComputeEnv
   proxyServed(c);
   const body = await readJson(c);
   const valid = v.is(VolumeCreate, body);
-  // A body Nova's schema refuses is still sent to the pod the create would go to: its Nova
-  // refuses it in its own words, before any quota is counted (as Nova validates first).
+  // A body Nova's schema refuses is still sent to the pod its AZ names: its Nova refuses it in
+  // its own words, before any source is looked up or quota counted (Nova validates first).
   const volume = valid ? body.volume : ((body as { volume?: unknown } | null)?.volume ?? {});
   const item = (typeof volume === 'object' && volume !== null && !Array.isArray(volume) ? volume : {}) as Record<string, unknown>;
   const projectId = c.get('projectId');
-  const pod = await asNovaQuota(placeVolumeCreate(deps, c, item, { sources: ['snapshot_id'], checkQuota: valid }));
+  const pod = await asNovaQuota(placeVolumeCreate(deps, c, item, valid ? { sources: ['snapshot_id'] } : { sources: [], checkQuota: false }));
   return createRouted(deps, c, {
     pod,
     service: 'compute',
@@ -108,13 +108,12 @@ export async function snapshotProxyCreate(deps: ComputeDeps, c: Context<ComputeE
   const projectId = c.get('projectId');
   const volumeId = (body as { snapshot?: { volume_id?: unknown } } | null)?.snapshot?.volume_id;
   let pod: Pod;
-  if (typeof volumeId === 'string') {
-    pod = await podOf(deps, c, volumeId, 'volume');
-    if (v.is(SnapshotCreate, body)) {
-      await asNovaQuota(checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', volumeId)), 'Quota exceeded for resources: snapshots');
-    }
+  if (v.is(SnapshotCreate, body)) {
+    pod = await podOf(deps, c, body.snapshot.volume_id, 'volume');
+    await asNovaQuota(checkSnapshotCreate(deps, projectId, await sourceCost(deps, 'volume', body.snapshot.volume_id)), 'Quota exceeded for resources: snapshots');
   } else {
-    // No volume to route by: the tenant's default pod refuses the body in Nova's words.
+    // Nova's schema refuses the body before any volume is looked up: the tenant's default pod
+    // answers that 400 in Nova's words.
     pod = (await deps.scheduler.select(projectId, '')).pod;
   }
   return createRouted(deps, c, {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, Row } from '@libsql/client';
 import { isoNow } from './time';
 
-export type CatalogItemKind = 'qos_spec' | 'default_type' | 'type_encryption' | 'quota_class' | 'group_type';
+export type CatalogItemKind = 'qos_spec' | 'default_type' | 'type_encryption' | 'quota_class' | 'group_type' | 'aggregate_host';
 
 export interface CatalogItem<B = Record<string, unknown>> {
   kind: CatalogItemKind;

@@ -6,8 +6,8 @@
  *   `raise_feature_not_supported`); from the microversion where Nova dropped them, Nova's own 404;
  * - Nova's proxies to Cinder (`os-volumes`, `os-snapshots`, `os-volumes_boot`, below 2.36): 501
  *   naming the gateway's volume API, which serves the same volumes with pod routing;
- * - caching images on an aggregate's hosts (2.81): 501, the gateway's aggregates are its own
- *   catalog and hold no hosts.
+ * - caching images on an aggregate's hosts (2.81): 501, the pods' compute APIs do it for their
+ *   own hosts.
  */
 import type { Context } from 'hono';
 import { ApiError, isSupported, notFound } from '../../http';
@@ -19,7 +19,7 @@ export const GONE_MESSAGE = 'This resource is no longer available.  No forwardin
 
 const NETWORKING = 'Trio2o does not proxy networking: use the Networking (Neutron) API of the region the server lives in.';
 const VOLUMES = "Trio2o does not serve Nova's volume proxy: use the gateway's Block Storage (Cinder v3) API, which routes every volume to its pod.";
-const AGGREGATE_IMAGES = "Trio2o's aggregates are the gateway's own catalog and hold no hosts: cache images through each pod's own compute API.";
+const AGGREGATE_IMAGES = "Trio2o does not cache images on an aggregate's hosts: cache images through each pod's own compute API.";
 
 /** [paths, the reason (or Gone), the microversion from which Nova answers 404]. */
 const REFUSED: [paths: string[], reason: string | 'gone', goneFrom?: string][] = [

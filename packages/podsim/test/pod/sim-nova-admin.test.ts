@@ -71,6 +71,28 @@ test('os-hosts (below 2.43): enabled services\' hosts, zone filter, compute host
   assert.equal((await nova(pod, '/os-hosts/poda-compute-1/reboot', { version: v })).status, 403);
 });
 
+test('os-aggregates: the AZ aggregate, create, add/remove the compute host, metadata, delete only when empty', async (t) => {
+  const pod = await startPod({ name: 'PodA' });
+  t.after(() => pod.close());
+  const agg = (path: string, method = 'GET', body?: unknown) => nova(pod, `/os-aggregates${path}`, { admin: true, method, body });
+  assert.deepEqual((await agg('')).body.aggregates.map((a: any) => a.hosts), [['poda-compute-1']]);
+  const made = await agg('', 'POST', { aggregate: { name: 'x' } });
+  assert.deepEqual(Object.keys(made.body.aggregate).sort(), ['availability_zone', 'created_at', 'deleted', 'deleted_at', 'id', 'name', 'updated_at']);
+  const id = made.body.aggregate.id;
+  assert.equal((await agg('', 'POST', { aggregate: { name: 'x' } })).status, 409);
+  const act = (body: unknown) => agg(`/${id}/action`, 'POST', body);
+  assert.deepEqual((await act({ add_host: { host: 'elsewhere' } })).body, { itemNotFound: { code: 404, message: 'Compute host elsewhere could not be found.' } });
+  assert.deepEqual((await act({ add_host: { host: 'poda-compute-1' } })).body.aggregate.hosts, ['poda-compute-1']);
+  assert.deepEqual((await act({ add_host: { host: 'poda-compute-1' } })).body, { conflictingRequest: { code: 409, message: `Aggregate ${id} already has host poda-compute-1.` } });
+  assert.deepEqual((await act({ set_metadata: { metadata: { a: '1', b: null } } })).body.aggregate.metadata, { a: '1' });
+  assert.equal((await agg(`/${id}`, 'DELETE')).status, 400, 'not empty');
+  assert.deepEqual((await act({ remove_host: { host: 'poda-compute-1' } })).body.aggregate.hosts, []);
+  assert.deepEqual((await act({ remove_host: { host: 'poda-compute-1' } })).body, { itemNotFound: { code: 404, message: `Cannot remove host poda-compute-1 in aggregate ${id}` } });
+  assert.equal((await agg(`/${id}`, 'DELETE')).status, 200);
+  assert.equal((await agg(`/${id}`)).status, 404);
+  assert.equal((await nova(pod, '/os-aggregates', { method: 'POST', body: { aggregate: { name: 'y' } } })).status, 403);
+});
+
 test('migrations: a resize records one, confirmed with the resize; 2.59 uuid and paging', async (t) => {
   const pod = await startPod();
   t.after(() => pod.close());

@@ -158,6 +158,7 @@ interface PodGroupType {
 /** Cinder's group types API begins at 3.11. */
 const GROUP_TYPES_VERSION = 'volume 3.11';
 const groupTypes = (path = '') => `/v3/{project}/group_types${path}`;
+const isSuccess = (status: number) => status >= 200 && status < 300;
 
 const GROUP_TYPE_SYNC: CatalogItemSync = {
   async push({ pod, call, state }, item) {
@@ -177,7 +178,9 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
     if (!found) {
       const a = await call('POST', groupTypes(), { group_type: { name: item.name, description: body.description, is_public: body.is_public, group_specs: body.group_specs } }, GROUP_TYPES_VERSION);
       const created = (a.body as { group_type?: PodGroupType } | null)?.group_type;
-      if (a.status !== 200 || !created) return wait(`pod ${pod.pod_name} answered ${a.status} to the creation of group type ${item.name}`);
+      // Cinder answers 202 Accepted to a group type's creation and to its group specs
+      // (cinder/api/v3/group_types.py, group_specs.py); any 2xx is the pod's yes.
+      if (!isSuccess(a.status) || !created) return wait(`pod ${pod.pod_name} answered ${a.status} to the creation of group type ${item.name}`);
       return { podItemId: created.id, detail: JSON.stringify({ keys: Object.keys(body.group_specs) }), note: `created as ${created.id}` };
     }
     const notes: string[] = [];
@@ -193,7 +196,7 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
     const changed = Object.fromEntries(Object.entries(body.group_specs).filter(([k, v]) => have[k] !== v));
     if (Object.keys(changed).length > 0) {
       const a = await call('POST', groupTypes(`/${enc(found.id)}/group_specs`), { group_specs: changed }, GROUP_TYPES_VERSION);
-      if (a.status !== 200) return wait(`pod ${pod.pod_name} answered ${a.status} to the group specs of ${item.name}`);
+      if (!isSuccess(a.status)) return wait(`pod ${pod.pod_name} answered ${a.status} to the group specs of ${item.name}`);
       notes.push('group specs');
     }
     const pushedBefore = state?.detail ? ((JSON.parse(state.detail) as { keys?: string[] }).keys ?? []) : [];

@@ -75,7 +75,8 @@ export async function createGroupType(deps: VolumeDeps, c: Context<GatewayEnv>):
   const body: GroupTypeBody = { description: typeof g.description === 'string' ? g.description : null, is_public: isPublic, group_specs: specsOf(g.group_specs) };
   const t = await storeWrite(() => deps.store.catalogItems.create<GroupTypeBody>('group_type', { name, body }), `Group Type ${name} already exists.`);
   await push(deps, t.id);
-  return c.json({ group_type: view(c, t) });
+  // 202 as Cinder answers a group type's creation (cinder/api/v3/group_types.py).
+  return c.json({ group_type: view(c, t) }, 202);
 }
 
 export async function updateGroupType(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
@@ -122,7 +123,8 @@ export async function setGroupSpecs(deps: VolumeDeps, c: Context<GatewayEnv>): P
   if (key && !Object.hasOwn(specs, key)) throw badRequest('Request body and URI mismatch');
   await storeWrite(() => deps.store.catalogItems.update<GroupTypeBody>('group_type', t.id, { ...t.body, group_specs: { ...t.body.group_specs, ...specs } }));
   await push(deps, t.id);
-  return c.json(key ? specs : { group_specs: specs });
+  // Cinder: 202 for POST …/group_specs, 200 for PUT …/group_specs/{key} (group_specs.py).
+  return key ? c.json(specs) : c.json({ group_specs: specs }, 202);
 }
 
 export async function deleteGroupSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -74,7 +74,8 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const specs = isObject(b.group_specs) ? Object.fromEntries(Object.entries(b.group_specs).map(([k, v]) => [k, String(v)])) : {};
     const t: SimGroupType = { id: randomUUID(), name, description: optString(b, 'description') ?? null, isPublic: b.is_public === undefined ? true : strictBool('is_public', b.is_public), specs };
     st.groupTypes.set(t.id, t);
-    return c.json({ group_type: gtView(c, t) });
+    // Cinder's create answers 202 Accepted (cinder/api/v3/group_types.py), as do group specs.
+    return c.json({ group_type: gtView(c, t) }, 202);
   });
   r.put('/group_types/:id', async (c) => {
     since(c, '3.11');
@@ -102,7 +103,7 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const b = (await readBody(c)).group_specs;
     if (!isObject(b)) throw fieldError('group_specs', b, "'group_specs' is a required property");
     for (const [k, v] of Object.entries(b)) t.specs[k] = String(v);
-    return c.json({ group_specs: { ...b } });
+    return c.json({ group_specs: { ...b } }, 202);
   });
   r.delete('/group_types/:id/group_specs/:key', (c) => {
     since(c, '3.11');

@@ -58,12 +58,18 @@ test('groups: made in the AZ pod with pod ids, routed, snapshotted, cloned, dele
   await eventually(async () => (await p(`/groups/${id}`, { version: '3.13' })).body.group?.status === 'available');
   const shown = await p(`/groups/${id}`, { version: '3.13' });
   assert.equal(shown.body.group.availability_zone, 'az2', 'the top AZ');
+  assert.notEqual(await podId('volume_type', goldId, 1), goldId, 'the pod has its own ids, as real Cinder');
+  const topIds = (g: { group_type: string; volume_types: string[] }) => [g.group_type, g.volume_types];
+  assert.deepEqual(topIds(shown.body.group), [groupTypeId, [goldId]]);
   assert.deepEqual((await p('/groups', { version: '3.13' })).body, { groups: [{ id, name: 'g1' }] });
-  assert.deepEqual((await p('/groups/detail', { version: '3.13' })).body.groups.map((g: { id: string }) => g.id), [id]);
+  const detail = (await p('/groups/detail', { version: '3.13' })).body.groups;
+  assert.deepEqual(detail.map((g: { id: string }) => g.id), [id]);
+  assert.deepEqual(topIds(detail[0]), [groupTypeId, [goldId]]);
 
   const snap = await p('/group_snapshots', { method: 'POST', body: { group_snapshot: { group_id: id, name: 's1' } }, version: '3.14' });
   assert.equal(snap.status, 202, snap.text);
   const sid = snap.body.group_snapshot.id;
+  assert.equal((await p(`/group_snapshots/${sid}`, { version: '3.14' })).body.group_snapshot.group_type_id, groupTypeId);
   assert.equal((await cloud.gw.store.routings.lookup(sid, 'group_snapshot'))?.pod_id, cloud.podIds[1]);
   await eventually(async () => (await p(`/group_snapshots/${sid}`, { version: '3.14' })).body.group_snapshot?.status === 'available');
   const clone = await p('/groups/action', { method: 'POST', body: { 'create-from-src': { group_snapshot_id: sid, name: 'g2' } }, version: '3.14' });

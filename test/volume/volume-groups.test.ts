@@ -154,3 +154,20 @@ test('another project’s volume or backup named by id: attach and restore are t
     assert.equal((await cloud.gw.store.routings.lookup(id, type))?.status, 'active', `${type} routing untouched`);
   }
 });
+
+test('group type lists as Cinder: public only unless an admin asks is_public (None: all), sorted by sort', async () => {
+  const a = volumeClient(cloud, 'admin-project', ADMIN);
+  const mk = (name: string, isPublic: boolean) => a('/group_types', { method: 'POST', body: { group_type: { name, is_public: isPublic } }, version: '3.11' });
+  const pub = (await mk('b_pub', true)).body.group_type.id;
+  const priv = (await mk('a_priv', false)).body.group_type.id;
+  const names = async (q: string) => ((await a(`/group_types${q}`, { version: '3.11' })).body.group_types as { name: string }[]).map((t) => t.name);
+  assert.deepEqual(await names('?sort=name:asc&is_public=None'), ['a_priv', 'b_pub', 'gt']);
+  assert.deepEqual(await names('?sort=name:desc&is_public=None'), ['gt', 'b_pub', 'a_priv']);
+  assert.deepEqual(await names('?is_public=False'), ['a_priv']);
+  assert.deepEqual(await names('?sort_key=name&sort_dir=asc'), ['b_pub', 'gt'], 'an admin sees public types unless asking');
+  assert.deepEqual(await names(''), ['b_pub', 'gt'], 'newest first by default');
+  assert.equal((await a('/group_types?sort=bogus', { version: '3.11' })).status, 400);
+  const m = volumeClient(cloud, 'proj-g', identity('proj-g'));
+  assert.deepEqual(((await m('/group_types?is_public=None', { version: '3.11' })).body.group_types as { name: string }[]).map((t) => t.name).sort(), ['b_pub', 'gt'], 'members choose nothing');
+  for (const id of [pub, priv]) assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
+});

@@ -10,7 +10,9 @@ import { authorize } from '../../auth';
 import type { GroupTypeBody } from '../../jobs';
 import { badRequest, boolFromString, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
 import type { CatalogItem, Pod } from '../../store';
-import { storeWrite, usableInPod } from '../common';
+import { CINDER_QUERY, isNoneString, queryBool, queryOf, storeWrite, usableInPod } from '../common';
+import { compareBy, normalize, type SortKey } from '../../fanout';
+import { cinderSortKeys } from './list-sort';
 import type { VolumeDeps } from './deps';
 import { pushCatalogItem } from './type-push';
 import { NOT_SERVED } from './merged-list';
@@ -54,10 +56,28 @@ function member(body: unknown, key: string): Record<string, unknown> {
   return m as Record<string, unknown>;
 }
 
+/** The columns a group type list sorts by (Cinder's group_types table); others are Cinder's 400. */
+const SORT_COLUMNS = new Set(['id', 'name', 'description', 'is_public', 'created_at', 'updated_at']);
+
+/**
+ * Cinder's group type list (cinder/api/v3/group_types.py `_get_group_types`): public types only,
+ * unless an admin asks `is_public` (`None` for every type, else that visibility); sorted by
+ * `sort` (or `sort_key`/`sort_dir`), `created_at` desc by default, ties by id.
+ */
 export async function listGroupTypes(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   gate(c);
-  const all = await deps.store.catalogItems.list<GroupTypeBody>('group_type');
-  return c.json({ group_types: all.filter((t) => t.body.is_public || c.get('auth').isAdmin).map((t) => view(c, t)) });
+  const auth = c.get('auth');
+  const asked = c.req.query('is_public');
+  let isPublic: boolean | undefined = true;
+  if (auth.isAdmin && asked !== undefined) isPublic = isNoneString(asked) ? undefined : queryBool(asked, 'is_public', CINDER_QUERY);
+  const keys = cinderSortKeys(queryOf(c));
+  for (const k of keys) if (!SORT_COLUMNS.has(k.key)) throw badRequest(`Invalid input received: Invalid sort key ${k.key}`);
+  const plan: SortKey[] = [...(keys.length ? keys : [{ key: 'created_at', dir: 'desc' as const }]), { key: 'id', dir: 'desc' }];
+  const row = (t: CatalogItem<GroupTypeBody>): Record<string, unknown> => ({ id: t.id, name: t.name, description: t.body.description, is_public: t.body.is_public, created_at: t.created_at, updated_at: t.updated_at });
+  const values = (t: CatalogItem<GroupTypeBody>) => plan.map((k) => normalize(row(t)[k.key]));
+  const all = (await deps.store.catalogItems.list<GroupTypeBody>('group_type')).filter((t) => isPublic === undefined || t.body.is_public === isPublic);
+  all.sort((a, b) => compareBy(plan, values(a), values(b)));
+  return c.json({ group_types: all.map((t) => view(c, t)) });
 }
 
 export async function showGroupType(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

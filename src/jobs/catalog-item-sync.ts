@@ -8,7 +8,8 @@
  *   (keys the gateway pushed before and no longer has are deleted); deleted with the gateway's.
  * - `default_type` (3.62, one per project): the project's default volume type, set in the pod
  *   as the pod's own id of the gateway type; waits while that type's own sync is pending.
- * - `group_type` (3.11): found by name (taken over) or created; description, visibility and
+ * - `group_type` (3.11): found by the pod's id it was given, else by name (taken over), or created; a
+ *   rename at the top renamed in the pod; description, visibility and
  *   group specs made the gateway's; deleted with the gateway's (Cinder refuses while groups use it).
  * Volume types' encryption and QoS association follow their type (volume-type-sync.ts).
  */
@@ -185,6 +186,8 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
     }
     const notes: string[] = [];
     const patch: Record<string, unknown> = {};
+    // Found by the pod's own id: a type renamed at the top is renamed in the pod.
+    if (found.name !== item.name) patch.name = item.name;
     if ((found.description ?? null) !== body.description) patch.description = body.description;
     if ((found.is_public ?? true) !== body.is_public) patch.is_public = body.is_public;
     if (Object.keys(patch).length > 0) {

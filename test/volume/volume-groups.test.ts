@@ -169,5 +169,13 @@ test('group type lists as Cinder: public only unless an admin asks is_public (No
   assert.equal((await a('/group_types?sort=bogus', { version: '3.11' })).status, 400);
   const m = volumeClient(cloud, 'proj-g', identity('proj-g'));
   assert.deepEqual(((await m('/group_types?is_public=None', { version: '3.11' })).body.group_types as { name: string }[]).map((t) => t.name).sort(), ['b_pub', 'gt'], 'members choose nothing');
+  // A rename at the top reaches the pods by the id each gave the type (they were found by name before).
+  await eventually(async () => (await cloud.gw.store.catalogState.list({ kind: 'group_type', topId: pub })).filter((st) => st.status === 'synced').length === 2, 15_000);
+  const renamed = await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: { name: 'c_pub' } }, version: '3.11' });
+  assert.equal(renamed.status, 200, renamed.text);
+  assert.equal(renamed.body.group_type.name, 'c_pub');
+  for (const i of [0, 1]) await eventually(async () => cloud.pods[i]!.volumeService.groupTypes.get(await podId('group_type', pub, i))?.name === 'c_pub', 15_000);
+  assert.equal((await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: { name: 'gt' } }, version: '3.11' })).status, 409);
+  assert.equal((await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: {} }, version: '3.11' })).status, 400);
   for (const id of [pub, priv]) assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
 });

@@ -103,7 +103,13 @@ export async function updateGroupType(deps: VolumeDeps, c: Context<GatewayEnv>):
   can(deps, c, 'group:group_types:update');
   const t = await find(deps, c, c.req.param('id')!);
   const g = member(await readJson(c), 'group_type');
-  if (g.name !== undefined && g.name !== t.name) throw badRequest('Invalid input received: renaming a group type is not available through the gateway (pods find it by name).');
+  const name = typeof g.name === 'string' ? g.name.trim() : undefined;
+  if (g.name !== undefined && g.name !== null && !name) throw badRequest('Group type name can not be empty.');
+  if (name === undefined && (g.description === undefined || g.description === null) && (g.is_public === undefined || g.is_public === null)) {
+    throw badRequest('Specify group type name, description or a combination thereof.');
+  }
+  // The pods follow by the id each one gave the type (the push renames it there too).
+  if (name !== undefined && name !== t.name) await storeWrite(() => deps.store.catalogItems.rename('group_type', t.id, name), `Group Type ${name} already exists.`);
   const body: GroupTypeBody = { ...t.body };
   if (g.description !== undefined) body.description = typeof g.description === 'string' ? g.description : null;
   if (g.is_public !== undefined) body.is_public = boolFromString(String(g.is_public)) ?? body.is_public;

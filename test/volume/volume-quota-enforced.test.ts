@@ -18,8 +18,8 @@ after(() => cloud.close());
 
 const v = () => volumeClient(cloud, P, who);
 const admin = () => volumeClient(cloud, 'admin-project', ADMIN);
-const setQuota = async (q: Record<string, number>) => {
-  const r = await admin()(`/os-quota-sets/${P}`, { method: 'PUT', body: { quota_set: q } });
+const setQuota = async (q: Record<string, number>, project = P) => {
+  const r = await admin()(`/os-quota-sets/${project}`, { method: 'PUT', body: { quota_set: q } });
   assert.equal(r.status, 200, r.text);
 };
 const podCreates = () => cloud.pods.map((p) => p.requests.filter((q) => q.method === 'POST').length);
@@ -119,4 +119,68 @@ test('per volume type and per volume: volumes_<type> and per_volume_gigabytes', 
   assert.deepEqual(usage.gigabytes_silver, { limit: -1, in_use: 1, reserved: 0, allocated: 0 });
   const plain = await v()('/volumes', { method: 'POST', body: { volume: { size: 1, availability_zone: 'az1' } } });
   assert.equal(plain.status, 202, 'another type is not limited by silver\'s quota');
+});
+
+test('transfer accept: the receiver\'s quotas are checked as Cinder checks them, the volume then its snapshots; a refusal moves nothing', async () => {
+  const donor = volumeClient(cloud, 'proj-vq-donor', identity('proj-vq-donor'));
+  const vol = await availableVolume(donor, { size: 3, availability_zone: 'az2' });
+  const snap = await donor('/snapshots', { method: 'POST', body: { snapshot: { volume_id: vol } } });
+  assert.equal(snap.status, 202, snap.text);
+  await waitStatus(donor, `/snapshots/${snap.body.snapshot.id}`, 'snapshot', 'available');
+  const offer = async (noSnapshots: boolean) => {
+    const r = await donor('/volume-transfers', { method: 'POST', body: { transfer: { volume_id: vol, no_snapshots: noSnapshots } }, version: '3.55' });
+    assert.equal(r.status, 202, r.text);
+    return r.body.transfer as { id: string; auth_key: string };
+  };
+  const R = 'proj-vq-receiver';
+  const receiver = volumeClient(cloud, R, identity(R));
+  const accept = (t: { id: string; auth_key: string }) =>
+    receiver(`/volume-transfers/${t.id}/accept`, { method: 'POST', body: { accept: { auth_key: t.auth_key } }, version: '3.55' });
+  const owner = async () => (await cloud.gw.store.routings.lookup(vol, 'volume'))?.project_id;
+  const accepts = () => cloud.pods[1]!.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/accept')).length;
+
+  await setQuota({ volumes: 10, gigabytes: 10, snapshots: 10, per_volume_gigabytes: 2 }, R);
+  let t = await offer(false);
+  const before = accepts();
+  assert.deepEqual((await accept(t)).body, overLimit('VolumeSizeExceedsLimit: Requested volume size 3G is larger than maximum allowed limit 2G.'));
+
+  await setQuota({ per_volume_gigabytes: -1, gigabytes: 5 }, R);
+  // 3G volume fits (0 + 3 ≤ 5); its 3G snapshot on top of it does not (3 + 3 > 5).
+  assert.deepEqual((await accept(t)).body, overLimit('VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested 3G, quota is 5G and 3G has been consumed.'));
+  await setQuota({ gigabytes: 10, snapshots: 0 }, R);
+  assert.deepEqual((await accept(t)).body, overLimit('SnapshotLimitExceeded: Maximum number of snapshots allowed (0) exceeded'));
+  assert.equal(accepts(), before, 'refused before the pod was asked');
+  assert.equal(await owner(), 'proj-vq-donor');
+  assert.equal((await donor(`/volume-transfers/${t.id}`, { version: '3.55' })).status, 200, 'the transfer is still offered');
+
+  // Without its snapshots the volume alone fits.
+  assert.equal((await donor(`/volume-transfers/${t.id}`, { method: 'DELETE', version: '3.55' })).status, 202);
+  await waitStatus(donor, `/volumes/${vol}`, 'volume', 'available');
+  t = await offer(true);
+  const ok = await accept(t);
+  assert.equal(ok.status, 202, ok.text);
+  assert.equal(await owner(), R);
+  const usage = (await receiver(`/os-quota-sets/${R}?usage=true`)).body.quota_set;
+  assert.deepEqual([usage.volumes.in_use, usage.gigabytes.in_use, usage.snapshots.in_use], [1, 3, 0]);
+});
+
+test('backup restore without a target: the volume it would create is checked against the volume quotas first', async () => {
+  const R = 'proj-vq-restore';
+  const r = volumeClient(cloud, R, identity(R));
+  await setQuota({ volumes: 1, gigabytes: 10, backups: 5, backup_gigabytes: 10 }, R);
+  const vol = await availableVolume(r, { size: 2, availability_zone: 'az1' });
+  const b = await r('/backups', { method: 'POST', body: { backup: { volume_id: vol } } });
+  assert.equal(b.status, 202, b.text);
+  await waitStatus(r, `/backups/${b.body.backup.id}`, 'backup', 'available');
+  const restores = () => cloud.pods[0]!.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/restore')).length;
+  const before = restores();
+  const over = await r(`/backups/${b.body.backup.id}/restore`, { method: 'POST', body: { restore: { name: 'again' } } });
+  assert.deepEqual(over.body, overLimit("VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes'."));
+  assert.equal(restores(), before, 'refused before the pod was asked');
+  // Into the existing volume nothing new is created: no volume quota applies.
+  const into = await r(`/backups/${b.body.backup.id}/restore`, { method: 'POST', body: { restore: { volume_id: vol } } });
+  assert.equal(into.status, 202, into.text);
+  await setQuota({ volumes: 2, gigabytes: 3 }, R);
+  assert.deepEqual((await r(`/backups/${b.body.backup.id}/restore`, { method: 'POST', body: { restore: {} } })).body,
+    overLimit('VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested 2G, quota is 3G and 2G has been consumed.'));
 });

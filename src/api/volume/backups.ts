@@ -4,7 +4,8 @@
  * of its volume (and snapshot, which must share it) with a routing row of its own; everything by
  * id follows the routing. A restore runs in the backup's pod: a target volume must live there,
  * and the volume a restore creates is adopted into the routing table. Cinder's backup quotas are
- * checked first and the backup's cost (its volume's size) recorded.
+ * checked first and the backup's cost (its volume's size) recorded; a restore that creates its
+ * volume is checked against the volume quotas first, as that volume's create.
  */
 import type { Context } from 'hono';
 import * as v from 'valibot';
@@ -16,7 +17,7 @@ import { callersOwn, createInPod, MISSING, onePod, podOf } from './same-pod';
 import { VOLUME_EVENTS } from './volumes-by-id';
 import { backupCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
-import { checkBackupCreate, recordCost, sourceCost } from './volume-quota';
+import { checkBackupCreate, checkVolumeCreate, recordCost, sourceCost } from './volume-quota';
 
 export async function createBackup(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   const body = await readJson(c);
@@ -55,7 +56,15 @@ export async function backupById(deps: VolumeDeps, c: Context<GatewayEnv>): Prom
       when: () => restoring,
       // A target volume must be in the backup's pod: a pod cannot restore into another's disks.
       check: async (body, p) => {
-        if (!v.is(RestoreVolume, body) || !(await callersOwn(deps, c, c.req.param('id')!, 'backup'))) return;
+        const backupId = c.req.param('id')!;
+        if (!(await callersOwn(deps, c, backupId, 'backup'))) return;
+        if (!v.is(RestoreVolume, body)) {
+          // Without a target Cinder creates a volume of the backup's size (cinder/backup/api.py
+          // restore), through the volume create's quota reservation.
+          const cost = await sourceCost(deps, 'backup', backupId);
+          if (cost) await checkVolumeCreate(deps, c.get('projectId'), cost.sizeGb, undefined);
+          return;
+        }
         const volumeId = body.restore.volume_id;
         if ((await podOf(deps, c, volumeId, 'volume')).pod_id !== p.pod_id) {
           throw badRequest(`Backup ${c.req.param('id')} and volume ${volumeId} are not in the same availability zone (pod).`);

@@ -10,9 +10,16 @@
  *   anything: the volume's routing (and those of the snapshots the pod now shows the receiver,
  *   unless the transfer had `no_snapshots`) go to the receiver, and the transfer's routing goes
  *   (Cinder deletes an accepted transfer). A wrong auth_key is the pod's 400 and changes nothing.
+ *   Before the pod is asked, the receiver's volume quotas are checked as Cinder checks them on
+ *   accept: the gateway's usage spans every pod, a pod's only itself. The transfer's volume and
+ *   snapshots are read with the gateway's own credentials (only an admin sees another project's
+ *   transfer); when they cannot be read, the pod's own quota check is the only one. Cinder checks
+ *   the auth_key first, so a receiver over quota gets the 413 even with a wrong key: the key is
+ *   known only to the pod.
  */
 import type { Context } from 'hono';
 import { askPods } from '../../fanout';
+import { askResource, VOLUME_VERSION } from '../../jobs';
 import { deletionEvents, forwardById } from '../../proxy';
 import { readJson, type GatewayEnv } from '../../http';
 import type { Routing } from '../../store';
@@ -21,6 +28,7 @@ import { mergedList } from './merged-list';
 import { createInPod, podOf } from './same-pod';
 import { transferCreate } from './schemas';
 import { checkBody, nameOf } from './validation';
+import { checkTransferAccept, volumeCostOf } from './volume-quota';
 
 /** The two spellings of the collection: the extension's and the 3.55 resource's. */
 export type TransferCollection = 'os-volume-transfer' | 'volume-transfers';
@@ -74,6 +82,7 @@ export async function transferById(deps: VolumeDeps, c: Context<GatewayEnv>, col
 export async function acceptTransfer(deps: VolumeDeps, c: Context<GatewayEnv>, collection: TransferCollection): Promise<Response> {
   const id = c.req.param('id')!;
   const transferRouting = await deps.routes.lookup(id, 'transfer');
+  if (transferRouting) await checkReceiverQuota(deps, transferRouting, c.get('projectId'));
   const { response, status, pod } = await forwardById(deps, c, { type: 'transfer', service: 'volumev3', collection, missing, events: () => undefined });
   if (status < 200 || status >= 300) return response;
   const receiver = c.get('projectId');
@@ -87,6 +96,36 @@ export async function acceptTransfer(deps: VolumeDeps, c: Context<GatewayEnv>, c
   await deps.routes.reassign(volume, receiver);
   await moveSnapshots(deps, c, volume, donor, receiver);
   return response;
+}
+
+/** What accepting the routed transfer would cost the receiver, checked against its quotas. */
+async function checkReceiverQuota(deps: VolumeDeps, transfer: Routing, receiver: string): Promise<void> {
+  const pod = await deps.podDir.get(transfer.pod_id);
+  if (!pod) return;
+  const read = async () => {
+    const t = await askResource(deps.service, pod, 'transfer', transfer.top_id);
+    if (t.state !== 'present' || typeof t.item.volume_id !== 'string') return undefined;
+    const volumeId = t.item.volume_id;
+    const volume = (await deps.store.volumeUsage.get(volumeId, 'volume')) ?? (await askVolume(deps, pod, volumeId));
+    if (!volume) return undefined;
+    if (t.item.no_snapshots === true) return { volume, snapshots: [] };
+    const a = await deps.service.call(pod, {
+      service: 'volumev3',
+      path: '/v3/{project}/snapshots/detail',
+      search: `?${new URLSearchParams({ all_tenants: '1', volume_id: volumeId })}`,
+      version: VOLUME_VERSION,
+    });
+    const listed = a.status === 200 ? (a.body as { snapshots?: { volume_id?: unknown; size?: unknown }[] } | null)?.snapshots : undefined;
+    if (!Array.isArray(listed)) return undefined;
+    return { volume, snapshots: listed.filter((s) => s.volume_id === volumeId).map((s) => (typeof s.size === 'number' ? s.size : volume.sizeGb)) };
+  };
+  const cost = await read().catch(() => undefined);
+  if (cost) await checkTransferAccept(deps, receiver, cost.volume, cost.snapshots);
+}
+
+async function askVolume(deps: VolumeDeps, pod: Parameters<typeof askResource>[1], volumeId: string) {
+  const v = await askResource(deps.service, pod, 'volume', volumeId);
+  return v.state === 'present' ? volumeCostOf(v.item) : undefined;
 }
 
 /**

@@ -8,7 +8,9 @@
  * - snapshot create (cinder/volume/api.py `_create_snapshot`): snapshots + the volume's size in
  *   gigabytes (Cinder's default `no_snapshot_gb_quota = False`) and the type's resources;
  * - backup create (cinder/backup/api.py): backups + backup_gigabytes (the volume's size);
- * - extend (cinder/volume/api.py `_extend`): the size increase in gigabytes.
+ * - extend (cinder/volume/api.py `_extend`): the size increase in gigabytes;
+ * - transfer accept (cinder/transfer/api.py `accept`): the volume and, unless `no_snapshots`, its
+ *   snapshots, counted against the receiving project.
  * A refusal is 413 `overLimit` with `Retry-After: 0` (cinder/exception.py QuotaError), the message
  * prefixed with the exception's class name as cinder/api/middleware/fault.py writes it; the first
  * resource over its limit in Cinder's reservation order decides which (quota_utils.py
@@ -53,12 +55,14 @@ export function quotaUsage(u: VolumeUsage): Record<string, number> {
 type Over = (resource: string, limit: number, used: number, requested: number) => ApiError;
 
 /**
- * Reserves `deltas` (in Cinder's order) against the project's limits; the first resource over its
- * limit is refused with what `over` makes of it.
+ * Reserves `deltas` (in Cinder's order) against the project's limits, on top of what `held`
+ * already reserved in the same operation; the first resource over its limit is refused with what
+ * `over` makes of it.
  */
-async function reserve(deps: VolumeDeps, projectId: string, deltas: [string, number][], over: Over): Promise<void> {
+async function reserve(deps: VolumeDeps, projectId: string, deltas: [string, number][], over: Over, held: [string, number][] = []): Promise<void> {
   const [limits, usage] = await Promise.all([limitsOf(deps, projectId), deps.store.volumeUsage.usage(projectId)]);
   const used = quotaUsage(usage);
+  for (const [resource, n] of held) used[resource] = (used[resource] ?? 0) + n;
   for (const [resource, delta] of deltas) {
     const limit = limits[resource];
     if (limit === undefined || limit < 0 || delta <= 0) continue;
@@ -84,24 +88,49 @@ function countOrSize(count: (resource: string, limit: number) => ApiError, size:
 const typed = (type: string | null | undefined, resources: [string, number][]): [string, number][] =>
   type ? resources.map(([r, n]) => [`${r}_${type}`, n]) : [];
 
-/** Before a volume create of `sizeGb` (0 when unknown) of type `type` (a name, when known). */
-export async function checkVolumeCreate(deps: VolumeDeps, projectId: string, sizeGb: number, type: string | undefined): Promise<void> {
-  const limits = await limitsOf(deps, projectId);
-  const perVolume = limits.per_volume_gigabytes ?? -1;
+/** The volume quota `per_volume_gigabytes` (cinder/quota.py limit_check), checked before any reservation. */
+async function checkPerVolume(deps: VolumeDeps, projectId: string, sizeGb: number): Promise<void> {
+  const perVolume = (await limitsOf(deps, projectId)).per_volume_gigabytes ?? -1;
   if (perVolume >= 0 && sizeGb > perVolume) {
     throw overLimit('VolumeSizeExceedsLimit', `Requested volume size ${sizeGb}G is larger than maximum allowed limit ${perVolume}G.`);
   }
-  const deltas: [string, number][] = [['volumes', 1], ['gigabytes', sizeGb], ...typed(type, [['volumes', 1], ['gigabytes', sizeGb]])];
-  await reserve(deps, projectId, deltas, countOrSize((resource, limit) =>
-    overLimit('VolumeLimitExceeded', `Maximum number of volumes allowed (${limit}) exceeded for quota '${resource}'.`)));
+}
+
+const volumesOver = countOrSize((resource, limit) =>
+  overLimit('VolumeLimitExceeded', `Maximum number of volumes allowed (${limit}) exceeded for quota '${resource}'.`));
+const snapshotsOver = countOrSize((_r, limit) =>
+  overLimit('SnapshotLimitExceeded', `Maximum number of snapshots allowed (${limit}) exceeded`));
+
+const volumeDeltas = (sizeGb: number, type: string | null | undefined): [string, number][] =>
+  [['volumes', 1], ['gigabytes', sizeGb], ...typed(type, [['volumes', 1], ['gigabytes', sizeGb]])];
+const snapshotDeltas = (count: number, gigabytes: number, type: string | null | undefined): [string, number][] =>
+  [['snapshots', count], ['gigabytes', gigabytes], ...typed(type, [['snapshots', count], ['gigabytes', gigabytes]])];
+
+/** Before a volume create of `sizeGb` (0 when unknown) of type `type` (a name, when known). */
+export async function checkVolumeCreate(deps: VolumeDeps, projectId: string, sizeGb: number, type: string | undefined): Promise<void> {
+  await checkPerVolume(deps, projectId, sizeGb);
+  await reserve(deps, projectId, volumeDeltas(sizeGb, type), volumesOver);
 }
 
 /** Before a snapshot of `volume` (its recorded cost; none: counted as 0 GB). */
 export async function checkSnapshotCreate(deps: VolumeDeps, projectId: string, volume: VolumeCost | undefined): Promise<void> {
-  const size = volume?.sizeGb ?? 0;
-  const deltas: [string, number][] = [['snapshots', 1], ['gigabytes', size], ...typed(volume?.volumeType, [['snapshots', 1], ['gigabytes', size]])];
-  await reserve(deps, projectId, deltas, countOrSize((_r, limit) =>
-    overLimit('SnapshotLimitExceeded', `Maximum number of snapshots allowed (${limit}) exceeded`)));
+  await reserve(deps, projectId, snapshotDeltas(1, volume?.sizeGb ?? 0, volume?.volumeType), snapshotsOver);
+}
+
+/**
+ * Before the receiving project accepts a transfer of `volume` with the snapshots of sizes
+ * `snapshotSizesGb` (none when the transfer has `no_snapshots`), as cinder/transfer/api.py
+ * `accept` reserves for the receiver: per_volume_gigabytes, then the volume (volumes, gigabytes,
+ * the type's), then its snapshots on top of that (snapshots, their volume sizes in gigabytes, the
+ * type's; `_handle_snapshot_quota`).
+ */
+export async function checkTransferAccept(deps: VolumeDeps, projectId: string, volume: Pick<VolumeCost, 'sizeGb' | 'volumeType'>, snapshotSizesGb: number[]): Promise<void> {
+  await checkPerVolume(deps, projectId, volume.sizeGb);
+  const held = volumeDeltas(volume.sizeGb, volume.volumeType);
+  await reserve(deps, projectId, held, volumesOver);
+  if (snapshotSizesGb.length === 0) return;
+  const gigabytes = snapshotSizesGb.reduce((a, b) => a + b, 0);
+  await reserve(deps, projectId, snapshotDeltas(snapshotSizesGb.length, gigabytes, volume.volumeType), snapshotsOver, held);
 }
 
 /** Before a backup of `volume`. */

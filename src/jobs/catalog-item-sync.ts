@@ -171,7 +171,8 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
       else if (a.status !== 404) return wait(`pod ${pod.pod_name} answered ${a.status} to group type ${state.pod_item_id}`);
     }
     if (!found) {
-      const a = await call('GET', groupTypes(), undefined, GROUP_TYPES_VERSION);
+      // Cinder lists only public group types unless an admin asks for every one.
+      const a = await call('GET', groupTypes('?is_public=None'), undefined, GROUP_TYPES_VERSION);
       const list = (a.body as { group_types?: PodGroupType[] } | null)?.group_types;
       if (a.status !== 200 || !Array.isArray(list)) return wait(`pod ${pod.pod_name} did not list its group types`);
       found = list.find((t) => t.name === item.name);

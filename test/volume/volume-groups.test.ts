@@ -179,3 +179,16 @@ test('group type lists as Cinder: public only unless an admin asks is_public (No
   assert.equal((await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: {} }, version: '3.11' })).status, 400);
   for (const id of [pub, priv]) assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
 });
+
+test('a private group type a pod already has is taken over by name, not made twice', async () => {
+  const a = volumeClient(cloud, 'admin-project', ADMIN);
+  const pre = { id: '5a1d2c3b-0000-4000-8000-00000000abcd', name: 'pre_priv', description: null, isPublic: false, specs: {} };
+  cloud.pods[0]!.volumeService.groupTypes.set(pre.id, pre);
+  const made = await a('/group_types', { method: 'POST', body: { group_type: { name: 'pre_priv', is_public: false } }, version: '3.11' });
+  assert.equal(made.status, 202, made.text);
+  const id = made.body.group_type.id;
+  await eventually(async () => (await cloud.gw.store.catalogState.list({ kind: 'group_type', topId: id })).filter((st) => st.status === 'synced').length === 2, 15_000);
+  assert.equal(await podId('group_type', id, 0), pre.id, 'the pod\'s own private type');
+  assert.equal([...cloud.pods[0]!.volumeService.groupTypes.values()].filter((t) => t.name === 'pre_priv').length, 1);
+  assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
+});

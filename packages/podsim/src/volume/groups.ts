@@ -62,7 +62,29 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
   };
 
   // group types and group specs (3.11)
-  r.get('/group_types', (c) => (since(c, '3.11'), c.json({ group_types: [...st.groupTypes.values()].filter((t) => t.isPublic || identity(c).isAdmin).map((t) => gtView(c, t)) })));
+  // Cinder's list (group_types.py _get_group_types): public types only unless an admin asks
+  // is_public ('None': every type); sorted by `sort` or `sort_key`/`sort_dir`, newest first by default.
+  r.get('/group_types', (c) => {
+    since(c, '3.11');
+    const asked = c.req.query('is_public');
+    let isPublic: boolean | undefined = true;
+    if (identity(c).isAdmin && asked !== undefined) isPublic = asked.toLowerCase() === 'none' ? undefined : strictBool('is_public', asked);
+    const list = [...st.groupTypes.values()].filter((t) => isPublic === undefined || t.isPublic === isPublic).reverse();
+    const sort = c.req.query('sort') ?? (c.req.query('sort_key') ? `${c.req.query('sort_key')}:${c.req.query('sort_dir') ?? 'desc'}` : '');
+    const field = (t: SimGroupType, key: string) => String(({ id: t.id, name: t.name, description: t.description ?? '', is_public: t.isPublic } as Record<string, unknown>)[key] ?? '');
+    const plan = sort.split(',').filter((p) => p.trim() !== '').map((p) => {
+      const [key = '', dir = 'desc'] = p.split(':');
+      return { key: key.trim(), sign: dir.trim() === 'asc' ? 1 : -1 };
+    });
+    list.sort((a, b) => {
+      for (const k of plan) {
+        const d = field(a, k.key).localeCompare(field(b, k.key));
+        if (d !== 0) return d * k.sign;
+      }
+      return 0;
+    });
+    return c.json({ group_types: list.map((t) => gtView(c, t)) });
+  });
   r.get('/group_types/:id', (c) => (since(c, '3.11'), c.json({ group_type: gtView(c, groupType(c.req.param('id'))) })));
   r.post('/group_types', async (c) => {
     since(c, '3.11');

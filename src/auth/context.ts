@@ -14,6 +14,11 @@ export interface ValidatedIdentity {
 export interface TokenValidator {
   /** null means the token is invalid, expired or revoked. Throws when Keystone is unreachable. */
   validate(token: string): Promise<ValidatedIdentity | null>;
+  /**
+   * The identity `validate` would give from its cache alone, counted as a cache hit; undefined
+   * when the cache cannot say (not cached, expired, cached as invalid, or not a token at all).
+   */
+  cached?(token: string): ValidatedIdentity | undefined;
 }
 
 /** Credentials as the policy engine sees them. */

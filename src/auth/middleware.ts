@@ -8,7 +8,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, serviceUnavailable, type GatewayEnv } from '../http';
-import type { RequestContext, TokenValidator } from './context';
+import type { RequestContext, TokenValidator, ValidatedIdentity } from './context';
 
 export type AuthStrategy = 'keystone' | 'noauth';
 
@@ -32,15 +32,36 @@ export function hasAdminRole(roles: readonly string[]): boolean {
   return roles.some((r) => r.toLowerCase() === ADMIN_ROLE);
 }
 
-function noauthContext(c: Context): RequestContext {
-  const roles = splitRoles(c.req.header('x-roles') ?? c.req.header('x-role'));
+/** A request header by lower-case name, undefined when absent. */
+export type HeaderOf = (name: string) => string | undefined;
+
+/** The noauth identity a request's headers declare. */
+export function noauthContext(header: HeaderOf): RequestContext {
+  const roles = splitRoles(header('x-roles') ?? header('x-role'));
   return {
-    userId: c.req.header('x-user-id') ?? null,
-    projectId: c.req.header('x-project-id') ?? c.req.header('x-tenant-id') ?? null,
+    userId: header('x-user-id') ?? null,
+    projectId: header('x-project-id') ?? header('x-tenant-id') ?? null,
     roles,
     isAdmin: hasAdminRole(roles),
-    authToken: c.req.header('x-auth-token') ?? null,
+    authToken: header('x-auth-token') ?? null,
   };
+}
+
+/**
+ * The caller's identity when it is known without waiting: noauth headers, or a Keystone token
+ * the validator's cache holds as valid. Undefined when only `authenticate` can tell (no token, a
+ * token not cached, an invalid one): the request must take the middleware's path.
+ */
+export function knownIdentity(opts: AuthenticateOptions, header: HeaderOf): RequestContext | undefined {
+  if (opts.strategy === 'noauth') return noauthContext(header);
+  const token = header('x-auth-token');
+  if (!token) return undefined;
+  const identity = opts.validator?.cached?.(token);
+  return identity && contextOf(identity, token);
+}
+
+function contextOf(identity: ValidatedIdentity, token: string): RequestContext {
+  return { userId: identity.userId, projectId: identity.projectId, roles: identity.roles, isAdmin: identity.isAdmin, authToken: token };
 }
 
 function unauthenticated(c: Context, authUrl?: string): Response {
@@ -52,7 +73,7 @@ export function authenticate(opts: AuthenticateOptions): MiddlewareHandler<Gatew
   if (opts.strategy === 'keystone' && !opts.validator) throw new Error('keystone auth needs a token validator');
   return async function authenticateMiddleware(c, next) {
     if (opts.strategy === 'noauth') {
-      c.set('auth', noauthContext(c));
+      c.set('auth', noauthContext((name) => c.req.header(name)));
       return next();
     }
     const token = c.req.header('x-auth-token');
@@ -65,13 +86,7 @@ export function authenticate(opts: AuthenticateOptions): MiddlewareHandler<Gatew
       throw serviceUnavailable('The identity service is unavailable; try again later.', err);
     }
     if (!identity) return unauthenticated(c, opts.authUrl);
-    c.set('auth', {
-      userId: identity.userId,
-      projectId: identity.projectId,
-      roles: identity.roles,
-      isAdmin: identity.isAdmin,
-      authToken: token,
-    });
+    c.set('auth', contextOf(identity, token));
     return next();
   };
 }

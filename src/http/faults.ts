@@ -25,16 +25,29 @@ export function faultBody(status: number, message: string): Record<string, { cod
   return { [FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } };
 }
 
+/** A fault as status, body and headers, for a caller that writes the response itself. */
+export interface FaultParts {
+  status: number;
+  body: Record<string, Record<string, unknown>>;
+  headers: Record<string, string>;
+}
+
 /**
- * Writes a fault response; the status decides the fault's name. An over-limit fault (413, 429)
- * with a `Retry-After` header also carries it as `retryAfter`, as both services' Fault does.
+ * A fault; the status decides the fault's name. An over-limit fault (413, 429) with a
+ * `Retry-After` header also carries it as `retryAfter`, as both services' Fault does.
  */
-export function fault(c: Context, status: number, message: string, headers: Record<string, string> = {}): Response {
-  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+export function faultParts(status: number, message: string, headers: Record<string, string> = {}): FaultParts {
   const body: Record<string, Record<string, unknown>> = faultBody(status, message);
   const retry = headers['Retry-After'];
   if ((status === 413 || status === 429) && retry !== undefined) body[FAULT_NAMES[status]!]!.retryAfter = retry;
-  return c.json(body, status as 400);
+  return { status, body, headers };
+}
+
+/** Writes a fault response (see faultParts). */
+export function fault(c: Context, status: number, message: string, headers: Record<string, string> = {}): Response {
+  const f = faultParts(status, message, headers);
+  for (const [k, v] of Object.entries(f.headers)) c.header(k, v);
+  return c.json(f.body, status as 400);
 }
 
 export interface ErrorLogger {
@@ -59,18 +72,32 @@ export type ErrorTranslator = (err: Error) => ApiError | undefined;
  */
 export function onError(log?: ErrorLogger, translate?: ErrorTranslator) {
   return function renderError(err: Error, c: Context): Response {
-    if (err instanceof ClientAbortedError || c.req.raw.signal.aborted) {
-      log?.info('client_aborted', { request_id: c.get('requestId' as never) as string | undefined, error: err.name });
-      return fault(c, CLIENT_CLOSED_REQUEST, 'The client closed the connection before it was answered.');
-    }
-    const known = err instanceof ApiError ? err : translate?.(err);
-    if (known) return fault(c, known.status, known.message, known.headers);
-    const status = (err as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) return fault(c, status, err.message || 'Bad request');
     const requestId = c.res.headers.get('x-openstack-request-id') ?? (c.get('requestId' as never) as string | undefined);
-    log?.error('unhandled_error', { request_id: requestId, error: err.name, message: err.message });
-    return fault(c, 500, `Unexpected API Error. Request ${requestId ?? ''} failed; the gateway logged the details.`.replace('  ', ' '));
+    const f = errorFault(err, { aborted: c.req.raw.signal.aborted, requestId, log, translate });
+    return fault(c, f.status, f.message, f.headers);
   };
+}
+
+/**
+ * What `onError` answers for `err`, for a listener that renders it without a Hono context:
+ * a client that went away (`aborted`, or a ClientAbortedError) → 499 logged as `client_aborted`,
+ * ApiError → its fault, a domain error → `translate`, a 4xx-carrying error → its status, anything
+ * else → a logged 500 naming `requestId`.
+ */
+export function errorFault(
+  err: Error,
+  o: { aborted: boolean; requestId?: string; log?: ErrorLogger; translate?: ErrorTranslator },
+): { status: number; message: string; headers?: Record<string, string> } {
+  if (err instanceof ClientAbortedError || o.aborted) {
+    o.log?.info('client_aborted', { request_id: o.requestId, error: err.name });
+    return { status: CLIENT_CLOSED_REQUEST, message: 'The client closed the connection before it was answered.' };
+  }
+  const known = err instanceof ApiError ? err : o.translate?.(err);
+  if (known) return { status: known.status, message: known.message, headers: known.headers };
+  const status = (err as { status?: number }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, message: err.message || 'Bad request' };
+  o.log?.error('unhandled_error', { request_id: o.requestId, error: err.name, message: err.message });
+  return { status: 500, message: `Unexpected API Error. Request ${o.requestId ?? ''} failed; the gateway logged the details.`.replace('  ', ' ') };
 }
 
 /** 404 in the fault shape for paths no route knows. */

@@ -8,6 +8,9 @@ import type { MiddlewareHandler } from 'hono';
 export const REQUEST_ID_HEADER = 'x-openstack-request-id';
 const VALID_REQUEST_ID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Whether a caller's request id is kept (a valid `req-<uuid>`); any other is replaced. */
+export const isValidRequestId = (id: string): boolean => VALID_REQUEST_ID.test(id);
+
 export interface RequestIdVariables {
   requestId: string;
 }
@@ -15,7 +18,7 @@ export interface RequestIdVariables {
 export function requestId(): MiddlewareHandler<{ Variables: RequestIdVariables }> {
   return async function requestIdMiddleware(c, next) {
     const given = c.req.header(REQUEST_ID_HEADER);
-    const id = given && VALID_REQUEST_ID.test(given) ? given : `req-${randomUUID()}`;
+    const id = given && isValidRequestId(given) ? given : `req-${randomUUID()}`;
     c.set('requestId', id);
     c.header(REQUEST_ID_HEADER, id);
     await next();

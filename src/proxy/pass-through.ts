@@ -91,44 +91,47 @@ function isJson(res: PodResponse): boolean {
   return typeof ct === 'string' && ct.includes('json');
 }
 
-function copyHeaders(c: Context, res: PodResponse, rewrite: (s: string) => string): void {
-  for (const name of PASSED_HEADERS) {
-    const v = res.headers[name];
-    if (v === undefined) continue;
-    c.header(name, rewrite(Array.isArray(v) ? v.join(', ') : v));
-  }
+/**
+ * A pod's answer as the caller gets it: status, the passed headers (links rewritten), and the
+ * body — text, a stream (an error answer that is not JSON), or none.
+ */
+export interface PodAnswer {
+  status: number;
+  headers: [name: string, value: string][];
+  body: string | Readable | null;
 }
 
 /**
- * Sends a pod's response to the caller. A 2xx body must be JSON (Nova and Cinder answer JSON on
- * every routed path), has its links rewritten and passes through `transform`; a 2xx body that is
- * not JSON is a TRIO2O_POD_BAD_RESPONSE (502). Error answers are the pod's own: JSON ones get
- * their links rewritten, others stream. A body that cannot be read throws its PodError (502/504).
+ * Turns a pod's response into the caller's answer. A 2xx body must be JSON (Nova and Cinder
+ * answer JSON on every routed path), has its links rewritten and passes through `transform`; a
+ * 2xx body that is not JSON is a TRIO2O_POD_BAD_RESPONSE (502). Error answers are the pod's own:
+ * JSON ones get their links rewritten, others stream. A body that cannot be read throws its
+ * PodError (502/504). `gwRoot` is the gateway's public base for this request.
  */
-export async function respond(
+export async function podAnswer(
   deps: ProxyDeps,
-  c: Context<GatewayEnv>,
-  pod: Pod,
-  service: ServiceType,
+  o: { pod: Pod; service: ServiceType; method: string; gwRoot: string; transform?: JsonTransform },
   res: PodResponse,
-  transform?: JsonTransform,
-): Promise<Response> {
+): Promise<PodAnswer> {
+  const { pod, service, transform } = o;
   // The endpoint the call went to; resolved again only for a response built elsewhere.
   const podRoot = serviceRoot(res.endpoint ?? (await deps.endpoints.resolve(podRef(pod), service)));
-  const gwRoot = publicBase(c, deps.publicUrl);
-  const links = (s: string) => rewriteLinks(s, podRoot, gwRoot);
-  // Headers go on only once the answer is known to be sent: a 502 must not carry the pod's.
-  const send = (body: string | ReadableStream | null) => {
-    copyHeaders(c, res, links);
-    c.set('pod', pod.pod_name);
-    return c.body(body as string, res.status as 200);
+  const links = (s: string) => rewriteLinks(s, podRoot, o.gwRoot);
+  // Headers are built only once the answer is known to be sent: a 502 must not carry the pod's.
+  const answer = (body: PodAnswer['body']): PodAnswer => {
+    const headers: PodAnswer['headers'] = [];
+    for (const name of PASSED_HEADERS) {
+      const v = res.headers[name];
+      if (v !== undefined) headers.push([name, links(Array.isArray(v) ? v.join(', ') : v)]);
+    }
+    return { status: res.status, headers, body };
   };
-  if (res.status === 204 || res.status === 304 || c.req.method === 'HEAD') {
+  if (res.status === 204 || res.status === 304 || o.method === 'HEAD') {
     await res.dump();
-    return send(null);
+    return answer(null);
   }
   const success = res.status >= 200 && res.status < 300;
-  if (!success && !isJson(res)) return send(Readable.toWeb(res.body) as unknown as ReadableStream);
+  if (!success && !isJson(res)) return answer(res.body);
   let text = await res.text();
   if (success && text.trim() !== '') {
     let json: unknown;
@@ -140,7 +143,23 @@ export async function respond(
     // The same change in the text when that is exact (the AZ values alone): no re-serialization.
     if (transform) text = transform.inText?.(text, json) ?? JSON.stringify(transform(json));
   }
-  return send(links(text));
+  return answer(links(text));
+}
+
+/** Sends a pod's response to the caller (see podAnswer). */
+export async function respond(
+  deps: ProxyDeps,
+  c: Context<GatewayEnv>,
+  pod: Pod,
+  service: ServiceType,
+  res: PodResponse,
+  transform?: JsonTransform,
+): Promise<Response> {
+  const a = await podAnswer(deps, { pod, service, method: c.req.method, gwRoot: publicBase(c, deps.publicUrl), transform }, res);
+  for (const [name, value] of a.headers) c.header(name, value);
+  c.set('pod', pod.pod_name);
+  const body = a.body instanceof Readable ? (Readable.toWeb(a.body) as unknown as ReadableStream) : a.body;
+  return c.body(body as string, a.status as 200);
 }
 
 /** callPod + respond: the whole pass-through for one pod. */

@@ -15,7 +15,7 @@ import { notFound, peekJson, serviceUnavailable, type GatewayEnv } from '../http
 import { neverReachedPod, notJsonReply, type PodResponse, type ServiceType } from '../pods';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod, Routing, RoutingHint } from '../store';
-import { buffered, callPod, respond, type ProxyDeps } from './pass-through';
+import { buffered, callPod, podAnswer, respond, type PodAnswer, type ProxyDeps } from './pass-through';
 import { podRef } from './pod-ref';
 import type { JsonTransform } from './az';
 
@@ -174,6 +174,11 @@ export function deletionEvents(o: { deletingActions?: readonly string[]; restori
 
 const DEFAULT_EVENTS = deletionEvents();
 
+/** The routing event of an answer by id under `o` (its own events, or the shared default). */
+export function eventOf(o: Pick<ByIdOptions, 'events'>, a: AnswerSeen): RoutingEvent | undefined {
+  return (o.events ?? DEFAULT_EVENTS)(a);
+}
+
 /**
  * Which requests to look at and what to check. The body is read once: `check` gets its JSON
  * (undefined when empty; malformed JSON is a 400 before any pod is asked) and the text is
@@ -223,13 +228,62 @@ export async function forwardById(
   }
   const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: c.get('projectId'), body });
   const response = await respond(deps.proxy, c, pod, o.service, res, o.transform?.(pod));
-  const event = (o.events ?? DEFAULT_EVENTS)({ method, sub, status: res.status, action });
-  if (event) await applyEvent(deps, c, routing, event);
+  const event = eventOf(o, { method, sub, status: res.status, action });
+  if (event) await applyEvent(deps, { isAdmin: c.get('auth').isAdmin, projectId: c.get('projectId') }, routing, event);
   return { response, status: res.status, pod };
 }
 
+/** A request by id already routed, authenticated and read, as the listener's fast route has it. */
+export interface RoutedCall {
+  routing: Routing;
+  pod: Pod;
+  method: string;
+  /** The request's path (with its project), sent to the pod as it came; no query string. */
+  path: string;
+  /** The path below the id ('' or '/action'). */
+  sub: string;
+  caller: { isAdmin: boolean; projectId: string };
+  /** The caller's headers, lower-case names, one value each. */
+  headers: Record<string, string>;
+  body: string | null;
+  /** For `POST …/action`: the body's one key. */
+  action?: string;
+  requestId: string;
+  /** The gateway's public base for this request (links in the answer point there). */
+  gwRoot: string;
+  /** Aborted when the client hangs up. */
+  signal: AbortSignal;
+}
+
+/**
+ * `forwardById` for a request that needs no hook: the same pod call and answer, without a
+ * framework context. The answer is returned for the caller to write once `settle` (the routing
+ * event the answer proves, if any) has resolved.
+ */
+export async function forwardRoutedCall(
+  deps: RoutedDeps,
+  o: Pick<ByIdOptions, 'service' | 'transform' | 'events'>,
+  call: RoutedCall,
+): Promise<{ answer: PodAnswer; settle: () => Promise<void> }> {
+  const res = await deps.proxy.pods.request({
+    pod: podRef(call.pod),
+    service: o.service,
+    method: call.method,
+    path: call.path,
+    search: '',
+    projectId: call.caller.projectId,
+    headers: call.headers,
+    body: call.body,
+    signal: call.signal,
+    requestId: call.requestId,
+  });
+  const answer = await podAnswer(deps.proxy, { pod: call.pod, service: o.service, method: call.method, gwRoot: call.gwRoot, transform: o.transform?.(call.pod) }, res);
+  const event = eventOf(o, { method: call.method, sub: call.sub, status: res.status, action: call.action });
+  return { answer, settle: async () => void (event && (await applyEvent(deps, call.caller, call.routing, event))) };
+}
+
 /** The action a `POST …/action` body names: its one key (Nova and Cinder take exactly one). */
-function actionOf(json: unknown): string | undefined {
+export function actionOf(json: unknown): string | undefined {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const keys = Object.keys(json);
   return keys.length === 1 ? keys[0] : undefined;
@@ -240,9 +294,13 @@ function actionOf(json: unknown): string | undefined {
  * caller could see the resource: a pod answers 404 to another project's token for a resource that
  * exists, and that must never cost its owner the routing.
  */
-async function applyEvent(deps: RoutedDeps, c: Context<GatewayEnv>, routing: Routing, event: RoutingEvent): Promise<void> {
-  const auth = c.get('auth');
-  const canSee = auth.isAdmin || c.get('projectId') === routing.project_id;
+export async function applyEvent(
+  deps: Pick<RoutedDeps, 'routes'>,
+  caller: { isAdmin: boolean; projectId: string },
+  routing: Routing,
+  event: RoutingEvent,
+): Promise<void> {
+  const canSee = caller.isAdmin || caller.projectId === routing.project_id;
   switch (event) {
     case 'deleting':
       return deps.routes.markDeleting(routing);

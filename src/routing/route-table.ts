@@ -86,6 +86,17 @@ export class RouteTable {
     return this.#find(topId, type, false);
   }
 
+  /**
+   * The routing of `topId` when the cache holds it (counted as a hit), else undefined without
+   * asking the store: for a caller that takes another path on a miss, so the miss is counted and
+   * looked up there once.
+   */
+  cached(topId: string, type: ResourceType): Routing | undefined {
+    const hit = this.#cache.get(keyOf(type, topId));
+    if (hit) this.hits++;
+    return hit;
+  }
+
   async #find(topId: string, type: ResourceType, syncOnMiss: boolean): Promise<Routing | undefined> {
     const key = keyOf(type, topId);
     const hit = this.#cache.get(key);

@@ -3,8 +3,8 @@
  * discovery) and three listeners (admin, compute, volume) in one process on one store.
  * Everything comes in as options, so tests start exactly what production starts.
  */
-import { serve, type ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
+import { createServer as createNodeServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { authenticate, noauthServiceCredentials, type Authorizer, type AuthenticateOptions } from '../auth';
@@ -12,9 +12,10 @@ import type { ApiRule } from '../api/policy-rules';
 import type { Store } from '../store';
 import type { Logger } from '../ops/log';
 import { adminRoutes } from '../api/admin';
-import { computeRoutes } from '../api/compute';
+import { computeFastRoute, computeRoutes } from '../api/compute';
 import { volumeRoutes } from '../api/volume';
-import { routeMissLookup, type ServiceDeps } from '../api/common';
+import { domainFaults, routeMissLookup, type ServiceDeps } from '../api/common';
+import { fastPath, type FastHandler } from './fast-path';
 import { DEFAULT_MAX_BODY_BYTES, parseVersion, type GatewayEnv, type Version } from '../http';
 import { EndpointResolver, PodClient, type CatalogSource, type ServiceCredentials } from '../pods';
 import { JobRunner, ServiceCaller } from '../jobs';
@@ -72,6 +73,11 @@ export interface GatewayOptions {
   jobs?: JobsOptions;
   /** How often the route cache applies routing changes made at other sites. @default ROUTE_REFRESH_MS */
   routeRefreshMs?: number;
+  /**
+   * Serve the plain by-id pass-through calls below the framework (fast-path.ts). Off, every
+   * request takes the Hono app (tests compare the two). @default true
+   */
+  fastPath?: boolean;
 }
 
 /** Routing changes recorded at any site reach this site's route cache within this time (plus a replica sync). */
@@ -100,6 +106,8 @@ export interface GatewayParts {
 
 export interface Gateway {
   apps: { admin: Hono<GatewayEnv>; compute: Hono<GatewayEnv>; volume: Hono<GatewayEnv> };
+  /** The listeners' fast routes, where they have one. */
+  fast: { compute?: FastHandler };
   parts: GatewayParts;
   urls: { admin: string; compute: string; volume: string };
   /** The three Node HTTP servers (admin, compute, volume). */
@@ -115,7 +123,7 @@ function version(s: string | undefined, what: string): Version | undefined {
   return v;
 }
 
-export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; parts: GatewayParts } {
+export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; fast: Gateway['fast']; parts: GatewayParts } {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxLimit = opts.maxLimit ?? DEFAULT_MAX_LIMIT;
   const auth = authenticate(opts.auth);
@@ -218,46 +226,42 @@ export function buildGateway(opts: GatewayOptions): { apps: Gateway['apps']; par
     { listener: 'admin', ...common, metrics: async (c) => c.body(await metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }) },
     adminRoutes({ store, routes, podDir, service, policy: opts.policy, maxLimit, publicUrl: opts.publicUrls?.admin, onPodChanged, runtime: { pod: podRuntime } }, auth),
   );
-  const compute = buildListener(
-    { listener: 'compute', ...common },
-    computeRoutes(withMissLookup({
+  // What the compute and volume APIs share; each has its own versions and public URL.
+  const serviceDeps = (versions: PodVersions, publicUrl: string | undefined) =>
+    withMissLookup({
       store,
       routes,
       service,
       podDir,
       scheduler,
-      proxy,
+      proxy: { ...proxy, publicUrl },
       policy: opts.policy,
       auth,
-      maxVersion: () => computeVersions.max(),
-      versionsReady: () => computeVersions.ready(),
-      publicUrl: opts.publicUrls?.compute,
+      maxVersion: () => versions.max(),
+      versionsReady: () => versions.ready(),
+      publicUrl,
       maxLimit,
       listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
       fanout,
-    })),
-  );
-  const volume = buildListener(
-    { listener: 'volume', ...common },
-    volumeRoutes(withMissLookup({
-      store,
-      routes,
-      service,
-      podDir,
-      scheduler,
-      proxy: { ...proxy, publicUrl: opts.publicUrls?.volume },
-      policy: opts.policy,
-      auth,
-      maxVersion: () => volumeVersions.max(),
-      versionsReady: () => volumeVersions.ready(),
-      publicUrl: opts.publicUrls?.volume,
-      maxLimit,
-      listTimeoutMs: opts.pods?.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
-      fanout,
-    })),
-  );
+    });
+  const computeDeps = serviceDeps(computeVersions, opts.publicUrls?.compute);
+  const compute = buildListener({ listener: 'compute', ...common }, computeRoutes(computeDeps));
+  const fastCompute =
+    opts.fastPath === false
+      ? undefined
+      : fastPath({
+          listener: 'compute',
+          route: computeFastRoute(computeDeps, opts.auth),
+          log,
+          observe: metrics.observeRequest,
+          maxBodyBytes,
+          translate: domainFaults('compute'),
+          publicUrl: opts.publicUrls?.compute,
+        });
+  const volume = buildListener({ listener: 'volume', ...common }, volumeRoutes(serviceDeps(volumeVersions, opts.publicUrls?.volume)));
   return {
     apps: { admin, compute, volume },
+    fast: { compute: fastCompute },
     parts: { pods, resolver, routes, podDir, scheduler, computeVersions, volumeVersions, fanout, metrics, reachability, service, runner, lifecycle },
   };
 }
@@ -267,12 +271,17 @@ function withMissLookup<D extends ServiceDeps>(deps: D): D {
   return { ...deps, missLookup: routeMissLookup(deps) };
 }
 
-function listen(app: Hono<GatewayEnv>, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+function listen(app: Hono<GatewayEnv>, host: string, port: number, fast?: FastHandler): Promise<{ server: ServerType; url: string }> {
+  // What `serve` of @hono/node-server builds, with the fast route (when there is one) seeing
+  // each request first and handing the rest to the app.
+  const toApp = getRequestListener(app.fetch, { hostname: host });
+  const server = createNodeServer(fast ? (req, res) => fast(req, res, toApp) : toApp);
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const info = server.address() as AddressInfo;
       resolve({ server, url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}` });
     });
-    server.once('error', reject);
   });
 }
 
@@ -298,7 +307,7 @@ function startRouteRefresh(routes: RouteTable, everyMs: number, log: GatewayOpti
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
-  const { apps, parts } = buildGateway(opts);
+  const { apps, fast, parts } = buildGateway(opts);
   const started: ServerType[] = [];
   try {
     // Where the routing change log stands now: later changes are evicted from the cache.
@@ -308,7 +317,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     parts.volumeVersions.start();
     const admin = await listen(apps.admin, opts.bindHost, opts.ports.admin);
     started.push(admin.server);
-    const compute = await listen(apps.compute, opts.bindHost, opts.ports.compute);
+    const compute = await listen(apps.compute, opts.bindHost, opts.ports.compute, fast.compute);
     started.push(compute.server);
     const volume = await listen(apps.volume, opts.bindHost, opts.ports.volume);
     started.push(volume.server);
@@ -317,6 +326,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const servers = started as Server[];
     return {
       apps,
+      fast,
       parts,
       urls: { admin: admin.url, compute: compute.url, volume: volume.url },
       servers,

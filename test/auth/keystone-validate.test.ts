@@ -93,6 +93,21 @@ test('a cached validation is served without asking Keystone', async () => {
   assert.deepEqual(c.stats(), { hits: before.hits + 1, misses: before.misses, size: 1 });
 });
 
+test('cached() answers from the cache alone: a valid cached identity, else undefined', async () => {
+  const c = client();
+  const { token } = await aliceToken();
+  const seen = validations();
+  assert.equal(c.cached(token), undefined, 'not validated yet');
+  assert.deepEqual(c.stats(), { hits: 0, misses: 0, size: 0 }, 'a cache miss of cached() is not counted');
+  const first = await c.validate(token);
+  assert.deepEqual(c.cached(token), first);
+  assert.equal(validations(), seen + 1, 'only validate() asked Keystone');
+  assert.deepEqual(c.stats(), { hits: 1, misses: 1, size: 1 });
+  assert.equal(await c.validate('gAAAAAB-not-a-real-token'), null);
+  assert.equal(c.cached('gAAAAAB-not-a-real-token'), undefined, 'a refusal is not an identity');
+  for (const junk of ['', 'a'.repeat(MAX_TOKEN_LENGTH + 1), 'gAAAA bad']) assert.equal(c.cached(junk), undefined);
+});
+
 test('a garbage token is null, and the refusal is cached briefly', async () => {
   const c = client();
   assert.equal(await c.validate('gAAAAAB-not-a-real-token'), null);

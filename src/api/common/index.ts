@@ -23,3 +23,4 @@ export { usableInPod } from './catalog-in-pod';
 export { noneFound } from './none-found';
 export { podItems } from './pod-items';
 export { callerRoute, visibleToCaller } from './caller-route';
+export { reservedSegments, type FastByIdRoute } from './fast-by-id';

@@ -5,11 +5,12 @@
  */
 import { Hono } from 'hono';
 import { microversion, parseVersion, type GatewayEnv, type MicroversionSpec } from '../../http';
-import { mountRoutes, type RouteRow } from '../common';
+import { mountRoutes, type FastByIdRoute, type RouteRow } from '../common';
+import type { AuthenticateOptions } from '../../auth';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { versionsApp, COMPUTE_MIN_VERSION } from './versions';
 import { createServer } from './servers-create';
-import { serverById } from './servers-by-id';
+import { HOOKED_SERVER_ACTIONS, SERVER_BY_ID, serverById } from './servers-by-id';
 import { listServers } from './servers-list';
 import { flavorCreate, flavorDelete, flavorDetailList, flavorIndex, flavorShow, flavorUpdate } from './flavors';
 import { extraSpecDelete, extraSpecShow, extraSpecUpdate, extraSpecsCreate, extraSpecsIndex, flavorAccessIndex, flavorAction } from './flavor-specs-access';
@@ -135,6 +136,23 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     // Deliberately not served, each with Nova's answer for a missing feature (refused.ts).
     ...refusedRoutes(),
   ];
+}
+
+/**
+ * `GET`/`PUT /v2.1/{p}/servers/{id}` and `POST …/action` with an action no hook reads: what
+ * `serverById` forwards unchanged, for the listener to serve below the framework.
+ */
+export function computeFastRoute(deps: ComputeDeps, auth: AuthenticateOptions): FastByIdRoute {
+  return {
+    versionPrefix: '/v2.1',
+    byId: SERVER_BY_ID,
+    passThroughAction: (action) => !HOOKED_SERVER_ACTIONS.has(action),
+    rows: resources(deps),
+    spec: computeSpec(deps.maxVersion),
+    auth,
+    deps,
+    versionsReady: deps.versionsReady,
+  };
 }
 
 export function computeRoutes(deps: ComputeDeps): Hono<GatewayEnv> {

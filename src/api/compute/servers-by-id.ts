@@ -74,18 +74,31 @@ async function deletedServerActions(deps: ComputeDeps, c: Context<ComputeEnv>, i
   return c.body(found[0]!.text, 200, { 'content-type': 'application/json' });
 }
 
+/** How a request by server id is forwarded: shared by the handler below and the listener's fast route. */
+export const SERVER_BY_ID = {
+  type: 'server',
+  service: 'compute',
+  collection: 'servers',
+  transform: serverAzToTop,
+  events: SERVER_EVENTS,
+} as const;
+
+/**
+ * The server actions some hook of this handler reads, changes or acts on after the pod answered:
+ * `rebuild` (key_name) and `unshelve` (availability_zone) in server-action-hooks.ts, the resize
+ * steps in server-resize.ts, and SERVER_EVENTS' `forceDelete` and `restore`. Every other action
+ * is forwarded as sent.
+ */
+export const HOOKED_SERVER_ACTIONS: ReadonlySet<string> = new Set(['rebuild', 'unshelve', 'resize', 'confirmResize', 'revertResize', 'forceDelete', 'restore']);
+
 export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const id = c.req.param('id')!;
   const deleted = await deletedServerActions(deps, c, id);
   if (deleted) return deleted;
   let resize: ResizeStep | undefined;
   const { response, status, pod } = await forwardById(deps, c, {
-    type: 'server',
-    service: 'compute',
-    collection: 'servers',
+    ...SERVER_BY_ID,
     missing: instanceMissing,
-    transform: serverAzToTop,
-    events: SERVER_EVENTS,
     peek: {
       when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
       // Another project's server is the pod's to refuse (404 to the caller's token): a check here

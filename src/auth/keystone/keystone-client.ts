@@ -67,6 +67,12 @@ export class KeystoneClient {
     return p;
   }
 
+  /** `validate`'s answer when its cache holds a valid identity for `userToken`; else undefined. */
+  cached(userToken: string): Identity | undefined {
+    if (this.#closed || userToken.length > MAX_TOKEN_LENGTH || !TOKEN_CHARS.test(userToken)) return undefined;
+    return this.#cache.peek(tokenKey(userToken), Date.now());
+  }
+
   /** The gateway's own token (cached, renewed before expiry). */
   async serviceToken(): Promise<string> {
     this.#assertOpen();

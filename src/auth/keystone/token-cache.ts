@@ -41,6 +41,14 @@ export class TokenCache {
     return { found: false };
   }
 
+  /** A valid entry's identity, counted as a hit; undefined (nothing counted) otherwise. */
+  peek(key: string, now: number): Identity | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry || !entry.identity || now >= entry.until) return undefined;
+    this.#hits++;
+    return entry.identity;
+  }
+
   /** Stores a result until `until` (epoch ms); nothing is stored if that is not in the future. */
   store(key: string, identity: Identity | null, until: number, now: number): void {
     if (until <= now || this.#maxEntries <= 0) return;

@@ -1,0 +1,262 @@
+/**
+ * The listener's fast route: a `node:http` request handler in front of the Hono app for the
+ * by-id calls an API declares pure pass-through (api/common/fast-by-id.ts). It does what the
+ * Hono path does for them — request id, path guard, body limit, microversion, authentication,
+ * project scope, route lookup, the pod call with its deadline, breaker and retries, link and AZ
+ * rewriting, the fault of a pod failure, the access-log line and metrics — with Node's own
+ * request and response objects, none of the Web `Request`/`Headers`/`Response` objects and
+ * framework context the Hono path builds for every request.
+ *
+ * It takes a request only when every step is the plain case. Anything else — a path with `%`,
+ * `.` or a query, duplicate headers, a microversion or token that would be refused, a token not
+ * in the validation cache, another project's URL, an id not in the route cache, a body that is not
+ * one JSON object naming an action no hook reads — goes to the Hono app untouched (a body already
+ * read is handed over as `rawBody`, which @hono/node-server reads instead of the socket), so every
+ * answer but the plain one is the Hono path's own.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import { Readable, pipeline } from 'node:stream';
+import { knownIdentity, type RequestContext } from '../auth';
+import { reservedSegments, type FastByIdRoute } from '../api/common';
+import {
+  ClientAbortedError,
+  MAX_JSON_DEPTH,
+  REQUEST_ID_HEADER,
+  badRequest,
+  errorFault,
+  faultParts,
+  jsonDepthExceeds,
+  negotiate,
+  versionHeaders,
+  isValidRequestId,
+  type ErrorTranslator,
+  type Version,
+} from '../http';
+import { actionOf, forwardRoutedCall, type PodAnswer } from '../proxy';
+import type { Logger } from '../ops/log';
+import type { RequestObservation } from '../ops/gateway-metrics';
+import type { Pod, Routing } from '../store';
+
+export interface FastPathOptions {
+  listener: 'compute' | 'volume';
+  route: FastByIdRoute;
+  log: Logger;
+  observe?: (r: RequestObservation) => void;
+  maxBodyBytes: number;
+  /** The listener's domain-error translation (the same as its `onError`'s). */
+  translate: ErrorTranslator;
+  /** `[<api>] public_url`, if configured. */
+  publicUrl?: string;
+}
+
+/** Serves the request, or hands it to `next` (the Hono app's listener) as it came. */
+export type FastHandler = (req: IncomingMessage, res: ServerResponse, next: RequestListener) => void;
+
+/** The default content type @hono/node-server gives a body sent without one. */
+const DEFAULT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
+/** A UTF-8 byte order mark: a Web `text()` drops it, Buffer#toString keeps it. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** A Host header @hono/node-server builds its URL from unchanged. */
+const PLAIN_HOST = /^[a-z0-9.-]+(:[0-9]{1,5})?$/;
+
+interface Matched {
+  method: 'GET' | 'PUT' | 'POST';
+  project: string;
+  id: string;
+  sub: '' | '/action';
+}
+
+/**
+ * The request after the checks that may still send it to the Hono app; everything past this
+ * point is answered here.
+ */
+interface Accepted extends Matched {
+  auth: RequestContext;
+  version: Version;
+  routing: Routing;
+  pod: Pod;
+}
+
+export function fastPath(o: FastPathOptions): FastHandler | undefined {
+  const { route } = o;
+  const reserved = reservedSegments(route.rows, route.byId.collection);
+  if (!reserved) return undefined;
+  const shape = new RegExp(`^${route.versionPrefix.replace(/\./g, '\\.')}/([A-Za-z0-9_-]+)/${route.byId.collection}/([A-Za-z0-9_-]+)(/action)?$`);
+  const routeLabel = { '': `${route.versionPrefix}/:project_id/${route.byId.collection}/:id`, '/action': `${route.versionPrefix}/:project_id/${route.byId.collection}/:id/*` };
+
+  function match(req: IncomingMessage): Matched | undefined {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'PUT' && method !== 'POST') return undefined;
+    const m = shape.exec(req.url ?? '');
+    if (!m) return undefined;
+    const [, project, id, action] = m as unknown as [string, string, string, string | undefined];
+    if ((method === 'POST') !== (action !== undefined)) return undefined;
+    if (reserved!.projects.has(project) || reserved!.ids.has(id)) return undefined;
+    // Node keeps one value of some repeated headers and joins others; a Web Headers joins all.
+    if (req.rawHeaders.length !== 2 * Object.keys(req.headers).length) return undefined;
+    const host = req.headers.host;
+    if (host === undefined || !PLAIN_HOST.test(host)) return undefined;
+    const len = req.headers['content-length'];
+    if (len !== undefined && Number(len) > o.maxBodyBytes) return undefined;
+    // A body is read here only when its length is known (the Hono path streams others through its limit).
+    if (method !== 'GET' && (len === undefined || req.headers['transfer-encoding'] !== undefined)) return undefined;
+    return { method, project, id, sub: action === undefined ? '' : '/action' };
+  }
+
+  /** The checks of the Hono path's middleware and handler, each of which may refuse: undefined sends the request there. */
+  async function accept(m: Matched, header: (n: string) => string | undefined): Promise<Accepted | undefined> {
+    await route.versionsReady?.();
+    let version: Version;
+    try {
+      version = negotiate(route.spec, header);
+    } catch {
+      return undefined;
+    }
+    const auth = knownIdentity(route.auth, header);
+    if (!auth) return undefined;
+    if (auth.projectId && m.project !== auth.projectId && !auth.isAdmin) return undefined;
+    const routing = route.deps.routes.cached(m.id, route.byId.type);
+    if (!routing) return undefined;
+    const pod = await route.deps.podDir.get(routing.pod_id);
+    if (!pod) return undefined;
+    return { ...m, auth, version, routing, pod };
+  }
+
+  return function fastHandler(req, res, next) {
+    const m = match(req);
+    if (!m) return next(req, res);
+    serve(req, res, m, next).catch((err: unknown) => {
+      // Writing the answer itself failed (a header Node refuses): nothing more can be sent.
+      o.log.error('unhandled_error', { error: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err) });
+      res.destroy();
+    });
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, m: Matched, next: RequestListener): Promise<void> {
+    const started = performance.now();
+    const header = (n: string) => req.headers[n.toLowerCase()] as string | undefined;
+    let a: Accepted | undefined;
+    try {
+      a = await accept(m, header);
+    } catch {
+      a = undefined; // whatever failed, the Hono path meets it again and answers it its way
+    }
+    if (!a) return next(req, res);
+
+    const given = header(REQUEST_ID_HEADER);
+    const requestId = given && isValidRequestId(given) ? given : `req-${randomUUID()}`;
+    const headers: OutgoingHttpHeaders = { [REQUEST_ID_HEADER]: requestId };
+    let status = 0;
+    let podName: string | undefined;
+    const ac = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) ac.abort('Client connection prematurely closed.');
+    });
+    try {
+      let body: string | null = null;
+      let action: string | undefined;
+      if (m.method !== 'GET') {
+        const raw = await readBody(req, ac.signal);
+        const text = raw.subarray(0, 3).equals(BOM) ? undefined : raw.toString('utf8');
+        action = text === undefined ? undefined : plainAction(text, m);
+        if (text === undefined || (m.method === 'POST' && action === undefined) || jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+          (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+          return next(req, res);
+        }
+        body = text;
+      }
+      const { answer, settle } = await forwardRoutedCall(route.deps, route.byId, {
+        routing: a.routing,
+        pod: a.pod,
+        method: m.method,
+        path: req.url!,
+        sub: m.sub,
+        caller: { isAdmin: a.auth.isAdmin, projectId: m.project },
+        headers: req.headers as Record<string, string>,
+        body,
+        action,
+        requestId,
+        gwRoot: publicBase(header, o.publicUrl),
+        signal: ac.signal,
+      });
+      podName = a.pod.pod_name;
+      // As on the Hono path, a failure after the pod answered keeps the answer's headers.
+      for (const [name, value] of answer.headers) headers[name] = value;
+      await settle();
+      status = answer.status;
+      finish(a, answer, headers);
+    } catch (err) {
+      const f = errorFault(err instanceof Error ? err : new Error(String(err)), { aborted: ac.signal.aborted, requestId, log: o.log, translate: o.translate });
+      const parts = faultParts(f.status, f.message, f.headers);
+      status = f.status;
+      for (const [k, v] of Object.entries(parts.headers)) headers[k.toLowerCase()] = v;
+      headers['content-type'] = 'application/json';
+      finish(a, { status: f.status, headers: [], body: JSON.stringify(parts.body) }, headers);
+    }
+
+    function finish(acc: Accepted, answer: PodAnswer, out: OutgoingHttpHeaders): void {
+      Object.assign(out, lowerCased(versionHeaders(route.spec, acc.version)));
+      log(acc, status);
+      if (answer.body !== null) out['content-type'] ??= DEFAULT_CONTENT_TYPE;
+      if (typeof answer.body === 'string') out['content-length'] = Buffer.byteLength(answer.body);
+      res.writeHead(answer.status, out);
+      if (answer.body instanceof Readable) pipeline(answer.body, res, () => {});
+      else res.end(answer.body ?? undefined);
+    }
+
+    function log(acc: Accepted, st: number): void {
+      const ms = Math.round((performance.now() - started) * 1000) / 1000;
+      const routeName = routeLabel[m.sub];
+      o.observe?.({ listener: o.listener, method: m.method, route: routeName, status: st, ms });
+      o.log.info('request', {
+        request_id: requestId,
+        listener: o.listener,
+        method: m.method,
+        path: req.url,
+        route: routeName,
+        status: st,
+        duration_ms: ms,
+        project_id: acc.auth.projectId ?? undefined,
+        user_id: acc.auth.userId ?? undefined,
+        pod: podName,
+      });
+    }
+  }
+
+  /** The action of a `POST …/action` body when no hook reads it; undefined sends the request to the Hono path. */
+  function plainAction(text: string, m: Matched): string | undefined {
+    if (m.method !== 'POST') return '';
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const action = actionOf(json);
+    return action !== undefined && Object.keys(json as object).length === 1 && route.passThroughAction(action) ? action : undefined;
+  }
+}
+
+/** The gateway's public base as `publicBase` (http/links.ts) computes it for a plain-HTTP listener. */
+function publicBase(header: (n: string) => string | undefined, configured?: string): string {
+  if (configured) return configured.replace(/\/+$/, '');
+  return `${header('x-forwarded-proto') ?? 'http'}://${header('x-forwarded-host') ?? header('host')}`;
+}
+
+function lowerCased(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) out[k.toLowerCase()] = h[k]!;
+  return out;
+}
+
+/** The whole body (its length was checked against the limit); a hang-up mid-body is a ClientAbortedError. */
+function readBody(req: IncomingMessage, signal: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', (err) => reject(signal.aborted ? new ClientAbortedError('The client closed the connection before its request body arrived.', { cause: err }) : badRequest('Could not read the request body.')));
+    req.once('aborted', () => reject(new ClientAbortedError('The client closed the connection before its request body arrived.')));
+  });
+}

@@ -25,6 +25,7 @@ import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { migrationsIndex } from './migrations';
 import { refusedRoutes, volumesBoot } from './refused';
+import { hostById, hostsIndex } from './hosts';
 import { assistedSnapshotCreate, assistedSnapshotDelete } from './assisted-snapshots';
 import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './pod-reports';
 import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
@@ -126,6 +127,13 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     // A service by the id the list gave it (2.53), or by host and binary below (pod-admin-by-id.ts).
     ['PUT', '/os-services/:id', (c) => serviceUpdate(deps, c)],
     ['DELETE', '/os-services/:id', (c) => serviceDelete(deps, c)],
+    // Nova's host administration (below 2.43): listed from every pod, a host's calls routed to its pod (hosts.ts).
+    ['GET', '/os-hosts', (c) => hostsIndex(deps, c)],
+    ['GET', '/os-hosts/:host', (c) => hostById(deps, c, 'show')],
+    ['PUT', '/os-hosts/:host', (c) => hostById(deps, c, 'update')],
+    ['GET', '/os-hosts/:host/startup', (c) => hostById(deps, c, 'startup')],
+    ['GET', '/os-hosts/:host/shutdown', (c) => hostById(deps, c, 'shutdown')],
+    ['GET', '/os-hosts/:host/reboot', (c) => hostById(deps, c, 'reboot')],
     // Usage, summed across pods as Nova sums it across cells (tenant-usage.ts).
     ['GET', '/os-simple-tenant-usage', (c) => tenantUsageIndex(deps, c)],
     ['GET', '/os-simple-tenant-usage/:tenant_id', (c) => tenantUsageShow(deps, c)],

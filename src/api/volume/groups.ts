@@ -16,7 +16,7 @@
  */
 import type { Context } from 'hono';
 import { askPods, fanoutList } from '../../fanout';
-import { azToTop, deletionEvents, forwardById, type AnswerSeen, type RoutingEvent } from '../../proxy';
+import { azToTop, deletionEvents, forwardById, type AnswerSeen, type JsonTransform, type RoutingEvent } from '../../proxy';
 import { badRequest, boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { Pod } from '../../store';
 import { azForPod } from './az';
@@ -24,7 +24,7 @@ import type { VolumeDeps } from './deps';
 import { groupTypeForPod } from './group-types';
 import { cinderListSpec } from './list-spec';
 import { createInPod, podOf } from './same-pod';
-import { typeForPod } from './type-ids';
+import { typeForPod, typeIdMap } from './type-ids';
 
 /** The group collections, their routing type and their member key. */
 const KINDS = {
@@ -74,12 +74,45 @@ export async function createGroup(deps: VolumeDeps, c: Context<GatewayEnv>, coll
 }
 
 /** Groups show the top AZ, as volumes do. */
-const groupAzToTop = (pod: Pod) =>
-  azToTop(pod.az_name, { one: 'group', many: 'groups', field: 'availability_zone' }, { one: 'consistencygroup', many: 'consistencygroups', field: 'availability_zone' });
+/** Pod id → gateway id of the volume types and group types (the pods' own ids differ on real Cinder). */
+interface IdMaps {
+  types: Map<string, string>;
+  groupTypes: Map<string, string>;
+}
 
-function routedCreate(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod, collection: GroupCollection, body: unknown, sent: Record<string, unknown>): Promise<Response> {
+async function idMaps(deps: VolumeDeps): Promise<IdMaps> {
+  const [types, groupTypes] = await Promise.all([typeIdMap(deps.store), deps.store.catalogState.podIdMap('group_type').catch(() => new Map<string, string>())]);
+  return { types, groupTypes };
+}
+
+/**
+ * A group or group snapshot as the gateway shows it: Cinder shows the pod's ids of its group type
+ * (`group_type`, a snapshot's `group_type_id`) and volume types (`volume_types`); the caller
+ * knows the gateway's.
+ */
+function idsToTop(item: unknown, maps: IdMaps): void {
+  if (!item || typeof item !== 'object') return;
+  const g = item as Record<string, unknown>;
+  for (const key of ['group_type', 'group_type_id']) if (typeof g[key] === 'string') g[key] = maps.groupTypes.get(g[key]) ?? g[key];
+  if (Array.isArray(g.volume_types)) g.volume_types = g.volume_types.map((t) => (typeof t === 'string' ? (maps.types.get(t) ?? t) : t));
+}
+
+const MEMBERS = ['group', 'consistencygroup', 'group_snapshot', 'cgsnapshot'];
+
+/** The top AZ and the gateway's type ids in a pod's answer about groups or group snapshots. */
+const groupView = (maps: IdMaps) => (pod: Pod): JsonTransform => {
+  const az = azToTop(pod.az_name, { one: 'group', many: 'groups', field: 'availability_zone' }, { one: 'consistencygroup', many: 'consistencygroups', field: 'availability_zone' });
+  return (json) => {
+    az(json);
+    const body = json as Record<string, unknown> | null;
+    for (const key of MEMBERS) idsToTop(body?.[key], maps);
+    return json;
+  };
+};
+
+async function routedCreate(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod, collection: GroupCollection, body: unknown, sent: Record<string, unknown>): Promise<Response> {
   const { type, one } = KINDS[collection];
-  return createInPod(deps, c, { pod, type, member: one, body, name: typeof sent.name === 'string' ? sent.name : null, transform: groupAzToTop(pod) });
+  return createInPod(deps, c, { pod, type, member: one, body, name: typeof sent.name === 'string' ? sent.name : null, transform: groupView(await idMaps(deps))(pod) });
 }
 
 /** `POST /groups/action` (`create-from-src`) and `POST /consistencygroups/create_from_src`. */
@@ -121,7 +154,7 @@ export async function groupById(deps: VolumeDeps, c: Context<GatewayEnv>, collec
     service: 'volumev3',
     collection,
     missing: (id) => (type === 'group' ? `Group ${id} could not be found.` : `GroupSnapshot ${id} could not be found.`),
-    transform: groupAzToTop,
+    transform: groupView(await idMaps(deps)),
     events: collection === 'consistencygroups' ? consistencyGroupEvents : type === 'group' ? GROUP_EVENTS : deletionEvents(),
     peek: {
       when: (method, sub) => type === 'group' && method === 'POST' && /^\/action\/?$/.test(sub),
@@ -147,6 +180,9 @@ async function volumesInGroup(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod
   return list.flatMap((v) => (typeof v.id === 'string' ? [v.id] : []));
 }
 
-export function listGroups(deps: VolumeDeps, c: Context<GatewayEnv>, collection: GroupCollection, detail: boolean): Promise<Response> {
-  return fanoutList(deps, c, cinderListSpec({ collection, detail, projectId: c.get('projectId') }));
+export async function listGroups(deps: VolumeDeps, c: Context<GatewayEnv>, collection: GroupCollection, detail: boolean): Promise<Response> {
+  const spec = cinderListSpec({ collection, detail, projectId: c.get('projectId') });
+  if (!detail) return fanoutList(deps, c, spec);
+  const maps = await idMaps(deps);
+  return fanoutList(deps, c, { ...spec, view: (item) => (idsToTop(item, maps), item) });
 }

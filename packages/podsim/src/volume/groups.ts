@@ -65,7 +65,29 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
   };
 
   // group types and group specs (3.11)
-  r.get('/group_types', (c) => (since(c, '3.11'), c.json({ group_types: [...st.groupTypes.values()].filter((t) => t.isPublic || identity(c).isAdmin).map((t) => gtView(c, t)) })));
+  // Cinder's list (group_types.py _get_group_types): public types only unless an admin asks
+  // is_public ('None': every type); sorted by `sort` or `sort_key`/`sort_dir`, newest first by default.
+  r.get('/group_types', (c) => {
+    since(c, '3.11');
+    const asked = c.req.query('is_public');
+    let isPublic: boolean | undefined = true;
+    if (identity(c).isAdmin && asked !== undefined) isPublic = asked.toLowerCase() === 'none' ? undefined : strictBool('is_public', asked);
+    const list = [...st.groupTypes.values()].filter((t) => isPublic === undefined || t.isPublic === isPublic).reverse();
+    const sort = c.req.query('sort') ?? (c.req.query('sort_key') ? `${c.req.query('sort_key')}:${c.req.query('sort_dir') ?? 'desc'}` : '');
+    const field = (t: SimGroupType, key: string) => String(({ id: t.id, name: t.name, description: t.description ?? '', is_public: t.isPublic } as Record<string, unknown>)[key] ?? '');
+    const plan = sort.split(',').filter((p) => p.trim() !== '').map((p) => {
+      const [key = '', dir = 'desc'] = p.split(':');
+      return { key: key.trim(), sign: dir.trim() === 'asc' ? 1 : -1 };
+    });
+    list.sort((a, b) => {
+      for (const k of plan) {
+        const d = field(a, k.key).localeCompare(field(b, k.key));
+        if (d !== 0) return d * k.sign;
+      }
+      return 0;
+    });
+    return c.json({ group_types: list.map((t) => gtView(c, t)) });
+  });
   r.get('/group_types/:id', (c) => (since(c, '3.11'), c.json({ group_type: gtView(c, groupType(c.req.param('id'))) })));
   r.post('/group_types', async (c) => {
     since(c, '3.11');
@@ -77,7 +99,8 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const specs = isObject(b.group_specs) ? Object.fromEntries(Object.entries(b.group_specs).map(([k, v]) => [k, String(v)])) : {};
     const t: SimGroupType = { id: randomUUID(), name, description: optString(b, 'description') ?? null, isPublic: b.is_public === undefined ? true : strictBool('is_public', b.is_public), specs };
     st.groupTypes.set(t.id, t);
-    return c.json({ group_type: gtView(c, t) });
+    // Cinder's create answers 202 Accepted (cinder/api/v3/group_types.py), as do group specs.
+    return c.json({ group_type: gtView(c, t) }, 202);
   });
   r.put('/group_types/:id', async (c) => {
     since(c, '3.11');
@@ -105,7 +128,7 @@ export function groupRoutes(st: CinderState): Hono<CinderEnv> {
     const b = (await readBody(c)).group_specs;
     if (!isObject(b)) throw fieldError('group_specs', b, "'group_specs' is a required property");
     for (const [k, v] of Object.entries(b)) t.specs[k] = String(v);
-    return c.json({ group_specs: { ...b } });
+    return c.json({ group_specs: { ...b } }, 202);
   });
   r.delete('/group_types/:id/group_specs/:key', (c) => {
     since(c, '3.11');

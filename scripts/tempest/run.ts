@@ -22,7 +22,7 @@ import { startCloud } from './cloud';
 import { writeWorkspace } from './conf';
 import { startGatewayProcess, type GatewayProcess } from './gateway';
 import { compareRuns, printRun } from './report';
-import { SELECTIONS, selectionRegex, type Selection } from './selection';
+import { SELECTIONS, forPods, selectionRegex, type Selection } from './selection';
 import { killTempestRuns, runTempest, type TempestRun } from './tempest';
 
 /** The second seeded image of the simulator (ubuntu-22.04-server), for rebuild tests. */
@@ -47,7 +47,7 @@ const selectionName = (values.selection ?? (pods === 'real' ? 'realpods' : 'ci')
 if (!['sim', 'real'].includes(pods)) throw new Error(`--pods must be sim or real (got ${pods})`);
 if (!['pod', 'gateway', 'both'].includes(target)) throw new Error(`--target must be pod (or sim), gateway or both (got ${values.target})`);
 if (!(selectionName in SELECTIONS)) throw new Error(`--selection must be one of ${Object.keys(SELECTIONS).join(', ')} (got ${selectionName})`);
-const selection = SELECTIONS[selectionName];
+const selection = forPods(SELECTIONS[selectionName], pods);
 const regexes = values.regex ? { regex: values.regex } : selectionRegex(selection);
 const say = (line: string) => process.stdout.write(`[tempest] ${line}\n`);
 

@@ -8,7 +8,8 @@
  *   (keys the gateway pushed before and no longer has are deleted); deleted with the gateway's.
  * - `default_type` (3.62, one per project): the project's default volume type, set in the pod
  *   as the pod's own id of the gateway type; waits while that type's own sync is pending.
- * - `group_type` (3.11): found by name (taken over) or created; description, visibility and
+ * - `group_type` (3.11): found by the pod's id it was given, else by name (taken over), or created; a
+ *   rename at the top renamed in the pod; description, visibility and
  *   group specs made the gateway's; deleted with the gateway's (Cinder refuses while groups use it).
  * Volume types' encryption and QoS association follow their type (volume-type-sync.ts).
  */
@@ -158,6 +159,7 @@ interface PodGroupType {
 /** Cinder's group types API begins at 3.11. */
 const GROUP_TYPES_VERSION = 'volume 3.11';
 const groupTypes = (path = '') => `/v3/{project}/group_types${path}`;
+const isSuccess = (status: number) => status >= 200 && status < 300;
 
 const GROUP_TYPE_SYNC: CatalogItemSync = {
   async push({ pod, call, state }, item) {
@@ -169,7 +171,8 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
       else if (a.status !== 404) return wait(`pod ${pod.pod_name} answered ${a.status} to group type ${state.pod_item_id}`);
     }
     if (!found) {
-      const a = await call('GET', groupTypes(), undefined, GROUP_TYPES_VERSION);
+      // Cinder lists only public group types unless an admin asks for every one.
+      const a = await call('GET', groupTypes('?is_public=None'), undefined, GROUP_TYPES_VERSION);
       const list = (a.body as { group_types?: PodGroupType[] } | null)?.group_types;
       if (a.status !== 200 || !Array.isArray(list)) return wait(`pod ${pod.pod_name} did not list its group types`);
       found = list.find((t) => t.name === item.name);
@@ -177,11 +180,15 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
     if (!found) {
       const a = await call('POST', groupTypes(), { group_type: { name: item.name, description: body.description, is_public: body.is_public, group_specs: body.group_specs } }, GROUP_TYPES_VERSION);
       const created = (a.body as { group_type?: PodGroupType } | null)?.group_type;
-      if (a.status !== 200 || !created) return wait(`pod ${pod.pod_name} answered ${a.status} to the creation of group type ${item.name}`);
+      // Cinder answers 202 Accepted to a group type's creation and to its group specs
+      // (cinder/api/v3/group_types.py, group_specs.py); any 2xx is the pod's yes.
+      if (!isSuccess(a.status) || !created) return wait(`pod ${pod.pod_name} answered ${a.status} to the creation of group type ${item.name}`);
       return { podItemId: created.id, detail: JSON.stringify({ keys: Object.keys(body.group_specs) }), note: `created as ${created.id}` };
     }
     const notes: string[] = [];
     const patch: Record<string, unknown> = {};
+    // Found by the pod's own id: a type renamed at the top is renamed in the pod.
+    if (found.name !== item.name) patch.name = item.name;
     if ((found.description ?? null) !== body.description) patch.description = body.description;
     if ((found.is_public ?? true) !== body.is_public) patch.is_public = body.is_public;
     if (Object.keys(patch).length > 0) {
@@ -193,7 +200,7 @@ const GROUP_TYPE_SYNC: CatalogItemSync = {
     const changed = Object.fromEntries(Object.entries(body.group_specs).filter(([k, v]) => have[k] !== v));
     if (Object.keys(changed).length > 0) {
       const a = await call('POST', groupTypes(`/${enc(found.id)}/group_specs`), { group_specs: changed }, GROUP_TYPES_VERSION);
-      if (a.status !== 200) return wait(`pod ${pod.pod_name} answered ${a.status} to the group specs of ${item.name}`);
+      if (!isSuccess(a.status)) return wait(`pod ${pod.pod_name} answered ${a.status} to the group specs of ${item.name}`);
       notes.push('group specs');
     }
     const pushedBefore = state?.detail ? ((JSON.parse(state.detail) as { keys?: string[] }).keys ?? []) : [];

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, Row } from '@libsql/client';
 import { isoNow } from './time';
 
-export type CatalogItemKind = 'qos_spec' | 'default_type' | 'type_encryption' | 'quota_class' | 'group_type';
+export type CatalogItemKind = 'qos_spec' | 'default_type' | 'type_encryption' | 'quota_class' | 'group_type' | 'aggregate_host';
 
 export interface CatalogItem<B = Record<string, unknown>> {
   kind: CatalogItemKind;
@@ -73,6 +73,11 @@ export class CatalogItemRepo {
   }
 
   /** Replaces the body of an existing item; undefined when there is none. */
+  /** Renames an item; a name the kind already has raises a UNIQUE violation. */
+  async rename(kind: CatalogItemKind, id: string, name: string): Promise<void> {
+    await this.db.execute({ sql: 'UPDATE catalog_items SET name = ?, updated_at = ? WHERE kind = ? AND id = ?', args: [name, isoNow(), kind, id] });
+  }
+
   async update<B>(kind: CatalogItemKind, id: string, body: B): Promise<CatalogItem<B> | undefined> {
     await this.db.execute({ sql: 'UPDATE catalog_items SET body = ?, updated_at = ? WHERE kind = ? AND id = ?', args: [JSON.stringify(body), isoNow(), kind, id] });
     return this.get<B>(kind, id);

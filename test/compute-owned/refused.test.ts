@@ -20,11 +20,6 @@ test('removed APIs are 410 as Nova answers them; proxies are 501 with the reason
   assert.equal(sg.status, 501);
   assert.match(sg.body.notImplemented.message, /Neutron/);
   assert.equal((await api(cloud.compute, '/proj-a/os-security-groups', { version: '2.36' })).status, 404);
-  const vols = await api(cloud.compute, '/proj-a/os-volumes/detail');
-  assert.equal(vols.status, 501);
-  assert.match(vols.body.notImplemented.message, /Cinder v3/);
-  assert.equal((await api(cloud.compute, '/admin-project/os-hosts', { who: ADMIN_WHO, version: '2.42' })).status, 501);
-  assert.equal((await api(cloud.compute, '/admin-project/os-hosts', { who: ADMIN_WHO, version: '2.43' })).status, 404);
   assert.equal((await api(cloud.compute, '/admin-project/os-aggregates/1/images', { who: ADMIN_WHO, method: 'POST', version: '2.79', body: { cache: [] } })).status, 501);
-  assert.equal(cloud.pods[0]!.requests.filter((q) => /os-(networks|security|volumes|hosts)/.test(q.path)).length, 0, 'no pod was asked');
+  assert.equal(cloud.pods[0]!.requests.filter((q) => /os-(networks|security)/.test(q.path)).length, 0, 'no pod was asked');
 });

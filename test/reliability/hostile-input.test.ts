@@ -173,7 +173,7 @@ function healthReport(o: Outcome): boolean {
 }
 
 /**
- * The compute paths the gateway refuses by design (Nova's proxies to Neutron and Cinder, host
+ * The compute paths the gateway refuses by design (Nova's proxies to Neutron, host
  * administration, aggregate image caching) answer 501 notImplemented with their reason, as Nova
  * answers a feature it does not support: a documented answer, not a failure. Only those exact
  * faults (or a bodiless HEAD on those paths) count as such.

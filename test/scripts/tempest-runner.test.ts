@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseResultLine } from '../../scripts/tempest/tempest';
-import { CI, FULL, REALPODS, selectionRegex } from '../../scripts/tempest/selection';
+import { CI, FULL, REAL_BED_EXCLUDE, REALPODS, forPods, selectionRegex } from '../../scripts/tempest/selection';
 
 test('subunit-trace lines become results without Tempest tags; other lines are ignored', () => {
   assert.deepEqual(
@@ -58,4 +58,16 @@ test('the realpods selection: ci and more, every exclusion and known gap says wh
   }
   assert.ok(exclude.test('tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_remove_server_all_security_groups'));
   assert.deepEqual([CI.gate, REALPODS.gate, FULL.gate], [true, true, false]);
+});
+
+test('on real pods every selection also leaves out what the bed cannot honour, once; on simulated pods nothing changes', () => {
+  const console = 'tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_get_console_output_with_unlimited_size';
+  assert.ok(!new RegExp(selectionRegex(FULL).excludeRegex!).test(console));
+  const real = forPods(FULL, 'real');
+  assert.ok(new RegExp(selectionRegex(real).excludeRegex!).test(console));
+  assert.equal(real.exclude.length, FULL.exclude.length + REAL_BED_EXCLUDE.length);
+  assert.ok(new RegExp(selectionRegex(real).excludeRegex!).test('tempest.api.compute.floating_ips.test_list_floating_ips.FloatingIPDetailsTestJSON.test_list_floating_ips'));
+  assert.equal(forPods(REALPODS, 'real').exclude.length, REALPODS.exclude.length);
+  assert.equal(forPods(FULL, 'sim'), FULL);
+  assert.equal(selectionRegex(forPods(CI, 'real')).excludeRegex?.includes('unlimited_size'), true);
 });

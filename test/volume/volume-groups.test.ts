@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, identity } from '../support/http';
 import { availableVolume, eventually, startVolumeCloud, volumeClient, type Cloud } from './helpers';
+import { CATALOG_ITEM_PUSH } from '../../src/jobs';
 
 let cloud: Cloud;
 let goldId: string;
@@ -14,8 +15,9 @@ before(async () => {
   const a = volumeClient(cloud, 'admin-project', ADMIN);
   goldId = (await a('/types', { method: 'POST', body: { volume_type: { name: 'gold' } } })).body.volume_type.id;
   const gt = await a('/group_types', { method: 'POST', body: { group_type: { name: 'gt', group_specs: { consistent_group_snapshot_enabled: '<is> False' } } }, version: '3.11' });
-  assert.equal(gt.status, 200, gt.text);
+  assert.equal(gt.status, 202, `Cinder accepts a group type with 202: ${gt.text}`);
   groupTypeId = gt.body.group_type.id;
+  // The pods answer 202 too, as Cinder does: the push must take that for a yes.
   await eventually(async () => {
     const states = [...(await cloud.gw.store.catalogState.list({ kind: 'volume_type', topId: goldId })), ...(await cloud.gw.store.catalogState.list({ kind: 'group_type', topId: groupTypeId }))];
     return states.length === 4 && states.every((s) => s.status === 'synced');
@@ -24,6 +26,15 @@ before(async () => {
 after(() => cloud.close());
 
 const podId = (kind: 'volume_type' | 'group_type', id: string, pod: number) => cloud.gw.store.catalogState.get(kind, id, cloud.podIds[pod]!).then((s) => s!.pod_item_id!);
+
+test('a group type\'s push takes the pod\'s 202 for a yes: created at the first attempt, no retry', async () => {
+  const jobs = await cloud.gw.store.jobs.list({ type: CATALOG_ITEM_PUSH, resource_id: groupTypeId });
+  assert.equal(jobs.length, 2, 'one push per pod');
+  for (const j of jobs) {
+    const attempts = await cloud.gw.store.jobs.history(j.id);
+    assert.deepEqual(attempts.map((a) => a.outcome), ['success'], JSON.stringify(attempts));
+  }
+});
 
 test('group types: listed for members (no specs), changed by admins only, pushed to the pods', async () => {
   const m = volumeClient(cloud, 'proj-g', identity('proj-g'));
@@ -47,12 +58,18 @@ test('groups: made in the AZ pod with pod ids, routed, snapshotted, cloned, dele
   await eventually(async () => (await p(`/groups/${id}`, { version: '3.13' })).body.group?.status === 'available');
   const shown = await p(`/groups/${id}`, { version: '3.13' });
   assert.equal(shown.body.group.availability_zone, 'az2', 'the top AZ');
+  assert.notEqual(await podId('volume_type', goldId, 1), goldId, 'the pod has its own ids, as real Cinder');
+  const topIds = (g: { group_type: string; volume_types: string[] }) => [g.group_type, g.volume_types];
+  assert.deepEqual(topIds(shown.body.group), [groupTypeId, [goldId]]);
   assert.deepEqual((await p('/groups', { version: '3.13' })).body, { groups: [{ id, name: 'g1' }] });
-  assert.deepEqual((await p('/groups/detail', { version: '3.13' })).body.groups.map((g: { id: string }) => g.id), [id]);
+  const detail = (await p('/groups/detail', { version: '3.13' })).body.groups;
+  assert.deepEqual(detail.map((g: { id: string }) => g.id), [id]);
+  assert.deepEqual(topIds(detail[0]), [groupTypeId, [goldId]]);
 
   const snap = await p('/group_snapshots', { method: 'POST', body: { group_snapshot: { group_id: id, name: 's1' } }, version: '3.14' });
   assert.equal(snap.status, 202, snap.text);
   const sid = snap.body.group_snapshot.id;
+  assert.equal((await p(`/group_snapshots/${sid}`, { version: '3.14' })).body.group_snapshot.group_type_id, groupTypeId);
   assert.equal((await cloud.gw.store.routings.lookup(sid, 'group_snapshot'))?.pod_id, cloud.podIds[1]);
   await eventually(async () => (await p(`/group_snapshots/${sid}`, { version: '3.14' })).body.group_snapshot?.status === 'available');
   const clone = await p('/groups/action', { method: 'POST', body: { 'create-from-src': { group_snapshot_id: sid, name: 'g2' } }, version: '3.14' });
@@ -136,4 +153,42 @@ test('another project’s volume or backup named by id: attach and restore are t
   for (const [id, type] of [['vol-of-owner', 'volume'], ['bkp-of-owner', 'backup']] as const) {
     assert.equal((await cloud.gw.store.routings.lookup(id, type))?.status, 'active', `${type} routing untouched`);
   }
+});
+
+test('group type lists as Cinder: public only unless an admin asks is_public (None: all), sorted by sort', async () => {
+  const a = volumeClient(cloud, 'admin-project', ADMIN);
+  const mk = (name: string, isPublic: boolean) => a('/group_types', { method: 'POST', body: { group_type: { name, is_public: isPublic } }, version: '3.11' });
+  const pub = (await mk('b_pub', true)).body.group_type.id;
+  const priv = (await mk('a_priv', false)).body.group_type.id;
+  const names = async (q: string) => ((await a(`/group_types${q}`, { version: '3.11' })).body.group_types as { name: string }[]).map((t) => t.name);
+  assert.deepEqual(await names('?sort=name:asc&is_public=None'), ['a_priv', 'b_pub', 'gt']);
+  assert.deepEqual(await names('?sort=name:desc&is_public=None'), ['gt', 'b_pub', 'a_priv']);
+  assert.deepEqual(await names('?is_public=False'), ['a_priv']);
+  assert.deepEqual(await names('?sort_key=name&sort_dir=asc'), ['b_pub', 'gt'], 'an admin sees public types unless asking');
+  assert.deepEqual(await names(''), ['b_pub', 'gt'], 'newest first by default');
+  assert.equal((await a('/group_types?sort=bogus', { version: '3.11' })).status, 400);
+  const m = volumeClient(cloud, 'proj-g', identity('proj-g'));
+  assert.deepEqual(((await m('/group_types?is_public=None', { version: '3.11' })).body.group_types as { name: string }[]).map((t) => t.name).sort(), ['b_pub', 'gt'], 'members choose nothing');
+  // A rename at the top reaches the pods by the id each gave the type (they were found by name before).
+  await eventually(async () => (await cloud.gw.store.catalogState.list({ kind: 'group_type', topId: pub })).filter((st) => st.status === 'synced').length === 2, 15_000);
+  const renamed = await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: { name: 'c_pub' } }, version: '3.11' });
+  assert.equal(renamed.status, 200, renamed.text);
+  assert.equal(renamed.body.group_type.name, 'c_pub');
+  for (const i of [0, 1]) await eventually(async () => cloud.pods[i]!.volumeService.groupTypes.get(await podId('group_type', pub, i))?.name === 'c_pub', 15_000);
+  assert.equal((await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: { name: 'gt' } }, version: '3.11' })).status, 409);
+  assert.equal((await a(`/group_types/${pub}`, { method: 'PUT', body: { group_type: {} }, version: '3.11' })).status, 400);
+  for (const id of [pub, priv]) assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
+});
+
+test('a private group type a pod already has is taken over by name, not made twice', async () => {
+  const a = volumeClient(cloud, 'admin-project', ADMIN);
+  const pre = { id: '5a1d2c3b-0000-4000-8000-00000000abcd', name: 'pre_priv', description: null, isPublic: false, specs: {} };
+  cloud.pods[0]!.volumeService.groupTypes.set(pre.id, pre);
+  const made = await a('/group_types', { method: 'POST', body: { group_type: { name: 'pre_priv', is_public: false } }, version: '3.11' });
+  assert.equal(made.status, 202, made.text);
+  const id = made.body.group_type.id;
+  await eventually(async () => (await cloud.gw.store.catalogState.list({ kind: 'group_type', topId: id })).filter((st) => st.status === 'synced').length === 2, 15_000);
+  assert.equal(await podId('group_type', id, 0), pre.id, 'the pod\'s own private type');
+  assert.equal([...cloud.pods[0]!.volumeService.groupTypes.values()].filter((t) => t.name === 'pre_priv').length, 1);
+  assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
 });

@@ -95,7 +95,14 @@ test('type encryption: kept at the top, pushed with the type, removed with it', 
   assert.deepEqual((await a(`/types/${goldId}/encryption/cipher`)).body, { cipher: 'aes-xts-plain64' });
   assert.equal((await a(`/types/${goldId}/encryption`, { method: 'POST', body: enc })).status, 400);
   for (const i of [0, 1]) await eventually(async () => (await pod(i, `/types/${await podGold(i)}/encryption`)).body.provider === 'luks', 15_000);
-  assert.equal((await a(`/types/${goldId}/encryption/${shown.body.encryption_id}`, { method: 'DELETE' })).status, 202);
+  // Cinder updates the type's encryption whatever id the path names (Tempest sends `…/encryption/provider`).
+  const upd = await a(`/types/${goldId}/encryption/provider`, { method: 'PUT', body: { encryption: { key_size: 128, control_location: 'back-end' } } });
+  assert.equal(upd.status, 200, upd.text);
+  assert.equal((await a(`/types/${goldId}/encryption`)).body.key_size, 128);
+  for (const i of [0, 1]) await eventually(async () => (await pod(i, `/types/${await podGold(i)}/encryption`)).body.key_size === 128, 15_000);
+  assert.equal((await a(`/types/${goldId}/encryption/anything`, { method: 'DELETE' })).status, 202, 'the id in the path is not checked, as in Cinder');
+  assert.equal((await a(`/types/${goldId}/encryption/${shown.body.encryption_id}`, { method: 'DELETE' })).status, 404, 'none left');
+  assert.equal((await a(`/types/${goldId}/encryption/provider`, { method: 'PUT', body: { encryption: { key_size: 256 } } })).status, 404, 'nothing to update');
   assert.deepEqual((await a(`/types/${goldId}/encryption`)).body, {});
   for (const i of [0, 1]) await eventually(async () => JSON.stringify((await pod(i, `/types/${await podGold(i)}/encryption`)).body) === '{}', 15_000);
 });

@@ -152,6 +152,16 @@ export async function startSimPod(opts: SimPodOptions = {}): Promise<SimPod> {
 
   // strict: false so '/compute/' and '/compute/v2.1/' answer like their slash-less forms.
   const app = new Hono({ strict: false });
+  // `os-volumes_boot`: Nova's old alias of `/servers` (nova/api/openstack/compute/volumes_boot.py,
+  // served up to 2.102, so at every microversion the simulator offers): the same request, answered
+  // at `/servers` (whose views link to `/servers`, as the alias's do).
+  app.use('/compute/v2.1/*', async (c, next) => {
+    const url = new URL(c.req.url);
+    const aliased = url.pathname.replace(/^(\/compute\/v2\.1(?:\/[^/]+)?)\/os-volumes_boot(?=\/|$)/, '$1/servers');
+    if (aliased === url.pathname) return next();
+    url.pathname = aliased;
+    c.res = await app.fetch(new Request(url, c.req.raw));
+  });
   app.route('/compute', compute.app);
   app.route('/volume', volumeService.app);
   app.route('/image', imageService.app);

@@ -4,7 +4,8 @@
  * original answered 500, and a set_metadata that stores the metadata. Each bottom pod has an
  * aggregate `ag_<pod_name>` carrying its top AZ, created the first time aggregates are read after
  * the pod appears and dropped once the pod is gone; it cannot be deleted, renamed or moved to
- * another AZ by hand. Hosts live in the pods, so add_host is refused.
+ * another AZ by hand. Compute hosts join and leave aggregates as in Nova, mirrored into their
+ * pods (aggregate-hosts.ts).
  * Shapes: Nova's Aggregate fields; `uuid` from 2.41; create answers without hosts and metadata.
  */
 import type { Context } from 'hono';
@@ -17,8 +18,8 @@ import { novaName } from './params';
 import { can } from './policy';
 import type { ComputeRule } from './policy-rules';
 import { storeWrite } from '../common';
+import { addHost, AZ_KEY, checkHostsAllow, hostsByAggregate, pushMetadata, removeHost } from './aggregate-hosts';
 
-const AZ_KEY = 'availability_zone';
 const azName = v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)));
 const AggregateCreate = v.strictObject({ aggregate: v.strictObject({ name: novaName, availability_zone: v.optional(azName) }) });
 const AggregateUpdate = v.strictObject({
@@ -33,7 +34,7 @@ const AggregateAction = v.union(
   'must be one of add_host, remove_host, set_metadata',
 );
 
-function view(c: Context<ComputeEnv>, a: Aggregate, withHostsAndMetadata = true): Record<string, unknown> {
+function view(c: Context<ComputeEnv>, a: Aggregate, hosts?: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {
     availability_zone: a.metadata[AZ_KEY] ?? null,
     created_at: a.created_at,
@@ -43,7 +44,7 @@ function view(c: Context<ComputeEnv>, a: Aggregate, withHostsAndMetadata = true)
     name: a.name,
     updated_at: a.updated_at,
   };
-  if (withHostsAndMetadata) Object.assign(out, { hosts: [], metadata: a.metadata });
+  if (hosts) Object.assign(out, { hosts, metadata: a.metadata });
   if (isSupported(c.get('apiVersion'), '2.41')) out.uuid = a.uuid;
   return out;
 }
@@ -80,7 +81,8 @@ const exists = (name: string) => () => `Aggregate ${name} already exists.`;
 export async function aggregateIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   can(deps.policy, c.get('auth'), rule('index'), {});
   await syncPodAggregates(deps);
-  return c.json({ aggregates: (await deps.store.aggregates.list()).map((a) => view(c, a)) });
+  const hosts = await hostsByAggregate(deps);
+  return c.json({ aggregates: (await deps.store.aggregates.list()).map((a) => view(c, a, hosts.get(a.id) ?? [])) });
 }
 
 export async function aggregateCreate(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
@@ -88,12 +90,17 @@ export async function aggregateCreate(deps: ComputeDeps, c: Context<ComputeEnv>)
   const { aggregate: b } = validate(AggregateCreate, await readJson(c));
   const meta: Record<string, string> = b.availability_zone ? { [AZ_KEY]: b.availability_zone.trim() } : {};
   const a = await storeWrite(() => deps.store.aggregates.create(b.name.trim(), meta), exists(b.name.trim()));
-  return c.json({ aggregate: view(c, a, false) });
+  return c.json({ aggregate: view(c, a) });
 }
 
 export async function aggregateShow(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   can(deps.policy, c.get('auth'), rule('show'), {});
-  return c.json({ aggregate: view(c, await load(deps, c)) });
+  return c.json({ aggregate: await fullView(deps, c, await load(deps, c)) });
+}
+
+/** An aggregate as Nova shows it after a change or by id: with its hosts and metadata. */
+async function fullView(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate): Promise<Record<string, unknown>> {
+  return view(c, a, (await hostsByAggregate(deps)).get(a.id) ?? []);
 }
 
 function refusePod(a: Aggregate, what: string): void {
@@ -105,15 +112,17 @@ export async function aggregateUpdate(deps: ComputeDeps, c: Context<ComputeEnv>)
   const { aggregate: b } = validate(AggregateUpdate, await readJson(c));
   const a = await load(deps, c);
   refusePod(a, 'update');
+  if (b.availability_zone) await checkHostsAllow(deps, a, 'zone');
   if (b.name !== undefined) await storeWrite(() => deps.store.aggregates.rename(a.id, b.name!.trim()), exists(b.name.trim()));
   if (b.availability_zone !== undefined) await storeWrite(() => deps.store.aggregates.updateMetadata(a.id, { [AZ_KEY]: b.availability_zone ?? null }));
-  return c.json({ aggregate: view(c, (await deps.store.aggregates.get(a.id))!) });
+  return c.json({ aggregate: await fullView(deps, c, (await deps.store.aggregates.get(a.id))!) });
 }
 
 export async function aggregateDelete(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   can(deps.policy, c.get('auth'), rule('delete'), {});
   const a = await load(deps, c);
   refusePod(a, 'delete');
+  await checkHostsAllow(deps, a, 'delete');
   await storeWrite(() => deps.store.aggregates.delete(a.id));
   return c.body(null, 200);
 }
@@ -124,17 +133,22 @@ export async function aggregateAction(deps: ComputeDeps, c: Context<ComputeEnv>)
   if ('add_host' in action) {
     can(deps.policy, auth, rule('add_host'), {});
     const a = await load(deps, c);
-    throw badRequest(`Cannot add host ${action.add_host.host} to aggregate ${a.id}: compute hosts belong to the pods, and the gateway's aggregates group pods.`);
+    refusePod(a, 'add a host to');
+    await addHost(deps, c, a, action.add_host.host);
+    return c.json({ aggregate: await fullView(deps, c, a) });
   }
   if ('remove_host' in action) {
     can(deps.policy, auth, rule('remove_host'), {});
     const a = await load(deps, c);
-    throw notFound(`Cannot remove host ${action.remove_host.host} in aggregate ${a.id}`);
+    await removeHost(deps, c, a, action.remove_host.host);
+    return c.json({ aggregate: await fullView(deps, c, a) });
   }
   can(deps.policy, auth, rule('set_metadata'), {});
   const a = await load(deps, c);
   const changes = action.set_metadata.metadata;
   if (a.pod_id && AZ_KEY in changes) refusePod(a, 'move');
+  if (changes[AZ_KEY]) await checkHostsAllow(deps, a, 'zone');
   await storeWrite(() => deps.store.aggregates.updateMetadata(a.id, changes));
-  return c.json({ aggregate: view(c, (await deps.store.aggregates.get(a.id))!) });
+  await pushMetadata(deps, c, a, changes);
+  return c.json({ aggregate: await fullView(deps, c, (await deps.store.aggregates.get(a.id))!) });
 }

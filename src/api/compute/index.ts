@@ -24,12 +24,14 @@ import { hypervisorsDetail, hypervisorsIndex, servicesIndex } from './services-h
 import { externalEventsCreate } from './external-events';
 import { hypervisorById, hypervisorSearch, hypervisorStatistics, serviceDelete, serviceUpdate } from './pod-admin-by-id';
 import { migrationsIndex } from './migrations';
-import { refusedRoutes } from './refused';
+import { refusedRoutes, volumesBoot } from './refused';
+import { hostById, hostsIndex } from './hosts';
 import { assistedSnapshotCreate, assistedSnapshotDelete } from './assisted-snapshots';
 import { auditLog, consoleAuthToken, extensionShow, extensionsIndex } from './pod-reports';
 import { quotaClassShow, quotaClassUpdate } from './quota-class-sets';
 import { tenantUsageIndex, tenantUsageShow } from './tenant-usage';
 import { serverGroupById, serverGroupCreate, serverGroupIndex } from './server-groups';
+import { snapshotProxyCreate, volumeProxyById, volumeProxyCreate, volumeProxyList } from './volume-proxy';
 
 export type { ComputeDeps } from './deps';
 export { COMPUTE_MIN_VERSION } from './versions';
@@ -47,6 +49,12 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     ['GET', '/servers/detail', (c) => listServers(deps, c)],
     ['ALL', '/servers/:id', (c) => serverById(deps, c)],
     ['ALL', '/servers/:id/*', (c) => serverById(deps, c)],
+    // Nova's old alias of /servers, its paths only, up to 2.102 (volumes_boot.py); pods serve it too.
+    ['POST', '/os-volumes_boot', (c) => volumesBoot(c, () => createServer(deps, c))],
+    ['GET', '/os-volumes_boot', (c) => volumesBoot(c, () => listServers(deps, c))],
+    ['GET', '/os-volumes_boot/detail', (c) => volumesBoot(c, () => listServers(deps, c))],
+    ['ALL', '/os-volumes_boot/:id', (c) => volumesBoot(c, () => serverById(deps, c))],
+    ['POST', '/os-volumes_boot/:id/action', (c) => volumesBoot(c, () => serverById(deps, c))],
     // Server groups: each lives in one pod, routed like a server (server-groups.ts).
     ['POST', '/os-server-groups', (c) => serverGroupCreate(deps, c)],
     ['GET', '/os-server-groups', (c) => serverGroupIndex(deps, c)],
@@ -119,12 +127,28 @@ export function resources(deps: ComputeDeps): RouteRow[] {
     // A service by the id the list gave it (2.53), or by host and binary below (pod-admin-by-id.ts).
     ['PUT', '/os-services/:id', (c) => serviceUpdate(deps, c)],
     ['DELETE', '/os-services/:id', (c) => serviceDelete(deps, c)],
+    // Nova's host administration (below 2.43): listed from every pod, a host's calls routed to its pod (hosts.ts).
+    ['GET', '/os-hosts', (c) => hostsIndex(deps, c)],
+    ['GET', '/os-hosts/:host', (c) => hostById(deps, c, 'show')],
+    ['PUT', '/os-hosts/:host', (c) => hostById(deps, c, 'update')],
+    ['GET', '/os-hosts/:host/startup', (c) => hostById(deps, c, 'startup')],
+    ['GET', '/os-hosts/:host/shutdown', (c) => hostById(deps, c, 'shutdown')],
+    ['GET', '/os-hosts/:host/reboot', (c) => hostById(deps, c, 'reboot')],
     // Usage, summed across pods as Nova sums it across cells (tenant-usage.ts).
     ['GET', '/os-simple-tenant-usage', (c) => tenantUsageIndex(deps, c)],
     ['GET', '/os-simple-tenant-usage/:tenant_id', (c) => tenantUsageShow(deps, c)],
     ['POST', '/os-server-external-events', (c) => externalEventsCreate(deps, c)],
     ['POST', '/os-assisted-volume-snapshots', (c) => assistedSnapshotCreate(deps, c)],
     ['DELETE', '/os-assisted-volume-snapshots/:id', (c) => assistedSnapshotDelete(deps, c)],
+    // Nova's proxies to Cinder, up to 2.35: routed as the volume API routes volumes and snapshots (volume-proxy.ts).
+    ['POST', '/os-volumes', (c) => volumeProxyCreate(deps, c)],
+    ['GET', '/os-volumes', (c) => volumeProxyList(deps, c, 'volumes')],
+    ['GET', '/os-volumes/detail', (c) => volumeProxyList(deps, c, 'volumes')],
+    ['ALL', '/os-volumes/:id', (c) => volumeProxyById(deps, c, 'volumes')],
+    ['POST', '/os-snapshots', (c) => snapshotProxyCreate(deps, c)],
+    ['GET', '/os-snapshots', (c) => volumeProxyList(deps, c, 'snapshots')],
+    ['GET', '/os-snapshots/detail', (c) => volumeProxyList(deps, c, 'snapshots')],
+    ['ALL', '/os-snapshots/:id', (c) => volumeProxyById(deps, c, 'snapshots')],
     // Deliberately not served, each with Nova's answer for a missing feature (refused.ts).
     ...refusedRoutes(),
   ];

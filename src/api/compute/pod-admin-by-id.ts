@@ -69,7 +69,7 @@ async function locate(deps: ComputeDeps, c: Context<ComputeEnv>, kind: Kind, id:
 }
 
 /** The pod's answer with ids and zones shown as the gateway's lists show them. */
-async function forwardTo(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, path: string, body?: string): Promise<Response> {
+export async function forwardTo(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, path: string, body?: string): Promise<Response> {
   const pos = (await podPositions(deps)).get(pod.pod_id) ?? 0;
   const res = await callPod(deps.proxy, c, { pod, service: 'compute', projectId: c.get('projectId'), path: `/v2.1/${encodeURIComponent(c.get('projectId'))}${path}`, body });
   return respond(deps.proxy, c, pod, 'compute', res, (json) => {
@@ -85,19 +85,30 @@ async function forwardTo(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, pa
   });
 }
 
-/** Legacy service updates: the pod whose services include the body's host. */
+/**
+ * The pod whose services of `binary` run on `host` (asked of every pod); undefined when every pod
+ * answered and none has it. A host two pods name is a 409: it cannot be told which one is meant.
+ */
+export async function podOfHost(deps: ComputeDeps, c: Context<ComputeEnv>, host: string, binary: string, missing: () => Error, instead: string): Promise<Pod | undefined> {
+  const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-services`;
+  const search = `?${new URLSearchParams({ host, binary })}`;
+  const { answers, missing: silent } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'services-locate', question: () => ({ path, search }), accept: (s) => s === 200 });
+  const holders = answers.filter((a) => ((a.body as { services?: unknown[] } | null)?.services ?? []).length > 0);
+  if (holders.length > 1) throw conflict(`Host ${host} exists in more than one pod (${holders.map((a) => a.pod.pod_name).join(', ')}); ${instead}.`);
+  if (holders.length === 0 && silent.length > 0) throw noneFound(silent, missing(), answers.length);
+  return holders[0]?.pod;
+}
+
+/** Legacy service updates: the pod whose services include the body's host and binary. */
 async function hostPod(deps: ComputeDeps, c: Context<ComputeEnv>, body: unknown): Promise<Pod | undefined> {
   const host = (body as { host?: unknown } | null)?.host;
   const binary = (body as { binary?: unknown } | null)?.binary;
   // A body Nova's schema refuses is the pod's to refuse, in its words: any pod will do.
   if (typeof host !== 'string' || typeof binary !== 'string') return (await deps.podDir.bottoms())[0];
-  const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-services`;
-  const search = `?${new URLSearchParams({ host })}`;
-  const { answers, missing } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'services-locate', question: () => ({ path, search }), accept: (s) => s === 200 });
-  const holders = answers.filter((a) => ((a.body as { services?: unknown[] } | null)?.services ?? []).length > 0);
-  if (holders.length > 1) throw conflict(`Host ${host} exists in more than one pod (${holders.map((a) => a.pod.pod_name).join(', ')}); update its service by id (microversion 2.53 or later).`);
-  if (holders.length === 0) throw noneFound(missing, notFound(`Could not find binary ${binary} on host ${host}.`), answers.length);
-  return holders[0]!.pod;
+  const missing = () => notFound(`Could not find binary ${binary} on host ${host}.`);
+  const pod = await podOfHost(deps, c, host, binary, missing, 'update its service by id (microversion 2.53 or later)');
+  if (!pod) throw missing();
+  return pod;
 }
 
 export async function serviceUpdate(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {

@@ -20,6 +20,7 @@ import type { Pod } from '../../store';
 import { queryOf } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { allowed } from './policy';
+import { limited } from './limited';
 
 const groupMissing = (id: string) => `Instance group ${id} could not be found.`;
 
@@ -54,19 +55,6 @@ export async function serverGroupById(deps: ComputeDeps, c: Context<ComputeEnv>)
   return response;
 }
 
-/** Nova's `common.limited`: `offset` and `limit` non-negative integers, `limit` capped at max_limit. */
-function limited<T>(deps: ComputeDeps, params: URLSearchParams, items: T[]): T[] {
-  const int = (name: string): number | undefined => {
-    const raw = params.get(name);
-    if (raw === null) return undefined;
-    if (!/^\d+$/.test(raw)) throw badRequest(`Invalid input for query parameters ${name}. Value: ${raw}. '${raw}' does not match '^[0-9]*$'`);
-    return Number(raw);
-  };
-  const offset = int('offset') ?? 0;
-  const limit = Math.min(int('limit') ?? deps.maxLimit, deps.maxLimit);
-  return items.slice(offset, offset + limit);
-}
-
 export async function serverGroupIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const projectId = c.get('projectId');
   const auth = c.get('auth');
@@ -89,5 +77,5 @@ export async function serverGroupIndex(deps: ComputeDeps, c: Context<ComputeEnv>
     const list = (a.body as { server_groups?: unknown } | null)?.server_groups;
     return Array.isArray(list) ? (list as unknown[]) : [];
   });
-  return c.json({ server_groups: limited(deps, params, groups) });
+  return c.json({ server_groups: limited(deps.maxLimit, params, groups) });
 }

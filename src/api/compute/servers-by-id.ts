@@ -50,6 +50,16 @@ const isAction = (method: string, sub: string) => method === 'POST' && /^\/actio
 /** `POST /servers/{id}/os-volume_attachments`: Nova makes a Cinder attachment for the volume. */
 const isAttach = (method: string, sub: string) => method === 'POST' && /^\/os-volume_attachments\/?$/.test(sub);
 
+/** The collection the path names: `servers`, or `os-volumes_boot`, Nova's alias of it (up to 2.102). */
+const collectionOf = (c: Context<ComputeEnv>) => (/\/os-volumes_boot\//.test(c.req.path) ? 'os-volumes_boot' : 'servers');
+
+/** The path below `/{collection}/{id}`. */
+function subOf(c: Context<ComputeEnv>, id: string): string {
+  const marker = `/${collectionOf(c)}/${id}`;
+  const at = c.req.path.indexOf(marker);
+  return at === -1 ? '' : c.req.path.slice(at + marker.length);
+}
+
 /** `GET …/os-instance-actions[/{request_id}]`: from 2.21 Nova lists the actions of deleted servers too. */
 const ACTIONS_READ = /^\/os-instance-actions(\/[^/]+)?\/?$/;
 
@@ -61,7 +71,7 @@ const ACTIONS_READ = /^\/os-instance-actions(\/[^/]+)?\/?$/;
  */
 async function deletedServerActions(deps: ComputeDeps, c: Context<ComputeEnv>, id: string): Promise<Response | undefined> {
   const marker = `/servers/${id}`;
-  const sub = c.req.path.slice(c.req.path.indexOf(marker) + marker.length);
+  const sub = subOf(c, id);
   if (c.req.method !== 'GET' || !ACTIONS_READ.test(sub) || !isSupported(c.get('apiVersion'), '2.21')) return undefined;
   if ((await deps.routes.lookup(id, 'server')) || !(await deps.store.routings.wasRouted(id, 'server'))) return undefined;
   const projectId = c.get('projectId');
@@ -98,6 +108,7 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
   let resize: ResizeStep | undefined;
   const { response, status, pod } = await forwardById(deps, c, {
     ...SERVER_BY_ID,
+    collection: collectionOf(c),
     missing: instanceMissing,
     peek: {
       when: (method, sub) => isAttach(method, sub) || isAction(method, sub),
@@ -114,7 +125,7 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
     },
   });
   if (resize && status >= 200 && status < 300) await applyResizeStep(deps, id, resize);
-  if (status === 200 && isAttach(c.req.method, c.req.path.slice(c.req.path.indexOf(`/servers/${id}`) + `/servers/${id}`.length))) {
+  if (status === 200 && isAttach(c.req.method, subOf(c, id))) {
     // The attachment Nova made is routed by a job (it reads the server's volumes with the gateway's credentials).
     const owner = (await deps.routes.peek(id, 'server'))?.project_id ?? c.get('projectId');
     await enqueueServerVolumes(deps, { pod_id: pod.pod_id, project_id: owner, server_id: id }).catch(() => {});

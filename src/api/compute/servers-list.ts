@@ -83,6 +83,6 @@ export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail
 }
 
 export function listServers(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  const detail = /\/servers\/detail\/?$/.test(c.req.path);
+  const detail = /\/(servers|os-volumes_boot)\/detail\/?$/.test(c.req.path);
   return fanoutList(deps, c, serverListSpec(deps, c, detail));
 }

@@ -10,7 +10,9 @@ import { authorize } from '../../auth';
 import type { GroupTypeBody } from '../../jobs';
 import { badRequest, boolFromString, isSupported, notFound, readJson, type GatewayEnv } from '../../http';
 import type { CatalogItem, Pod } from '../../store';
-import { storeWrite, usableInPod } from '../common';
+import { CINDER_QUERY, isNoneString, queryBool, queryOf, storeWrite, usableInPod } from '../common';
+import { compareBy, normalize, type SortKey } from '../../fanout';
+import { cinderSortKeys } from './list-sort';
 import type { VolumeDeps } from './deps';
 import { pushCatalogItem } from './type-push';
 import { NOT_SERVED } from './merged-list';
@@ -54,10 +56,28 @@ function member(body: unknown, key: string): Record<string, unknown> {
   return m as Record<string, unknown>;
 }
 
+/** The columns a group type list sorts by (Cinder's group_types table); others are Cinder's 400. */
+const SORT_COLUMNS = new Set(['id', 'name', 'description', 'is_public', 'created_at', 'updated_at']);
+
+/**
+ * Cinder's group type list (cinder/api/v3/group_types.py `_get_group_types`): public types only,
+ * unless an admin asks `is_public` (`None` for every type, else that visibility); sorted by
+ * `sort` (or `sort_key`/`sort_dir`), `created_at` desc by default, ties by id.
+ */
 export async function listGroupTypes(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   gate(c);
-  const all = await deps.store.catalogItems.list<GroupTypeBody>('group_type');
-  return c.json({ group_types: all.filter((t) => t.body.is_public || c.get('auth').isAdmin).map((t) => view(c, t)) });
+  const auth = c.get('auth');
+  const asked = c.req.query('is_public');
+  let isPublic: boolean | undefined = true;
+  if (auth.isAdmin && asked !== undefined) isPublic = isNoneString(asked) ? undefined : queryBool(asked, 'is_public', CINDER_QUERY);
+  const keys = cinderSortKeys(queryOf(c));
+  for (const k of keys) if (!SORT_COLUMNS.has(k.key)) throw badRequest(`Invalid input received: Invalid sort key ${k.key}`);
+  const plan: SortKey[] = [...(keys.length ? keys : [{ key: 'created_at', dir: 'desc' as const }]), { key: 'id', dir: 'desc' }];
+  const row = (t: CatalogItem<GroupTypeBody>): Record<string, unknown> => ({ id: t.id, name: t.name, description: t.body.description, is_public: t.body.is_public, created_at: t.created_at, updated_at: t.updated_at });
+  const values = (t: CatalogItem<GroupTypeBody>) => plan.map((k) => normalize(row(t)[k.key]));
+  const all = (await deps.store.catalogItems.list<GroupTypeBody>('group_type')).filter((t) => isPublic === undefined || t.body.is_public === isPublic);
+  all.sort((a, b) => compareBy(plan, values(a), values(b)));
+  return c.json({ group_types: all.map((t) => view(c, t)) });
 }
 
 export async function showGroupType(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
@@ -75,14 +95,21 @@ export async function createGroupType(deps: VolumeDeps, c: Context<GatewayEnv>):
   const body: GroupTypeBody = { description: typeof g.description === 'string' ? g.description : null, is_public: isPublic, group_specs: specsOf(g.group_specs) };
   const t = await storeWrite(() => deps.store.catalogItems.create<GroupTypeBody>('group_type', { name, body }), `Group Type ${name} already exists.`);
   await push(deps, t.id);
-  return c.json({ group_type: view(c, t) });
+  // 202 as Cinder answers a group type's creation (cinder/api/v3/group_types.py).
+  return c.json({ group_type: view(c, t) }, 202);
 }
 
 export async function updateGroupType(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {
   can(deps, c, 'group:group_types:update');
   const t = await find(deps, c, c.req.param('id')!);
   const g = member(await readJson(c), 'group_type');
-  if (g.name !== undefined && g.name !== t.name) throw badRequest('Invalid input received: renaming a group type is not available through the gateway (pods find it by name).');
+  const name = typeof g.name === 'string' ? g.name.trim() : undefined;
+  if (g.name !== undefined && g.name !== null && !name) throw badRequest('Group type name can not be empty.');
+  if (name === undefined && (g.description === undefined || g.description === null) && (g.is_public === undefined || g.is_public === null)) {
+    throw badRequest('Specify group type name, description or a combination thereof.');
+  }
+  // The pods follow by the id each one gave the type (the push renames it there too).
+  if (name !== undefined && name !== t.name) await storeWrite(() => deps.store.catalogItems.rename('group_type', t.id, name), `Group Type ${name} already exists.`);
   const body: GroupTypeBody = { ...t.body };
   if (g.description !== undefined) body.description = typeof g.description === 'string' ? g.description : null;
   if (g.is_public !== undefined) body.is_public = boolFromString(String(g.is_public)) ?? body.is_public;
@@ -122,7 +149,8 @@ export async function setGroupSpecs(deps: VolumeDeps, c: Context<GatewayEnv>): P
   if (key && !Object.hasOwn(specs, key)) throw badRequest('Request body and URI mismatch');
   await storeWrite(() => deps.store.catalogItems.update<GroupTypeBody>('group_type', t.id, { ...t.body, group_specs: { ...t.body.group_specs, ...specs } }));
   await push(deps, t.id);
-  return c.json(key ? specs : { group_specs: specs });
+  // Cinder: 202 for POST …/group_specs, 200 for PUT …/group_specs/{key} (group_specs.py).
+  return key ? c.json(specs) : c.json({ group_specs: specs }, 202);
 }
 
 export async function deleteGroupSpec(deps: VolumeDeps, c: Context<GatewayEnv>): Promise<Response> {

@@ -11,11 +11,12 @@
  *   enable_replication, …) follows the routing; a `delete` the pod accepted marks it deleting;
  * - lists are the fan-out's merged lists.
  * A consistency group is a group in Cinder, with the same id: `consistencygroups/{id}` follows the
- * group's routing, `cgsnapshots/{id}` the group snapshot's.
+ * group's routing, `cgsnapshots/{id}` the group snapshot's. Cinder still serves both (the v3
+ * router's `consistencygroups`, the `cgsnapshots` extension) in Zed and at master, deprecated.
  */
 import type { Context } from 'hono';
 import { askPods, fanoutList } from '../../fanout';
-import { azToTop, deletionEvents, forwardById } from '../../proxy';
+import { azToTop, deletionEvents, forwardById, type AnswerSeen, type JsonTransform, type RoutingEvent } from '../../proxy';
 import { badRequest, boolFromString, readJson, type GatewayEnv } from '../../http';
 import type { Pod } from '../../store';
 import { azForPod } from './az';
@@ -23,7 +24,7 @@ import type { VolumeDeps } from './deps';
 import { groupTypeForPod } from './group-types';
 import { cinderListSpec } from './list-spec';
 import { createInPod, podOf } from './same-pod';
-import { typeForPod } from './type-ids';
+import { typeForPod, typeIdMap } from './type-ids';
 
 /** The group collections, their routing type and their member key. */
 const KINDS = {
@@ -36,6 +37,15 @@ const KINDS = {
 export type GroupCollection = keyof typeof KINDS;
 
 const GROUP_EVENTS = deletionEvents({ deletingActions: ['delete'] });
+
+/**
+ * A consistency group is deleted by `POST /consistencygroups/{id}/delete` (a member action of
+ * Cinder's CG extension, not an `/action` body): accepted, the routing turns deleting.
+ */
+function consistencyGroupEvents(a: AnswerSeen): RoutingEvent | undefined {
+  if (a.method === 'POST' && /^\/delete\/?$/.test(a.sub) && a.status >= 200 && a.status < 300) return 'deleting';
+  return GROUP_EVENTS(a);
+}
 
 function memberOf(body: unknown, key: string): Record<string, unknown> {
   const m = (body as Record<string, unknown> | null)?.[key];
@@ -64,12 +74,45 @@ export async function createGroup(deps: VolumeDeps, c: Context<GatewayEnv>, coll
 }
 
 /** Groups show the top AZ, as volumes do. */
-const groupAzToTop = (pod: Pod) =>
-  azToTop(pod.az_name, { one: 'group', many: 'groups', field: 'availability_zone' }, { one: 'consistencygroup', many: 'consistencygroups', field: 'availability_zone' });
+/** Pod id → gateway id of the volume types and group types (the pods' own ids differ on real Cinder). */
+interface IdMaps {
+  types: Map<string, string>;
+  groupTypes: Map<string, string>;
+}
 
-function routedCreate(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod, collection: GroupCollection, body: unknown, sent: Record<string, unknown>): Promise<Response> {
+async function idMaps(deps: VolumeDeps): Promise<IdMaps> {
+  const [types, groupTypes] = await Promise.all([typeIdMap(deps.store), deps.store.catalogState.podIdMap('group_type').catch(() => new Map<string, string>())]);
+  return { types, groupTypes };
+}
+
+/**
+ * A group or group snapshot as the gateway shows it: Cinder shows the pod's ids of its group type
+ * (`group_type`, a snapshot's `group_type_id`) and volume types (`volume_types`); the caller
+ * knows the gateway's.
+ */
+function idsToTop(item: unknown, maps: IdMaps): void {
+  if (!item || typeof item !== 'object') return;
+  const g = item as Record<string, unknown>;
+  for (const key of ['group_type', 'group_type_id']) if (typeof g[key] === 'string') g[key] = maps.groupTypes.get(g[key]) ?? g[key];
+  if (Array.isArray(g.volume_types)) g.volume_types = g.volume_types.map((t) => (typeof t === 'string' ? (maps.types.get(t) ?? t) : t));
+}
+
+const MEMBERS = ['group', 'consistencygroup', 'group_snapshot', 'cgsnapshot'];
+
+/** The top AZ and the gateway's type ids in a pod's answer about groups or group snapshots. */
+const groupView = (maps: IdMaps) => (pod: Pod): JsonTransform => {
+  const az = azToTop(pod.az_name, { one: 'group', many: 'groups', field: 'availability_zone' }, { one: 'consistencygroup', many: 'consistencygroups', field: 'availability_zone' });
+  return (json) => {
+    az(json);
+    const body = json as Record<string, unknown> | null;
+    for (const key of MEMBERS) idsToTop(body?.[key], maps);
+    return json;
+  };
+};
+
+async function routedCreate(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod, collection: GroupCollection, body: unknown, sent: Record<string, unknown>): Promise<Response> {
   const { type, one } = KINDS[collection];
-  return createInPod(deps, c, { pod, type, member: one, body, name: typeof sent.name === 'string' ? sent.name : null, transform: groupAzToTop(pod) });
+  return createInPod(deps, c, { pod, type, member: one, body, name: typeof sent.name === 'string' ? sent.name : null, transform: groupView(await idMaps(deps))(pod) });
 }
 
 /** `POST /groups/action` (`create-from-src`) and `POST /consistencygroups/create_from_src`. */
@@ -111,8 +154,8 @@ export async function groupById(deps: VolumeDeps, c: Context<GatewayEnv>, collec
     service: 'volumev3',
     collection,
     missing: (id) => (type === 'group' ? `Group ${id} could not be found.` : `GroupSnapshot ${id} could not be found.`),
-    transform: groupAzToTop,
-    events: type === 'group' ? GROUP_EVENTS : deletionEvents(),
+    transform: groupView(await idMaps(deps)),
+    events: collection === 'consistencygroups' ? consistencyGroupEvents : type === 'group' ? GROUP_EVENTS : deletionEvents(),
     peek: {
       when: (method, sub) => type === 'group' && method === 'POST' && /^\/action\/?$/.test(sub),
       check: async (body, p) => {
@@ -137,6 +180,9 @@ async function volumesInGroup(deps: VolumeDeps, c: Context<GatewayEnv>, pod: Pod
   return list.flatMap((v) => (typeof v.id === 'string' ? [v.id] : []));
 }
 
-export function listGroups(deps: VolumeDeps, c: Context<GatewayEnv>, collection: GroupCollection, detail: boolean): Promise<Response> {
-  return fanoutList(deps, c, cinderListSpec({ collection, detail, projectId: c.get('projectId') }));
+export async function listGroups(deps: VolumeDeps, c: Context<GatewayEnv>, collection: GroupCollection, detail: boolean): Promise<Response> {
+  const spec = cinderListSpec({ collection, detail, projectId: c.get('projectId') });
+  if (!detail) return fanoutList(deps, c, spec);
+  const maps = await idMaps(deps);
+  return fanoutList(deps, c, { ...spec, view: (item) => (idsToTop(item, maps), item) });
 }

@@ -55,6 +55,10 @@ import { defaultQuotas, deleteQuotas, showLimits, showQuotaClass, showQuotas, up
 export type { VolumeDeps } from './deps';
 export { VOLUME_MIN_VERSION } from './versions';
 export { DEFAULT_VOLUME_QUOTAS } from './quota-limits';
+// What Nova's volume proxy (api/compute) shares with the volume API: placement, quotas, routing.
+export { placeVolumeCreate } from './volumes-create';
+export { checkSnapshotCreate, recordCost, sourceCost } from './volume-quota';
+export { MISSING, podOf } from './same-pod';
 
 /**
  * `POST /backups/import_record` (admin, `backup:backup-import`) names a backup store by URL only;

@@ -8,7 +8,7 @@ import { badRequest, notFound, type GatewayEnv } from '../../http';
 import { createRouted, ownerPod } from '../../proxy';
 import type { ResourceType } from '../../routing';
 import type { Pod } from '../../store';
-import { callerRoute, visibleToCaller } from '../common';
+import { callerRoute, visibleToCaller, type ServiceDeps } from '../common';
 import type { VolumeDeps } from './deps';
 
 /** Cinder's "could not be found" words per resource type. */
@@ -31,7 +31,7 @@ export async function callersOwn(deps: VolumeDeps, c: Context<GatewayEnv>, id: s
 }
 
 /** The pod holding the caller's `id` of `type`, 404 in Cinder's words when the caller has none. */
-export async function podOf(deps: VolumeDeps, c: Context<GatewayEnv>, id: string, type: keyof typeof MISSING): Promise<Pod> {
+export async function podOf(deps: ServiceDeps, c: Context<GatewayEnv>, id: string, type: keyof typeof MISSING): Promise<Pod> {
   const route = await deps.routes.lookup(id, type as ResourceType);
   if (route && !visibleToCaller(c, route)) throw notFound(MISSING[type](id));
   return ownerPod(deps, id, type as ResourceType, MISSING[type](id));

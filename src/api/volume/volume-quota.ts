@@ -19,6 +19,7 @@
 import { ApiError } from '../../http';
 import type { VolumeCost, VolumeResourceType, VolumeUsage } from '../../store';
 import type { VolumeDeps } from './deps';
+import type { ServiceDeps } from '../common';
 import { limitsOf } from './quota-limits';
 
 const overLimit = (exception: string, message: string) =>
@@ -113,7 +114,7 @@ export async function checkVolumeCreate(deps: VolumeDeps, projectId: string, siz
 }
 
 /** Before a snapshot of `volume` (its recorded cost; none: counted as 0 GB). */
-export async function checkSnapshotCreate(deps: VolumeDeps, projectId: string, volume: VolumeCost | undefined): Promise<void> {
+export async function checkSnapshotCreate(deps: ServiceDeps, projectId: string, volume: VolumeCost | undefined): Promise<void> {
   await reserve(deps, projectId, snapshotDeltas(1, volume?.sizeGb ?? 0, volume?.volumeType), snapshotsOver);
 }
 
@@ -153,7 +154,7 @@ export async function checkExtend(deps: VolumeDeps, projectId: string, volume: V
 }
 
 /** What the source of a volume create (a snapshot, volume or backup) costs, when recorded. */
-export function sourceCost(deps: VolumeDeps, type: VolumeResourceType, id: string): Promise<VolumeCost | undefined> {
+export function sourceCost(deps: ServiceDeps, type: VolumeResourceType, id: string): Promise<VolumeCost | undefined> {
   return deps.store.volumeUsage.get(id, type).catch(() => undefined);
 }
 
@@ -169,7 +170,7 @@ export function volumeCostOf(volume: unknown): { sizeGb: number; volumeType: str
  * backup as Cinder reserves it, at the size (and type) of its volume. Best effort: the resource
  * exists and is routed; a missing record only undercounts gigabytes.
  */
-export async function recordCost(deps: VolumeDeps, r: { id: string; type: VolumeResourceType; projectId: string; answer?: unknown; volumeId?: string }): Promise<void> {
+export async function recordCost(deps: ServiceDeps, r: { id: string; type: VolumeResourceType; projectId: string; answer?: unknown; volumeId?: string }): Promise<void> {
   try {
     const cost = r.type === 'volume'
       ? volumeCostOf((r.answer as { volume?: unknown } | null)?.volume)

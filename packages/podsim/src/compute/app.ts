@@ -14,7 +14,7 @@ export const TOP_LEVEL = new Set([
   'servers', 'flavors', 'os-keypairs', 'os-availability-zone', 'os-services', 'os-hypervisors',
   'limits', 'os-quota-sets', 'os-aggregates', 'os-server-external-events', 'images',
   'os-server-groups', 'os-simple-tenant-usage', 'extensions', 'os-migrations', 'os-instance_usage_audit_log',
-  'os-console-auth-tokens', 'os-quota-class-sets', 'os-assisted-volume-snapshots',
+  'os-console-auth-tokens', 'os-quota-class-sets', 'os-assisted-volume-snapshots', 'os-volumes', 'os-snapshots', 'os-hosts',
 ]);
 
 /** Split '/compute/v2.1/<rest>' into the URL project id (if any) and whether it is the root. */

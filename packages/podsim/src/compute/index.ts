@@ -21,6 +21,7 @@ import { registerServices } from './services';
 import { registerMigrations } from './migrations';
 import { registerConsoles } from './consoles';
 import { registerAssistedSnapshots } from './assisted-snapshots';
+import { registerVolumeProxy } from './volume-proxy';
 import { ComputeState } from './state';
 
 export { ComputeState, POWER } from './state';
@@ -39,7 +40,7 @@ export interface ComputeService {
 /** Resource modules, in registration order (routes are matched in this order). */
 const RESOURCES: RegisterFn[] = [
   registerServers, registerServerActions, registerServerMetadata, registerServerExtras, registerVolumeAttachments,
-  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices, registerMigrations, registerConsoles, registerAssistedSnapshots,
+  registerFlavors, registerKeypairs, registerPodResources, registerServerGroups, registerExtensions, registerTenantUsage, registerServices, registerMigrations, registerConsoles, registerAssistedSnapshots, registerVolumeProxy,
 ];
 
 /**

@@ -1,6 +1,7 @@
 // Pod-level Nova resources: os-availability-zone, limits, os-quota-sets, os-aggregates and
 // os-server-external-events (os-services and os-hypervisors: services.ts). One compute host per pod.
-import { badRequest, jsonBody, notFound, requireAdmin, since, type NovaContext } from './context';
+import { randomUUID } from 'node:crypto';
+import { badRequest, conflict, jsonBody, notFound, requireAdmin, since, type NovaContext } from './context';
 import type { NovaApi, NovaDeps } from './deps';
 import { isoSeconds } from './state';
 
@@ -111,14 +112,97 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     return c.body(null, 202);
   });
 
+  // os-aggregates (aggregates.py): the pod's AZ aggregate holding its compute host, plus the
+  // aggregates an admin makes (create, show, update, delete, add_host, remove_host,
+  // set_metadata), with Nova's conflicts and not-founds.
+  interface SimAggregate { id: number; uuid: string; name: string; created_at: string; updated_at: string | null; hosts: string[]; metadata: Record<string, string> }
+  const aggregates: SimAggregate[] = [
+    { id: 1, uuid: '00000000-0000-4000-a000-000000000001', name: deps.env.az, created_at: started, updated_at: null, hosts: [host], metadata: { availability_zone: deps.env.az } },
+  ];
+  const aggView = (c: NovaContext, a: SimAggregate, full = true) => {
+    const v: Record<string, unknown> = { id: a.id, name: a.name, availability_zone: a.metadata.availability_zone ?? null, created_at: a.created_at, updated_at: a.updated_at, deleted_at: null, deleted: false };
+    if (full) Object.assign(v, { hosts: a.hosts, metadata: a.metadata });
+    if (since(c, '2.41')) v.uuid = a.uuid;
+    return v;
+  };
+  const aggregate = (c: NovaContext) => {
+    const id = c.req.param('id');
+    const a = aggregates.find((x) => String(x.id) === id);
+    if (!a) throw notFound(`Aggregate ${id} could not be found.`);
+    return a;
+  };
+  const nameFree = (name: string, self?: SimAggregate) => {
+    if (aggregates.some((x) => x !== self && x.name === name)) throw conflict(`Aggregate ${name} already exists.`);
+  };
   api.get('/os-aggregates', (c) => {
     requireAdmin(c, 'os_compute_api:os-aggregates:index');
-    const agg: Record<string, unknown> = {
-      name: deps.env.az, availability_zone: deps.env.az, deleted: false, created_at: started, updated_at: null,
-      deleted_at: null, hosts: [host], id: 1, metadata: { availability_zone: deps.env.az },
-    };
-    if (since(c, '2.41')) agg.uuid = '00000000-0000-4000-a000-000000000001';
-    return c.json({ aggregates: [agg] });
+    return c.json({ aggregates: aggregates.map((a) => aggView(c, a)) });
+  });
+  api.post('/os-aggregates', async (c) => {
+    requireAdmin(c, 'os_compute_api:os-aggregates:create');
+    const b = (await jsonBody(c)).aggregate as { name?: unknown; availability_zone?: unknown } | undefined;
+    if (!b || typeof b.name !== 'string' || b.name.trim() === '') throw badRequest("Invalid input for field/attribute aggregate. 'name' is a required property");
+    nameFree(b.name);
+    const a: SimAggregate = { id: Math.max(0, ...aggregates.map((x) => x.id)) + 1, uuid: randomUUID(), name: b.name, created_at: isoSeconds(), updated_at: null, hosts: [], metadata: typeof b.availability_zone === 'string' ? { availability_zone: b.availability_zone } : {} };
+    aggregates.push(a);
+    return c.json({ aggregate: aggView(c, a, false) });
+  });
+  api.get('/os-aggregates/:id', (c) => {
+    requireAdmin(c, 'os_compute_api:os-aggregates:show');
+    return c.json({ aggregate: aggView(c, aggregate(c)) });
+  });
+  api.put('/os-aggregates/:id', async (c) => {
+    requireAdmin(c, 'os_compute_api:os-aggregates:update');
+    const b = ((await jsonBody(c)).aggregate ?? {}) as { name?: string; availability_zone?: string | null };
+    const a = aggregate(c);
+    if (b.name !== undefined) {
+      nameFree(b.name, a);
+      a.name = b.name;
+    }
+    if (b.availability_zone !== undefined) {
+      if (b.availability_zone === null) delete a.metadata.availability_zone;
+      else a.metadata.availability_zone = b.availability_zone;
+    }
+    a.updated_at = isoSeconds();
+    return c.json({ aggregate: aggView(c, a) });
+  });
+  api.delete('/os-aggregates/:id', (c) => {
+    requireAdmin(c, 'os_compute_api:os-aggregates:delete');
+    const a = aggregate(c);
+    if (a.hosts.length > 0) throw badRequest(`Cannot remove host from aggregate ${a.id}. Reason: Host aggregate is not empty.`);
+    aggregates.splice(aggregates.indexOf(a), 1);
+    return c.body(null, 200);
+  });
+  api.post('/os-aggregates/:id/action', async (c) => {
+    const body = await jsonBody(c);
+    const [action] = Object.keys(body);
+    const arg = (body[action!] ?? {}) as { host?: unknown; metadata?: Record<string, string | null> };
+    if (action === 'add_host') {
+      requireAdmin(c, 'os_compute_api:os-aggregates:add_host');
+      const a = aggregate(c);
+      if (arg.host !== host) throw notFound(`Compute host ${String(arg.host)} could not be found.`);
+      if (a.hosts.includes(host)) throw conflict(`Aggregate ${a.id} already has host ${host}.`);
+      a.hosts.push(host);
+      return c.json({ aggregate: aggView(c, a) });
+    }
+    if (action === 'remove_host') {
+      requireAdmin(c, 'os_compute_api:os-aggregates:remove_host');
+      const a = aggregate(c);
+      if (!a.hosts.includes(String(arg.host))) throw notFound(`Cannot remove host ${String(arg.host)} in aggregate ${a.id}`);
+      a.hosts = a.hosts.filter((h) => h !== arg.host);
+      return c.json({ aggregate: aggView(c, a) });
+    }
+    if (action === 'set_metadata') {
+      requireAdmin(c, 'os_compute_api:os-aggregates:set_metadata');
+      const a = aggregate(c);
+      for (const [k, v] of Object.entries(arg.metadata ?? {})) {
+        if (v === null) delete a.metadata[k];
+        else a.metadata[k] = v;
+      }
+      a.updated_at = isoSeconds();
+      return c.json({ aggregate: aggView(c, a) });
+    }
+    throw badRequest(`Invalid input for field/attribute ${String(action)}. Additional properties are not allowed`);
   });
 
   api.post('/os-server-external-events', async (c) => {

@@ -1,6 +1,8 @@
 // os-services (list, 2.53 update by uuid, the legacy enable/disable/disable-log-reason/force-down
 // updates by host and binary, delete) and os-hypervisors (list, detail, show, uptime, statistics,
 // the pre-2.53 search and servers routes), as Nova's services.py and hypervisors.py answer them.
+// os-hosts (below 2.43, as Nova's hosts.py): the enabled services' hosts, a compute host's
+// resources, and the host updates and power actions answered as nova.virt.fake's driver does.
 // One pod: a controller host (scheduler, conductor) and one compute host with one compute node.
 // Ids: integers below 2.53, UUIDs from it (random per pod, as every real deployment's are).
 import { randomUUID } from 'node:crypto';
@@ -228,6 +230,76 @@ export function registerServices(api: NovaApi, deps: NovaDeps): void {
     if (Number.isNaN(at.getTime())) throw badRequest(`Invalid timestamp for date ${raw}`);
     return c.json({ instance_usage_audit_log: auditLog(at) });
   });
+
+  // os-hosts. Nova lists the hosts of the enabled services (API services left out), each with
+  // its service's topic and zone; `?zone=` (if not empty) keeps that zone's. A host that is not a
+  // compute host is "not mapped to any cell" for show, update and the power actions.
+  const hostsGone = (c: NovaContext) => {
+    if (since(c, '2.43')) throw notFound(NOT_FOUND);
+  };
+  const mappedHost = (c: NovaContext) => {
+    const name = c.req.param('host')!;
+    if (!services.some((s) => s.binary === 'nova-compute' && s.host === name)) throw notFound(`Host '${name}' is not mapped to any cell`);
+    return name;
+  };
+  api.get('/os-hosts', (c) => {
+    hostsGone(c);
+    requireAdmin(c, 'os_compute_api:os-hosts:list');
+    const zone = c.req.query('zone');
+    const hosts = services.filter((s) => !s.disabled && (!zone || s.zone === zone)).map((s) => ({ host_name: s.host, service: s.binary.replace(/^nova-/, ''), zone: s.zone }));
+    return c.json({ hosts });
+  });
+  api.get('/os-hosts/:host', (c) => {
+    hostsGone(c);
+    requireAdmin(c, 'os_compute_api:os-hosts:show');
+    const name = mappedHost(c);
+    const st = stats();
+    const here = [...deps.state.servers.values()].filter((s) => s.host === name);
+    const res = (project: string, cpu: number, memory_mb: number, disk_gb: number) => ({ resource: { host: name, project, cpu, memory_mb, disk_gb } });
+    const sum = (list: typeof here) => [list.reduce((n, s) => n + s.flavor.vcpus, 0), list.reduce((n, s) => n + s.flavor.ram, 0), list.reduce((n, s) => n + s.flavor.disk + s.flavor.ephemeral, 0)] as const;
+    const projects = [...new Set(here.map((s) => s.projectId))];
+    return c.json({
+      host: [
+        res('(total)', st.vcpus, st.memory_mb, st.local_gb),
+        res('(used_now)', st.vcpus_used, st.memory_mb_used, st.local_gb_used),
+        res('(used_max)', ...sum(here)),
+        ...projects.map((p) => res(p, ...sum(here.filter((s) => s.projectId === p)))),
+      ],
+    });
+  });
+  const ENABLE = ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE'];
+  api.put('/os-hosts/:host', async (c) => {
+    hostsGone(c);
+    const body = await jsonBody(c);
+    for (const k of Object.keys(body)) {
+      if (k !== 'status' && k !== 'maintenance_mode') throw badRequest(`Additional properties are not allowed ('${k}' was unexpected)`);
+      const v = body[k];
+      // Python's str() and repr() of the value, as jsonschema's message shows it.
+      const [str, repr] = v === null ? ['None', 'None'] : typeof v === 'string' ? [v, `'${v}'`] : [JSON.stringify(v), JSON.stringify(v)];
+      if (typeof v !== 'string') throw badRequest(`Invalid input for field/attribute ${k}. Value: ${str}. ${repr} is not of type 'string'`);
+      if (!ENABLE.includes(v)) throw badRequest(`Invalid input for field/attribute ${k}. Value: ${str}. ${repr} is not one of ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE']`);
+    }
+    requireAdmin(c, 'os_compute_api:os-hosts:update');
+    const name = c.req.param('host')!;
+    const on = (k: string) => (body[k] as string).toLowerCase() === 'enable';
+    const reply: Record<string, unknown> = { host: name };
+    if ('status' in body) {
+      mappedHost(c);
+      reply.status = on('status') ? 'enabled' : 'disabled';
+    }
+    if ('maintenance_mode' in body) {
+      mappedHost(c);
+      reply.maintenance_mode = on('maintenance_mode') ? 'on_maintenance' : 'off_maintenance';
+    }
+    return c.json(reply);
+  });
+  for (const [action, rule] of [['startup', 'start'], ['shutdown', 'shutdown'], ['reboot', 'reboot']] as const) {
+    api.get(`/os-hosts/:host/${action}`, (c) => {
+      hostsGone(c);
+      requireAdmin(c, `os_compute_api:os-hosts:${rule}`);
+      return c.json({ host: mappedHost(c), power_action: action });
+    });
+  }
 
   for (const what of ['search', 'servers'] as const) {
     api.get(`/os-hypervisors/:pattern/${what}`, (c) => {

@@ -71,11 +71,13 @@ export function encryptionRoutes(st: CinderState): Hono<CinderEnv> {
     // type id and the new encryption id (cinder/db/api.py volume_type_encryption_create).
     return c.json({ ...sent, encryption: { ...body, ...(body.key_size != null ? { key_size: e.key_size } : {}), volume_type_id: t.id, encryption_id: e.encryption_id } });
   });
+  // Cinder's update and delete act on the type's encryption whatever id the path names
+  // (volume_type_encryption.py ignores it): only a type without one is 404.
   r.put('/types/:id/encryption/:eid', async (c) => {
     admin(c, 'update');
     const t = typeOf(c);
     const e = st.encryption.get(t.id);
-    if (!e || e.encryption_id !== c.req.param('eid')) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
+    if (!e) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
     const sent = await readBody(c);
     const body = member(sent, 'encryption');
     if (inUse(t.id)) throw badRequest('Cannot update encryption specs. Volume type in use.');
@@ -86,7 +88,7 @@ export function encryptionRoutes(st: CinderState): Hono<CinderEnv> {
     admin(c, 'delete');
     const t = typeOf(c);
     const e = st.encryption.get(t.id);
-    if (!e || e.encryption_id !== c.req.param('eid')) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
+    if (!e) throw notFound(`Volume type encryption for type ${t.id} does not exist.`);
     if (inUse(t.id)) throw badRequest('Cannot delete encryption specs. Volume type in use.');
     st.encryption.delete(t.id);
     return c.body(null, 202);

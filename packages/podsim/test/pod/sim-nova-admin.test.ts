@@ -43,6 +43,56 @@ test('os-hypervisors: show by id form, statistics count the servers, search belo
   assert.equal((await nova(pod, '/os-hypervisors/poda/search', { admin: true, version: '2.53' })).status, 404);
 });
 
+test('os-hosts (below 2.43): enabled services\' hosts, zone filter, compute host resources and the fake driver\'s answers', async (t) => {
+  const pod = await startPod({ name: 'PodA' });
+  t.after(() => pod.close());
+  const v = '2.42';
+  const hosts = (await nova(pod, '/os-hosts', { admin: true, version: v })).body.hosts;
+  assert.deepEqual(hosts.map((h: any) => [h.host_name, h.service]), [['poda-compute-1-ctl', 'scheduler'], ['poda-compute-1-ctl', 'conductor'], ['poda-compute-1', 'compute']]);
+  assert.equal(hosts[0].zone, 'internal');
+  const zone = hosts[2].zone;
+  assert.deepEqual((await nova(pod, `/os-hosts?zone=${zone}`, { admin: true, version: v })).body.hosts, [hosts[2]]);
+  assert.equal((await nova(pod, '/os-hosts?zone=', { admin: true, version: v })).body.hosts.length, 3);
+  assert.equal((await nova(pod, '/os-hosts', { version: v })).status, 403);
+  assert.equal((await nova(pod, '/os-hosts', { admin: true, version: '2.43' })).status, 404);
+  await bootActive(pod);
+  const shown = (await nova(pod, '/os-hosts/poda-compute-1', { admin: true, version: v })).body.host;
+  assert.deepEqual(shown.map((r: any) => r.resource.project).slice(0, 3), ['(total)', '(used_now)', '(used_max)']);
+  assert.equal(shown.length, 4, 'one line per project with servers on the host');
+  const nf = { itemNotFound: { code: 404, message: "Host 'poda-compute-1-ctl' is not mapped to any cell" } };
+  assert.deepEqual((await nova(pod, '/os-hosts/poda-compute-1-ctl', { admin: true, version: v })).body, nf, 'only compute hosts are mapped');
+  const put = (body: unknown) => nova(pod, '/os-hosts/poda-compute-1', { admin: true, method: 'PUT', version: v, body });
+  assert.deepEqual((await put({ status: 'Enable', maintenance_mode: 'disable' })).body, { host: 'poda-compute-1', status: 'enabled', maintenance_mode: 'off_maintenance' });
+  assert.deepEqual((await put({})).body, { host: 'poda-compute-1' }, "Nova's schema requires neither key");
+  assert.deepEqual((await put({ status: null, maintenance_mode: null })).body, { badRequest: { code: 400, message: "Invalid input for field/attribute status. Value: None. None is not of type 'string'" } });
+  assert.deepEqual((await put({ status: 'bad' })).body, { badRequest: { code: 400, message: "Invalid input for field/attribute status. Value: bad. 'bad' is not one of ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE']" } });
+  assert.deepEqual((await nova(pod, '/os-hosts/poda-compute-1/shutdown', { admin: true, version: v })).body, { host: 'poda-compute-1', power_action: 'shutdown' });
+  assert.equal((await nova(pod, '/os-hosts/nowhere/startup', { admin: true, version: v })).status, 404);
+  assert.equal((await nova(pod, '/os-hosts/poda-compute-1/reboot', { version: v })).status, 403);
+});
+
+test('os-aggregates: the AZ aggregate, create, add/remove the compute host, metadata, delete only when empty', async (t) => {
+  const pod = await startPod({ name: 'PodA' });
+  t.after(() => pod.close());
+  const agg = (path: string, method = 'GET', body?: unknown) => nova(pod, `/os-aggregates${path}`, { admin: true, method, body });
+  assert.deepEqual((await agg('')).body.aggregates.map((a: any) => a.hosts), [['poda-compute-1']]);
+  const made = await agg('', 'POST', { aggregate: { name: 'x' } });
+  assert.deepEqual(Object.keys(made.body.aggregate).sort(), ['availability_zone', 'created_at', 'deleted', 'deleted_at', 'id', 'name', 'updated_at']);
+  const id = made.body.aggregate.id;
+  assert.equal((await agg('', 'POST', { aggregate: { name: 'x' } })).status, 409);
+  const act = (body: unknown) => agg(`/${id}/action`, 'POST', body);
+  assert.deepEqual((await act({ add_host: { host: 'elsewhere' } })).body, { itemNotFound: { code: 404, message: 'Compute host elsewhere could not be found.' } });
+  assert.deepEqual((await act({ add_host: { host: 'poda-compute-1' } })).body.aggregate.hosts, ['poda-compute-1']);
+  assert.deepEqual((await act({ add_host: { host: 'poda-compute-1' } })).body, { conflictingRequest: { code: 409, message: `Aggregate ${id} already has host poda-compute-1.` } });
+  assert.deepEqual((await act({ set_metadata: { metadata: { a: '1', b: null } } })).body.aggregate.metadata, { a: '1' });
+  assert.equal((await agg(`/${id}`, 'DELETE')).status, 400, 'not empty');
+  assert.deepEqual((await act({ remove_host: { host: 'poda-compute-1' } })).body.aggregate.hosts, []);
+  assert.deepEqual((await act({ remove_host: { host: 'poda-compute-1' } })).body, { itemNotFound: { code: 404, message: `Cannot remove host poda-compute-1 in aggregate ${id}` } });
+  assert.equal((await agg(`/${id}`, 'DELETE')).status, 200);
+  assert.equal((await agg(`/${id}`)).status, 404);
+  assert.equal((await nova(pod, '/os-aggregates', { method: 'POST', body: { aggregate: { name: 'y' } } })).status, 403);
+});
+
 test('migrations: a resize records one, confirmed with the resize; 2.59 uuid and paging', async (t) => {
   const pod = await startPod();
   t.after(() => pod.close());

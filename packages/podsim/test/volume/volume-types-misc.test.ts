@@ -1,8 +1,8 @@
 // Volume types (admin CRUD, extra specs, private type access), availability
-// zones, limits, quota sets and the 3.27+ attachments API.
+// zones, limits, quota sets, the 3.27+ attachments API and group types.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { availableVolume, call, harness, P1, P2, v3 } from './helpers';
+import { availableVolume, call, harness, P1, P2, v3, type CallOptions } from './helpers';
 
 const ADMIN = { roles: 'admin' };
 
@@ -127,4 +127,22 @@ test('attachments API: reserve, update with connector, complete, delete', async 
   assert.deepEqual(r.body, {
     itemNotFound: { code: 404, message: `Volume attachment could not be found with filter: attachment_id = ${att.id}.` },
   });
+});
+
+test('group types: created with 202 as Cinder; listed public only unless an admin asks is_public, sorted by sort', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const admin = { ...ADMIN, project: P1, version: '3.11' };
+  const mk = (name: string, isPublic: boolean) => call(h, 'POST', v3(P1, 'group_types'), { ...admin, body: { group_type: { name, is_public: isPublic } } });
+  assert.equal((await mk('b', true)).status, 202);
+  await mk('a', false);
+  await mk('c', true);
+  const names = async (q: string, o: CallOptions = admin) => (await call(h, 'GET', v3(P1, `group_types${q}`), o)).body.group_types.map((g: { name: string }) => g.name);
+  assert.deepEqual(await names(''), ['c', 'b'], 'public only, newest first');
+  assert.deepEqual(await names('?is_public=None&sort=name:asc'), ['a', 'b', 'c']);
+  assert.deepEqual(await names('?is_public=None&sort=name:desc'), ['c', 'b', 'a']);
+  assert.deepEqual(await names('?is_public=false'), ['a']);
+  assert.deepEqual(await names('?is_public=None', { project: P1, version: '3.11' }), ['c', 'b'], 'a member chooses nothing');
+  const gt = (await call(h, 'GET', v3(P1, 'group_types?is_public=None&sort=name:asc'), admin)).body.group_types[0];
+  assert.equal((await call(h, 'POST', v3(P1, `group_types/${gt.id}/group_specs`), { ...admin, body: { group_specs: { k: 'v' } } })).status, 202);
 });

@@ -1,0 +1,60 @@
+/**
+ * Nova's `os-hosts` (admin, below 2.43, where Nova removed it;
+ * https://docs.openstack.org/api-ref/compute/#hosts-os-hosts-deprecated):
+ * - the list asks every pod and concatenates their hosts, zones shown as the top AZ (as
+ *   os-services shows them), so `?zone=` is applied here to the zones the caller sees rather
+ *   than sent to pods that know their own names only;
+ * - show, update and the startup/shutdown/reboot actions go to the pod whose compute service runs
+ *   on the host (Nova serves them for compute hosts only; a host two pods name is a 409). A host
+ *   no pod computes on goes to the first pod, which answers Nova's own 404 (or 400 for a body its
+ *   schema refuses) in its own words.
+ */
+import type { Context } from 'hono';
+import { askPods } from '../../fanout';
+import { isSupported, notFound } from '../../http';
+import { podItems } from '../common';
+import type { ComputeDeps, ComputeEnv } from './deps';
+import { forwardTo, podOfHost } from './pod-admin-by-id';
+import { can } from './policy';
+import type { ComputeRule } from './policy-rules';
+import { topZone } from './services-hypervisors';
+
+const NOT_FOUND = 'The resource could not be found.';
+
+export type HostCall = 'show' | 'update' | 'startup' | 'shutdown' | 'reboot';
+
+const RULES: Record<HostCall, ComputeRule> = {
+  show: 'os_compute_api:os-hosts:show',
+  update: 'os_compute_api:os-hosts:update',
+  startup: 'os_compute_api:os-hosts:start',
+  shutdown: 'os_compute_api:os-hosts:shutdown',
+  reboot: 'os_compute_api:os-hosts:reboot',
+};
+
+function removedFrom243(c: Context<ComputeEnv>): void {
+  if (isSupported(c.get('apiVersion'), '2.43')) throw notFound(NOT_FOUND);
+}
+
+export async function hostsIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
+  removedFrom243(c);
+  can(deps.policy, c.get('auth'), 'os_compute_api:os-hosts:list', {});
+  const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-hosts`;
+  const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'hosts', question: () => ({ path }), accept: (s) => s === 200 });
+  // Nova reads the last `zone` given; an empty one filters nothing.
+  const zone = c.req.queries('zone')?.at(-1);
+  const hosts = answers.flatMap((a) => podItems(a.body, 'hosts').map((h) => ({ ...h, zone: topZone(a.pod, h.zone) })));
+  return c.json({ hosts: zone ? hosts.filter((h) => h.zone === zone) : hosts });
+}
+
+/** `GET|PUT /os-hosts/{host}` and `GET /os-hosts/{host}/{startup|shutdown|reboot}`. */
+export async function hostById(deps: ComputeDeps, c: Context<ComputeEnv>, call: HostCall): Promise<Response> {
+  removedFrom243(c);
+  can(deps.policy, c.get('auth'), RULES[call], {});
+  const host = c.req.param('host')!;
+  const pod =
+    (await podOfHost(deps, c, host, 'nova-compute', () => notFound(`Host '${host}' is not mapped to any cell`), 'the gateway cannot tell which pod is meant')) ??
+    (await deps.podDir.bottoms())[0];
+  if (!pod) throw notFound(`Host '${host}' is not mapped to any cell`);
+  const sub = call === 'show' || call === 'update' ? '' : `/${call}`;
+  return forwardTo(deps, c, pod, `/os-hosts/${encodeURIComponent(host)}${sub}`, call === 'update' ? await c.req.text() : undefined);
+}

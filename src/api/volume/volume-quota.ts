@@ -55,21 +55,30 @@ export function quotaUsage(u: VolumeUsage): Record<string, number> {
 
 type Over = (resource: string, limit: number, used: number, requested: number) => ApiError;
 
-/**
- * Reserves `deltas` (in Cinder's order) against the project's limits, on top of what `held`
- * already reserved in the same operation; the first resource over its limit is refused with what
- * `over` makes of it.
- */
-async function reserve(deps: VolumeDeps, projectId: string, deltas: [string, number][], over: Over, held: [string, number][] = []): Promise<void> {
+/** A project's volume limits and its usage (Cinder's resource names), read once per check. */
+interface QuotaState {
+  limits: Record<string, number>;
+  used: Record<string, number>;
+}
+
+async function quotaState(deps: ServiceDeps, projectId: string): Promise<QuotaState> {
   const [limits, usage] = await Promise.all([limitsOf(deps, projectId), deps.store.volumeUsage.usage(projectId)]);
-  const used = quotaUsage(usage);
-  for (const [resource, n] of held) used[resource] = (used[resource] ?? 0) + n;
+  return { limits, used: quotaUsage(usage) };
+}
+
+/**
+ * Reserves `deltas` (in Cinder's order) against the limits; the first resource over its limit is
+ * refused with what `over` makes of it. A reservation that passes counts as used for the next
+ * one of the same operation.
+ */
+function reserve(q: QuotaState, deltas: [string, number][], over: Over): void {
   for (const [resource, delta] of deltas) {
-    const limit = limits[resource];
+    const limit = q.limits[resource];
     if (limit === undefined || limit < 0 || delta <= 0) continue;
-    const inUse = used[resource] ?? 0;
+    const inUse = q.used[resource] ?? 0;
     if (inUse + delta > limit) throw over(resource, limit, inUse, delta);
   }
+  for (const [resource, delta] of deltas) q.used[resource] = (q.used[resource] ?? 0) + delta;
 }
 
 /** VolumeSizeExceedsAvailableQuota, naming the resource that was over (`gigabytes`, `gigabytes_<type>`). */
@@ -90,8 +99,8 @@ const typed = (type: string | null | undefined, resources: [string, number][]): 
   type ? resources.map(([r, n]) => [`${r}_${type}`, n]) : [];
 
 /** The volume quota `per_volume_gigabytes` (cinder/quota.py limit_check), checked before any reservation. */
-async function checkPerVolume(deps: VolumeDeps, projectId: string, sizeGb: number): Promise<void> {
-  const perVolume = (await limitsOf(deps, projectId)).per_volume_gigabytes ?? -1;
+function checkPerVolume(q: QuotaState, sizeGb: number): void {
+  const perVolume = q.limits.per_volume_gigabytes ?? -1;
   if (perVolume >= 0 && sizeGb > perVolume) {
     throw overLimit('VolumeSizeExceedsLimit', `Requested volume size ${sizeGb}G is larger than maximum allowed limit ${perVolume}G.`);
   }
@@ -109,13 +118,14 @@ const snapshotDeltas = (count: number, gigabytes: number, type: string | null | 
 
 /** Before a volume create of `sizeGb` (0 when unknown) of type `type` (a name, when known). */
 export async function checkVolumeCreate(deps: VolumeDeps, projectId: string, sizeGb: number, type: string | undefined): Promise<void> {
-  await checkPerVolume(deps, projectId, sizeGb);
-  await reserve(deps, projectId, volumeDeltas(sizeGb, type), volumesOver);
+  const q = await quotaState(deps, projectId);
+  checkPerVolume(q, sizeGb);
+  reserve(q, volumeDeltas(sizeGb, type), volumesOver);
 }
 
 /** Before a snapshot of `volume` (its recorded cost; none: counted as 0 GB). */
 export async function checkSnapshotCreate(deps: ServiceDeps, projectId: string, volume: VolumeCost | undefined): Promise<void> {
-  await reserve(deps, projectId, snapshotDeltas(1, volume?.sizeGb ?? 0, volume?.volumeType), snapshotsOver);
+  reserve(await quotaState(deps, projectId), snapshotDeltas(1, volume?.sizeGb ?? 0, volume?.volumeType), snapshotsOver);
 }
 
 /**
@@ -126,17 +136,17 @@ export async function checkSnapshotCreate(deps: ServiceDeps, projectId: string, 
  * type's; `_handle_snapshot_quota`).
  */
 export async function checkTransferAccept(deps: VolumeDeps, projectId: string, volume: Pick<VolumeCost, 'sizeGb' | 'volumeType'>, snapshotSizesGb: number[]): Promise<void> {
-  await checkPerVolume(deps, projectId, volume.sizeGb);
-  const held = volumeDeltas(volume.sizeGb, volume.volumeType);
-  await reserve(deps, projectId, held, volumesOver);
+  const q = await quotaState(deps, projectId);
+  checkPerVolume(q, volume.sizeGb);
+  reserve(q, volumeDeltas(volume.sizeGb, volume.volumeType), volumesOver);
   if (snapshotSizesGb.length === 0) return;
   const gigabytes = snapshotSizesGb.reduce((a, b) => a + b, 0);
-  await reserve(deps, projectId, snapshotDeltas(snapshotSizesGb.length, gigabytes, volume.volumeType), snapshotsOver, held);
+  reserve(q, snapshotDeltas(snapshotSizesGb.length, gigabytes, volume.volumeType), snapshotsOver);
 }
 
 /** Before a backup of `volume`. */
 export async function checkBackupCreate(deps: VolumeDeps, projectId: string, volume: VolumeCost | undefined): Promise<void> {
-  await reserve(deps, projectId, [['backups', 1], ['backup_gigabytes', volume?.sizeGb ?? 0]], countOrSize((_r, limit) =>
+  reserve(await quotaState(deps, projectId), [['backups', 1], ['backup_gigabytes', volume?.sizeGb ?? 0]], countOrSize((_r, limit) =>
     overLimit('BackupLimitExceeded', `Maximum number of backups allowed (${limit}) exceeded`), backupSize));
 }
 
@@ -147,10 +157,10 @@ export async function checkBackupCreate(deps: VolumeDeps, projectId: string, vol
 export async function checkExtend(deps: VolumeDeps, projectId: string, volume: VolumeCost, newSize: number): Promise<void> {
   const increase = newSize - volume.sizeGb;
   if (increase <= 0) return; // the pod refuses a size that is not larger, in its own words
-  const [limits, usage] = await Promise.all([limitsOf(deps, projectId), deps.store.volumeUsage.usage(projectId)]);
-  const gigabytes = quotaUsage(usage).gigabytes!;
-  await reserve(deps, projectId, [['gigabytes', increase], ...typed(volume.volumeType, [['gigabytes', increase]])], () =>
-    volumeSize('gigabytes', limits.gigabytes!, gigabytes, increase));
+  const q = await quotaState(deps, projectId);
+  const gigabytes = q.used.gigabytes!;
+  reserve(q, [['gigabytes', increase], ...typed(volume.volumeType, [['gigabytes', increase]])], () =>
+    volumeSize('gigabytes', q.limits.gigabytes!, gigabytes, increase));
 }
 
 /** What the source of a volume create (a snapshot, volume or backup) costs, when recorded. */

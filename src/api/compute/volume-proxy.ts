@@ -159,13 +159,13 @@ export async function volumeProxyList(deps: ComputeDeps, c: Context<ComputeEnv>,
   // Each pod answers its whole list (Nova's proxy pages nothing); summary and detail are one view.
   const path = `/v2.1/${encodeURIComponent(projectId)}/os-${kind}/detail`;
   const { answers } = await askPods(deps, c, pods, { service: 'compute', name: `os-${kind}`, question: () => ({ path }), accept: (s) => s === 200 });
+  // Only what the gateway routes to the caller in the pod that answered, as the volume API's lists show.
+  const routed = new Set((await deps.store.routings.list({ resource_type: type, status: 'active', project_id: projectId })).map((r) => `${r.pod_id}/${r.top_id}`));
   const items: Record<string, unknown>[] = [];
   for (const a of answers) {
-    // Only what the gateway routes to the caller in that pod, as the volume API's lists show.
-    const routed = new Set((await deps.store.routings.list({ resource_type: type, pod_id: a.pod.pod_id, status: 'active', project_id: projectId })).map((r) => r.top_id));
     const body = kind === 'volumes' ? volumeAzToTop(a.pod)(a.body) : a.body;
     const list = (body as Record<string, unknown> | null)?.[kind];
-    if (Array.isArray(list)) items.push(...(list as Record<string, unknown>[]).filter((i) => routed.has(String(i.id))));
+    if (Array.isArray(list)) items.push(...(list as Record<string, unknown>[]).filter((i) => routed.has(`${a.pod.pod_id}/${String(i.id)}`)));
   }
   return c.json({ [kind]: limited(deps.maxLimit, params, items.sort(newestFirst)) });
 }

@@ -180,16 +180,16 @@ export class RoutingRepo {
     return r.rows.map(toRouting);
   }
 
-  /**
-   * Pods holding at least one active routing of `projectId` of `resourceType`: one indexed
-   * DISTINCT query (the routings_project index covers it) instead of reading every row.
-   */
   /** Routing rows per pod, every status counted (what `DELETE /pods/{id}` would refuse on). */
   async countByPod(): Promise<Map<string, number>> {
     const r = await this.db.execute('SELECT pod_id, COUNT(*) AS n FROM routings GROUP BY pod_id');
     return new Map(r.rows.map((row) => [String(row.pod_id), Number(row.n)]));
   }
 
+  /**
+   * Pods holding at least one active routing of `projectId` of `resourceType`: one indexed
+   * DISTINCT query (the routings_project index covers it) instead of reading every row.
+   */
   async podIds(projectId: string, resourceType: string): Promise<string[]> {
     const r = await this.db.execute({
       sql: `SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND ${ROUTED}`,

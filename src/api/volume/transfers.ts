@@ -22,7 +22,7 @@ import { askPods } from '../../fanout';
 import { askResource, VOLUME_VERSION } from '../../jobs';
 import { deletionEvents, forwardById } from '../../proxy';
 import { readJson, type GatewayEnv } from '../../http';
-import type { Routing } from '../../store';
+import type { Pod, Routing } from '../../store';
 import type { VolumeDeps } from './deps';
 import { mergedList } from './merged-list';
 import { createInPod, podOf } from './same-pod';
@@ -123,7 +123,7 @@ async function checkReceiverQuota(deps: VolumeDeps, transfer: Routing, receiver:
   if (cost) await checkTransferAccept(deps, receiver, cost.volume, cost.snapshots);
 }
 
-async function askVolume(deps: VolumeDeps, pod: Parameters<typeof askResource>[1], volumeId: string) {
+async function askVolume(deps: VolumeDeps, pod: Pod, volumeId: string) {
   const v = await askResource(deps.service, pod, 'volume', volumeId);
   return v.state === 'present' ? volumeCostOf(v.item) : undefined;
 }

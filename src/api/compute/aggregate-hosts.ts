@@ -87,7 +87,7 @@ export async function removeHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: A
   const all = await members(deps, a.id);
   const m = all.find((x) => x.host === host);
   if (!m) throw notFound(`Cannot remove host ${host} in aggregate ${a.id}`);
-  const pod = (await deps.podDir.list()).find((p) => p.pod_id === m.pod_id);
+  const pod = await deps.podDir.get(m.pod_id);
   // A pod that is gone took its hosts and its mirror with it; a pod's 404 proves the same.
   if (pod) {
     await askPod(deps, c, pod, 'POST', `/${m.pod_aggregate_id}/action`, { remove_host: { host } });

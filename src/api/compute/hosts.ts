@@ -11,15 +11,14 @@
  */
 import type { Context } from 'hono';
 import { askPods } from '../../fanout';
-import { isSupported, notFound } from '../../http';
+import { notFound } from '../../http';
 import { podItems } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { forwardTo, podOfHost } from './pod-admin-by-id';
 import { can } from './policy';
+import { servedBelow } from './refused';
 import type { ComputeRule } from './policy-rules';
 import { topZone } from './services-hypervisors';
-
-const NOT_FOUND = 'The resource could not be found.';
 
 export type HostCall = 'show' | 'update' | 'startup' | 'shutdown' | 'reboot';
 
@@ -31,12 +30,11 @@ const RULES: Record<HostCall, ComputeRule> = {
   reboot: 'os_compute_api:os-hosts:reboot',
 };
 
-function removedFrom243(c: Context<ComputeEnv>): void {
-  if (isSupported(c.get('apiVersion'), '2.43')) throw notFound(NOT_FOUND);
-}
+/** Nova removed `os-hosts` at 2.43 (hosts.py). */
+const GONE_FROM = '2.43';
 
 export async function hostsIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
-  removedFrom243(c);
+  servedBelow(c, GONE_FROM);
   can(deps.policy, c.get('auth'), 'os_compute_api:os-hosts:list', {});
   const path = `/v2.1/${encodeURIComponent(c.get('projectId'))}/os-hosts`;
   const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'hosts', question: () => ({ path }), accept: (s) => s === 200 });
@@ -48,7 +46,7 @@ export async function hostsIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
 
 /** `GET|PUT /os-hosts/{host}` and `GET /os-hosts/{host}/{startup|shutdown|reboot}`. */
 export async function hostById(deps: ComputeDeps, c: Context<ComputeEnv>, call: HostCall): Promise<Response> {
-  removedFrom243(c);
+  servedBelow(c, GONE_FROM);
   can(deps.policy, c.get('auth'), RULES[call], {});
   const host = c.req.param('host')!;
   const pod =

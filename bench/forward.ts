@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, start, startGatewayProcess, startPodProcess, type GatewayProcess } from './processes';
 import { cpuMs, ensureTools, startNginx, wrk, type WrkRequest, type WrkResult } from './loadgen';
+import { NOAUTH_USER, PROJECT, request, seed, type Identity, type Op } from './forward-setup';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 3);
@@ -41,9 +42,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const MODES = (process.env.MODES ?? 'noauth,keystone').split(',') as ('noauth' | 'keystone')[];
 const OPS = (process.env.OPS ?? 'read,action,update').split(',') as Op[];
 const NGINX_WORKERS = Number(process.env.NGINX_WORKERS ?? 1);
-const PROJECT = 'bench';
 
-type Op = 'read' | 'action' | 'update';
 /** Another checkout (with node_modules) whose gateway runs as a fourth side: before/after in one run. */
 const BASELINE = process.env.BASELINE;
 
@@ -55,25 +54,6 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-
-function request(op: Op, base: string, path: string, headers: Record<string, string>): WrkRequest {
-  switch (op) {
-    case 'read':
-      return { url: `${base}${path}`, headers };
-    case 'action':
-      return { url: `${base}${path}/action`, method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ 'os-getConsoleOutput': { length: 1 } }) };
-    case 'update':
-      return { url: `${base}${path}`, method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ server: { name: 'bench-renamed' } }) };
-  }
-}
-
-interface Identity {
-  /** Headers of the measured requests. */
-  user: Record<string, string>;
-  /** Headers of the admin calls that register the pod. */
-  admin: Record<string, string>;
-  project: string;
-}
 
 interface ModeSetup {
   gateways: { trio2o: GatewayProcess; baseline?: GatewayProcess };
@@ -100,7 +80,7 @@ const killAll = (g: ModeSetup['gateways']) => {
 
 async function noauthSetup(dir: string): Promise<ModeSetup> {
   const gws = await gateways(dir, 'noauth', {}, true);
-  const user = { 'x-auth-token': 'bench', 'x-project-id': PROJECT, 'x-user-id': 'bench-user', 'x-roles': 'member' };
+  const user = NOAUTH_USER;
   return { gateways: gws, who: { user, admin: { ...user, 'x-roles': 'admin' }, project: PROJECT }, stop: async () => killAll(gws) };
 }
 
@@ -134,21 +114,6 @@ async function keystoneSetup(dir: string): Promise<ModeSetup> {
 
 function profileArgs(mode: string): string[] {
   return process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.PROFILE, mode)] : [];
-}
-
-/** Registers the pod through the admin API and creates one server through the gateway; its id. */
-async function seed(gw: GatewayProcess, endpoints: Record<string, string>, who: Identity): Promise<string> {
-  const post = async (url: string, body: unknown, headers: Record<string, string>) => {
-    const r = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const json = (await r.json()) as any;
-    if (r.status >= 300) throw new Error(`${url}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  await post(`${gw.admin}/v1.0/pods`, { pod: { pod_name: 'RegionOne' } }, who.admin);
-  await post(`${gw.admin}/v1.0/pods`, { pod: { pod_name: 'Pod1', az_name: 'az1', endpoints } }, who.admin);
-  const image = ((await (await fetch(`${endpoints.image}/v2/images`, { headers: who.user })).json()) as any).images[0].id;
-  const created = await post(`${gw.compute}/v2.1/${who.project}/servers`, { server: { name: 'b', flavorRef: '1', imageRef: image } }, who.user);
-  return created.server.id as string;
 }
 
 /** A wrk run plus the CPU the proxy in front of the pod spent per request (µs; the pod's own for `direct`). */

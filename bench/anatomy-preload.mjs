@@ -8,6 +8,8 @@
 //     many the peer ended first, and how long each had been idle;
 //   - with ANATOMY_PROFILE=1, a CPU profile of the window (inspector Profiler, 100 µs sampling)
 //     in $ANATOMY_DIR/<pid>.cpuprofile;
+//   - with ANATOMY_HEAP=1, a sampling heap profile of the window that keeps the objects GCs
+//     collected (what was allocated, not what survived), in $ANATOMY_DIR/<pid>.heapprofile;
 //   - with ANATOMY_ASYNC=1, async resources created by type (async_hooks `init`: PROMISE,
 //     Timeout, Immediate, TickObject, ...). Hooks slow the process down: a separate, untimed pass.
 import { createHook } from 'node:async_hooks';
@@ -49,9 +51,13 @@ if (process.env.ANATOMY_ASYNC === '1') {
 }
 
 let session;
-if (process.env.ANATOMY_PROFILE === '1') {
+const cpuProfile = process.env.ANATOMY_PROFILE === '1';
+const heapProfile = process.env.ANATOMY_HEAP === '1';
+if (cpuProfile || heapProfile) {
   session = new Session();
   session.connect();
+}
+if (cpuProfile) {
   session.post('Profiler.enable');
   session.post('Profiler.setSamplingInterval', { interval: 100 });
 }
@@ -69,7 +75,8 @@ process.on('SIGUSR2', () => {
     closes.all = 0;
     closes.byPeer = 0;
     closes.idleMs = [];
-    session?.post('Profiler.start');
+    if (cpuProfile) session.post('Profiler.start');
+    if (heapProfile) session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     window = { profiler, used: v8.getHeapStatistics().used_heap_size, connects, answered, cpu: cpuUs(), at: performance.now() };
     return;
   }
@@ -98,7 +105,13 @@ process.on('SIGUSR2', () => {
     semiSpaceMiB: v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size / 2 ** 20,
   };
   const write = () => dir && writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(out));
-  if (!session) return write();
+  if (heapProfile) {
+    return session.post('HeapProfiler.stopSampling', (err, res) => {
+      if (!err && dir) writeFileSync(join(dir, `${process.pid}.heapprofile`), JSON.stringify(res.profile));
+      write();
+    });
+  }
+  if (!cpuProfile) return write();
   session.post('Profiler.stop', (err, res) => {
     if (!err && dir) writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(res.profile));
     write();

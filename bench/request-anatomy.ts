@@ -9,7 +9,8 @@
  *
  * Env: OPS (read), SECONDS per window (5; wrk runs 2 s longer, the window is its middle), CONNECTIONS (50), ROUNDS (2: windows per side, order
  * alternated), BASELINE=dir (another checkout's gateway as a third side), ASYNC=0 skips the
- * async-resource pass, PROFILE=dir (a CPU profile of each side's windows, copied there as
+ * async-resource pass, HEAP=dir (a sampling heap profile of each window, garbage included:
+ * <op>-<side>-<window>.heapprofile, read with bench/heap-top.ts), PROFILE=dir (a CPU profile of each side's windows, copied there as
  * <op>-<side>-<window>.cpuprofile: `bench/profile-diff.ts` compares two), PERF=dir (Linux `perf
  * record` of each window, on-CPU samples only, kernel included, JIT frames named through
  * --perf-basic-prof: <op>-<side>-<window>.data there, read with `perf report -i`), VARIANTS='name=node flags;…' (more sides: this checkout's gateway
@@ -32,6 +33,7 @@ const BASELINE = process.env.BASELINE;
 const ASYNC = process.env.ASYNC !== '0';
 const PROFILE = process.env.PROFILE;
 const PERF = process.env.PERF;
+const HEAP = process.env.HEAP;
 const PERF_ARGS = PERF ? ['--perf-basic-prof'] : [];
 /** Extra sides: this checkout's gateway under other node flags. */
 const VARIANTS = new Map(
@@ -88,7 +90,7 @@ async function window(dir: string, s: Server, op: Op, connections: number, secon
 
 /** The pod's floor proxy and the gateway(s), each with the preload; `async` turns on async_hooks counting. */
 async function servers(dir: string, pod: { endpoints: Record<string, string>; port: number }, async: boolean): Promise<Record<Side, Server>> {
-  const env = { ANATOMY_DIR: dir, ANATOMY_ASYNC: async ? '1' : '0', ANATOMY_PROFILE: PROFILE && !async ? '1' : '0', TRIO2O_JOBS_ENABLED: 'false' };
+  const env = { ANATOMY_DIR: dir, ANATOMY_ASYNC: async ? '1' : '0', ANATOMY_PROFILE: PROFILE && !async ? '1' : '0', ANATOMY_HEAP: HEAP && !async ? '1' : '0', TRIO2O_JOBS_ENABLED: 'false' };
   const who = { user: NOAUTH_USER, admin: { ...NOAUTH_USER, 'x-roles': 'admin' }, project: PROJECT };
   const nodePort = await freePort();
   const floor = await start(process.execPath, [...PERF_ARGS, '--import', PRELOAD, fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(nodePort), `http://127.0.0.1:${pod.port}`, '/compute'], env, /"listening"/);
@@ -110,7 +112,7 @@ const pauseUs = (c: Counts) => Object.values(c.gcs).reduce((a, g) => a + g.pause
 async function main(): Promise<void> {
   ensureTools();
   const dir = mkdtempSync(join(tmpdir(), 'trio2o-bench-anatomy-'));
-  for (const d of [PROFILE, PERF]) if (d) mkdirSync(d, { recursive: true });
+  for (const d of [PROFILE, PERF, HEAP]) if (d) mkdirSync(d, { recursive: true });
   const podPort = await freePort();
   const sim = await startPodProcess('Pod1', 'nova', podPort);
   const pod = { endpoints: sim.endpoints, port: podPort };
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
         const order = round % 2 ? [...SIDES].reverse() : SIDES;
         for (const side of order) {
           const c = await window(dir, s[side], op, CONNECTIONS, SECONDS, PERF && join(PERF, `${op}-${side}-${round + 1}.data`));
+          if (HEAP) copyFileSync(join(dir, `${s[side].child.pid}.heapprofile`), join(HEAP, `${op}-${side}-${round + 1}.heapprofile`));
           if (PROFILE) copyFileSync(join(dir, `${s[side].child.pid}.cpuprofile`), join(PROFILE, `${op}-${side}-${round + 1}.cpuprofile`));
           const scav = gcCount(c, 'Scavenge') + gcCount(c, 'MinorMarkSweep');
           const major = gcCount(c, 'MarkSweepCompact');

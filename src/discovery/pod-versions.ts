@@ -114,9 +114,12 @@ export class PodVersions {
     return round;
   }
 
-  /** Resolves when the maximum is known: at once, or when the round in progress ends. */
-  ready(): Promise<void> {
-    return this.#gate ?? Promise.resolve();
+  /**
+   * Resolves when the round in progress ends; undefined when the maximum is already known, so a
+   * caller on the request path need not wait a microtask turn for nothing.
+   */
+  ready(): Promise<void> | undefined {
+    return this.#gate;
   }
 
   async #round(): Promise<void> {

@@ -116,22 +116,12 @@ export async function podAnswer(
   const { pod, service, transform } = o;
   // The endpoint the call went to; resolved again only for a response built elsewhere.
   const podRoot = serviceRoot(res.endpoint ?? (await deps.endpoints.resolve(podRef(pod), service)));
-  const links = (s: string) => rewriteLinks(s, podRoot, o.gwRoot);
-  // Headers are built only once the answer is known to be sent: a 502 must not carry the pod's.
-  const answer = (body: PodAnswer['body']): PodAnswer => {
-    const headers: PodAnswer['headers'] = [];
-    for (const name of PASSED_HEADERS) {
-      const v = res.headers[name];
-      if (v !== undefined) headers.push([name, links(Array.isArray(v) ? v.join(', ') : v)]);
-    }
-    return { status: res.status, headers, body };
-  };
   if (res.status === 204 || res.status === 304 || o.method === 'HEAD') {
     await res.dump();
-    return answer(null);
+    return answerOf(res, null, podRoot, o.gwRoot);
   }
   const success = res.status >= 200 && res.status < 300;
-  if (!success && !isJson(res)) return answer(res.body);
+  if (!success && !isJson(res)) return answerOf(res, res.body, podRoot, o.gwRoot);
   let text = await res.text();
   if (success && text.trim() !== '') {
     let json: unknown;
@@ -143,7 +133,20 @@ export async function podAnswer(
     // The same change in the text when that is exact (the AZ values alone): no re-serialization.
     if (transform) text = transform.inText?.(text, json) ?? JSON.stringify(transform(json));
   }
-  return answer(links(text));
+  return answerOf(res, rewriteLinks(text, podRoot, o.gwRoot), podRoot, o.gwRoot);
+}
+
+/**
+ * The answer with the passed headers (links rewritten). Headers are built only once the answer
+ * is known to be sent: a 502 must not carry the pod's.
+ */
+function answerOf(res: PodResponse, body: PodAnswer['body'], podRoot: string, gwRoot: string): PodAnswer {
+  const headers: PodAnswer['headers'] = [];
+  for (const name of PASSED_HEADERS) {
+    const v = res.headers[name];
+    if (v !== undefined) headers.push([name, rewriteLinks(Array.isArray(v) ? v.join(', ') : v, podRoot, gwRoot)]);
+  }
+  return { status: res.status, headers, body };
 }
 
 /** Sends a pod's response to the caller (see podAnswer). */

@@ -29,16 +29,51 @@ function parseRoot(endpoint: string): string {
   return url.origin + (kept.length ? `/${kept.join('/')}` : '');
 }
 
+/** The texts `rewriteLinks` looks for and puts instead, for one pod root and gateway root. */
+interface LinkPatterns {
+  /** The pod root with JSON's optional `\/` escape. */
+  escaped: string;
+  /** [search, replacement] pairs, replacements with `$` doubled for String#replaceAll. */
+  plain: [string, string];
+  escapedPath: [string, string];
+  quoted: [string, string];
+}
+
+/** Patterns by pod root, then gateway root: few of each, and every answer needs them. */
+const PATTERNS = new Map<string, Map<string, LinkPatterns>>();
+
+function patterns(podRoot: string, gatewayRoot: string): LinkPatterns {
+  let byGateway = PATTERNS.get(podRoot);
+  if (byGateway === undefined) {
+    if (PATTERNS.size >= ROOTS_MAX) PATTERNS.clear();
+    PATTERNS.set(podRoot, (byGateway = new Map()));
+  }
+  let p = byGateway.get(gatewayRoot);
+  if (p === undefined) {
+    const escaped = podRoot.replaceAll('/', '\\/');
+    const literal = (t: string) => t.replaceAll('$', '$$$$');
+    p = {
+      escaped,
+      plain: [`${podRoot}/`, literal(`${gatewayRoot}/`)],
+      escapedPath: [`${escaped}\\/`, literal(`${gatewayRoot.replaceAll('/', '\\/')}\\/`)],
+      quoted: [`"${podRoot}"`, literal(`"${gatewayRoot}"`)],
+    };
+    if (byGateway.size >= ROOTS_MAX) byGateway.clear();
+    byGateway.set(gatewayRoot, p);
+  }
+  return p;
+}
+
 /** Replaces the pod's root with the gateway's in a JSON text (both without trailing slash). */
 export function rewriteLinks(text: string, podRoot: string, gatewayRoot: string): string {
   if (podRoot === gatewayRoot) return text;
   // JSON may escape '/' as '\/'; Nova and Cinder do not, but be safe for both spellings.
-  const escaped = podRoot.replaceAll('/', '\\/');
+  const p = patterns(podRoot, gatewayRoot);
   // Every spelling replaced below starts with one of these two: a text holding neither (most
-  // header values) comes back as it is, without three split/join passes.
-  if (!text.includes(podRoot) && !text.includes(escaped)) return text;
-  let out = text.split(`${podRoot}/`).join(`${gatewayRoot}/`);
-  if (out.includes(escaped)) out = out.split(`${escaped}\\/`).join(`${gatewayRoot.replaceAll('/', '\\/')}\\/`);
+  // header values) comes back as it is.
+  if (!text.includes(podRoot) && !text.includes(p.escaped)) return text;
+  let out = text.replaceAll(p.plain[0], p.plain[1]);
+  if (out.includes(p.escaped)) out = out.replaceAll(p.escapedPath[0], p.escapedPath[1]);
   // A link to the root itself (no path after it), e.g. a version document.
-  return out.split(`"${podRoot}"`).join(`"${gatewayRoot}"`);
+  return out.replaceAll(p.quoted[0], p.quoted[1]);
 }

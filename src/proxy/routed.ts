@@ -258,13 +258,13 @@ export interface RoutedCall {
 /**
  * `forwardById` for a request that needs no hook: the same pod call and answer, without a
  * framework context. The answer is returned for the caller to write once `settle` (the routing
- * event the answer proves, if any) has resolved.
+ * event the answer proves; absent when it proves none) has resolved.
  */
 export async function forwardRoutedCall(
   deps: RoutedDeps,
   o: Pick<ByIdOptions, 'service' | 'transform' | 'events'>,
   call: RoutedCall,
-): Promise<{ answer: PodAnswer; settle: () => Promise<void> }> {
+): Promise<{ answer: PodAnswer; settle?: () => Promise<void> }> {
   const res = await deps.proxy.pods.request({
     pod: podRef(call.pod),
     service: o.service,
@@ -279,7 +279,7 @@ export async function forwardRoutedCall(
   });
   const answer = await podAnswer(deps.proxy, { pod: call.pod, service: o.service, method: call.method, gwRoot: call.gwRoot, transform: o.transform?.(call.pod) }, res);
   const event = eventOf(o, { method: call.method, sub: call.sub, status: res.status, action: call.action });
-  return { answer, settle: async () => void (event && (await applyEvent(deps, call.caller, call.routing, event))) };
+  return { answer, settle: event && (() => applyEvent(deps, call.caller, call.routing, event)) };
 }
 
 /** The action a `POST …/action` body names: its one key (Nova and Cinder take exactly one). */

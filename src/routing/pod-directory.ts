@@ -29,6 +29,11 @@ export class PodDirectory {
     return (await this.#reload()).get(podId);
   }
 
+  /** The pod as `get` would find it without a read: undefined when not in memory or the list is stale. */
+  cached(podId: string): Pod | undefined {
+    return this.#pods && Date.now() - this.#loadedAt < this.#ttlMs ? this.#pods.get(podId) : undefined;
+  }
+
   /** All pods in creation order. */
   async list(): Promise<Pod[]> {
     return [...(await this.#current()).values()];

@@ -68,6 +68,19 @@ interface Matched {
   sub: '' | '/action';
 }
 
+/** What the access-log line and the request metrics of an answered request say. */
+interface RequestLine {
+  requestId: string;
+  method: Matched['method'];
+  path: string;
+  sub: Matched['sub'];
+  status: number;
+  /** performance.now() when the request arrived. */
+  started: number;
+  auth: RequestContext;
+  pod: string | undefined;
+}
+
 /**
  * The request after the checks that may still send it to the Hono app; everything past this
  * point is answered here.
@@ -84,6 +97,7 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
   const reserved = reservedSegments(route.rows, route.byId.collection);
   if (!reserved) return undefined;
   const shape = new RegExp(`^${route.versionPrefix.replace(/\./g, '\\.')}/([A-Za-z0-9_-]+)/${route.byId.collection}/([A-Za-z0-9_-]+)(/action)?$`);
+  const versionHeaderCache = new Map<string, Record<string, string>>();
   const routeLabel = { '': `${route.versionPrefix}/:project_id/${route.byId.collection}/:id`, '/action': `${route.versionPrefix}/:project_id/${route.byId.collection}/:id/*` };
 
   function match(req: IncomingMessage): Matched | undefined {
@@ -105,9 +119,17 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
     return { method, project, id, sub: action === undefined ? '' : '/action' };
   }
 
-  /** The checks of the Hono path's middleware and handler, each of which may refuse: undefined sends the request there. */
-  async function accept(m: Matched, header: (n: string) => string | undefined): Promise<Accepted | undefined> {
-    await route.versionsReady?.();
+  /**
+   * The checks of the Hono path's middleware and handler, each of which may refuse: undefined
+   * sends the request there. Synchronous when the versions are known and the pod is in memory
+   * (every request but the first after a refresh): no promise, no microtask turn.
+   */
+  function accept(m: Matched, header: (n: string) => string | undefined): Accepted | undefined | Promise<Accepted | undefined> {
+    const gate = route.versionsReady?.();
+    return gate ? gate.then(() => afterVersions(m, header)) : afterVersions(m, header);
+  }
+
+  function afterVersions(m: Matched, header: (n: string) => string | undefined): Accepted | undefined | Promise<Accepted | undefined> {
     let version: Version;
     try {
       version = negotiate(route.spec, header);
@@ -119,9 +141,9 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
     if (auth.projectId && m.project !== auth.projectId && !auth.isAdmin) return undefined;
     const routing = route.deps.routes.cached(m.id, route.byId.type);
     if (!routing) return undefined;
-    const pod = await route.deps.podDir.get(routing.pod_id);
-    if (!pod) return undefined;
-    return { ...m, auth, version, routing, pod };
+    const pod = route.deps.podDir.cached(routing.pod_id);
+    if (pod) return { ...m, auth, version, routing, pod };
+    return route.deps.podDir.get(routing.pod_id).then((p) => (p ? { ...m, auth, version, routing, pod: p } : undefined));
   }
 
   return function fastHandler(req, res, next) {
@@ -139,7 +161,8 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
     const header = (n: string) => req.headers[n.toLowerCase()] as string | undefined;
     let a: Accepted | undefined;
     try {
-      a = await accept(m, header);
+      const got = accept(m, header);
+      a = got instanceof Promise ? await got : got;
     } catch {
       a = undefined; // whatever failed, the Hono path meets it again and answers it its way
     }
@@ -184,45 +207,57 @@ export function fastPath(o: FastPathOptions): FastHandler | undefined {
       podName = a.pod.pod_name;
       // As on the Hono path, a failure after the pod answered keeps the answer's headers.
       for (const [name, value] of answer.headers) headers[name] = value;
-      await settle();
+      if (settle) await settle();
       status = answer.status;
-      finish(a, answer, headers);
+      finish(res, a, answer, headers, { requestId, method: m.method, path: req.url!, sub: m.sub, status, started, auth: a.auth, pod: podName });
     } catch (err) {
       const f = errorFault(err instanceof Error ? err : new Error(String(err)), { aborted: hangUp.aborted, requestId, log: o.log, translate: o.translate });
       const parts = faultParts(f.status, f.message, f.headers);
       status = f.status;
       for (const [k, v] of Object.entries(parts.headers)) headers[k.toLowerCase()] = v;
       headers['content-type'] = 'application/json';
-      finish(a, { status: f.status, headers: [], body: JSON.stringify(parts.body) }, headers);
+      finish(res, a, { status: f.status, headers: [], body: JSON.stringify(parts.body) }, headers, { requestId, method: m.method, path: req.url!, sub: m.sub, status, started, auth: a.auth, pod: podName });
     }
+  }
 
-    function finish(acc: Accepted, answer: PodAnswer, out: OutgoingHttpHeaders): void {
-      Object.assign(out, lowerCased(versionHeaders(route.spec, acc.version)));
-      log(acc, status);
-      if (answer.body !== null) out['content-type'] ??= DEFAULT_CONTENT_TYPE;
-      if (typeof answer.body === 'string') out['content-length'] = Buffer.byteLength(answer.body);
-      res.writeHead(answer.status, out);
-      if (answer.body instanceof Readable) pipeline(answer.body, res, () => {});
-      else res.end(answer.body ?? undefined);
-    }
+  /** Writes the answer, after its access-log line and metrics. */
+  function finish(res: ServerResponse, acc: Accepted, answer: PodAnswer, out: OutgoingHttpHeaders, line: RequestLine): void {
+    Object.assign(out, versionHeadersOf(acc.version));
+    log(line);
+    if (answer.body !== null) out['content-type'] ??= DEFAULT_CONTENT_TYPE;
+    if (typeof answer.body === 'string') out['content-length'] = Buffer.byteLength(answer.body);
+    res.writeHead(answer.status, out);
+    if (answer.body instanceof Readable) pipeline(answer.body, res, () => {});
+    else res.end(answer.body ?? undefined);
+  }
 
-    function log(acc: Accepted, st: number): void {
-      const ms = Math.round((performance.now() - started) * 1000) / 1000;
-      const routeName = routeLabel[m.sub];
-      o.observe?.({ listener: o.listener, method: m.method, route: routeName, status: st, ms });
-      o.log.info('request', {
-        request_id: requestId,
-        listener: o.listener,
-        method: m.method,
-        path: req.url,
-        route: routeName,
-        status: st,
-        duration_ms: ms,
-        project_id: acc.auth.projectId ?? undefined,
-        user_id: acc.auth.userId ?? undefined,
-        pod: podName,
-      });
+  function log(l: RequestLine): void {
+    const ms = Math.round((performance.now() - l.started) * 1000) / 1000;
+    const routeName = routeLabel[l.sub];
+    o.observe?.({ listener: o.listener, method: l.method, route: routeName, status: l.status, ms });
+    o.log.info('request', {
+      request_id: l.requestId,
+      listener: o.listener,
+      method: l.method,
+      path: l.path,
+      route: routeName,
+      status: l.status,
+      duration_ms: ms,
+      project_id: l.auth.projectId ?? undefined,
+      user_id: l.auth.userId ?? undefined,
+      pod: l.pod,
+    });
+  }
+
+  /** The microversion headers of an answer, lower-cased, built once per version. */
+  function versionHeadersOf(v: Version): Record<string, string> {
+    const key = `${v.major}.${v.minor}`;
+    let h = versionHeaderCache.get(key);
+    if (h === undefined) {
+      h = lowerCased(versionHeaders(route.spec, v));
+      if (versionHeaderCache.size < 1024) versionHeaderCache.set(key, h);
     }
+    return h;
   }
 
   /** The action of a `POST …/action` body when no hook reads it; undefined sends the request to the Hono path. */

@@ -24,7 +24,7 @@ export interface FastByIdRoute {
   spec: MicroversionSpec;
   auth: AuthenticateOptions;
   deps: RoutedDeps;
-  versionsReady?: () => Promise<void>;
+  versionsReady?: () => Promise<void> | undefined;
 }
 
 /**

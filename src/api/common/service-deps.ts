@@ -28,9 +28,9 @@ export interface ServiceDeps<R extends string = string> {
   maxVersion: () => Version;
   /**
    * Resolves when `maxVersion` follows the pods (the discovery round after a start or a pod
-   * change has ended). @default already
+   * change has ended); undefined when it already does. @default already
    */
-  versionsReady?: () => Promise<void>;
+  versionsReady?: () => Promise<void> | undefined;
   publicUrl?: string;
   /** `[api] max_limit`. @default 1000 */
   maxLimit: number;

@@ -69,13 +69,14 @@ export interface GatewayProcess {
 /**
  * `trio2o serve --noauth` from source in its own process, on free ports and a file store in `dir`.
  * With `noauth: false` the auth strategy comes from `env` (TRIO2O_DEFAULT_AUTH_STRATEGY, TRIO2O_KEYSTONE_*);
- * `root` runs another checkout's source (a before/after comparison in one run).
+ * `root` runs another checkout's source (a before/after comparison in one run); `bundle` runs an
+ * esbuild bundle (`node build/build.mjs --bundle` → dist/trio2o.cjs) instead of the source under tsx.
  */
-export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], o: { noauth?: boolean; root?: string } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], o: { noauth?: boolean; root?: string; bundle?: string } = {}): Promise<GatewayProcess> {
   const [admin, compute, volume] = [await freePort(), await freePort(), await freePort()];
   const gw = await start(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve', ...(o.noauth === false ? [] : ['--noauth'])],
+    [...nodeArgs, ...(o.bundle ? [o.bundle] : ['--import', 'tsx', 'src/main.ts']), 'serve', ...(o.noauth === false ? [] : ['--noauth'])],
     {
       TRIO2O_ADMIN_API_PORT: String(admin),
       TRIO2O_COMPUTE_API_PORT: String(compute),

@@ -9,7 +9,9 @@
  *
  * Env: OPS (read), SECONDS per window (5; wrk runs 2 s longer, the window is its middle), CONNECTIONS (50), ROUNDS (2: windows per side, order
  * alternated), BASELINE=dir (another checkout's gateway as a third side), ASYNC=0 skips the
- * async-resource pass, HEAP=dir (a sampling heap profile of each window, garbage included:
+ * async-resource pass, BUNDLE=1 (one more side: this checkout's gateway from its esbuild bundle,
+ * built first with `node build/build.mjs --bundle`, as the single executable runs it, without
+ * tsx), HEAP=dir (a sampling heap profile of each window, garbage included:
  * <op>-<side>-<window>.heapprofile, read with bench/heap-top.ts), PROFILE=dir (a CPU profile of each side's windows, copied there as
  * <op>-<side>-<window>.cpuprofile: `bench/profile-diff.ts` compares two), PERF=dir (Linux `perf
  * record` of each window, on-CPU samples only, kernel included, JIT frames named through
@@ -20,7 +22,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { freePort, start, startGatewayProcess, startPodProcess } from './processes';
 import { ensureTools, wrk } from './loadgen';
 import { NOAUTH_USER, PROJECT, request, seed, type Op } from './forward-setup';
@@ -35,6 +37,9 @@ const PROFILE = process.env.PROFILE;
 const PERF = process.env.PERF;
 const HEAP = process.env.HEAP;
 const PERF_ARGS = PERF ? ['--perf-basic-prof'] : [];
+/** BUNDLE=1: one more side, `bundle`, this checkout's gateway from its esbuild bundle (what the single executable runs) instead of tsx. */
+const BUNDLE = process.env.BUNDLE === '1';
+const BUNDLE_FILE = fileURLToPath(new URL('../dist/trio2o.cjs', import.meta.url));
 /** Extra sides: this checkout's gateway under other node flags. */
 const VARIANTS = new Map(
   (process.env.VARIANTS ?? '')
@@ -46,7 +51,7 @@ const PRELOAD = process.env.PRELOAD ?? fileURLToPath(new URL('anatomy-preload.mj
 
 /** `node` (the floor), `trio2o`, `baseline`, or a variant's name. */
 type Side = string;
-const SIDES: Side[] = ['node', 'trio2o', ...(BASELINE ? ['baseline'] : []), ...VARIANTS.keys()];
+const SIDES: Side[] = ['node', 'trio2o', ...(BASELINE ? ['baseline'] : []), ...(BUNDLE ? ['bundle'] : []), ...VARIANTS.keys()];
 
 interface Counts {
   ms: number;
@@ -97,7 +102,7 @@ async function servers(dir: string, pod: { endpoints: Record<string, string>; po
   const out = { node: { child: floor.child, base: `http://127.0.0.1:${nodePort}`, path: '' } } as Record<Side, Server>;
   for (const side of SIDES.slice(1)) {
     const args = [...PERF_ARGS, '--import', PRELOAD, ...(VARIANTS.get(side) ?? [])];
-    const gw = await startGatewayProcess(join(dir, `${side}-${async}`), env, args, { root: side === 'baseline' ? BASELINE : undefined });
+    const gw = await startGatewayProcess(join(dir, `${side}-${async}`), env, args, { root: side === 'baseline' ? BASELINE : undefined, bundle: side === 'bundle' ? BUNDLE_FILE : undefined });
     const id = await seed(gw, pod.endpoints, who);
     out[side] = { child: gw.child, base: gw.compute, path: `/v2.1/${PROJECT}/servers/${id}` };
   }
@@ -111,6 +116,7 @@ const pauseUs = (c: Counts) => Object.values(c.gcs).reduce((a, g) => a + g.pause
 
 async function main(): Promise<void> {
   ensureTools();
+  if (BUNDLE) execFileSync(process.execPath, [fileURLToPath(new URL('../build/build.mjs', import.meta.url)), '--bundle'], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'trio2o-bench-anatomy-'));
   for (const d of [PROFILE, PERF, HEAP]) if (d) mkdirSync(d, { recursive: true });
   const podPort = await freePort();

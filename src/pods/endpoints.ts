@@ -54,15 +54,18 @@ export class EndpointResolver {
     }
   }
 
+  /** The endpoint `resolve` gives without a read (the pod's own or one in memory), else undefined. */
+  known(pod: PodRef, service: ServiceType): string | undefined {
+    return pod.endpoints?.[service] || this.#memory.get(pod.podId)?.get(service);
+  }
+
   /**
    * The endpoint template (may still hold `$(tenant_id)s`) for a pod's service.
    * @throws PodError TRIO2O_POD_NO_ENDPOINT when no source knows one
    */
   async resolve(pod: PodRef, service: ServiceType): Promise<string> {
-    const override = pod.endpoints?.[service];
-    if (override) return override;
-    const cached = this.#memory.get(pod.podId)?.get(service);
-    if (cached !== undefined) return cached;
+    const known = this.known(pod, service);
+    if (known !== undefined) return known;
 
     const stored = await this.#storeGet(pod.podId, service);
     if (stored !== undefined) {

@@ -19,6 +19,8 @@ import type { PodObserver, PodRef, PodRequestOptions, PodResponse, ServiceType }
 /** What the client needs from endpoint resolution; `EndpointResolver` is the implementation. */
 export interface EndpointSource {
   resolve(pod: PodRef, service: ServiceType): Promise<string>;
+  /** What `resolve` would give without waiting (memory), if anything: spares the call a promise. */
+  known?(pod: PodRef, service: ServiceType): string | undefined;
   invalidate(podId: string): Promise<unknown>;
 }
 
@@ -190,7 +192,7 @@ export class PodClient {
           service,
         });
       }
-      const target = await this.#target(opts);
+      const target = this.#target(opts, this.#resolver.known?.(pod, service) ?? (await this.#resolver.resolve(pod, service)));
       const method = opts.method.toUpperCase();
       const body = opts.body ?? null;
       const replayable = body === null || typeof body === 'string' || body instanceof Uint8Array;
@@ -248,8 +250,7 @@ export class PodClient {
     return this.#pools.destroy();
   }
 
-  async #target(opts: PodRequestOptions): Promise<PodTarget & { endpoint: string }> {
-    const endpoint = await this.#resolver.resolve(opts.pod, opts.service);
+  #target(opts: PodRequestOptions, endpoint: string): PodTarget & { endpoint: string } {
     try {
       return { ...(opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId)), endpoint };
     } catch (err) {

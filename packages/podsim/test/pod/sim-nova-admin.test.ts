@@ -188,7 +188,7 @@ test('os-aggregates: an aggregate zone is the host\'s zone, with Nova\'s checks 
     badRequest: { code: 400, message: 'The requested availability zone is not available' },
   });
   const made = await nova(pod, '/servers', { body: { server: { name: 'x', imageRef: IMAGE, flavorRef: '1', availability_zone: 'zone-1' } } });
-  assert.equal(made.status, 202, made.text);
+  assert.equal(made.status, 202, JSON.stringify(made.body));
   const shown = (await nova(pod, `/servers/${made.body.server.id}`)).body.server;
   assert.equal(shown['OS-EXT-AZ:availability_zone'], 'zone-1');
   assert.deepEqual((await agg(`/${one}`, 'PUT', { aggregate: { availability_zone: 'zone-3' } })).body, {

@@ -7,7 +7,7 @@
 // host in two zones hold, plus the gateway's (a zone in one pod, never named like a top AZ).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Cloud } from '../support/cloud';
+import { eventually, type Cloud } from '../support/cloud';
 import { CIRROS_IMAGE_ID as CIRROS } from '@trio2o/podsim';
 import { call } from '../support/http';
 import { api, as, keystoneCloud, ADMIN_WHO, ALICE, BOB } from './support';
@@ -97,6 +97,17 @@ test('an aggregate zone lives in its host\'s pod: mirrored, created in unchanged
   assert.equal(shown.body.server['OS-EXT-AZ:availability_zone'], 'zone-x');
   const listed = await admin('/servers/detail?all_tenants=1&availability_zone=zone-x', { version: '2.79' });
   assert.deepEqual(listed.body.servers.map((s: any) => [s.id, s['OS-EXT-AZ:availability_zone']]), [[sid, 'zone-x']]);
+  const status = async () => (await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE })).body.server.status;
+  await eventually(async () => (await status()) === 'ACTIVE');
+  assert.equal((await api(cloud.compute, `/proj-a/servers/${sid}/action`, { who: ALICE, version: '2.77', method: 'POST', body: { shelve: null } })).status, 202);
+  await eventually(async () => (await status()) === 'SHELVED_OFFLOADED');
+  const unshelve = await api(cloud.compute, `/proj-a/servers/${sid}/action`, { who: ALICE, version: '2.77', method: 'POST', body: { unshelve: { availability_zone: 'zone-x' } } });
+  assert.equal(unshelve.status, 202, `the server's own inner zone, sent as it is (the pod refuses any other): ${unshelve.text}`);
+  await eventually(async () => (await status()) === 'ACTIVE');
+  const booted = await api(cloud.compute, '/proj-a/os-volumes_boot', { who: ALICE, method: 'POST', body: { server: { name: 'alias', imageRef: CIRROS, flavorRef: '1', availability_zone: 'zone-x' } } });
+  assert.equal(booted.status, 202, booted.text);
+  assert.equal((await cloud.gw.store.routings.lookup(booted.body.server.id, 'server'))?.pod_id, cloud.podIds[1], 'the alias shares the create');
+  await api(cloud.compute, `/proj-a/servers/${booted.body.server.id}`, { who: ALICE, method: 'DELETE' });
 
   const other = await api(cloud.compute, '/proj-b/servers', { who: BOB, method: 'POST', body: { server: { name: 'elsewhere', imageRef: CIRROS, flavorRef: '1', availability_zone: 'az1' } } });
   assert.equal(other.status, 202, other.text);
@@ -104,6 +115,9 @@ test('an aggregate zone lives in its host\'s pod: mirrored, created in unchanged
   assert.deepEqual((await cloud.gw.store.bindings.active('proj-b')).map((b) => [b.pod_id, b.az_name]), [...bobBefore.map((b) => [b.pod_id, b.az_name]), [cloud.podIds[0], 'az1']], 'Bob binds as before');
   await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, method: 'DELETE' });
   await api(cloud.compute, `/proj-b/servers/${other.body.server.id}`, { who: BOB, method: 'DELETE' });
+  // The next test changes the host's zone, which Nova refuses while the host has servers.
+  const podServers = async () => (await call(`${cloud.pods[1]!.endpoints.compute}/servers?all_tenants=1`, { headers: as(ADMIN_WHO) })).body.servers.length;
+  await eventually(async () => (await podServers()) === 0);
 });
 
 test('a host is in one zone, a zone in one pod: Nova\'s 409 and 400, and the gateway\'s', async () => {

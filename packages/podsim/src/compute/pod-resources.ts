@@ -120,6 +120,8 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
   // ensure_no_instances_need_to_move_az_when_host_added).
   interface SimAggregate { id: number; uuid: string; name: string; created_at: string; updated_at: string | null; hosts: string[]; metadata: Record<string, string> }
   const aggregates: SimAggregate[] = [];
+  // Nova's ids come from an autoincrement column: a deleted aggregate's id is never given again.
+  let lastAggregateId = 0;
   const zoneOfHost = () => aggregates.find((a) => a.hosts.includes(host) && a.metadata.availability_zone)?.metadata.availability_zone ?? null;
   const syncHostZone = () => void (deps.state.hostAggregateZone = zoneOfHost());
   const hasServers = () => [...deps.state.servers.values()].some((s) => s.host === host);
@@ -154,9 +156,11 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     requireAdmin(c, 'os_compute_api:os-aggregates:create');
     const b = (await jsonBody(c)).aggregate as { name?: unknown; availability_zone?: unknown } | undefined;
     if (!b || typeof b.name !== 'string' || b.name.trim() === '') throw badRequest("Invalid input for field/attribute aggregate. 'name' is a required property");
+    // Nova's schema (schemas/aggregates.py): name and availability_zone of 1 to 255 characters.
+    if (b.name.length > 255) throw badRequest(`Invalid input for field/attribute name. Value: ${b.name}. '${b.name}' is too long`);
     nameFree(b.name);
     if (b.availability_zone === '') throw badRequest(`Cannot update aggregate None. Reason: Aggregate ${b.name} does not support empty named availability zone.`);
-    const a: SimAggregate = { id: Math.max(0, ...aggregates.map((x) => x.id)) + 1, uuid: randomUUID(), name: b.name, created_at: isoSeconds(), updated_at: null, hosts: [], metadata: typeof b.availability_zone === 'string' ? { availability_zone: b.availability_zone } : {} };
+    const a: SimAggregate = { id: ++lastAggregateId, uuid: randomUUID(), name: b.name, created_at: isoSeconds(), updated_at: null, hosts: [], metadata: typeof b.availability_zone === 'string' ? { availability_zone: b.availability_zone } : {} };
     aggregates.push(a);
     return c.json({ aggregate: aggView(c, a, false) });
   });

@@ -91,6 +91,8 @@ test('os-aggregates: none at first, create, add/remove the compute host, metadat
   assert.deepEqual((await act({ remove_host: { host: 'poda-compute-1' } })).body, { itemNotFound: { code: 404, message: `Cannot remove host poda-compute-1 in aggregate ${id}` } });
   assert.equal((await agg(`/${id}`, 'DELETE')).status, 200);
   assert.equal((await agg(`/${id}`)).status, 404);
+  assert.equal((await agg('', 'POST', { aggregate: { name: 'x' } })).body.aggregate.id, id + 1, 'an autoincrement id: a deleted one is not given again');
+  assert.equal((await agg('', 'POST', { aggregate: { name: 'a'.repeat(256) } })).status, 400);
   assert.equal((await nova(pod, '/os-aggregates', { method: 'POST', body: { aggregate: { name: 'y' } } })).status, 403);
 });
 

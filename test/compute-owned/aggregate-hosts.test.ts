@@ -141,4 +141,12 @@ test('a host is in one zone, a zone in one pod: Nova\'s 409 and 400, and the gat
   assert.deepEqual((await zonesOf(ALICE)).map((z) => z.zoneName), ['az1', 'az2'], 'gone with its hosts');
   const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, method: 'POST', body: { server: { name: 'no-zone', imageRef: CIRROS, flavorRef: '1', availability_zone: 'zone-x' } } });
   assert.deepEqual(create.body, { badRequest: { code: 400, message: 'The requested availability zone is not available' } });
+
+  const solo = (await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'solo', availability_zone: 'zone-s' } } })).body.aggregate.id;
+  assert.equal((await action(solo, { add_host: { host: 'pod1-compute-1' } })).status, 200);
+  assert.deepEqual((await action(solo, { add_host: { host: 'pod2-compute-1' } })).body, {
+    conflictingRequest: { code: 409, message: `Cannot add host to aggregate ${solo}. Reason: availability zone zone-s would have hosts in pods ${cloud.pods[0]!.name} and ${cloud.pods[1]!.name}; a zone lives in one pod.` },
+  }, 'the aggregate\'s own hosts count too');
+  assert.equal((await podAggregates(1)).find((a) => a.name.startsWith('trio2o-')), undefined, 'nothing mirrored into the refused host\'s pod');
+  assert.equal((await action(solo, { remove_host: { host: 'pod1-compute-1' } })).status, 200);
 });

@@ -92,7 +92,7 @@ export async function checkZone(deps: ComputeDeps, a: Aggregate, zone: string | 
   const zoneOf = new Map(aggregates.map((x) => [x.id, x.metadata[AZ_KEY]]));
   const others = [...new Set(all.filter((m) => m.aggregate_id !== a.id && hosts.has(m.host)).map((m) => zoneOf.get(m.aggregate_id)))].filter((z): z is string => !!z && z !== zone);
   if (others.length > 0) throw refuse(`One or more hosts already in availability zone(s) [${others.map((z) => `'${z}'`).join(', ')}]`);
-  const holders = new Set([...mine, ...all.filter((m) => m.aggregate_id !== a.id && zoneOf.get(m.aggregate_id) === zone)].map((m) => m.pod_id));
+  const holders = new Set([...mine, ...all.filter((m) => m.aggregate_id === a.id || zoneOf.get(m.aggregate_id) === zone)].map((m) => m.pod_id));
   if (holders.size > 1) {
     const names = pods.filter((p) => holders.has(p.pod_id)).map((p) => p.pod_name);
     throw refuse(`availability zone ${zone} would have hosts in pods ${names.join(' and ')}; a zone lives in one pod`);
@@ -129,10 +129,12 @@ export async function addHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggr
   if (mirror === undefined) {
     const created = await askPod(deps, c, pod, 'POST', '', { aggregate: { name: `trio2o-${a.uuid}` } });
     mirror = Number((created.json.aggregate as { id?: unknown } | undefined)?.id);
-    if (Object.keys(a.metadata).length > 0) await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { set_metadata: { metadata: a.metadata } });
   }
   // A refusal (Nova's 409 for a host whose servers would change zone) leaves no new mirror behind.
-  const added = await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { add_host: { host } }).catch(async (err: unknown) => {
+  const added = await (async () => {
+    if (made && Object.keys(a.metadata).length > 0) await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { set_metadata: { metadata: a.metadata } });
+    return askPod(deps, c, pod, 'POST', `/${mirror}/action`, { add_host: { host } });
+  })().catch(async (err: unknown) => {
     if (made) await askPod(deps, c, pod, 'DELETE', `/${mirror}`);
     throw err;
   });

@@ -2,6 +2,7 @@
  * trio2o — OpenStack API gateway. CLI entry: `serve`, `db migrate`, `config sample|check`,
  * `primary keygen|token`, and the admin commands (`pod`, `binding`, `routing`, `job`, `status`).
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { startErrorMessage } from './cli/start-errors';
 import { readConfig, serve } from './cli/serve';
@@ -80,13 +81,17 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+/** A cluster worker's channel to its primary keeps it alive: a worker that is done lets go of it. */
+const letGo = () => void (cluster.isWorker && process.connected && process.disconnect());
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code >= 0) (process.exitCode = code), letGo();
   },
   (err: unknown) => {
     process.stderr.write(startErrorMessage(err));
     // A mistyped option or argument is a usage error (2), like an unknown command.
     process.exitCode = err instanceof Error && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_') ? 2 : 1;
+    letGo();
   },
 );

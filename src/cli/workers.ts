@@ -11,6 +11,7 @@
  * SIGINT stop every worker (each drains as a single process does), SIGHUP reaches every worker.
  */
 import cluster, { type Worker } from 'node:cluster';
+import * as sea from 'node:sea';
 import { openStore } from '../store';
 import { sdNotify, type Logger } from '../ops';
 import { storeOptions } from './options';
@@ -51,6 +52,14 @@ export async function superviseWorkers(args: ServeArgs, count: number, log: Logg
   const store = await openStore({ ...storeOptions(config), log });
   await store.close();
 
+  if (sea.isSea()) {
+    // cluster.fork runs `execPath [execArgv] exec ...args`, with exec = argv[1] by default. In the
+    // single executable argv[1] is the executable again (Node repeats argv[0] there, as a script
+    // name), and every start repeats it once more: the default would make the worker's command
+    // line begin with the executable's path. So the first word of the command goes in its place.
+    const [first, ...rest] = process.argv.slice(2);
+    cluster.setupPrimary({ exec: first, args: rest });
+  }
   let stopping = false;
   const workers = new Map<number, Worker>();
   const pauses = new Map<number, number>();

@@ -1,10 +1,11 @@
 // `trio2o serve --workers 2`: the primary migrates the store and forks two listener workers that
 // share the three ports; connections reach both; only worker 1 runs the job runner (every job
 // attempt is leased by its process); a worker killed from outside is forked again in its slot;
-// SIGTERM stops the primary and both workers cleanly. And the configurations workers cannot share
-// are refused at start.
+// SIGTERM stops the primary and both workers cleanly. The configurations workers cannot share are
+// refused at start, and the single executable forks its workers as the source does.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { ADMIN } from '../support/http';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { ROOT, startServe, until, type ServeProcess } from './process';
+import { ensureBuilt } from './binary';
 
 const dirs: string[] = [];
 const runs: ServeProcess[] = [];
@@ -72,27 +74,32 @@ const alive = (pid: number) => {
   }
 };
 
+/** Waits for both workers' `listening` lines, checks they share the ports, and that requests on new connections reach both. */
+async function bothWorkersAnswer(run: ServeProcess): Promise<Map<number, Line>> {
+  await until('both workers listening', () => lines(run).filter((l) => l.event === 'listening').length === 2, 30_000);
+  const bySlot = new Map(lines(run).filter((l) => l.event === 'listening').map((l) => [Number(l.worker), l]));
+  assert.deepEqual([...bySlot.keys()].sort(), [1, 2]);
+  assert.equal(bySlot.get(1)!.compute, bySlot.get(2)!.compute, 'one compute port for both');
+  assert.equal(bySlot.get(1)!.admin, bySlot.get(2)!.admin, 'one admin port for both');
+  // Each request on a new connection, told apart by its request id.
+  const ids = Array.from({ length: 8 }, () => `req-${randomUUID()}`);
+  for (const id of ids) assert.equal(await getOnNewConnection(`${bySlot.get(1)!.admin}/v1.0/pods`, id), 200);
+  await until('access-log lines', () => ids.every((id) => lines(run).some((l) => l.event === 'request' && l.request_id === id)));
+  const answeredBy = new Set(lines(run).filter((l) => l.event === 'request' && ids.includes(String(l.request_id))).map((l) => l.worker));
+  assert.deepEqual([...answeredBy].sort(), [1, 2], 'requests were answered by both workers');
+  return bySlot;
+}
+
 test('two workers share the ports and both answer; one runs the jobs; a killed worker comes back; SIGTERM stops all', async () => {
   const { dir, conf, db } = setup();
   const run = await startServe({ dir, args: ['--config', conf, '--workers', '2'] });
   runs.push(run);
-  await until('both workers listening', () => lines(run).filter((l) => l.event === 'listening').length === 2, 30_000);
-  const listening = lines(run).filter((l) => l.event === 'listening');
-  const bySlot = new Map(listening.map((l) => [Number(l.worker), l]));
-  assert.deepEqual([...bySlot.keys()].sort(), [1, 2]);
-  assert.equal(bySlot.get(1)!.compute, bySlot.get(2)!.compute, 'one compute port for both');
-  assert.equal(bySlot.get(1)!.admin, bySlot.get(2)!.admin, 'one admin port for both');
+  const bySlot = await bothWorkersAnswer(run);
   assert.deepEqual([bySlot.get(1)!.jobs, bySlot.get(2)!.jobs], [true, false], 'the job runner runs in worker 1 only');
   const primary = Number(lines(run).find((l) => l.event === 'workers_started')!.primary_pid);
   assert.equal(primary, run.child.pid);
   await until('READY=1 from the primary', () => run.notified().some((n) => n.includes('READY=1')), 10_000);
 
-  // Both workers answer: each request on a new connection, told apart by its request id.
-  const ids = Array.from({ length: 8 }, (_, i) => `req-00000000-0000-4000-8000-00000000000${i}`);
-  for (const id of ids) assert.equal(await getOnNewConnection(`${bySlot.get(1)!.admin}/v1.0/pods`, id), 200);
-  await until('access-log lines', () => ids.every((id) => lines(run).some((l) => l.event === 'request' && l.request_id === id)));
-  const answeredBy = new Set(lines(run).filter((l) => l.event === 'request' && ids.includes(String(l.request_id))).map((l) => l.worker));
-  assert.deepEqual([...answeredBy].sort(), [1, 2], 'requests were answered by both workers');
 
   // Jobs put in the store (from this third process) are run, every attempt by worker 1's process.
   const store = await openStore({ url: db, migrate: false });
@@ -117,7 +124,7 @@ test('two workers share the ports and both answer; one runs the jobs; a killed w
   const again = lines(run, from).find((l) => l.event === 'listening' && l.worker === 2)!;
   assert.notEqual(Number(again.pid), oldPid);
   assert.equal(again.jobs, false, 'the restarted worker 2 still runs no jobs');
-  assert.equal(await getOnNewConnection(`${bySlot.get(1)!.compute}/`, 'req-00000000-0000-4000-8000-0000000000aa'), 200);
+  assert.equal(await getOnNewConnection(`${bySlot.get(1)!.compute}/`, `req-${randomUUID()}`), 200);
 
   // SIGTERM to the primary: both workers drain and stop, then the primary exits 0.
   const workerPids = [Number(bySlot.get(1)!.pid), Number(again.pid)];
@@ -141,4 +148,15 @@ test('workers above 1 are refused for an embedded replica and for an in-memory s
     assert.match(r.stderr, /\[DEFAULT\] workers/);
     assert.match(r.stderr, new RegExp(why));
   }
+});
+
+test('the single executable forks its workers too (a SEA repeats its own path in argv)', { timeout: 300_000 }, async () => {
+  const binary = ensureBuilt();
+  const { dir, conf } = setup();
+  const run = await startServe({ dir, args: ['--config', conf, '--workers', '2'], command: [binary] });
+  runs.push(run);
+  const bySlot = await bothWorkersAnswer(run);
+  assert.equal(bySlot.get(1)!.code_cache, 'accepted', 'the workers start from the built-in code cache');
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0);
 });

@@ -149,9 +149,9 @@ export const ConfigSchema = v.pipe(
     v.partialCheck(
       [['DEFAULT', 'workers'], ['database', 'url'], ['database', 'sync_url']],
       (c) => c.DEFAULT.workers === 1 || (c.database.sync_url === undefined && !c.database.url.includes(':memory:')),
-      // An embedded replica is one local file that its own process syncs from the primary; several
-      // processes syncing one replica file are not supported by libSQL. An in-memory database is
-      // private to its process.
+      // libSQL's client keeps an embedded replica's sync state in its one connection to the
+      // replica file: several processes would be several unrelated syncs writing one file. An
+      // in-memory database is private to its process.
       'must be 1 when [database] sync_url is set (an embedded replica is synced by one process) or [database] url is in memory',
     ),
     ['DEFAULT', 'workers'],

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { ROOT, startServe, until, type ServeProcess } from './process';
 import { ensureBuilt } from './binary';
+import { alive } from '../support/pids';
 
 const dirs: string[] = [];
 const runs: ServeProcess[] = [];
@@ -65,14 +66,6 @@ const lines = (run: ServeProcess, from = 0): Line[] =>
       return [];
     }
   });
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Waits for both workers' `listening` lines, checks they share the ports, and that requests on new connections reach both. */
 async function bothWorkersAnswer(run: ServeProcess): Promise<Map<number, Line>> {

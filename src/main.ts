@@ -81,8 +81,12 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-/** A cluster worker's channel to its primary keeps it alive: a worker that is done lets go of it. */
-const letGo = () => void (cluster.isWorker && process.connected && process.disconnect());
+/**
+ * A cluster worker's channel to its primary keeps it alive, and letting go of the channel makes
+ * Node's cluster code exit with 0: a worker that is done exits with its own code, which the
+ * primary logs.
+ */
+const letGo = () => void (cluster.isWorker && process.exit());
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,18 +1,21 @@
 // `trio2o serve --workers 2`: the primary migrates the store and forks two listener workers that
 // share the three ports; connections reach both; only worker 1 runs the job runner (every job
-// attempt is leased by its process); a worker killed from outside is forked again in its slot;
-// SIGTERM stops the primary and both workers cleanly. The configurations workers cannot share are
-// refused at start, and the single executable forks its workers as the source does.
+// attempt is leased by its process); a worker killed from outside is forked again in its slot, one
+// that cannot start is forked again after a growing pause; SIGTERM stops the primary and both
+// workers cleanly. The configurations workers cannot share are refused at start, and the single
+// executable forks its workers as the source does.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store';
 import { ADMIN } from '../support/http';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { ROOT, startServe, until, type ServeProcess } from './process';
 import { ensureBuilt } from './binary';
@@ -58,7 +61,7 @@ function getOnNewConnection(url: string, requestId: string): Promise<number> {
 }
 
 type Line = Record<string, unknown>;
-const lines = (run: ServeProcess, from = 0): Line[] =>
+const lines = (run: { out: string[] }, from = 0): Line[] =>
   run.out.slice(from).flatMap((l) => {
     try {
       return [JSON.parse(l) as Line];
@@ -140,6 +143,36 @@ test('workers above 1 are refused for an embedded replica and for an in-memory s
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /\[DEFAULT\] workers/);
     assert.match(r.stderr, new RegExp(why));
+  }
+});
+
+test('a worker that cannot start exits with 1 and is forked again after a growing pause; SIGTERM still stops the primary', async () => {
+  const { dir, conf } = setup();
+  // The admin port is taken by another listener: every worker's start fails.
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+  const port = (holder.address() as { port: number }).port;
+  const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src/main.ts'), 'serve', '--config', conf, '--workers', '2'], {
+    cwd: dir,
+    env: { ...process.env, TRIO2O_ADMIN_API_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.resume();
+  const exitedLines = () => lines({ out: stdout.split('\n') }).filter((l) => l.event === 'worker_exited' && l.worker === 1);
+  try {
+    await until('worker 1 exited twice', () => exitedLines().length >= 2, 60_000);
+    const [first, second] = exitedLines();
+    assert.equal(first!.code, 1, 'the failed start is exit code 1');
+    assert.deepEqual([first!.restart_in_ms, second!.restart_in_ms], [500, 1000], 'the pause doubles while the worker dies young');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    holder.close();
   }
 });
 

@@ -6,7 +6,8 @@
  *
  *   node --import tsx bench/forward.ts
  *
- * Env: CONNECTIONS (50), SECONDS per run (3), ROUNDS (3), MODES (noauth,keystone), OPS
+ * Env: CONNECTIONS (50), SECONDS per run (3), ROUNDS (3), WARM (3: seconds of wrk per side before
+ * the first op's rounds, 1 before the others'), MODES (noauth,keystone), OPS
  * (read,action,update), NGINX_WORKERS (1: one process like the gateway's one event loop),
  * CLUSTER (a number above 1: two more sides, nginx with that many worker processes and the gateway
  * as `serve --workers N`; 1 vs N compared in the same run),
@@ -46,6 +47,7 @@ const MODES = (process.env.MODES ?? 'noauth,keystone').split(',') as ('noauth' |
 const OPS = (process.env.OPS ?? 'read,action,update').split(',') as Op[];
 const NGINX_WORKERS = Number(process.env.NGINX_WORKERS ?? 1);
 const CLUSTER = Number(process.env.CLUSTER ?? 1);
+const WARM = Number(process.env.WARM ?? 3);
 const PROJECT = 'bench';
 
 type Op = 'read' | 'action' | 'update';
@@ -243,7 +245,7 @@ async function main(): Promise<void> {
             'nginx-cluster': nginxCluster?.pid ?? 0,
             'trio2o-cluster': cluster?.child.pid ?? 0,
           };
-          const row = await measure(dir, op, urls, setup.who, pids, op === OPS[0] ? 3 : 1);
+          const row = await measure(dir, op, urls, setup.who, pids, op === OPS[0] ? WARM : 1);
           const lines = report(mode, op, row);
           for (const l of lines) console.log(l);
           table.push(...lines);

@@ -14,9 +14,14 @@
  * processes (the target is its own process, so it does not share the gateway's event loop); the gateway runs here on an
  * in-memory store with the pods registered through its admin API. Each round times one direct
  * call and one gateway call, alternating which goes first.
+ *
+ * "gateway CPU ms/list": the gateway runs in this process beside the client, so the CPU this
+ * process spends on a gateway call (client + gateway) minus what it spends on a direct call
+ * (client alone), medians: the gateway's own work per list, which waits for a core as many times
+ * over as the machine is oversubscribed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { startTestGateway } from '../test/support/gateway';
 import { ADMIN, identity } from '../test/support/http';
 
@@ -76,11 +81,17 @@ function startHosts(): Promise<{ pods: PodInfo[]; children: ChildProcess[] }> {
   return Promise.all(jobs).then((r) => ({ pods: r.flatMap((x) => x.pods), children: r.map((x) => x.child) }));
 }
 
+/** CPU (user + system) this process spent in the last timeOne, ms: the client's, plus the gateway's for a gateway call. */
+let lastCpuMs = 0;
+
 async function timeOne(url: string): Promise<number> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await fetch(url, { headers: HEADERS });
   const body = (await r.json()) as { servers?: unknown[] };
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  lastCpuMs = (c.user + c.system) / 1000;
   if (r.status !== 200 || body.servers?.length !== 50) throw new Error(`${url}: ${r.status} ${body.servers?.length}`);
   return ms;
 }
@@ -98,7 +109,17 @@ async function timeAll(urls: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
-async function measure(pods: PodInfo[], n: number, page: Page): Promise<{ direct: number[]; gateway: number[]; parallel: number[]; missing: number }> {
+interface Measured {
+  direct: number[];
+  gateway: number[];
+  parallel: number[];
+  /** CPU of this process per call, ms: the client alone (direct) and client + gateway (gateway). */
+  directCpu: number[];
+  gatewayCpu: number[];
+  missing: number;
+}
+
+async function measure(pods: PodInfo[], n: number, page: Page): Promise<Measured> {
   const QUERY = PAGES[page];
   const gw = await startTestGateway({ pods: { listTimeoutMs: 10_000 } });
   try {
@@ -119,13 +140,16 @@ async function measure(pods: PodInfo[], n: number, page: Page): Promise<{ direct
     const d: number[] = [];
     const g: number[] = [];
     const a: number[] = [];
+    const dc: number[] = [];
+    const gc: number[] = [];
+    const one = async (url: string, times: number[], cpu: number[]) => (times.push(await timeOne(url)), cpu.push(lastCpuMs));
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) (d.push(await timeOne(direct)), g.push(await timeOne(through)));
-      else (g.push(await timeOne(through)), d.push(await timeOne(direct)));
+      if (round % 2 === 0) (await one(direct, d, dc), await one(through, g, gc));
+      else (await one(through, g, gc), await one(direct, d, dc));
       a.push(await timeAll(all));
     }
     const snap = gw.gateway.parts.fanout.metrics.snapshot();
-    return { direct: d, gateway: g, parallel: a, missing: snap.partialLists.servers ?? 0 };
+    return { direct: d, gateway: g, parallel: a, directCpu: dc, gatewayCpu: gc, missing: snap.partialLists.servers ?? 0 };
   } finally {
     await gw.close();
   }
@@ -133,7 +157,7 @@ async function measure(pods: PodInfo[], n: number, page: Page): Promise<{ direct
 
 async function main(): Promise<void> {
   console.log(`fan-out benchmark: GET /servers/detail?limit=50, ${SERVERS} servers per pod, pod latency +${DELAY_MS} ms`);
-  console.log(`CPU ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, pods 1..${MAX_PODS} in ${POD_PROCS} processes, ${ROUNDS} rounds per N`);
+  console.log(`CPU ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, pods 1..${MAX_PODS} in ${POD_PROCS} processes, ${ROUNDS} rounds per N, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const { pods, children } = await startHosts();
   const rows: string[] = [];
   const raw: string[] = [];
@@ -143,7 +167,8 @@ async function main(): Promise<void> {
         const r = await measure(pods, n, page);
         const ratio = median(r.gateway) / median(r.direct);
         const floor = median(r.parallel) / median(r.direct);
-        rows.push(`| ${String(n).padStart(2)} | ${page} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${r.missing} |`);
+        const gwCpu = median(r.gatewayCpu) - median(r.directCpu);
+        rows.push(`| ${String(n).padStart(2)} | ${page} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${gwCpu.toFixed(1)} | ${r.missing} |`);
         raw.push(`N=${n} ${page} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} ${page} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}\nN=${n} ${page} all-pods-direct ${r.parallel.map((x) => x.toFixed(1)).join(' ')}`);
         console.log(rows.at(-1));
       }
@@ -151,8 +176,9 @@ async function main(): Promise<void> {
   } finally {
     for (const c of children) c.kill();
   }
-  console.log('\n| N | page | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | partial lists |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('\n| N | page | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | gateway CPU ms/list | partial lists |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log('\nraw per-round values (ms):');
   for (const r of raw) console.log(r);

@@ -6,14 +6,19 @@
  *
  *   node --import tsx bench/forward.ts
  *
- * Env: CONNECTIONS (50), SECONDS per run (3), ROUNDS (3), MODES (noauth,keystone), OPS
+ * Env: CONNECTIONS (50), SECONDS per run (3), ROUNDS (3), WARM (3: seconds of wrk per side before
+ * the first op's rounds, 1 before the others'), MODES (noauth,keystone), OPS
  * (read,action,update), NGINX_WORKERS (1: one process like the gateway's one event loop),
+ * CLUSTER (a number above 1: two more sides, nginx with that many worker processes and the gateway
+ * as `serve --workers N`; 1 vs N compared in the same run),
  * PROFILE=dir (the gateway runs under --cpu-prof, profiles written there at exit), BASELINE=dir
  * (another checkout, e.g. `git worktree add /tmp/base main && cd /tmp/base && npm ci`: its gateway
  * is measured too, as `baseline`, so a change is compared before/after under the same load).
  *
  * Sides: direct (the pod itself), nginx, node (bench/floor-proxy.mjs: node:http + an undici pool and
- * nothing else, the least a Node proxy costs), trio2o, and with BASELINE the other checkout's gateway.
+ * nothing else, the least a Node proxy costs), trio2o, with BASELINE the other checkout's gateway, and
+ * with CLUSTER `nginx-cluster` and `trio2o-cluster` (the CPU of a cluster is its primary's and its
+ * workers', read from /proc like nginx's).
  *
  * Operations: read = GET /v2.1/{p}/servers/{id}; action = POST /servers/{id}/action
  * (`os-getConsoleOutput`, which changes nothing and so repeats forever); update = PUT
@@ -42,12 +47,21 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const MODES = (process.env.MODES ?? 'noauth,keystone').split(',') as ('noauth' | 'keystone')[];
 const OPS = (process.env.OPS ?? 'read,action,update').split(',') as Op[];
 const NGINX_WORKERS = Number(process.env.NGINX_WORKERS ?? 1);
+const CLUSTER = Number(process.env.CLUSTER ?? 1);
+const WARM = Number(process.env.WARM ?? 3);
 
 /** Another checkout (with node_modules) whose gateway runs as a fourth side: before/after in one run. */
 const BASELINE = process.env.BASELINE;
 
-type Side = 'direct' | 'nginx' | 'node' | 'trio2o' | 'baseline';
-const SIDES: Side[] = ['direct', 'nginx', 'node', 'trio2o', ...(BASELINE ? (['baseline'] as const) : [])];
+type Side = 'direct' | 'nginx' | 'node' | 'trio2o' | 'baseline' | 'nginx-cluster' | 'trio2o-cluster';
+const SIDES: Side[] = [
+  'direct',
+  'nginx',
+  'node',
+  'trio2o',
+  ...(BASELINE ? (['baseline'] as const) : []),
+  ...(CLUSTER > 1 ? (['nginx-cluster', 'trio2o-cluster'] as const) : []),
+];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,27 +70,29 @@ const median = (xs: number[]) => {
 };
 
 interface ModeSetup {
-  gateways: { trio2o: GatewayProcess; baseline?: GatewayProcess };
+  gateways: { trio2o: GatewayProcess; baseline?: GatewayProcess; cluster?: GatewayProcess };
   who: Identity;
   stop: () => Promise<void>;
 }
 
-/** This checkout's gateway and, with BASELINE, the other checkout's. */
+/** This checkout's gateway; with BASELINE, the other checkout's; with CLUSTER, this one's with workers. */
 async function gateways(dir: string, mode: string, env: NodeJS.ProcessEnv, noauth: boolean): Promise<ModeSetup['gateways']> {
-  const trio2o = await startGatewayProcess(join(dir, mode), { TRIO2O_JOBS_ENABLED: 'false', ...env }, profileArgs(mode), { noauth });
-  if (!BASELINE) return { trio2o };
+  const gws: ModeSetup['gateways'] = { trio2o: await startGatewayProcess(join(dir, mode), { TRIO2O_JOBS_ENABLED: 'false', ...env }, profileArgs(mode), { noauth }) };
   try {
-    return { trio2o, baseline: await startGatewayProcess(join(dir, `${mode}-baseline`), { TRIO2O_JOBS_ENABLED: 'false', ...env }, [], { noauth, root: BASELINE }) };
+    if (BASELINE) gws.baseline = await startGatewayProcess(join(dir, `${mode}-baseline`), { TRIO2O_JOBS_ENABLED: 'false', ...env }, [], { noauth, root: BASELINE });
+    if (CLUSTER > 1) gws.cluster = await startGatewayProcess(join(dir, `${mode}-cluster`), { TRIO2O_JOBS_ENABLED: 'false', ...env }, [], { noauth, workers: CLUSTER });
+    return gws;
   } catch (err) {
-    trio2o.child.kill('SIGTERM');
+    killAll(gws);
     throw err;
   }
 }
 
-const killAll = (g: ModeSetup['gateways']) => {
+function killAll(g: ModeSetup['gateways']): void {
   g.trio2o.child.kill('SIGTERM');
   g.baseline?.child.kill('SIGTERM');
-};
+  g.cluster?.child.kill('SIGTERM');
+}
 
 async function noauthSetup(dir: string): Promise<ModeSetup> {
   const gws = await gateways(dir, 'noauth', {}, true);
@@ -156,16 +172,18 @@ async function main(): Promise<void> {
   const sim = await startPodProcess('Pod1', 'nova', podPort);
   const nginx = await startNginx(dir, nginxPort, `127.0.0.1:${podPort}`, NGINX_WORKERS);
   const nodePort = await freePort();
+  const nginxClusterPort = await freePort();
+  const nginxCluster = CLUSTER > 1 ? await startNginx(join(dir, 'cluster'), nginxClusterPort, `127.0.0.1:${podPort}`, CLUSTER) : undefined;
   const floor = await start(process.execPath, [fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(nodePort), `http://127.0.0.1:${podPort}`, '/compute'], {}, /"listening"/);
   console.log(`forwarded calls: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
-  console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s x ${ROUNDS} rounds per side (order rotated), nginx ${NGINX_WORKERS} worker(s), 1 simulated pod`);
+  console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s x ${ROUNDS} rounds per side (order rotated), nginx ${NGINX_WORKERS} worker(s), 1 simulated pod${CLUSTER > 1 ? `; nginx-cluster: ${CLUSTER} nginx workers, trio2o-cluster: serve --workers ${CLUSTER}` : ''}`);
   const table: string[] = [];
   const rounds: string[] = [];
   try {
     for (const mode of MODES) {
       const setup = mode === 'keystone' ? await keystoneSetup(dir) : await noauthSetup(dir);
       try {
-        const { trio2o, baseline } = setup.gateways;
+        const { trio2o, baseline, cluster } = setup.gateways;
         const id = await seed(trio2o, sim.endpoints, setup.who);
         const podPath = `/compute/v2.1/${setup.who.project}/servers/${id}`;
         const gwPath = (i: string) => `/v2.1/${setup.who.project}/servers/${i}`;
@@ -175,10 +193,24 @@ async function main(): Promise<void> {
           node: { base: `http://127.0.0.1:${nodePort}`, path: gwPath(id) },
           trio2o: { base: trio2o.compute, path: gwPath(id) },
           ...(baseline ? { baseline: { base: baseline.compute, path: gwPath(await seed(baseline, sim.endpoints, setup.who)) } } : {}),
+          ...(cluster
+            ? {
+                'nginx-cluster': { base: `http://127.0.0.1:${nginxClusterPort}`, path: podPath },
+                'trio2o-cluster': { base: cluster.compute, path: gwPath(await seed(cluster, sim.endpoints, setup.who)) },
+              }
+            : {}),
         } as Record<Side, { base: string; path: string }>;
         for (const op of OPS) {
-          const pids = { direct: sim.child.pid!, nginx: nginx.pid!, node: floor.child.pid!, trio2o: trio2o.child.pid!, baseline: baseline?.child.pid ?? 0 };
-          const row = await measure(dir, op, urls, setup.who, pids, op === OPS[0] ? 3 : 1);
+          const pids = {
+            direct: sim.child.pid!,
+            nginx: nginx.pid!,
+            node: floor.child.pid!,
+            trio2o: trio2o.child.pid!,
+            baseline: baseline?.child.pid ?? 0,
+            'nginx-cluster': nginxCluster?.pid ?? 0,
+            'trio2o-cluster': cluster?.child.pid ?? 0,
+          };
+          const row = await measure(dir, op, urls, setup.who, pids, op === OPS[0] ? WARM : 1);
           const lines = report(mode, op, row);
           for (const l of lines) console.log(l);
           table.push(...lines);
@@ -190,6 +222,7 @@ async function main(): Promise<void> {
     }
   } finally {
     nginx.kill('SIGTERM');
+    nginxCluster?.kill('SIGTERM');
     floor.child.kill('SIGTERM');
     sim.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

@@ -31,15 +31,18 @@ export function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
-/** Starts `cmd` and resolves with the first stdout line matching `ready` (30 s at most). */
-export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd?: string): Promise<{ child: ChildProcess; line: string }> {
+/**
+ * Starts `cmd` and resolves with the first stdout line matching `ready` (30 s at most), or the
+ * `times`-th such line (a gateway's workers each say they listen).
+ */
+export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd?: string, times = 1): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolve, reject) => {
     const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd }));
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${cmd} did not start: ${buf}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      const m = buf.split('\n').find((l) => ready.test(l));
+      const m = buf.split('\n').filter((l) => ready.test(l))[times - 1];
       if (m) {
         clearTimeout(timer);
         child.stdout!.removeAllListeners('data');
@@ -69,14 +72,15 @@ export interface GatewayProcess {
 /**
  * `trio2o serve --noauth` from source in its own process, on free ports and a file store in `dir`.
  * With `noauth: false` the auth strategy comes from `env` (TRIO2O_DEFAULT_AUTH_STRATEGY, TRIO2O_KEYSTONE_*);
- * `root` runs another checkout's source (a before/after comparison in one run); `bundle` runs an
- * esbuild bundle (`node build/build.mjs --bundle` → dist/trio2o.cjs) instead of the source under tsx.
+ * `root` runs another checkout's source (a before/after comparison in one run); `workers` runs
+ * it as a cluster (`serve --workers N`), ready when every worker listens; `bundle` runs an esbuild
+ * bundle (`node build/build.mjs --bundle` → dist/trio2o.cjs) instead of the source under tsx.
  */
-export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], o: { noauth?: boolean; root?: string; bundle?: string } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], o: { noauth?: boolean; root?: string; workers?: number; bundle?: string } = {}): Promise<GatewayProcess> {
   const [admin, compute, volume] = [await freePort(), await freePort(), await freePort()];
   const gw = await start(
     process.execPath,
-    [...nodeArgs, ...(o.bundle ? [o.bundle] : ['--import', 'tsx', 'src/main.ts']), 'serve', ...(o.noauth === false ? [] : ['--noauth'])],
+    [...nodeArgs, ...(o.bundle ? [o.bundle] : ['--import', 'tsx', 'src/main.ts']), 'serve', ...(o.noauth === false ? [] : ['--noauth']), ...(o.workers ? ['--workers', String(o.workers)] : [])],
     {
       TRIO2O_ADMIN_API_PORT: String(admin),
       TRIO2O_COMPUTE_API_PORT: String(compute),
@@ -87,6 +91,7 @@ export async function startGatewayProcess(dir: string, env: NodeJS.ProcessEnv = 
     },
     /"listening"/,
     o.root,
+    o.workers ?? 1,
   );
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return { child: gw.child, admin: url(admin), compute: url(compute), volume: url(volume) };

@@ -19,13 +19,25 @@ import { keystoneAuth } from './keystone';
 export interface ServeArgs {
   config?: string;
   noauth?: boolean;
+  /** `serve --workers N`, as typed: over `[DEFAULT] workers`, checked by its rule. */
+  workers?: string;
 }
 
-export function readConfig(args: ServeArgs): Config {
+/** What a cluster worker is told by its primary (see workers.ts). */
+export interface WorkerRole {
+  slot: number;
+  /** Whether this worker runs the job runner (one worker does). */
+  jobs: boolean;
+}
+
+export function readConfig(args: ServeArgs, worker?: WorkerRole): Config {
+  const DEFAULT: Record<string, string> = {};
+  if (args.noauth) DEFAULT.auth_strategy = 'noauth';
+  if (args.workers !== undefined) DEFAULT.workers = args.workers;
   return loadConfig({
     file: args.config,
     requireFile: args.config !== undefined,
-    overrides: args.noauth ? { DEFAULT: { auth_strategy: 'noauth' } } : undefined,
+    overrides: { DEFAULT, ...(worker && !worker.jobs ? { jobs: { enabled: 'false' } } : {}) },
   });
 }
 
@@ -37,11 +49,15 @@ export interface Serving {
   reload: () => Promise<void>;
 }
 
-export async function serve(args: ServeArgs, log: Logger = createLogger()): Promise<Serving> {
-  const config = readConfig(args);
+/**
+ * @param worker set in a cluster worker: the primary migrated the store already, and only the
+ *   worker it names runs the job runner
+ */
+export async function serve(args: ServeArgs, log: Logger = createLogger(), worker?: WorkerRole): Promise<Serving> {
+  const config = readConfig(args, worker);
   log.level = config.DEFAULT.log_level;
   log.info('config', { config: redactConfig(config) });
-  const store = await openStore({ ...storeOptions(config), log });
+  const store = await openStore({ ...storeOptions(config), log, migrate: worker === undefined });
   let auth: AuthenticateOptions;
   let catalog: CatalogSource | undefined;
   let serviceCredentials: ServiceCredentials | undefined;
@@ -73,11 +89,12 @@ export async function serve(args: ServeArgs, log: Logger = createLogger()): Prom
     drainTimeoutMs: Math.round(config.DEFAULT.graceful_shutdown_timeout * 1000),
   });
   const codeCache = codeCacheState();
-  log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode, code_cache: codeCache });
+  log.info('listening', { admin: gateway.urls.admin, compute: gateway.urls.compute, volume: gateway.urls.volume, store: store.mode, code_cache: codeCache, jobs: config.jobs.enabled, pid: process.pid });
   if (codeCache === 'rejected') {
     log.warn('code_cache_rejected', { message: `V8 refused the built-in code cache: NODE_OPTIONS (${process.env.NODE_OPTIONS ?? ''}) holds V8 flags the binary was not built for, so start-up compiled from source` });
   }
-  await sdNotify({ READY: 1, STATUS: `serving (admin ${gateway.urls.admin}, compute ${gateway.urls.compute}, volume ${gateway.urls.volume})` });
+  // A cluster worker is not the service's main process: its primary tells systemd.
+  if (!worker) await sdNotify({ READY: 1, STATUS: `serving (admin ${gateway.urls.admin}, compute ${gateway.urls.compute}, volume ${gateway.urls.volume})` });
   const stop = async () => {
     await gateway.close();
     await closeAuth();

@@ -7,7 +7,7 @@
 /** `section.key` of an old option → the advice printed with the error. */
 export const RENAMED_OPTIONS: Readonly<Record<string, string>> = {
   'DEFAULT.bind_port': 'use [admin_api] port, [compute_api] port and [volume_api] port instead',
-  'DEFAULT.api_workers': 'removed: one process serves all three APIs',
+  'DEFAULT.api_workers': 'use [DEFAULT] workers instead (one process serves all three APIs; workers sets how many such processes)',
   'DEFAULT.trio2o_db_connection': 'use [database] url instead',
   'DEFAULT.pagination_max_limit': 'use [api] max_limit instead',
   'client.auth_url': 'use [keystone] auth_url instead',

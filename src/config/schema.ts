@@ -26,6 +26,10 @@ const DefaultSection = v.strictObject({
   policy_file: option('oslo.policy-style YAML/JSON rules; a missing file means the defaults in code.', v.optional(text(), '/etc/trio2o/policy.yaml')),
   log_level: option('Least severe log level written.', v.optional(oneOf(['debug', 'info', 'warn', 'error']), 'info')),
   healthcheck_disable_file: option('While this file exists every listener\'s /healthcheck answers 503 "DISABLED BY FILE", so a load balancer drains the host (oslo.middleware\'s disable_by_file_path).', v.optional(text())),
+  workers: option(
+    'Listener processes of `serve` (node:cluster, sharing the listening sockets and the store); 1 serves in one process. Above 1 needs a store every process can open: a standalone `file:` database or a remote libSQL URL, not an embedded replica. One of them runs the job runner.',
+    v.optional(integer(1, 64), 1),
+  ),
   graceful_shutdown_timeout: option("Seconds SIGTERM waits for in-flight requests before cutting connections (oslo.service's name).", v.optional(seconds(true), DEFAULT_DRAIN_TIMEOUT_MS / 1000)),
 });
 
@@ -140,6 +144,17 @@ export const ConfigSchema = v.pipe(
       'must be a file: URL when [database] sync_url is set (the local embedded replica)',
     ),
     ['database', 'url'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['DEFAULT', 'workers'], ['database', 'url'], ['database', 'sync_url']],
+      (c) => c.DEFAULT.workers === 1 || (c.database.sync_url === undefined && !c.database.url.includes(':memory:')),
+      // libSQL's client keeps an embedded replica's sync state in its one connection to the
+      // replica file: several processes would be several unrelated syncs writing one file. An
+      // in-memory database is private to its process.
+      'must be 1 when [database] sync_url is set (an embedded replica is synced by one process) or [database] url is in memory',
+    ),
+    ['DEFAULT', 'workers'],
   ),
   v.forward(
     v.partialCheck(

@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import { ApiError, serviceUnavailable, type GatewayEnv } from '../http';
 import { isPodError } from '../pods';
-import { callPod } from '../proxy';
+import { callPod, isInnerZone } from '../proxy';
 import type { Pod } from '../store';
 import { sortValues, type SortValue } from './sort';
 import type { ListRequest } from './request';
@@ -70,6 +70,6 @@ export async function resolveMarker(
     item = undefined;
   }
   if (!item || typeof item !== 'object') throw podDown(spec, marker, pod, 'gave a malformed answer');
-  if (spec.az && (spec.az.always || spec.az.field in item)) item[spec.az.field] = pod.az_name;
+  if (spec.az && (spec.az.always || spec.az.field in item) && !isInnerZone(spec.az.inner, pod.pod_id, item[spec.az.field])) item[spec.az.field] = pod.az_name;
   return { id: marker, pod, values: sortValues(spec.sort, req.plan, item) };
 }

@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { publicBase, type GatewayEnv } from '../http';
 import { isPodError } from '../pods';
 import { reasonFor } from './partial';
-import { callPod, podRef, rewriteLinks, serviceRoot } from '../proxy';
+import { callPod, isInnerZone, podRef, rewriteLinks, serviceRoot } from '../proxy';
 import type { Pod, Routing } from '../store';
 import { compareBy, sortValues, type SortValue } from './sort';
 import type { ListRequest } from './request';
@@ -138,7 +138,8 @@ export class PodSource {
     const az = this.spec.az;
     for (const [k, v] of this.req.filters) {
       if (az && k === az.param) {
-        if (this.pod.pod_az_name !== '') q.append(k, this.pod.pod_az_name);
+        if (isInnerZone(az.inner, this.pod.pod_id, v)) q.append(k, v);
+        else if (this.pod.pod_az_name !== '') q.append(k, this.pod.pod_az_name);
       } else q.append(k, v);
     }
     for (const [k, v] of this.spec.sort.toQuery(this.req.plan)) q.append(k, v);
@@ -204,7 +205,7 @@ export class PodSource {
     const links = body[`${this.spec.collection}_links`];
     const hasNext = Array.isArray(links) && links.some((l) => (l as { rel?: unknown })?.rel === 'next');
     const az = this.spec.az;
-    if (az) for (const it of items) if (az.always || az.field in it) it[az.field] = this.pod.az_name;
+    if (az) for (const it of items) if ((az.always || az.field in it) && !isInnerZone(az.inner, this.pod.pod_id, it[az.field])) it[az.field] = this.pod.az_name;
     if (items.length === 0 || (items.length < this.#pageSize && !hasNext)) this.#exhausted = true;
     const last = items.at(-1);
     if (last) this.#cursor = last.id;

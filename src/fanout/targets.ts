@@ -3,10 +3,11 @@
  *
  * Pods: the tenant's bindings (history included, as the original's volume list did) plus every
  * pod holding a routing of the tenant; for an admin with all_tenants, every enabled bottom pod.
- * An `availability_zone` filter keeps the pods of that top AZ only.
+ * An `availability_zone` filter keeps the pods of that top AZ only, or those holding that inner zone.
  * Visibility: only resources with a routing row (of the tenant, unless all_tenants) in the pod
  * that listed them, so a shared pod never leaks another tenant's resources.
  */
+import { isInnerZone } from '../proxy';
 import type { Pod, Routing, Store } from '../store';
 import type { FanoutDeps, FanoutSpec } from './types';
 import type { ListRequest } from './request';
@@ -22,7 +23,7 @@ export async function targetPods(deps: FanoutDeps, spec: FanoutSpec, req: ListRe
     pods = all.filter((p) => p.az_name !== '' && ids.has(p.pod_id));
   }
   const az = spec.az ? req.params.get(spec.az.param) : null;
-  if (az !== null) return pods.filter((p) => p.az_name === az);
+  if (az !== null) return pods.filter((p) => p.az_name === az || isInnerZone(spec.az?.inner, p.pod_id, az));
   if (pods.length === 0 && spec.sort.params.some((k) => req.params.has(k))) {
     // Nothing of the tenant's anywhere, but the request sorts: the pods are the judges of a sort
     // key (Cinder refuses an unknown one with 400), so one enabled pod is asked anyway. None of

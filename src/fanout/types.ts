@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import type { ApiError, GatewayEnv, IntRule } from '../http';
 import type { ServiceType } from '../pods';
-import type { ProxyDeps } from '../proxy';
+import type { InnerZones, ProxyDeps } from '../proxy';
 import type { PodDirectory, ResourceType, RouteTable } from '../routing';
 import type { Pod, Routing, Store } from '../store';
 import type { CursorCache } from './cursors';
@@ -74,9 +74,10 @@ export interface FanoutSpec {
   view?(item: Item): Item;
   /**
    * The availability zone: the query parameter selects pods and is rewritten to each pod's
-   * `pod_az_name` (dropped when empty); `field` in each item is shown as the pod's top AZ.
+   * `pod_az_name` (dropped when empty); `field` in each item is shown as the pod's top AZ. An
+   * `inner` zone (a host aggregate's) selects the pods holding it and is sent and shown unchanged.
    */
-  az?: { param: string; field: string; always?: boolean };
+  az?: { param: string; field: string; always?: boolean; inner?: InnerZones };
   /** Absent: a pod that does not answer is skipped (volumes). */
   downRecords?: DownRecords;
   /** The answer for a marker that is not a routed resource of the caller (Nova: 400). */

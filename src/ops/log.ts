@@ -54,8 +54,12 @@ function batchedStdout(line: string): void {
 }
 let exitHooked = false;
 
-/** @param write where lines go. @default process.stdout, batched per event-loop turn */
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = batchedStdout): Logger {
+/**
+ * @param write where lines go. @default process.stdout, batched per event-loop turn
+ * @param base fields every line carries after `event` (a cluster worker's `worker` number)
+ */
+export function createLogger(level: LogLevel = 'info', write: (line: string) => void = batchedStdout, base: Record<string, unknown> = {}): Logger {
+  const hasBase = Object.keys(base).length > 0;
   const logger: Logger = {
     level,
     debug: (e, f) => emit('debug', e, f),
@@ -67,6 +71,7 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
     if (ORDER[lvl] < ORDER[logger.level]) return;
     // One object, serialized once: the line as written.
     const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, event };
+    if (hasBase) Object.assign(line, base);
     for (const k in fields) {
       const v = fields[k];
       line[k] = v != null && isSecret(k) ? '***' : v;

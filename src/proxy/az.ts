@@ -20,8 +20,30 @@ export interface AzField {
  */
 export type JsonTransform = ((json: unknown) => unknown) & { inText?: (text: string, json: unknown) => string | undefined };
 
-function fix(item: unknown, field: string, az: string): void {
-  if (item && typeof item === 'object' && field in item) (item as Record<string, unknown>)[field] = az;
+/**
+ * Zones that live inside pods rather than being a pod's own (a host aggregate's
+ * `availability_zone`): zone name → the ids of the pods holding its hosts. A pod reports such a
+ * zone under its own name, which users see unchanged.
+ */
+export type InnerZones = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** True when `value` is an inner zone held by pod `podId`: it is shown as the pod reports it. */
+export function isInnerZone(zones: InnerZones | undefined, podId: string, value: unknown): boolean {
+  return typeof value === 'string' && zones?.get(value)?.has(podId) === true;
+}
+
+/** The top AZ of one pod, and the inner zones kept as they are (see InnerZones). */
+export interface TopZone {
+  top: string;
+  podId: string;
+  inner?: InnerZones;
+}
+
+/** The value an item's AZ field shows at the top. */
+const shown = (z: TopZone, value: unknown): unknown => (isInnerZone(z.inner, z.podId, value) ? value : z.top);
+
+function fix(item: unknown, field: string, z: TopZone): void {
+  if (item && typeof item === 'object' && field in item) (item as Record<string, unknown>)[field] = shown(z, (item as Record<string, unknown>)[field]);
 }
 
 /** The items of a body that carry `f.field`: the one item and every item of the collection. */
@@ -55,10 +77,10 @@ const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\n' || ch === 
  * nested object shares the name), the text has no \u escapes (so a key has one spelling only), and
  * every value is a string or null. Otherwise undefined.
  */
-function azInText(text: string, json: unknown, topAz: string, fields: AzField[]): string | undefined {
+function azInText(text: string, json: unknown, z: TopZone, fields: AzField[]): string | undefined {
   if (!json || typeof json !== 'object') return text;
   const body = json as Record<string, unknown>;
-  const stale = fields.filter((f) => carriers(body, f).some((item) => item[f.field] !== topAz));
+  const stale = fields.filter((f) => carriers(body, f).some((item) => item[f.field] !== shown(z, item[f.field])));
   if (stale.length === 0) return text;
   if (text.includes('\\u')) return undefined;
   const edits: [number, number][] = [];
@@ -74,13 +96,14 @@ function azInText(text: string, json: unknown, topAz: string, fields: AzField[])
       while (isSpace(text[j])) j++;
       const end = valueEnd(text, j);
       if (end === -1) return undefined;
-      edits.push([j, end]);
+      const old: unknown = JSON.parse(text.slice(j, end));
+      if (shown(z, old) !== old) edits.push([j, end]);
       found++;
     }
     if (found !== carriers(body, f).length) return undefined;
   }
   edits.sort((a, b) => a[0] - b[0]);
-  const value = JSON.stringify(topAz);
+  const value = JSON.stringify(z.top);
   let out = '';
   let from = 0;
   for (const [start, end] of edits) {
@@ -91,21 +114,23 @@ function azInText(text: string, json: unknown, topAz: string, fields: AzField[])
 }
 
 /**
- * A JSON transform (for `respond`/`forward`) writing `topAz` wherever an item carries the field.
+ * A JSON transform (for `respond`/`forward`) writing `topAz` wherever an item carries the field,
+ * except where the item shows an inner zone of the pod (`{ top, podId, inner }`), kept as it is.
  * Items without the field are left alone (a summary list, an older microversion).
  * @example forward(deps, c, opts, azToTop(pod.az_name, { one: 'volume', many: 'volumes', field: 'availability_zone' }))
  */
-export function azToTop(topAz: string, ...fields: AzField[]): JsonTransform {
+export function azToTop(topAz: string | TopZone, ...fields: AzField[]): JsonTransform {
+  const z: TopZone = typeof topAz === 'string' ? { top: topAz, podId: '' } : topAz;
   const transform: JsonTransform = (json) => {
     if (!json || typeof json !== 'object') return json;
     const body = json as Record<string, unknown>;
     for (const f of fields) {
-      fix(body[f.one], f.field, topAz);
+      fix(body[f.one], f.field, z);
       const many = body[f.many];
-      if (Array.isArray(many)) for (const item of many) fix(item, f.field, topAz);
+      if (Array.isArray(many)) for (const item of many) fix(item, f.field, z);
     }
     return json;
   };
-  transform.inText = (text, json) => azInText(text, json, topAz, fields);
+  transform.inText = (text, json) => azInText(text, json, z, fields);
   return transform;
 }

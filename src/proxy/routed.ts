@@ -119,8 +119,8 @@ export interface ByIdOptions {
   collection: string;
   /** 404 message when the id has no routing. */
   missing: (id: string) => string;
-  /** Answers show the top AZ and the like. */
-  transform?: (pod: Pod) => Transform;
+  /** Answers show the top AZ and the like (what it needs may be read first, hence the promise). */
+  transform?: (pod: Pod) => Transform | Promise<Transform>;
   /** A look at the request body before it is forwarded unchanged (same-pod checks). */
   peek?: BodyPeek;
   /**
@@ -227,7 +227,7 @@ export async function forwardById(
     action = actionOf(peeked.json);
   }
   const res = await callPod(deps.proxy, c, { pod, service: o.service, projectId: c.get('projectId'), body });
-  const response = await respond(deps.proxy, c, pod, o.service, res, o.transform?.(pod));
+  const response = await respond(deps.proxy, c, pod, o.service, res, await o.transform?.(pod));
   const event = eventOf(o, { method, sub, status: res.status, action });
   if (event) await applyEvent(deps, { isAdmin: c.get('auth').isAdmin, projectId: c.get('projectId') }, routing, event);
   return { response, status: res.status, pod };
@@ -277,7 +277,7 @@ export async function forwardRoutedCall(
     signal: call.signal,
     requestId: call.requestId,
   });
-  const answer = await podAnswer(deps.proxy, { pod: call.pod, service: o.service, method: call.method, gwRoot: call.gwRoot, transform: o.transform?.(call.pod) }, res);
+  const answer = await podAnswer(deps.proxy, { pod: call.pod, service: o.service, method: call.method, gwRoot: call.gwRoot, transform: await o.transform?.(call.pod) }, res);
   const event = eventOf(o, { method: call.method, sub: call.sub, status: res.status, action: call.action });
   return { answer, settle: event && (() => applyEvent(deps, call.caller, call.routing, event)) };
 }

@@ -120,6 +120,16 @@ export function storeFromClient(client: Client, mode: 'standalone' | 'replica' =
 }
 
 /**
+ * How long a write waits for another process's write to the same file (SQLite's busy timeout):
+ * the listener workers of one host, or `trio2o db migrate` beside a running gateway. Without it
+ * SQLite answers SQLITE_BUSY at once. Every write here is one statement or one batch, a few ms,
+ * so the wait is that long in practice; it blocks this process's event loop while it lasts
+ * (libSQL's calls are synchronous). Within one process writes never overlap: each is one
+ * synchronous call.
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/**
  * Opens the store. Replica mode: attached and synced once before returning when the primary
  * answers; otherwise started detached (read-only) from the existing replica file, re-attaching
  * on its own once the primary is back. Throws if neither is possible.
@@ -127,7 +137,7 @@ export function storeFromClient(client: Client, mode: 'standalone' | 'replica' =
 export async function openStore(opts: StoreOptions): Promise<Store> {
   ensureDirFor(opts.url);
   if (!opts.syncUrl) {
-    const db = createClient({ url: opts.url });
+    const db = createClient({ url: opts.url, timeout: BUSY_TIMEOUT_MS });
     // Write-ahead log: a commit is one append and one fsync (synchronous stays FULL, so every
     // committed write is as durable as before) instead of a rollback journal's create, sync,
     // write, sync and delete; readers never wait for a writer. Recorded in the file itself.

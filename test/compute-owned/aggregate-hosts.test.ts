@@ -1,17 +1,20 @@
 // Compute hosts in the gateway's aggregates: add_host and remove_host as Nova answers them (404 for
 // a host no pod computes on, 409 twice, 400 deleting a non-empty aggregate, 403 for a member), and
 // the membership mirrored into the host's pod (an aggregate `trio2o-<uuid>` with the top metadata,
-// deleted with the pod's last member), so the pod's scheduler sees it. An AZ and hosts exclude
-// each other: a host's zone is its pod's.
+// deleted with the pod's last member), so the pod's scheduler sees it. An aggregate's
+// availability zone is mirrored too and becomes a zone inside that pod: creates naming it go
+// there with the zone unchanged, answers and os-availability-zone show it, and Nova's rules for a
+// host in two zones hold, plus the gateway's (a zone in one pod, never named like a top AZ).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Cloud } from '../support/cloud';
+import { eventually, type Cloud } from '../support/cloud';
+import { CIRROS_IMAGE_ID as CIRROS } from '@trio2o/podsim';
 import { call } from '../support/http';
-import { api, as, keystoneCloud, ADMIN_WHO, ALICE } from './support';
+import { api, as, keystoneCloud, ADMIN_WHO, ALICE, BOB } from './support';
 
 let cloud: Cloud;
 before(async () => {
-  cloud = await keystoneCloud([ADMIN_WHO, ALICE], ['az1', 'az2']);
+  cloud = await keystoneCloud([ADMIN_WHO, ALICE, BOB], ['az1', 'az2']);
 });
 after(() => cloud.close());
 
@@ -42,8 +45,11 @@ test('a host joins an aggregate at the top and in its own pod only; metadata fol
 
   await action(id, { set_metadata: { metadata: { ssd: null, gpu: '1' } } });
   assert.deepEqual((await podAggregates(1)).find((a) => a.name === `trio2o-${uuid}`).metadata, { gpu: '1' }, 'metadata changes reach the mirror');
-  assert.equal((await action(id, { set_metadata: { metadata: { availability_zone: 'elsewhere' } } })).status, 400, 'hosts keep their pod\'s zone');
-  assert.equal((await admin(`/os-aggregates/${id}`, { method: 'PUT', body: { aggregate: { availability_zone: 'elsewhere' } } })).status, 400);
+  assert.deepEqual((await action(id, { set_metadata: { metadata: { availability_zone: 'az1' } } })).body, {
+    badRequest: { code: 400, message: `Cannot update metadata of aggregate ${id}. Reason: availability zone az1 is the zone of a pod; an aggregate's zone needs a name of its own.` },
+  });
+  assert.equal((await admin(`/os-aggregates/${id}`, { method: 'PUT', body: { aggregate: { availability_zone: 'az2' } } })).status, 400);
+  assert.equal((await podAggregates(1)).find((a) => a.name === `trio2o-${uuid}`).availability_zone, null, 'a refused zone never reached the pod');
   assert.deepEqual((await admin(`/os-aggregates/${id}`, { method: 'DELETE' })).body, { badRequest: { code: 400, message: `Cannot remove host from aggregate ${id}. Reason: Host aggregate is not empty.` } });
   assert.equal((await api(cloud.compute, `/proj-a/os-aggregates/${id}/action`, { method: 'POST', body: { remove_host: { host: 'pod2-compute-1' } } })).status, 403);
 
@@ -55,11 +61,92 @@ test('a host joins an aggregate at the top and in its own pod only; metadata fol
   assert.equal((await admin(`/os-aggregates/${id}`, { method: 'DELETE' })).status, 200);
 });
 
-test('an aggregate with an availability zone takes no host; a pod\'s own aggregate neither', async () => {
-  const made = await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'zoned', availability_zone: 'az9' } } });
-  const r = await action(made.body.aggregate.id, { add_host: { host: 'pod1-compute-1' } });
-  assert.equal(r.status, 400, r.text);
-  assert.match(r.body.badRequest.message, /availability zone az9/);
+test('a pod\'s own aggregate takes no host', async () => {
   const podAgg = (await admin('/os-aggregates')).body.aggregates.find((a: any) => a.name === `ag_${cloud.pods[0]!.name}`);
   assert.equal((await action(podAgg.id, { add_host: { host: 'pod1-compute-1' } })).status, 400);
+});
+
+const zonesOf = async (who: typeof ALICE, path = '/os-availability-zone') => (await api(cloud.compute, `/${who.project}${path}`, { who })).body.availabilityZoneInfo as any[];
+
+test('an aggregate zone lives in its host\'s pod: mirrored, created in unchanged, shown, listed; other tenants unaffected', async () => {
+  const made = await admin('/os-aggregates', { version: '2.41', method: 'POST', body: { aggregate: { name: 'zoned', availability_zone: 'zone-x' } } });
+  const { id, uuid } = made.body.aggregate;
+  assert.deepEqual((await zonesOf(ALICE)).map((z) => z.zoneName), ['az1', 'az2'], 'a zone without hosts is not listed (Nova)');
+  const added = await action(id, { add_host: { host: 'pod2-compute-1' } });
+  assert.equal(added.status, 200, added.text);
+  const mirror = (await podAggregates(1)).find((a) => a.name === `trio2o-${uuid}`);
+  assert.deepEqual([mirror.availability_zone, mirror.metadata, mirror.hosts], ['zone-x', { availability_zone: 'zone-x' }, ['pod2-compute-1']]);
+  assert.deepEqual(await zonesOf(ALICE), [
+    { zoneName: 'az1', zoneState: { available: true }, hosts: null },
+    { zoneName: 'az2', zoneState: { available: true }, hosts: null },
+    { zoneName: 'zone-x', zoneState: { available: true }, hosts: null },
+  ]);
+  const detail = await zonesOf(ADMIN_WHO, '/os-availability-zone/detail');
+  assert.deepEqual(Object.keys(detail.find((z) => z.zoneName === 'zone-x').hosts), ['pod2-compute-1'], 'the pod files its host under the zone');
+  assert.deepEqual(detail.find((z) => z.zoneName === 'az2').hosts, {});
+
+  const bobBefore = await cloud.gw.store.bindings.active('proj-b');
+  const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, version: '2.79', method: 'POST', body: { server: { name: 'in-zone', imageRef: CIRROS, flavorRef: '1', networks: 'none', availability_zone: 'zone-x' } } });
+  assert.equal(create.status, 202, create.text);
+  const sid = create.body.server.id;
+  assert.equal((await cloud.gw.store.routings.lookup(sid, 'server'))?.pod_id, cloud.podIds[1], 'the zone\'s pod');
+  const inPod = await call(`${cloud.pods[1]!.endpoints.compute}/servers/${sid}`, { headers: as(ALICE) });
+  assert.equal(inPod.body.server['OS-EXT-AZ:availability_zone'], 'zone-x', 'the pod got the zone as it was asked');
+  assert.deepEqual(await cloud.gw.store.bindings.active('proj-a'), [], 'a zone in one pod binds nobody');
+  const shown = await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, version: '2.79' });
+  assert.equal(shown.body.server['OS-EXT-AZ:availability_zone'], 'zone-x');
+  const listed = await admin('/servers/detail?all_tenants=1&availability_zone=zone-x', { version: '2.79' });
+  assert.deepEqual(listed.body.servers.map((s: any) => [s.id, s['OS-EXT-AZ:availability_zone']]), [[sid, 'zone-x']]);
+  const status = async () => (await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE })).body.server.status;
+  await eventually(async () => (await status()) === 'ACTIVE');
+  assert.equal((await api(cloud.compute, `/proj-a/servers/${sid}/action`, { who: ALICE, version: '2.77', method: 'POST', body: { shelve: null } })).status, 202);
+  await eventually(async () => (await status()) === 'SHELVED_OFFLOADED');
+  const unshelve = await api(cloud.compute, `/proj-a/servers/${sid}/action`, { who: ALICE, version: '2.77', method: 'POST', body: { unshelve: { availability_zone: 'zone-x' } } });
+  assert.equal(unshelve.status, 202, `the server's own inner zone, sent as it is (the pod refuses any other): ${unshelve.text}`);
+  await eventually(async () => (await status()) === 'ACTIVE');
+  const booted = await api(cloud.compute, '/proj-a/os-volumes_boot', { who: ALICE, method: 'POST', body: { server: { name: 'alias', imageRef: CIRROS, flavorRef: '1', availability_zone: 'zone-x' } } });
+  assert.equal(booted.status, 202, booted.text);
+  assert.equal((await cloud.gw.store.routings.lookup(booted.body.server.id, 'server'))?.pod_id, cloud.podIds[1], 'the alias shares the create');
+  await api(cloud.compute, `/proj-a/servers/${booted.body.server.id}`, { who: ALICE, method: 'DELETE' });
+
+  const other = await api(cloud.compute, '/proj-b/servers', { who: BOB, method: 'POST', body: { server: { name: 'elsewhere', imageRef: CIRROS, flavorRef: '1', availability_zone: 'az1' } } });
+  assert.equal(other.status, 202, other.text);
+  assert.equal((await api(cloud.compute, `/proj-b/servers/${other.body.server.id}`, { who: BOB })).body.server['OS-EXT-AZ:availability_zone'], 'az1');
+  assert.deepEqual((await cloud.gw.store.bindings.active('proj-b')).map((b) => [b.pod_id, b.az_name]), [...bobBefore.map((b) => [b.pod_id, b.az_name]), [cloud.podIds[0], 'az1']], 'Bob binds as before');
+  await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, method: 'DELETE' });
+  await api(cloud.compute, `/proj-b/servers/${other.body.server.id}`, { who: BOB, method: 'DELETE' });
+  // The next test changes the host's zone, which Nova refuses while the host has servers.
+  const podServers = async () => (await call(`${cloud.pods[1]!.endpoints.compute}/servers?all_tenants=1`, { headers: as(ADMIN_WHO) })).body.servers.length;
+  await eventually(async () => (await podServers()) === 0);
+});
+
+test('a host is in one zone, a zone in one pod: Nova\'s 409 and 400, and the gateway\'s', async () => {
+  const zoneX = (await admin('/os-aggregates')).body.aggregates.find((a: any) => a.name === 'zoned');
+  const other = (await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'other', availability_zone: 'zone-y' } } })).body.aggregate.id;
+  assert.deepEqual((await action(other, { add_host: { host: 'pod2-compute-1' } })).body, {
+    conflictingRequest: { code: 409, message: `Cannot add host to aggregate ${other}. Reason: One or more hosts already in availability zone(s) ['zone-x'].` },
+  });
+  const twin = (await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'twin', availability_zone: 'zone-x' } } })).body.aggregate.id;
+  assert.deepEqual((await action(twin, { add_host: { host: 'pod1-compute-1' } })).body, {
+    conflictingRequest: { code: 409, message: `Cannot add host to aggregate ${twin}. Reason: availability zone zone-x would have hosts in pods ${cloud.pods[0]!.name} and ${cloud.pods[1]!.name}; a zone lives in one pod.` },
+  });
+  assert.equal((await action(twin, { add_host: { host: 'pod2-compute-1' } })).status, 200, 'a second aggregate of the same zone and pod');
+  const plain = (await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'plain' } } })).body.aggregate.id;
+  assert.equal((await action(plain, { add_host: { host: 'pod2-compute-1' } })).status, 200);
+  assert.deepEqual((await admin(`/os-aggregates/${plain}`, { method: 'PUT', body: { aggregate: { availability_zone: 'zone-y' } } })).body, {
+    badRequest: { code: 400, message: `Cannot update aggregate ${plain}. Reason: One or more hosts already in availability zone(s) ['zone-x'].` },
+  });
+  assert.equal((await admin(`/os-aggregates/${plain}`, { method: 'PUT', body: { aggregate: { availability_zone: 'zone-x' } } })).status, 200, 'the zone the host is in already');
+  for (const a of [plain, twin, zoneX.id]) assert.equal((await action(a, { remove_host: { host: 'pod2-compute-1' } })).status, 200);
+  assert.deepEqual((await zonesOf(ALICE)).map((z) => z.zoneName), ['az1', 'az2'], 'gone with its hosts');
+  const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, method: 'POST', body: { server: { name: 'no-zone', imageRef: CIRROS, flavorRef: '1', availability_zone: 'zone-x' } } });
+  assert.deepEqual(create.body, { badRequest: { code: 400, message: 'The requested availability zone is not available' } });
+
+  const solo = (await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'solo', availability_zone: 'zone-s' } } })).body.aggregate.id;
+  assert.equal((await action(solo, { add_host: { host: 'pod1-compute-1' } })).status, 200);
+  assert.deepEqual((await action(solo, { add_host: { host: 'pod2-compute-1' } })).body, {
+    conflictingRequest: { code: 409, message: `Cannot add host to aggregate ${solo}. Reason: availability zone zone-s would have hosts in pods ${cloud.pods[0]!.name} and ${cloud.pods[1]!.name}; a zone lives in one pod.` },
+  }, 'the aggregate\'s own hosts count too');
+  assert.equal((await podAggregates(1)).find((a) => a.name.startsWith('trio2o-')), undefined, 'nothing mirrored into the refused host\'s pod');
+  assert.equal((await action(solo, { remove_host: { host: 'pod1-compute-1' } })).status, 200);
 });

@@ -7,7 +7,7 @@ import { confFile, KEYSTONE_ENV } from './helpers';
 test('no file: every default, exactly', () => {
   const config = loadConfig({ file: null, env: { TRIO2O_DEFAULT_AUTH_STRATEGY: 'noauth' } });
   assert.deepEqual(config, {
-    DEFAULT: { bind_host: '127.0.0.1', auth_strategy: 'noauth', policy_file: '/etc/trio2o/policy.yaml', log_level: 'info', graceful_shutdown_timeout: 30 },
+    DEFAULT: { bind_host: '127.0.0.1', auth_strategy: 'noauth', policy_file: '/etc/trio2o/policy.yaml', log_level: 'info', workers: 1, graceful_shutdown_timeout: 30 },
     admin_api: { port: 19996 },
     compute_api: { port: 19998 },
     volume_api: { port: 19997 },

@@ -39,3 +39,14 @@ test('volumes and backups share the field name: each body edited exactly', () =>
   assert.equal(check(volumes, '{"backups": [{"availability_zone": "nova"}, {"availability_zone": null}]}'), '{"backups": [{"availability_zone": "top"}, {"availability_zone": "top"}]}');
   assert.equal(check(volumes, '{"volume": {"availability_zone": "nova", "metadata": {"availability_zone": "x"}}}'), undefined);
 });
+
+test('an inner zone of the pod (a host aggregate\'s) is kept; another pod\'s inner zone is not', () => {
+  const inner = new Map([['zone-x', new Set(['pod-2'])]]);
+  const inPod2 = azToTop({ top: 'az2', podId: 'pod-2', inner }, { one: 'server', many: 'servers', field: F });
+  const list = `{"servers":[{"id":"a","${F}":"zone-x"},{"id":"b","${F}":"nova"}]}`;
+  assert.equal(check(inPod2, list), `{"servers":[{"id":"a","${F}":"zone-x"},{"id":"b","${F}":"az2"}]}`);
+  const kept = `{"server": {"${F}": "zone-x"}}`;
+  assert.equal(check(inPod2, kept), kept, 'nothing to change');
+  const inPod1 = azToTop({ top: 'az1', podId: 'pod-1', inner }, { one: 'server', many: 'servers', field: F });
+  assert.equal(check(inPod1, kept), `{"server": {"${F}": "az1"}}`);
+});

@@ -9,6 +9,7 @@ import { get } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { KeystoneBinaries } from './keystone-state';
+import { alive } from './pids';
 
 /** Keystone is serving ~2 s after spawn on an idle machine, 10-20 s on an overloaded one. */
 const READY_TIMEOUT_MS = 90_000;
@@ -57,15 +58,6 @@ export interface RunningServer {
   /** PID of the uwsgi master. */
   pid: number;
   stop(): Promise<void>;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** PIDs of a process's children (the uwsgi workers), read from /proc. */

@@ -192,3 +192,15 @@ test('a private group type a pod already has is taken over by name, not made twi
   assert.equal([...cloud.pods[0]!.volumeService.groupTypes.values()].filter((t) => t.name === 'pre_priv').length, 1);
   assert.equal((await a(`/group_types/${id}`, { method: 'DELETE', version: '3.11' })).status, 202);
 });
+
+test('a group made right after its type waits for the type\'s push to a slow pod (longer than 5 s) instead of a 409', async () => {
+  const a = volumeClient(cloud, 'admin-project', ADMIN);
+  // A loaded real Cinder took 5.2 s to create a group type; the pod here takes 6 s.
+  cloud.pods[0]!.inject({ kind: 'delay', ms: 6_000, match: { method: 'POST', path: /\/group_types$/ }, times: 1 });
+  const gt = await a('/group_types', { method: 'POST', body: { group_type: { name: 'slow-gt' } }, version: '3.11' });
+  assert.equal(gt.status, 202, gt.text);
+  const p = volumeClient(cloud, 'proj-slow', identity('proj-slow'));
+  const made = await p('/groups', { method: 'POST', body: { group: { name: 'gs', group_type: gt.body.group_type.id, volume_types: [goldId], availability_zone: 'az1' } }, version: '3.13' });
+  assert.equal(made.status, 202, made.text);
+  assert.equal((await cloud.gw.store.routings.lookup(made.body.group.id, 'group'))?.pod_id, cloud.podIds[0]);
+});

@@ -8,8 +8,10 @@
  *
  * On Nova a flavor is usable the moment its create answered (and a volume type the moment a
  * project was given access to it), and clients (Tempest among them) use it at once: while a push
- * to the pod is under way and its first attempt has not failed, the create waits a little for it
- * (SYNC_WAIT_MS). A push that already failed (the pod is down, backing off) is not waited
+ * to the pod is under way and its first attempt has not failed, the create waits for it
+ * (SYNC_WAIT_MS). The push is one call to the pod's API, as slow as that pod is: a loaded real
+ * Cinder took 5.2 s to create a group type, so the wait is as long as a client's own request to
+ * a slow pod would be. A push that already failed (the pod is down, backing off) is not waited
  * for: the 409 comes at once rather than being held for a job that may wait minutes.
  */
 import { conflict } from '../../http';
@@ -25,14 +27,14 @@ const KEYS: Record<CatalogKind, (id: string, podId: string) => string> = {
 };
 const NOUNS: Record<CatalogKind, string> = { flavor: 'Flavor', volume_type: 'Volume type', qos_spec: 'QoS spec', default_type: 'Default volume type of project', group_type: 'Group type' };
 
+/** How long a create waits for a catalog push whose first attempt is still under way. */
+export const SYNC_WAIT_MS = 30_000;
+const SYNC_POLL_MS = 50;
+
 /**
  * @returns the state (its `pod_item_id` is the pod's own id) or undefined when none is recorded
  * @throws ApiError 409 while the item is pending or in conflict in the pod
  */
-/** How long a create waits for a catalog push whose first attempt is still under way. */
-export const SYNC_WAIT_MS = 5_000;
-const SYNC_POLL_MS = 50;
-
 export async function usableInPod(store: Store, kind: CatalogKind, id: string, pod: Pod, waitMs = SYNC_WAIT_MS): Promise<CatalogState | undefined> {
   const until = Date.now() + waitMs;
   let st = await store.catalogState.get(kind, id, pod.pod_id);

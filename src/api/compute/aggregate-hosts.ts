@@ -5,10 +5,15 @@
  * aggregate's metadata and the pod's member hosts; so a pod's scheduler filters that read
  * aggregates (AggregateInstanceExtraSpecsFilter, AggregateMultiTenancyIsolation...) see what the
  * operator set at the top. The mirror is deleted with the pod's last member.
- * Availability zones are not mirrored: a host's zone is its pod's top AZ, by which every create is
- * routed, so an aggregate with hosts gets no AZ and one with an AZ gets no hosts (400, the reason
- * named). Nova's answers otherwise: an unknown compute host 404, a member twice 409, deleting an
- * aggregate that still has hosts 400.
+ * The `availability_zone` metadata is mirrored too: the hosts become a zone inside their pod
+ * (aggregate-zones.ts). Nova's rules hold (nova/compute/api.py `is_safe_to_update_az`): a host
+ * is in one zone at most, so joining or naming a second zone is refused (409 on add_host, 400 on
+ * update and set_metadata, Nova's words). Two more rules keep the zone routable: a zone lives in
+ * one pod (its hosts cannot span pods: one create must have one pod to go to), and it cannot take
+ * the name of a top AZ (that name already routes by the tenant's bindings). The pod judges the
+ * rest itself (a host with servers changing zone) and its refusal is passed on.
+ * Nova's answers otherwise: an unknown compute host 404, a member twice 409, deleting an aggregate
+ * that still has hosts 400.
  */
 import type { Context } from 'hono';
 import { callPod } from '../../proxy';
@@ -33,12 +38,65 @@ const memberId = (aggregateId: number, host: string) => `${aggregateId}/${host}`
 /** Every aggregate's hosts, by aggregate id, in the order they were added. */
 export async function hostsByAggregate(deps: ComputeDeps): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
-  for (const { body: m } of await deps.store.catalogItems.list<Member>(KIND)) out.set(m.aggregate_id, [...(out.get(m.aggregate_id) ?? []), m.host]);
+  for (const m of await allMembers(deps)) out.set(m.aggregate_id, [...(out.get(m.aggregate_id) ?? []), m.host]);
   return out;
 }
 
+async function allMembers(deps: ComputeDeps): Promise<Member[]> {
+  return (await deps.store.catalogItems.list<Member>(KIND)).map((i) => i.body);
+}
+
 async function members(deps: ComputeDeps, aggregateId: number): Promise<Member[]> {
-  return (await deps.store.catalogItems.list<Member>(KIND)).map((i) => i.body).filter((m) => m.aggregate_id === aggregateId);
+  return (await allMembers(deps)).filter((m) => m.aggregate_id === aggregateId);
+}
+
+/** Each aggregate zone with hosts → the pods holding them, read from the store. */
+export async function readInnerZones(deps: ComputeDeps): Promise<Map<string, Set<string>>> {
+  const zoneOf = new Map((await deps.store.aggregates.list()).map((a) => [a.id, a.pod_id === null ? a.metadata[AZ_KEY] : undefined]));
+  const out = new Map<string, Set<string>>();
+  for (const m of await allMembers(deps)) {
+    const zone = zoneOf.get(m.aggregate_id);
+    if (zone) out.set(zone, (out.get(zone) ?? new Set()).add(m.pod_id));
+  }
+  return out;
+}
+
+/** Nova's wording of a refused aggregate change, by the call that asked for it. */
+const REFUSALS = {
+  add_host: (id: number, reason: string) => conflict(`Cannot add host to aggregate ${id}. Reason: ${reason}.`),
+  update: (id: number, reason: string) => badRequest(`Cannot update aggregate ${id}. Reason: ${reason}.`),
+  set_metadata: (id: number, reason: string) => badRequest(`Cannot update metadata of aggregate ${id}. Reason: ${reason}.`),
+} as const;
+export type ZoneChange = keyof typeof REFUSALS;
+
+/** Refuses a zone named like a top AZ: that name routes by the tenant's bindings, to any of its pods. */
+export async function checkZoneName(deps: ComputeDeps, zone: string, refuse: (reason: string) => Error): Promise<void> {
+  if ((await deps.podDir.list()).some((p) => p.az_name === zone)) throw refuse(`availability zone ${zone} is the zone of a pod; an aggregate's zone needs a name of its own`);
+}
+
+/**
+ * Refuses giving aggregate `a` the zone `zone` (with `joining` as a new host, or its own hosts):
+ * no zone or an empty one (Nova refuses removing a zone), a host already in another zone (Nova's
+ * check, its message with the zones as Python prints a list), the zone spread over two pods, or
+ * the name of a top AZ.
+ */
+export async function checkZone(deps: ComputeDeps, a: Aggregate, zone: string | null, change: ZoneChange, joining?: Member): Promise<void> {
+  const refuse = (reason: string) => REFUSALS[change](a.id, reason);
+  if (!zone) throw refuse(`Aggregate ${a.name} does not support empty named availability zone`);
+  await checkZoneName(deps, zone, refuse);
+  const pods = await deps.podDir.list();
+  const aggregates = await deps.store.aggregates.list();
+  const all = await allMembers(deps);
+  const mine = joining ? [joining] : all.filter((m) => m.aggregate_id === a.id);
+  const hosts = new Set(mine.map((m) => m.host));
+  const zoneOf = new Map(aggregates.map((x) => [x.id, x.metadata[AZ_KEY]]));
+  const others = [...new Set(all.filter((m) => m.aggregate_id !== a.id && hosts.has(m.host)).map((m) => zoneOf.get(m.aggregate_id)))].filter((z): z is string => !!z && z !== zone);
+  if (others.length > 0) throw refuse(`One or more hosts already in availability zone(s) [${others.map((z) => `'${z}'`).join(', ')}]`);
+  const holders = new Set([...mine, ...all.filter((m) => m.aggregate_id === a.id || zoneOf.get(m.aggregate_id) === zone)].map((m) => m.pod_id));
+  if (holders.size > 1) {
+    const names = pods.filter((p) => holders.has(p.pod_id)).map((p) => p.pod_name);
+    throw refuse(`availability zone ${zone} would have hosts in pods ${names.join(' and ')}; a zone lives in one pod`);
+  }
 }
 
 /** One call to the pod's os-aggregates; a refusal or failure is the caller's error, the pod named. */
@@ -59,23 +117,27 @@ async function askPod(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, metho
   throw new ApiError(res.status >= 500 ? 502 : res.status, `Pod ${pod.pod_name} refused the aggregate's mirror: ${message}`);
 }
 
-const withoutAz = (metadata: Record<string, string | null>) => Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== AZ_KEY));
-
 export async function addHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate, host: string): Promise<void> {
-  if (a.metadata[AZ_KEY]) throw badRequest(`Cannot add host ${host} to aggregate ${a.id}: its availability zone ${a.metadata[AZ_KEY]} cannot hold a pod's host, whose zone is its pod's.`);
   const pod = await podOfHost(deps, c, host, 'nova-compute', () => notFound(`Compute host ${host} could not be found.`), 'the gateway cannot tell which pod is meant');
   if (!pod) throw notFound(`Compute host ${host} could not be found.`);
   const all = await members(deps, a.id);
   if (all.some((m) => m.host === host)) throw conflict(`Aggregate ${a.id} already has host ${host}.`);
   let mirror = all.find((m) => m.pod_id === pod.pod_id)?.pod_aggregate_id;
+  const zone = a.metadata[AZ_KEY];
+  if (zone) await checkZone(deps, a, zone, 'add_host', { aggregate_id: a.id, host, pod_id: pod.pod_id, pod_aggregate_id: mirror ?? 0 });
   const made = mirror === undefined;
   if (mirror === undefined) {
     const created = await askPod(deps, c, pod, 'POST', '', { aggregate: { name: `trio2o-${a.uuid}` } });
     mirror = Number((created.json.aggregate as { id?: unknown } | undefined)?.id);
-    const metadata = withoutAz(a.metadata);
-    if (Object.keys(metadata).length > 0) await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { set_metadata: { metadata } });
   }
-  const added = await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { add_host: { host } });
+  // A refusal (Nova's 409 for a host whose servers would change zone) leaves no new mirror behind.
+  const added = await (async () => {
+    if (made && Object.keys(a.metadata).length > 0) await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { set_metadata: { metadata: a.metadata } });
+    return askPod(deps, c, pod, 'POST', `/${mirror}/action`, { add_host: { host } });
+  })().catch(async (err: unknown) => {
+    if (made) await askPod(deps, c, pod, 'DELETE', `/${mirror}`);
+    throw err;
+  });
   if (added.status === 404) {
     if (made) await askPod(deps, c, pod, 'DELETE', `/${mirror}`);
     throw notFound(`Compute host ${host} could not be found.`);
@@ -96,16 +158,13 @@ export async function removeHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: A
   await deps.store.catalogItems.delete(KIND, memberId(a.id, host));
 }
 
-/** Refuses what would give an aggregate with hosts an availability zone, or delete it. */
-export async function checkHostsAllow(deps: ComputeDeps, a: Aggregate, change: 'zone' | 'delete'): Promise<void> {
-  if ((await members(deps, a.id)).length === 0) return;
-  if (change === 'delete') throw badRequest(`Cannot remove host from aggregate ${a.id}. Reason: Host aggregate is not empty.`);
-  throw badRequest(`Cannot set an availability zone on aggregate ${a.id}: it holds compute hosts, whose zone is their pod's.`);
+/** Refuses deleting an aggregate that still has hosts, as Nova does. */
+export async function checkEmpty(deps: ComputeDeps, a: Aggregate): Promise<void> {
+  if ((await members(deps, a.id)).length > 0) throw badRequest(`Cannot remove host from aggregate ${a.id}. Reason: Host aggregate is not empty.`);
 }
 
-/** Mirrors metadata changes into every pod that holds a member of the aggregate. */
-export async function pushMetadata(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate, changes: Record<string, string | null>): Promise<void> {
-  const metadata = withoutAz(changes);
+/** Mirrors metadata changes (the zone included) into every pod that holds a member of the aggregate. */
+export async function pushMetadata(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate, metadata: Record<string, string | null>): Promise<void> {
   if (Object.keys(metadata).length === 0) return;
   const pods = await deps.podDir.list();
   const mirrors = new Map((await members(deps, a.id)).map((m) => [m.pod_id, m.pod_aggregate_id]));

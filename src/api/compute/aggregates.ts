@@ -5,7 +5,9 @@
  * aggregate `ag_<pod_name>` carrying its top AZ, created the first time aggregates are read after
  * the pod appears and dropped once the pod is gone; it cannot be deleted, renamed or moved to
  * another AZ by hand. Compute hosts join and leave aggregates as in Nova, mirrored into their
- * pods (aggregate-hosts.ts).
+ * pods with the metadata, the availability zone included (aggregate-hosts.ts): an aggregate's zone
+ * is a zone inside its hosts' pod (aggregate-zones.ts). A change is mirrored before it is stored,
+ * so a pod's refusal leaves the top as it was.
  * Shapes: Nova's Aggregate fields; `uuid` from 2.41; create answers without hosts and metadata.
  */
 import type { Context } from 'hono';
@@ -18,7 +20,8 @@ import { novaName } from './params';
 import { can } from './policy';
 import type { ComputeRule } from './policy-rules';
 import { storeWrite } from '../common';
-import { addHost, AZ_KEY, checkHostsAllow, hostsByAggregate, pushMetadata, removeHost } from './aggregate-hosts';
+import { addHost, AZ_KEY, checkEmpty, checkZone, checkZoneName, hostsByAggregate, pushMetadata, removeHost } from './aggregate-hosts';
+import { forgetInnerZones } from './aggregate-zones';
 
 const azName = v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)));
 const AggregateCreate = v.strictObject({ aggregate: v.strictObject({ name: novaName, availability_zone: v.optional(azName) }) });
@@ -89,6 +92,7 @@ export async function aggregateCreate(deps: ComputeDeps, c: Context<ComputeEnv>)
   can(deps.policy, c.get('auth'), rule('create'), {});
   const { aggregate: b } = validate(AggregateCreate, await readJson(c));
   const meta: Record<string, string> = b.availability_zone ? { [AZ_KEY]: b.availability_zone.trim() } : {};
+  if (meta[AZ_KEY]) await checkZoneName(deps, meta[AZ_KEY], (reason) => badRequest(`Cannot create aggregate ${b.name.trim()}. Reason: ${reason}.`));
   const a = await storeWrite(() => deps.store.aggregates.create(b.name.trim(), meta), exists(b.name.trim()));
   return c.json({ aggregate: view(c, a) });
 }
@@ -112,9 +116,14 @@ export async function aggregateUpdate(deps: ComputeDeps, c: Context<ComputeEnv>)
   const { aggregate: b } = validate(AggregateUpdate, await readJson(c));
   const a = await load(deps, c);
   refusePod(a, 'update');
-  if (b.availability_zone) await checkHostsAllow(deps, a, 'zone');
+  const zone = b.availability_zone?.trim() ?? b.availability_zone;
+  if (zone !== undefined) await checkZone(deps, a, zone, 'update');
   if (b.name !== undefined) await storeWrite(() => deps.store.aggregates.rename(a.id, b.name!.trim()), exists(b.name.trim()));
-  if (b.availability_zone !== undefined) await storeWrite(() => deps.store.aggregates.updateMetadata(a.id, { [AZ_KEY]: b.availability_zone ?? null }));
+  if (zone !== undefined) {
+    await pushMetadata(deps, c, a, { [AZ_KEY]: zone });
+    await storeWrite(() => deps.store.aggregates.updateMetadata(a.id, { [AZ_KEY]: zone }));
+    forgetInnerZones(deps);
+  }
   return c.json({ aggregate: await fullView(deps, c, (await deps.store.aggregates.get(a.id))!) });
 }
 
@@ -122,7 +131,7 @@ export async function aggregateDelete(deps: ComputeDeps, c: Context<ComputeEnv>)
   can(deps.policy, c.get('auth'), rule('delete'), {});
   const a = await load(deps, c);
   refusePod(a, 'delete');
-  await checkHostsAllow(deps, a, 'delete');
+  await checkEmpty(deps, a);
   await storeWrite(() => deps.store.aggregates.delete(a.id));
   return c.body(null, 200);
 }
@@ -135,20 +144,24 @@ export async function aggregateAction(deps: ComputeDeps, c: Context<ComputeEnv>)
     const a = await load(deps, c);
     refusePod(a, 'add a host to');
     await addHost(deps, c, a, action.add_host.host);
+    forgetInnerZones(deps);
     return c.json({ aggregate: await fullView(deps, c, a) });
   }
   if ('remove_host' in action) {
     can(deps.policy, auth, rule('remove_host'), {});
     const a = await load(deps, c);
     await removeHost(deps, c, a, action.remove_host.host);
+    forgetInnerZones(deps);
     return c.json({ aggregate: await fullView(deps, c, a) });
   }
   can(deps.policy, auth, rule('set_metadata'), {});
   const a = await load(deps, c);
   const changes = action.set_metadata.metadata;
   if (a.pod_id && AZ_KEY in changes) refusePod(a, 'move');
-  if (changes[AZ_KEY]) await checkHostsAllow(deps, a, 'zone');
-  await storeWrite(() => deps.store.aggregates.updateMetadata(a.id, changes));
+  const zoneChange = Object.hasOwn(changes, AZ_KEY);
+  if (zoneChange) await checkZone(deps, a, changes[AZ_KEY] ?? null, 'set_metadata');
   await pushMetadata(deps, c, a, changes);
+  await storeWrite(() => deps.store.aggregates.updateMetadata(a.id, changes));
+  if (zoneChange) forgetInnerZones(deps);
   return c.json({ aggregate: await fullView(deps, c, (await deps.store.aggregates.get(a.id))!) });
 }

@@ -2,9 +2,10 @@
  * Availability-zone translation between the gateway and a pod: requests carry the pod's own AZ name
  * (`pod_az_name`, dropped when empty), answers show the top AZ (`az_name`). Nova's request value
  * may name a host (`az:host:node`), so the request side is Nova's own; the answer side is the
- * shared `azToTop`.
+ * shared `azToTop`. An inner zone (a host aggregate's, aggregate-zones.ts) is the same name in the
+ * pod and at the top: it is neither rewritten in requests nor in answers.
  */
-import { azToTop, type JsonTransform } from '../../proxy';
+import { azToTop, type InnerZones, type JsonTransform } from '../../proxy';
 import type { Pod } from '../../store';
 
 /**
@@ -23,7 +24,7 @@ export function topAz(requested: unknown): string {
   return typeof requested === 'string' ? (requested.split(':')[0] ?? '') : '';
 }
 
-/** Shows the pod's top AZ in `{server}` and `{servers: [...]}` bodies. */
-export function serverAzToTop(pod: Pod): JsonTransform {
-  return azToTop(pod.az_name, { one: 'server', many: 'servers', field: 'OS-EXT-AZ:availability_zone' });
+/** Shows the pod's top AZ in `{server}` and `{servers: [...]}` bodies, or the pod's inner zone. */
+export function serverAzToTop(pod: Pod, inner: InnerZones): JsonTransform {
+  return azToTop({ top: pod.az_name, podId: pod.pod_id, inner }, { one: 'server', many: 'servers', field: 'OS-EXT-AZ:availability_zone' });
 }

@@ -10,7 +10,7 @@ import type { AuthenticateOptions } from '../../auth';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { versionsApp, COMPUTE_MIN_VERSION } from './versions';
 import { createServer } from './servers-create';
-import { HOOKED_SERVER_ACTIONS, SERVER_BY_ID, serverById } from './servers-by-id';
+import { HOOKED_SERVER_ACTIONS, serverById, serverByIdOptions } from './servers-by-id';
 import { listServers } from './servers-list';
 import { flavorCreate, flavorDelete, flavorDetailList, flavorIndex, flavorShow, flavorUpdate } from './flavors';
 import { extraSpecDelete, extraSpecShow, extraSpecUpdate, extraSpecsCreate, extraSpecsIndex, flavorAccessIndex, flavorAction } from './flavor-specs-access';
@@ -161,7 +161,7 @@ export function resources(deps: ComputeDeps): RouteRow[] {
 export function computeFastRoute(deps: ComputeDeps, auth: AuthenticateOptions): FastByIdRoute {
   return {
     versionPrefix: '/v2.1',
-    byId: SERVER_BY_ID,
+    byId: serverByIdOptions(deps),
     passThroughAction: (action) => !HOOKED_SERVER_ACTIONS.has(action),
     rows: resources(deps),
     spec: computeSpec(deps.maxVersion),

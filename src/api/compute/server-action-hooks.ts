@@ -6,12 +6,15 @@
  *   needs nothing.
  * - `unshelve` with `availability_zone` (2.77): a shelved server stays in its pod (there is no
  *   move between pods), so only the pod's own top AZ is accepted (another is a 400 before the pod
- *   is asked) and it is sent as the pod's AZ name. `null` (2.91, unpin) passes as it is.
+ *   is asked) and it is sent as the pod's AZ name; an inner zone of the pod (a host aggregate's)
+ *   is accepted and sent as it is. `null` (2.91, unpin) passes as it is.
  */
 import type { Context } from 'hono';
 import { badRequest } from '../../http';
 import type { Pod } from '../../store';
+import { isInnerZone, type InnerZones } from '../../proxy';
 import { azForPod, topAz } from './az';
+import { innerZones } from './aggregate-zones';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 
@@ -30,15 +33,16 @@ export async function checkAction(deps: ComputeDeps, c: Context<ComputeEnv>, bod
     await ensureKeypairInPod(deps, c, pod, keypair);
   }
   const az = actionArg(body, 'unshelve')?.availability_zone;
-  if (typeof az === 'string' && topAz(az) !== pod.az_name) {
+  if (typeof az === 'string' && topAz(az) !== pod.az_name && !isInnerZone(await innerZones(deps), pod.pod_id, topAz(az))) {
     throw badRequest(`The server is in availability zone ${pod.az_name}; it cannot be unshelved in availability zone ${topAz(az)} (a server does not move between pods).`);
   }
 }
 
-/** The unshelve AZ in the pod's own name; any other body is forwarded as sent. */
-export async function actionForPod(body: unknown, pod: Pod): Promise<unknown> {
+/** The unshelve AZ in the pod's own name; an inner zone and any other body are forwarded as sent. */
+export async function actionForPod(body: unknown, pod: Pod, inner: InnerZones): Promise<unknown> {
   const unshelve = actionArg(body, 'unshelve');
   if (!unshelve || typeof unshelve.availability_zone !== 'string') return undefined;
+  if (isInnerZone(inner, pod.pod_id, topAz(unshelve.availability_zone))) return undefined;
   const az = azForPod(unshelve.availability_zone, pod.pod_az_name);
   const copy: Body = { ...unshelve };
   if (az === undefined) delete copy.availability_zone;

@@ -19,6 +19,7 @@ import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, isSupported, notFound } from '../../http';
 import { serverAzToTop } from './az';
+import { innerZones } from './aggregate-zones';
 import { actionForPod, checkAction } from './server-action-hooks';
 import { callerRoute } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
@@ -85,13 +86,15 @@ async function deletedServerActions(deps: ComputeDeps, c: Context<ComputeEnv>, i
 }
 
 /** How a request by server id is forwarded: shared by the handler below and the listener's fast route. */
-export const SERVER_BY_ID = {
-  type: 'server',
-  service: 'compute',
-  collection: 'servers',
-  transform: serverAzToTop,
-  events: SERVER_EVENTS,
-} as const;
+export function serverByIdOptions(deps: ComputeDeps) {
+  return {
+    type: 'server',
+    service: 'compute',
+    collection: 'servers',
+    transform: async (pod: Pod) => serverAzToTop(pod, await innerZones(deps)),
+    events: SERVER_EVENTS,
+  } as const;
+}
 
 /**
  * The server actions some hook of this handler reads, changes or acts on after the pod answered:
@@ -107,7 +110,7 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
   if (deleted) return deleted;
   let resize: ResizeStep | undefined;
   const { response, status, pod } = await forwardById(deps, c, {
-    ...SERVER_BY_ID,
+    ...serverByIdOptions(deps),
     collection: collectionOf(c),
     missing: instanceMissing,
     peek: {
@@ -121,7 +124,7 @@ export async function serverById(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
         await checkAction(deps, c, body, pod);
         resize = await resizeStep(deps, id, body);
       },
-      rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod) : undefined),
+      rewrite: async (body, pod, sub) => (isAction('POST', sub) ? actionForPod(body, pod, await innerZones(deps)) : undefined),
     },
   });
   if (resize && status >= 200 && status < 300) await applyResizeStep(deps, id, resize);

@@ -1,7 +1,8 @@
 /**
  * `POST /servers`: schedule a pod, then the shared routed create (pending routing → forward →
  * complete; removed when the pod refused, left for reconciliation when the outcome is unknown)
- * with the WHOLE body, every field the caller sent, and the AZ rewritten for the pod. A pod's
+ * with the WHOLE body, every field the caller sent, and the AZ rewritten for the pod (a host
+ * aggregate's zone goes to the pod holding it and is sent as it is: aggregate-zones.ts). A pod's
  * answer is passed through; a store that cannot be written stops the create with 503 before any
  * pod is touched. Before scheduling, Nova's API-level quota checks (server-quota.ts) and the keypair
  * lookup; after it, the keypair hand-off to the chosen pod.
@@ -18,6 +19,7 @@ import { ensureKeypairInPod, ownKeypair } from './keypair-handoff';
 import { checkServerQuota, type ServerRequest } from './server-quota';
 import { afterCreated, afterReservation, createExtras, type AdoptionContext } from './server-adoption';
 import { groupPlacement } from './server-group-hint';
+import { innerZonePlacement, innerZones } from './aggregate-zones';
 import { callerRoute } from '../common';
 
 const CreateShape = v.object({
@@ -61,7 +63,11 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
   // Nova's API-level quota checks and the keypair lookup come first: a refused create binds nothing.
   const flavor = await checkServerQuota(deps, c.get('apiVersion'), projectId, server as ServerRequest);
   const keypair = server.key_name ? await ownKeypair(deps, c, server.key_name) : undefined;
-  const placement = (await groupPlacement(deps, raw, topAz(server.availability_zone), { projectId, isAdmin: c.get('auth').isAdmin })) ?? (await deps.scheduler.select(projectId, topAz(server.availability_zone)));
+  const zone = topAz(server.availability_zone);
+  const inner = await innerZonePlacement(deps, zone);
+  const group = await groupPlacement(deps, raw, inner ? '' : zone, { projectId, isAdmin: c.get('auth').isAdmin });
+  if (inner && group && group.pod.pod_id !== inner.pod.pod_id) throw badRequest(`The server group is not in availability zone ${zone}; its members cannot be created there.`);
+  const placement = inner ?? group ?? (await deps.scheduler.select(projectId, zone));
   await checkSourcesInPod(deps, c, server, placement.pod.pod_id);
   if (flavor) await usableInPod(deps.store, 'flavor', flavor.flavorid, placement.pod);
   // The pod looks key_name up in its own database: give it the user's keypair first.
@@ -86,7 +92,7 @@ export async function createServer(deps: ComputeDeps, c: Context<ComputeEnv>): P
     body: JSON.stringify(body),
     idOf: (json) => (json as { server?: { id?: unknown } }).server?.id,
     hint: { name: typeof server.name === 'string' ? server.name : null },
-    transform: serverAzToTop(placement.pod),
+    transform: serverAzToTop(placement.pod, await innerZones(deps)),
     onCreated: async (id) => {
       if (flavor) await recordUsage(deps, c, id, flavor);
       await afterCreated(adoption, id);

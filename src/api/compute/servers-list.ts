@@ -8,6 +8,8 @@ import { fanoutList, PAGING_SORTING_PARAMS, type FanoutSpec, type Item } from '.
 import { FANOUT_LIMIT } from '../common';
 import { novaSort } from './server-sort';
 import type { Routing } from '../../store';
+import type { InnerZones } from '../../proxy';
+import { innerZones } from './aggregate-zones';
 import { badRequest, isSupported, publicBase, type Version } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 
@@ -52,7 +54,7 @@ function links(base: string, prefix: string, id: string) {
 }
 
 /** The servers list spec for one request. */
-export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail: boolean): FanoutSpec {
+export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail: boolean, inner: InnerZones): FanoutSpec {
   const prefix = apiPrefix(c.get('projectId'));
   const version = c.get('apiVersion');
   const auth = c.get('auth');
@@ -68,7 +70,7 @@ export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail
     limit: FANOUT_LIMIT,
     // Pods are asked for detail (the sort values live there); the index view is cut from it.
     view: detail ? undefined : (s: Item): Item => ({ id: s.id, name: s.name, links: s.links }),
-    az: { param: 'availability_zone', field: 'OS-EXT-AZ:availability_zone' },
+    az: { param: 'availability_zone', field: 'OS-EXT-AZ:availability_zone', inner },
     downRecords: {
       allowed: (_c, params) => minimalRecordsAllowed(version, auth.isAdmin, params),
       // views/servers.py: basic() and _show_from_down_cell() for a listed instance.
@@ -82,7 +84,7 @@ export function serverListSpec(deps: ComputeDeps, c: Context<ComputeEnv>, detail
   };
 }
 
-export function listServers(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
+export async function listServers(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   const detail = /\/(servers|os-volumes_boot)\/detail\/?$/.test(c.req.path);
-  return fanoutList(deps, c, serverListSpec(deps, c, detail));
+  return fanoutList(deps, c, serverListSpec(deps, c, detail, await innerZones(deps)));
 }

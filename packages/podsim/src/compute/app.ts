@@ -5,7 +5,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { faultBody, NovaError, type NovaEnv } from './context';
-import type { NovaDeps, RegisterFn } from './deps';
+import { computeHostZone, type NovaDeps, type RegisterFn } from './deps';
 import { MIN_VERSION, mustParse, negotiate, versionHeaders, type ApiVersion } from './microversion';
 import { versionList, versionShow, versionShowV20 } from './versions';
 
@@ -50,7 +50,7 @@ function novaMiddleware(deps: NovaDeps, min: ApiVersion, max: ApiVersion): Middl
     const requestId = `req-${randomUUID()}`;
     const { isRoot, urlProjectId } = classifyPath(new URL(c.req.url).pathname);
     c.set('urlProjectId', urlProjectId);
-    c.set('az', deps.env.az);
+    c.set('az', computeHostZone(deps));
     c.set('requestId', requestId);
     if (!isRoot) {
       const who = await deps.env.identify(c.req.raw.headers, urlProjectId);

@@ -14,4 +14,9 @@ export interface NovaDeps {
 }
 
 export type NovaApi = Hono<NovaEnv>;
+
+/** The zone of the pod's one compute host now: its aggregate's zone, else the pod's default. */
+export function computeHostZone(deps: NovaDeps): string {
+  return deps.state.hostAggregateZone ?? deps.env.az;
+}
 export type RegisterFn = (api: NovaApi, deps: NovaDeps) => void;

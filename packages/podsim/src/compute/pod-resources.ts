@@ -2,7 +2,7 @@
 // os-server-external-events (os-services and os-hypervisors: services.ts). One compute host per pod.
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, jsonBody, notFound, requireAdmin, since, type NovaContext } from './context';
-import type { NovaApi, NovaDeps } from './deps';
+import { computeHostZone, type NovaApi, type NovaDeps } from './deps';
 import { isoSeconds } from './state';
 
 /** Nova's default quotas (nova/conf/quota.py). */
@@ -38,14 +38,14 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
   const host = hostName(deps);
   const started = isoSeconds();
   api.get('/os-availability-zone', (c) =>
-    c.json({ availabilityZoneInfo: [{ zoneName: deps.env.az, zoneState: { available: true }, hosts: null }] }));
+    c.json({ availabilityZoneInfo: [{ zoneName: computeHostZone(deps), zoneState: { available: true }, hosts: null }] }));
   api.get('/os-availability-zone/detail', (c) => {
     requireAdmin(c, 'os_compute_api:os-availability-zone:detail');
     const svc = (name: string) => ({ [name]: { available: true, active: true, updated_at: started } });
     return c.json({
       availabilityZoneInfo: [
         { zoneName: 'internal', zoneState: { available: true }, hosts: { [`${host}-ctl`]: { ...svc('nova-scheduler'), ...svc('nova-conductor') } } },
-        { zoneName: deps.env.az, zoneState: { available: true }, hosts: { [host]: svc('nova-compute') } },
+        { zoneName: computeHostZone(deps), zoneState: { available: true }, hosts: { [host]: svc('nova-compute') } },
       ],
     });
   });
@@ -112,13 +112,27 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     return c.body(null, 202);
   });
 
-  // os-aggregates (aggregates.py): the pod's AZ aggregate holding its compute host, plus the
-  // aggregates an admin makes (create, show, update, delete, add_host, remove_host,
-  // set_metadata), with Nova's conflicts and not-founds.
+  // os-aggregates (aggregates.py): the aggregates an admin makes (create, show, update, delete,
+  // add_host, remove_host, set_metadata), with Nova's conflicts and not-founds. The compute host
+  // starts in no aggregate, in the pod's default zone (default_availability_zone, as the real-pods
+  // bed configures Nova); an aggregate's `availability_zone` moves it to that zone, with Nova's
+  // checks (nova/compute/api.py is_safe_to_update_az and
+  // ensure_no_instances_need_to_move_az_when_host_added).
   interface SimAggregate { id: number; uuid: string; name: string; created_at: string; updated_at: string | null; hosts: string[]; metadata: Record<string, string> }
-  const aggregates: SimAggregate[] = [
-    { id: 1, uuid: '00000000-0000-4000-a000-000000000001', name: deps.env.az, created_at: started, updated_at: null, hosts: [host], metadata: { availability_zone: deps.env.az } },
-  ];
+  const aggregates: SimAggregate[] = [];
+  // Nova's ids come from an autoincrement column: a deleted aggregate's id is never given again.
+  let lastAggregateId = 0;
+  const zoneOfHost = () => aggregates.find((a) => a.hosts.includes(host) && a.metadata.availability_zone)?.metadata.availability_zone ?? null;
+  const syncHostZone = () => void (deps.state.hostAggregateZone = zoneOfHost());
+  const hasServers = () => [...deps.state.servers.values()].some((s) => s.host === host);
+  /** Nova's refusals of a zone for aggregate `a` holding `hosts`; `refuse` words them per call. */
+  const checkZone = (a: SimAggregate, zone: string | null | undefined, hosts: string[], refuse: (reason: string) => Error, changing: boolean) => {
+    if (zone === undefined) return;
+    if (!zone) throw refuse(`Aggregate ${a.name} does not support empty named availability zone`);
+    const others = aggregates.filter((x) => x !== a && x.metadata.availability_zone && x.metadata.availability_zone !== zone && x.hosts.some((h) => hosts.includes(h)));
+    if (others.length > 0) throw refuse(`One or more hosts already in availability zone(s) [${others.map((x) => `'${x.metadata.availability_zone}'`).join(', ')}]`);
+    if (changing && hosts.length > 0 && hasServers() && a.metadata.availability_zone !== zone) throw refuse('One or more hosts contain instances in this zone');
+  };
   const aggView = (c: NovaContext, a: SimAggregate, full = true) => {
     const v: Record<string, unknown> = { id: a.id, name: a.name, availability_zone: a.metadata.availability_zone ?? null, created_at: a.created_at, updated_at: a.updated_at, deleted_at: null, deleted: false };
     if (full) Object.assign(v, { hosts: a.hosts, metadata: a.metadata });
@@ -142,8 +156,11 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
     requireAdmin(c, 'os_compute_api:os-aggregates:create');
     const b = (await jsonBody(c)).aggregate as { name?: unknown; availability_zone?: unknown } | undefined;
     if (!b || typeof b.name !== 'string' || b.name.trim() === '') throw badRequest("Invalid input for field/attribute aggregate. 'name' is a required property");
+    // Nova's schema (schemas/aggregates.py): name and availability_zone of 1 to 255 characters.
+    if (b.name.length > 255) throw badRequest(`Invalid input for field/attribute name. Value: ${b.name}. '${b.name}' is too long`);
     nameFree(b.name);
-    const a: SimAggregate = { id: Math.max(0, ...aggregates.map((x) => x.id)) + 1, uuid: randomUUID(), name: b.name, created_at: isoSeconds(), updated_at: null, hosts: [], metadata: typeof b.availability_zone === 'string' ? { availability_zone: b.availability_zone } : {} };
+    if (b.availability_zone === '') throw badRequest(`Cannot update aggregate None. Reason: Aggregate ${b.name} does not support empty named availability zone.`);
+    const a: SimAggregate = { id: ++lastAggregateId, uuid: randomUUID(), name: b.name, created_at: isoSeconds(), updated_at: null, hosts: [], metadata: typeof b.availability_zone === 'string' ? { availability_zone: b.availability_zone } : {} };
     aggregates.push(a);
     return c.json({ aggregate: aggView(c, a, false) });
   });
@@ -159,10 +176,9 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
       nameFree(b.name, a);
       a.name = b.name;
     }
-    if (b.availability_zone !== undefined) {
-      if (b.availability_zone === null) delete a.metadata.availability_zone;
-      else a.metadata.availability_zone = b.availability_zone;
-    }
+    checkZone(a, b.availability_zone, a.hosts, (r) => badRequest(`Cannot update aggregate ${a.id}. Reason: ${r}.`), true);
+    if (b.availability_zone !== undefined) a.metadata.availability_zone = b.availability_zone!;
+    syncHostZone();
     a.updated_at = isoSeconds();
     return c.json({ aggregate: aggView(c, a) });
   });
@@ -182,7 +198,16 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
       const a = aggregate(c);
       if (arg.host !== host) throw notFound(`Compute host ${String(arg.host)} could not be found.`);
       if (a.hosts.includes(host)) throw conflict(`Aggregate ${a.id} already has host ${host}.`);
+      const refuse = (r: string) => conflict(`Cannot add host to aggregate ${a.id}. Reason: ${r}.`);
+      const zone = a.metadata.availability_zone;
+      if (zone) checkZone(a, zone, [host], refuse, false);
+      const from = zoneOfHost();
+      if (zone && hasServers() && from !== zone) {
+        const count = [...deps.state.servers.values()].filter((s) => s.host === host).length;
+        throw refuse(`The host cannot be added to the aggregate as the availability zone of the host would change from '${from ?? 'None'}' to '${zone}' but the host already has ${count} instance(s). Changing the AZ of an existing instance is not supported by this action. Move the instances away from this host then try again. If you need to move the instances between AZs then you can use shelve_offload and unshelve to achieve this`);
+      }
       a.hosts.push(host);
+      syncHostZone();
       return c.json({ aggregate: aggView(c, a) });
     }
     if (action === 'remove_host') {
@@ -190,15 +215,20 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
       const a = aggregate(c);
       if (!a.hosts.includes(String(arg.host))) throw notFound(`Cannot remove host ${String(arg.host)} in aggregate ${a.id}`);
       a.hosts = a.hosts.filter((h) => h !== arg.host);
+      syncHostZone();
       return c.json({ aggregate: aggView(c, a) });
     }
     if (action === 'set_metadata') {
       requireAdmin(c, 'os_compute_api:os-aggregates:set_metadata');
       const a = aggregate(c);
+      if (arg.metadata && 'availability_zone' in arg.metadata) {
+        checkZone(a, arg.metadata.availability_zone, a.hosts, (r) => badRequest(`Cannot update metadata of aggregate ${a.id}. Reason: ${r}.`), true);
+      }
       for (const [k, v] of Object.entries(arg.metadata ?? {})) {
         if (v === null) delete a.metadata[k];
         else a.metadata[k] = v;
       }
+      syncHostZone();
       a.updated_at = isoSeconds();
       return c.json({ aggregate: aggView(c, a) });
     }

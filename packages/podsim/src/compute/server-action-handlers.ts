@@ -10,6 +10,7 @@ import { transition, type ActionSpec } from './action-spec';
 import { showServer, updateViewOptions } from './server-view';
 import { destroy } from './servers';
 import { touch } from './server-lookup';
+import { computeHostZone } from './deps';
 import { isoSeconds, POWER, type SimServer } from './state';
 import { diskConfig, objectField, requiredString, stringMap } from './validate';
 
@@ -118,7 +119,7 @@ export const ACTION_HANDLERS: Record<string, ActionSpec> = {
     label: 'unshelve', record: 'unshelve', vmStates: ['shelved', 'shelved_offloaded'], lock: true,
     run: (_c, deps, s, arg) => {
       const az = arg && typeof arg === 'object' ? (arg as { availability_zone?: unknown }).availability_zone : undefined;
-      if (typeof az === 'string' && az !== deps.env.az) throw badRequest('The requested availability zone is not available');
+      if (typeof az === 'string' && az !== computeHostZone(deps)) throw badRequest('The requested availability zone is not available');
       // Unshelving an offloaded server spawns it again: unshelving, then spawning, then ACTIVE.
       transition(deps, s, 'unshelving', (x) => {
         x.taskState = 'spawning';

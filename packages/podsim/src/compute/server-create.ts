@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { badRequest, jsonBody, since, type NovaContext } from './context';
-import type { NovaDeps } from './deps';
+import { computeHostZone, type NovaDeps } from './deps';
 import { resourceLinks, selfHref } from './links';
 import { flavorSnapshot } from './flavor-store';
 import { visible } from './flavors';
@@ -172,7 +172,7 @@ export async function createServer(c: NovaContext, deps: NovaDeps): Promise<Resp
   const az = server.availability_zone;
   if (az !== undefined && az !== null) {
     const zone = String(az).split(':')[0];
-    if (zone !== '' && zone !== deps.env.az) throw badRequest('The requested availability zone is not available');
+    if (zone !== '' && zone !== computeHostZone(deps)) throw badRequest('The requested availability zone is not available');
   }
 
   checkNetworks(server.networks);

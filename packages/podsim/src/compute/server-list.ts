@@ -2,7 +2,7 @@
 // paging. Default order is created_at desc then Nova's internal integer id desc (creation
 // order), so equal timestamps still list newest first, as on a real Nova.
 import { badRequest, forbidden, isAdmin, since, type NovaContext } from './context';
-import type { NovaDeps } from './deps';
+import { computeHostZone, type NovaDeps } from './deps';
 import { collectionLinks, limitAndMarker } from './links';
 import { basicServer, fixedIp, showServer } from './server-view';
 import { matchesStatusFilter, statesFromStatuses } from './states';
@@ -106,7 +106,7 @@ export function listServers(c: NovaContext, deps: NovaDeps, detail: boolean): Re
       throw badRequest(`Invalid input for query parameters ${unknown[0]}. Value: ${params.get(unknown[0])}. Additional properties are not allowed ('${unknown[0]}' was unexpected)`);
     }
   }
-  const az = deps.env.az;
+  const az = computeHostZone(deps);
   const allTenants = params.has('all_tenants') ? boolParam(params.get('all_tenants') ?? '', 'all_tenants') : false;
   if (allTenants && !admin) {
     throw forbidden(`Policy doesn't allow os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants to be performed.`);
@@ -148,7 +148,7 @@ export function listServers(c: NovaContext, deps: NovaDeps, detail: boolean): Re
     filters.push((s) => s.vmState !== 'building' && re.test(fixedIp(s)));
   }
   const azFilter = params.get('availability_zone');
-  if (azFilter !== null && (admin || since(c, '2.83'))) filters.push(() => azFilter === az);
+  if (azFilter !== null && (admin || since(c, '2.83'))) filters.push((s) => azFilter === (s.requestedAz ?? az));
   const simple: [string, (s: SimServer) => string | null][] = [
     ['image', (s) => s.imageId], ['flavor', (s) => s.flavor.id], ['reservation_id', (s) => s.reservationId],
   ];

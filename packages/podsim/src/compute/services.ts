@@ -7,7 +7,7 @@
 // Ids: integers below 2.53, UUIDs from it (random per pod, as every real deployment's are).
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, jsonBody, notFound, requireAdmin, since, type NovaContext } from './context';
-import type { NovaApi, NovaDeps } from './deps';
+import { computeHostZone, type NovaApi, type NovaDeps } from './deps';
 import { isoSeconds } from './state';
 
 const NOT_FOUND = 'The resource could not be found.';
@@ -45,10 +45,12 @@ export function registerServices(api: NovaApi, deps: NovaDeps): void {
   ].map(([binary, h, zone], i) => ({ id: i + 1, uuid: randomUUID(), binary: binary!, host: h!, zone: zone!, disabled: false, disabledReason: null, forcedDown: false, updatedAt: now }));
   const node = { id: 1, uuid: randomUUID(), hostname: host, started: Date.now() };
   const computeService = () => services.find((s) => s.binary === 'nova-compute');
+  // A compute service's zone is its host's, which host aggregates can change.
+  const zoneOf = (s: SimService) => (s.binary === 'nova-compute' ? computeHostZone(deps) : s.zone);
 
   const view = (c: NovaContext, s: SimService) => {
     const v: Record<string, unknown> = {
-      id: since(c, '2.53') ? s.uuid : s.id, binary: s.binary, host: s.host, zone: s.zone,
+      id: since(c, '2.53') ? s.uuid : s.id, binary: s.binary, host: s.host, zone: zoneOf(s),
       status: s.disabled ? 'disabled' : 'enabled', state: s.forcedDown ? 'down' : 'up', updated_at: s.updatedAt, disabled_reason: s.disabledReason,
     };
     if (since(c, '2.11')) v.forced_down = s.forcedDown;
@@ -246,7 +248,7 @@ export function registerServices(api: NovaApi, deps: NovaDeps): void {
     hostsGone(c);
     requireAdmin(c, 'os_compute_api:os-hosts:list');
     const zone = c.req.query('zone');
-    const hosts = services.filter((s) => !s.disabled && (!zone || s.zone === zone)).map((s) => ({ host_name: s.host, service: s.binary.replace(/^nova-/, ''), zone: s.zone }));
+    const hosts = services.filter((s) => !s.disabled && (!zone || zoneOf(s) === zone)).map((s) => ({ host_name: s.host, service: s.binary.replace(/^nova-/, ''), zone: zoneOf(s) }));
     return c.json({ hosts });
   });
   api.get('/os-hosts/:host', (c) => {

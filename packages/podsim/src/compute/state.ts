@@ -186,6 +186,11 @@ export class ComputeState {
   readonly migrations: SimMigration[] = [];
   /** os-server-groups by id. */
   readonly serverGroups = new Map<string, SimServerGroup>();
+  /**
+   * The availability zone of the host aggregate holding the compute host, if one has a zone;
+   * otherwise the host is in the pod's default zone (Nova's default_availability_zone).
+   */
+  hostAggregateZone: string | null = null;
   #timers = new Set<NodeJS.Timeout>();
   #seq = 0;
   #closed = false;

@@ -3,6 +3,7 @@
 // gateway's fan-outs and by-id routing read from each pod.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CIRROS_IMAGE_ID as IMAGE } from '@trio2o/podsim';
 import { bootActive, nova, startPod, waitFor, waitStatus } from './helpers';
 
 test('os-services: 2.53 update by uuid with Nova\'s checks, legacy updates by host, delete', async (t) => {
@@ -71,11 +72,11 @@ test('os-hosts (below 2.43): enabled services\' hosts, zone filter, compute host
   assert.equal((await nova(pod, '/os-hosts/poda-compute-1/reboot', { version: v })).status, 403);
 });
 
-test('os-aggregates: the AZ aggregate, create, add/remove the compute host, metadata, delete only when empty', async (t) => {
+test('os-aggregates: none at first, create, add/remove the compute host, metadata, delete only when empty', async (t) => {
   const pod = await startPod({ name: 'PodA' });
   t.after(() => pod.close());
   const agg = (path: string, method = 'GET', body?: unknown) => nova(pod, `/os-aggregates${path}`, { admin: true, method, body });
-  assert.deepEqual((await agg('')).body.aggregates.map((a: any) => a.hosts), [['poda-compute-1']]);
+  assert.deepEqual((await agg('')).body.aggregates, []);
   const made = await agg('', 'POST', { aggregate: { name: 'x' } });
   assert.deepEqual(Object.keys(made.body.aggregate).sort(), ['availability_zone', 'created_at', 'deleted', 'deleted_at', 'id', 'name', 'updated_at']);
   const id = made.body.aggregate.id;
@@ -90,6 +91,8 @@ test('os-aggregates: the AZ aggregate, create, add/remove the compute host, meta
   assert.deepEqual((await act({ remove_host: { host: 'poda-compute-1' } })).body, { itemNotFound: { code: 404, message: `Cannot remove host poda-compute-1 in aggregate ${id}` } });
   assert.equal((await agg(`/${id}`, 'DELETE')).status, 200);
   assert.equal((await agg(`/${id}`)).status, 404);
+  assert.equal((await agg('', 'POST', { aggregate: { name: 'x' } })).body.aggregate.id, id + 1, 'an autoincrement id: a deleted one is not given again');
+  assert.equal((await agg('', 'POST', { aggregate: { name: 'a'.repeat(256) } })).status, 400);
   assert.equal((await nova(pod, '/os-aggregates', { method: 'POST', body: { aggregate: { name: 'y' } } })).status, 403);
 });
 
@@ -164,4 +167,36 @@ test('createBackup: backup images with rotation', async (t) => {
   await waitFor(() => backups().length === 1);
   assert.equal(backups()[0]!.name, 'b2', 'rotation 1 keeps the newest');
   assert.equal((await nova(pod, `/servers/${id}/action`, { body: { createBackup: { name: 'x', backup_type: 'daily' } } })).status, 400, 'rotation is required');
+});
+
+test('os-aggregates: an aggregate zone is the host\'s zone, with Nova\'s checks of a host in two zones', async (t) => {
+  const pod = await startPod({ name: 'PodZ', az: 'az-z' });
+  t.after(() => pod.close());
+  const agg = (path: string, method = 'GET', body?: unknown) => nova(pod, `/os-aggregates${path}`, { admin: true, method, body });
+  const zones = async () => (await nova(pod, '/os-availability-zone')).body.availabilityZoneInfo.map((z: any) => z.zoneName);
+  const one = (await agg('', 'POST', { aggregate: { name: 'one', availability_zone: 'zone-1' } })).body.aggregate.id;
+  const two = (await agg('', 'POST', { aggregate: { name: 'two', availability_zone: 'zone-2' } })).body.aggregate.id;
+  assert.deepEqual(await zones(), ['az-z']);
+  assert.equal((await agg(`/${one}/action`, 'POST', { add_host: { host: 'podz-compute-1' } })).status, 200);
+  assert.deepEqual(await zones(), ['zone-1'], 'the host left the default zone');
+  assert.equal((await nova(pod, '/os-services', { admin: true })).body.services.find((s: any) => s.binary === 'nova-compute').zone, 'zone-1');
+  assert.deepEqual((await agg(`/${two}/action`, 'POST', { add_host: { host: 'podz-compute-1' } })).body, {
+    conflictingRequest: { code: 409, message: `Cannot add host to aggregate ${two}. Reason: One or more hosts already in availability zone(s) ['zone-1'].` },
+  });
+  assert.deepEqual((await agg(`/${one}/action`, 'POST', { set_metadata: { metadata: { availability_zone: null } } })).body, {
+    badRequest: { code: 400, message: `Cannot update metadata of aggregate ${one}. Reason: Aggregate one does not support empty named availability zone.` },
+  });
+  assert.deepEqual((await nova(pod, '/servers', { body: { server: { name: 'x', imageRef: IMAGE, flavorRef: '1', availability_zone: 'az-z' } } })).body, {
+    badRequest: { code: 400, message: 'The requested availability zone is not available' },
+  });
+  const made = await nova(pod, '/servers', { body: { server: { name: 'x', imageRef: IMAGE, flavorRef: '1', availability_zone: 'zone-1' } } });
+  assert.equal(made.status, 202, JSON.stringify(made.body));
+  const shown = (await nova(pod, `/servers/${made.body.server.id}`)).body.server;
+  assert.equal(shown['OS-EXT-AZ:availability_zone'], 'zone-1');
+  assert.deepEqual((await agg(`/${one}`, 'PUT', { aggregate: { availability_zone: 'zone-3' } })).body, {
+    badRequest: { code: 400, message: `Cannot update aggregate ${one}. Reason: One or more hosts contain instances in this zone.` },
+  });
+  assert.equal((await agg(`/${one}/action`, 'POST', { remove_host: { host: 'podz-compute-1' } })).status, 200);
+  assert.deepEqual(await zones(), ['az-z'], 'back in the default zone');
+  assert.match((await agg(`/${two}/action`, 'POST', { add_host: { host: 'podz-compute-1' } })).body.conflictingRequest.message, /availability zone of the host would change from 'None' to 'zone-2' but the host already has 1 instance\(s\)/);
 });

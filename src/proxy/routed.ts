@@ -277,7 +277,9 @@ export async function forwardRoutedCall(
     signal: call.signal,
     requestId: call.requestId,
   });
-  const answer = await podAnswer(deps.proxy, { pod: call.pod, service: o.service, method: call.method, gwRoot: call.gwRoot, transform: await o.transform?.(call.pod) }, res);
+  const pending = o.transform?.(call.pod);
+  const transform = pending instanceof Promise ? await pending : pending;
+  const answer = await podAnswer(deps.proxy, { pod: call.pod, service: o.service, method: call.method, gwRoot: call.gwRoot, transform }, res);
   const event = eventOf(o, { method: call.method, sub: call.sub, status: res.status, action: call.action });
   return { answer, settle: event && (() => applyEvent(deps, call.caller, call.routing, event)) };
 }

@@ -21,6 +21,8 @@ const ZONE_BOOK_TTL_MS = 5_000;
 interface ZoneBook {
   readAt: number;
   zones: Promise<InnerZones>;
+  /** The zones once `zones` has resolved. */
+  known?: InnerZones;
 }
 
 const books = new WeakMap<object, ZoneBook>();
@@ -35,12 +37,19 @@ export function innerZones(deps: ComputeDeps): Promise<InnerZones> {
   const now = Date.now();
   if (book && now - book.readAt <= ZONE_BOOK_TTL_MS) return book.zones;
   const last = book?.zones ?? Promise.resolve(NONE);
-  const zones = readInnerZones(deps).then(
-    (z): InnerZones => z,
-    () => last,
+  const next: ZoneBook = { readAt: now, zones: last };
+  next.zones = readInnerZones(deps).then(
+    (z): InnerZones => (next.known = z),
+    () => last.then((z) => (next.known = z)),
   );
-  books.set(deps.store, { readAt: now, zones });
-  return zones;
+  books.set(deps.store, next);
+  return next.zones;
+}
+
+/** The zones kept for answers when they are fresh and read, without a promise turn; else undefined. */
+export function innerZonesKnown(deps: ComputeDeps): InnerZones | undefined {
+  const book = books.get(deps.store);
+  return book?.known !== undefined && Date.now() - book.readAt <= ZONE_BOOK_TTL_MS ? book.known : undefined;
 }
 
 /** Drops the zones kept for answers: called after this process changed an aggregate. */

@@ -19,7 +19,7 @@ import { enqueueServerVolumes } from '../../jobs';
 import type { Pod } from '../../store';
 import { badRequest, isSupported, notFound } from '../../http';
 import { serverAzToTop } from './az';
-import { innerZones } from './aggregate-zones';
+import { innerZones, innerZonesKnown } from './aggregate-zones';
 import { actionForPod, checkAction } from './server-action-hooks';
 import { callerRoute } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
@@ -91,7 +91,11 @@ export function serverByIdOptions(deps: ComputeDeps) {
     type: 'server',
     service: 'compute',
     collection: 'servers',
-    transform: async (pod: Pod) => serverAzToTop(pod, await innerZones(deps)),
+    // Synchronous while the zones are known: the fast route then makes no promise for it.
+    transform: (pod: Pod) => {
+      const known = innerZonesKnown(deps);
+      return known ? serverAzToTop(pod, known) : innerZones(deps).then((zones) => serverAzToTop(pod, zones));
+    },
     events: SERVER_EVENTS,
   } as const;
 }

@@ -46,3 +46,41 @@ export async function seed(gw: GatewayProcess, endpoints: Record<string, string>
   const created = await post(`${gw.compute}/v2.1/${who.project}/servers`, { server: { name: 'b', flavorRef: '1', imageRef: image } }, who.user);
   return created.server.id as string;
 }
+
+/** A real Keystone for a bench's keystone mode, with a member of PROJECT holding a token. */
+export interface BenchKeystone {
+  /** The gateway's settings for auth_strategy = keystone against it. */
+  env: NodeJS.ProcessEnv;
+  /** The member's token for the measured requests, Keystone's admin token for the pod registration. */
+  who: Identity;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts Keystone (test/support/keystone.ts) in `dir` and creates the project and the member. The
+ * gateway validates the member's token once and then serves it from its token cache, as in steady
+ * production traffic.
+ */
+export async function startBenchKeystone(dir: string): Promise<BenchKeystone> {
+  const { startKeystone } = await import('../test/support/keystone');
+  const ks = await startKeystone({ dir });
+  try {
+    const project = await ks.createProject(PROJECT);
+    await ks.createUser('bench-user', 'bench-pass', project, ['member']);
+    const token = (await ks.issueToken('bench-user', 'bench-pass', PROJECT)).token;
+    return {
+      env: {
+        TRIO2O_DEFAULT_AUTH_STRATEGY: 'keystone',
+        TRIO2O_KEYSTONE_AUTH_URL: `${ks.url}/v3`,
+        TRIO2O_KEYSTONE_USERNAME: 'admin',
+        TRIO2O_KEYSTONE_PASSWORD: ks.adminPassword,
+        TRIO2O_KEYSTONE_PROJECT_NAME: 'admin',
+      },
+      who: { user: { 'x-auth-token': token }, admin: { 'x-auth-token': await ks.adminToken() }, project },
+      stop: () => ks.stop(),
+    };
+  } catch (err) {
+    await ks.stop();
+    throw err;
+  }
+}

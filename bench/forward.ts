@@ -39,7 +39,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, start, startGatewayProcess, startPodProcess, type GatewayProcess } from './processes';
 import { cpuMs, ensureTools, startNginx, wrk, type WrkRequest, type WrkResult } from './loadgen';
-import { NOAUTH_USER, PROJECT, request, seed, type Identity, type Op } from './forward-setup';
+import { NOAUTH_USER, PROJECT, request, seed, startBenchKeystone, type Identity, type Op } from './forward-setup';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 3);
@@ -101,22 +101,12 @@ async function noauthSetup(dir: string): Promise<ModeSetup> {
 }
 
 async function keystoneSetup(dir: string): Promise<ModeSetup> {
-  const { startKeystone } = await import('../test/support/keystone');
-  const ks = await startKeystone({ dir });
+  const ks = await startBenchKeystone(dir);
   try {
-    const project = await ks.createProject(PROJECT);
-    await ks.createUser('bench-user', 'bench-pass', project, ['member']);
-    const token = (await ks.issueToken('bench-user', 'bench-pass', PROJECT)).token;
-    const gws = await gateways(dir, 'keystone', {
-      TRIO2O_DEFAULT_AUTH_STRATEGY: 'keystone',
-      TRIO2O_KEYSTONE_AUTH_URL: `${ks.url}/v3`,
-      TRIO2O_KEYSTONE_USERNAME: 'admin',
-      TRIO2O_KEYSTONE_PASSWORD: ks.adminPassword,
-      TRIO2O_KEYSTONE_PROJECT_NAME: 'admin',
-    }, false);
+    const gws = await gateways(dir, 'keystone', ks.env, false);
     return {
       gateways: gws,
-      who: { user: { 'x-auth-token': token }, admin: { 'x-auth-token': await ks.adminToken() }, project },
+      who: ks.who,
       stop: async () => {
         killAll(gws);
         await ks.stop();

@@ -7,7 +7,9 @@
  *
  *   node --import tsx bench/request-anatomy.ts
  *
- * Env: OPS (read), SECONDS per window (5; wrk runs 2 s longer, the window is its middle), CONNECTIONS (50), ROUNDS (2: windows per side, order
+ * Env: OPS (read), MODES (noauth: `noauth,keystone` adds every gateway side again in keystone mode,
+ * named `<side>-ks`: a real Keystone (test/support/keystone.ts), auth_strategy = keystone and a
+ * member's token, served from the token cache after the warm-up, as in bench/forward.ts), SECONDS per window (5; wrk runs 2 s longer, the window is its middle), CONNECTIONS (50), ROUNDS (2: windows per side, order
  * alternated), BASELINE=dir (another checkout's gateway as a third side), ASYNC=0 skips the
  * async-resource pass, BUNDLE=1 (one more side: this checkout's gateway from its esbuild bundle,
  * built first with `node build/build.mjs --bundle`, as the single executable runs it, without
@@ -25,9 +27,11 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { freePort, start, startGatewayProcess, startPodProcess } from './processes';
 import { ensureTools, wrk } from './loadgen';
-import { NOAUTH_USER, PROJECT, request, seed, type Op } from './forward-setup';
+import { NOAUTH_USER, PROJECT, request, seed, startBenchKeystone, type BenchKeystone, type Identity, type Op } from './forward-setup';
 
 const OPS = (process.env.OPS ?? 'read').split(',') as Op[];
+type Mode = 'noauth' | 'keystone';
+const MODES = (process.env.MODES ?? 'noauth').split(',') as Mode[];
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
@@ -49,9 +53,12 @@ const VARIANTS = new Map(
 );
 const PRELOAD = process.env.PRELOAD ?? fileURLToPath(new URL('anatomy-preload.mjs', import.meta.url));
 
-/** `node` (the floor), `trio2o`, `baseline`, or a variant's name. */
+/** `node` (the floor), `trio2o`, `baseline`, `bundle` or a variant's name, with `-ks` in keystone mode. */
 type Side = string;
-const SIDES: Side[] = ['node', 'trio2o', ...(BASELINE ? ['baseline'] : []), ...(BUNDLE ? ['bundle'] : []), ...VARIANTS.keys()];
+/** The gateways measured in each mode. */
+const GATEWAYS = ['trio2o', ...(BASELINE ? ['baseline'] : []), ...(BUNDLE ? ['bundle'] : []), ...VARIANTS.keys()];
+const sideOf = (gateway: string, mode: Mode): Side => (mode === 'keystone' ? `${gateway}-ks` : gateway);
+const SIDES: Side[] = ['node', ...MODES.flatMap((mode) => GATEWAYS.map((g) => sideOf(g, mode)))];
 
 interface Counts {
   ms: number;
@@ -70,6 +77,8 @@ interface Server {
   child: ChildProcess;
   base: string;
   path: string;
+  /** The identity headers of the measured requests. */
+  headers: Record<string, string>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,7 +90,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function window(dir: string, s: Server, op: Op, connections: number, seconds: number, perfData?: string): Promise<Counts> {
   const file = join(dir, `${s.child.pid}.json`);
   rmSync(file, { force: true });
-  const run = wrk(dir, request(op, s.base, s.path, NOAUTH_USER), connections, seconds + 2);
+  const run = wrk(dir, request(op, s.base, s.path, s.headers), connections, seconds + 2);
   await sleep(1000);
   s.child.kill('SIGUSR2');
   const perf = perfData ? spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(s.child.pid), '-o', perfData, '--', 'sleep', String(seconds)], { stdio: 'ignore' }) : undefined;
@@ -94,19 +103,29 @@ async function window(dir: string, s: Server, op: Op, connections: number, secon
 }
 
 /** The pod's floor proxy and the gateway(s), each with the preload; `async` turns on async_hooks counting. */
-async function servers(dir: string, pod: { endpoints: Record<string, string>; port: number }, async: boolean): Promise<Record<Side, Server>> {
+async function servers(dir: string, pod: { endpoints: Record<string, string>; port: number }, async: boolean, ks: BenchKeystone | undefined): Promise<Record<Side, Server>> {
   const env = { ANATOMY_DIR: dir, ANATOMY_ASYNC: async ? '1' : '0', ANATOMY_PROFILE: PROFILE && !async ? '1' : '0', ANATOMY_HEAP: HEAP && !async ? '1' : '0', TRIO2O_JOBS_ENABLED: 'false' };
-  const who = { user: NOAUTH_USER, admin: { ...NOAUTH_USER, 'x-roles': 'admin' }, project: PROJECT };
+  const noauth: Identity = { user: NOAUTH_USER, admin: { ...NOAUTH_USER, 'x-roles': 'admin' }, project: PROJECT };
   const nodePort = await freePort();
   const floor = await start(process.execPath, [...PERF_ARGS, '--import', PRELOAD, fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(nodePort), `http://127.0.0.1:${pod.port}`, '/compute'], env, /"listening"/);
-  const out = { node: { child: floor.child, base: `http://127.0.0.1:${nodePort}`, path: '' } } as Record<Side, Server>;
-  for (const side of SIDES.slice(1)) {
-    const args = [...PERF_ARGS, '--import', PRELOAD, ...(VARIANTS.get(side) ?? [])];
-    const gw = await startGatewayProcess(join(dir, `${side}-${async}`), env, args, { root: side === 'baseline' ? BASELINE : undefined, bundle: side === 'bundle' ? BUNDLE_FILE : undefined });
-    const id = await seed(gw, pod.endpoints, who);
-    out[side] = { child: gw.child, base: gw.compute, path: `/v2.1/${PROJECT}/servers/${id}` };
+  const out = { node: { child: floor.child, base: `http://127.0.0.1:${nodePort}`, path: '', headers: {} } } as Record<Side, Server>;
+  for (const mode of MODES) {
+    const who = mode === 'keystone' ? ks!.who : noauth;
+    for (const gateway of GATEWAYS) {
+      const side = sideOf(gateway, mode);
+      const args = [...PERF_ARGS, '--import', PRELOAD, ...(VARIANTS.get(gateway) ?? [])];
+      const gw = await startGatewayProcess(join(dir, `${side}-${async}`), mode === 'keystone' ? { ...env, ...ks!.env } : env, args, {
+        noauth: mode === 'noauth',
+        root: gateway === 'baseline' ? BASELINE : undefined,
+        bundle: gateway === 'bundle' ? BUNDLE_FILE : undefined,
+      });
+      const id = await seed(gw, pod.endpoints, who);
+      out[side] = { child: gw.child, base: gw.compute, path: `/v2.1/${who.project}/servers/${id}`, headers: who.user };
+    }
   }
-  out.node.path = out.trio2o.path; // the floor forwards any path to the pod: the same server
+  // The floor forwards any path to the pod: the first gateway's server, with its headers.
+  out.node.path = out[SIDES[1]!]!.path;
+  out.node.headers = out[SIDES[1]!]!.headers;
   return out;
 }
 
@@ -126,11 +145,12 @@ async function main(): Promise<void> {
   console.log('\n| op | side | window | requests | CPU µs/req | KiB allocated/req | scavenges per 1k req | mark-compacts | GC pause µs/req | GC pause % of CPU | pod sockets opened | closed (by the pod) | new space MiB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const children: ChildProcess[] = [];
+  const ks = MODES.includes('keystone') ? await startBenchKeystone(dir) : undefined;
   try {
-    const s = await servers(dir, pod, false);
+    const s = await servers(dir, pod, false, ks);
     children.push(...Object.values(s).map((x) => x.child));
     for (const op of OPS) {
-      for (const side of SIDES) await wrk(dir, request(op, s[side].base, s[side].path, NOAUTH_USER), CONNECTIONS, 2); // warm-up
+      for (const side of SIDES) await wrk(dir, request(op, s[side].base, s[side].path, s[side].headers), CONNECTIONS, 2); // warm-up (and the token cache)
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 ? [...SIDES].reverse() : SIDES;
         for (const side of order) {
@@ -150,7 +170,7 @@ async function main(): Promise<void> {
     children.length = 0;
     if (!ASYNC) return;
     // Async resources per request: hooks make every promise slower, so this pass is not timed.
-    const a = await servers(dir, pod, true);
+    const a = await servers(dir, pod, true, ks);
     children.push(...Object.values(a).map((x) => x.child));
     console.log('\nasync resources created per request (async_hooks init, wrk -c10, 2 s counted):\n');
     for (const op of OPS) {
@@ -170,6 +190,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     sim.child.kill('SIGTERM');
+    await ks?.stop();
     console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     rmSync(dir, { recursive: true, force: true });
   }

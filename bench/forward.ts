@@ -169,8 +169,13 @@ async function main(): Promise<void> {
   console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s x ${ROUNDS} rounds per side (order rotated), nginx ${NGINX_WORKERS} worker(s), 1 simulated pod${CLUSTER > 1 ? `; nginx-cluster: ${CLUSTER} nginx workers, trio2o-cluster: serve --workers ${CLUSTER}` : ''}`);
   const table: string[] = [];
   const rounds: string[] = [];
+  const loads: string[] = [];
   try {
     for (const mode of MODES) {
+      // The modes run one after the other, minutes apart: on a shared machine the load between them moves every side's figures.
+      const at = `${mode}: ${new Date().toISOString().slice(11, 19)} UTC, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
+      console.log(at);
+      loads.push(at);
       const setup = mode === 'keystone' ? await keystoneSetup(dir) : await noauthSetup(dir);
       try {
         const { trio2o, baseline, cluster } = setup.gateways;
@@ -217,7 +222,7 @@ async function main(): Promise<void> {
     sim.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`\n${loads.join('\n')}\nat the end: ${new Date().toISOString().slice(11, 19)} UTC, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log('\n| mode | op | side | requests/s | p50 ms | p99 ms | rps / nginx | p99 / nginx | CPU µs/request | errors |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const l of table) console.log(l);

@@ -187,3 +187,22 @@ test('a host is in one zone, a zone in one pod: Nova\'s 409 and 400, and the gat
   assert.equal((await podAggregates(1)).find((a) => a.name.startsWith('trio2o-')), undefined, 'nothing mirrored into the refused host\'s pod');
   assert.equal((await action(solo, { remove_host: { host: 'pod1-compute-1' } })).status, 200);
 });
+
+test('a server whose host leaves the zone\'s aggregate shows its pod\'s top AZ again, as the pod shows its default zone', async () => {
+  const made = await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'later', availability_zone: 'zone-z' } } });
+  const id = made.body.aggregate.id;
+  assert.equal((await action(id, { add_host: { host: 'pod2-compute-1' } })).status, 200);
+  const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, version: '2.79', method: 'POST', body: { server: { name: 'stays', imageRef: CIRROS, flavorRef: '1', networks: 'none', availability_zone: 'zone-z' } } });
+  assert.equal(create.status, 202, create.text);
+  const sid = create.body.server.id;
+  const shown = async () => (await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, version: '2.79' })).body.server;
+  await eventually(async () => (await shown()).status === 'ACTIVE');
+  assert.equal((await shown())['OS-EXT-AZ:availability_zone'], 'zone-z');
+  // Nova 26 lets a host with servers leave its zone's aggregate; they are then in the default zone.
+  assert.equal((await action(id, { remove_host: { host: 'pod2-compute-1' } })).status, 200);
+  assert.equal((await shown())['OS-EXT-AZ:availability_zone'], 'az2');
+  const listed = await api(cloud.compute, '/proj-a/servers/detail', { who: ALICE, version: '2.79' });
+  assert.equal(listed.body.servers.find((s: any) => s.id === sid)['OS-EXT-AZ:availability_zone'], 'az2');
+  await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, method: 'DELETE' });
+  assert.equal((await admin(`/os-aggregates/${id}`, { method: 'DELETE' })).status, 200);
+});

@@ -17,6 +17,9 @@ export interface Aggregate {
   metadata: Record<string, string>;
 }
 
+/** The metadata key holding an aggregate's availability zone (Nova's). */
+export const AGGREGATE_AZ_KEY = 'availability_zone';
+
 const COLUMNS = 'id, uuid, name, pod_id, created_at, updated_at';
 
 function toAggregate(r: Row, metadata: Record<string, string>): Aggregate {
@@ -43,6 +46,20 @@ export class AggregateRepo {
       byId.get(id)![String(m.key)] = String(m.value);
     }
     return rows!.rows.map((r) => toAggregate(r, byId.get(Number(r.id)) ?? {}));
+  }
+
+  /** The aggregates an operator made (no pod's own) whose availability zone is `zone`. */
+  async withZone(zone: string): Promise<Aggregate[]> {
+    const r = await this.db.execute({
+      sql: `SELECT a.id FROM aggregates a JOIN aggregate_metadata m ON m.aggregate_id = a.id WHERE a.pod_id IS NULL AND m.key = ? AND m.value = ? ORDER BY a.id`,
+      args: [AGGREGATE_AZ_KEY, zone],
+    });
+    const out: Aggregate[] = [];
+    for (const row of r.rows) {
+      const a = await this.get(Number(row.id));
+      if (a) out.push(a);
+    }
+    return out;
   }
 
   async get(id: number): Promise<Aggregate | undefined> {

@@ -18,7 +18,7 @@ export { selectPage, MarkerNotFoundError, type PageQuery } from './paging';
 export { FLAVOR_SORT_COLUMNS, flavorSortColumn, type Flavor, type NewFlavor, type FlavorFilter } from './flavors';
 export { SEED_FLAVORS } from './migration-002';
 export type { Keypair, NewKeypair, KeypairType } from './keypairs';
-export type { Aggregate } from './aggregates';
+export { AGGREGATE_AZ_KEY, type Aggregate } from './aggregates';
 export type { ServerUsage } from './quotas';
 export type { VolumeCost, VolumeResourceType, VolumeUsage } from './volume-usage';
 export type { CatalogState, CatalogKind, CatalogStatus } from './catalog-state';

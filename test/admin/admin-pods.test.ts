@@ -115,6 +115,29 @@ test('PUT updates dc_name, enabled and endpoints; pod_name is immutable; az_name
   assert.equal((await call(`${base}/nope`, { method: 'PUT', headers: ADMIN, body: { pod: { dc_name: 'x' } } })).status, 404);
 });
 
+test('an az_name that is a host aggregate\'s zone is 409 naming the aggregate, on create and on change', async (t) => {
+  // A pod registered in an aggregate's zone made one name both a zone inside a pod and a top AZ.
+  const zoned = await gw.store.aggregates.create('fast-hosts', { availability_zone: 'zone-x' });
+  t.after(() => gw.store.aggregates.delete(zoned.id));
+  const refusal = { conflictingRequest: { code: 409, message: `az_name zone-x is the availability zone of host aggregate fast-hosts (id ${zoned.id}); a pod's az_name needs a name of its own` } };
+  const made = await post({ pod: { pod_name: 'Pod1', az_name: ' zone-x ' } });
+  assert.equal(made.status, 409);
+  assert.deepEqual(made.body, refusal);
+  assert.deepEqual((await call(base, { headers: ADMIN })).body.pods, [], 'nothing registered');
+
+  const p = (await post({ pod: { pod_name: 'Pod1', az_name: 'az1' } })).body.pod;
+  const moved = await call(`${base}/${p.pod_id}`, { method: 'PUT', headers: ADMIN, body: { pod: { az_name: 'zone-x' } } });
+  assert.equal(moved.status, 409);
+  assert.deepEqual(moved.body, refusal);
+  assert.equal((await call(`${base}/${p.pod_id}`, { headers: ADMIN })).body.pod.az_name, 'az1', 'az_name unchanged');
+
+  // A pod's own aggregate carries its top AZ: another pod may share that AZ.
+  const own = await gw.store.aggregates.create('ag_Pod1', { availability_zone: 'az1' }, p.pod_id);
+  t.after(() => gw.store.aggregates.delete(own.id));
+  assert.equal((await post({ pod: { pod_name: 'Pod2', az_name: 'az1' } })).status, 200);
+  assert.equal((await call(`${base}/${p.pod_id}`, { method: 'PUT', headers: ADMIN, body: { pod: { az_name: 'zone-y', dc_name: 'dc2' } } })).status, 200, 'any other name');
+});
+
 test('DELETE: 200, then 404; 409 while a binding or a routing references the pod', async () => {
   const p = (await post({ pod: { pod_name: 'Pod1', az_name: 'az1' } })).body.pod;
   const url = `${base}/${p.pod_id}`;

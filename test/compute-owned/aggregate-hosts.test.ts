@@ -3,8 +3,9 @@
 // the membership mirrored into the host's pod (an aggregate `trio2o-<uuid>` with the top metadata,
 // deleted with the pod's last member), so the pod's scheduler sees it. An aggregate's
 // availability zone is mirrored too and becomes a zone inside that pod: creates naming it go
-// there with the zone unchanged, answers and os-availability-zone show it, and Nova's rules for a
-// host in two zones hold, plus the gateway's (a zone in one pod, never named like a top AZ).
+// there with the zone unchanged, answers, os-availability-zone, os-services and os-hosts show it
+// (the pod's top AZ again once the host leaves), and Nova's rules for a host in two zones hold,
+// plus the gateway's (a zone in one pod, never named like a top AZ).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, type Cloud } from '../support/cloud';
@@ -66,6 +67,12 @@ test('a pod\'s own aggregate takes no host', async () => {
   assert.equal((await action(podAgg.id, { add_host: { host: 'pod1-compute-1' } })).status, 400);
 });
 
+/** Each compute service as os-services shows it: [host, zone]. */
+const computeZones = async (version?: string) =>
+  (await admin('/os-services?binary=nova-compute', { version })).body.services.map((x: any) => [x.host, x.zone]);
+/** os-hosts (below 2.43) as [host, service, zone]. */
+const hostZones = async (query = '') => (await admin(`/os-hosts${query}`)).body.hosts.map((h: any) => [h.host_name, h.service, h.zone]);
+
 const zonesOf = async (who: typeof ALICE, path = '/os-availability-zone') => (await api(cloud.compute, `/${who.project}${path}`, { who })).body.availabilityZoneInfo as any[];
 
 test('an aggregate zone lives in its host\'s pod: mirrored, created in unchanged, shown, listed; other tenants unaffected', async () => {
@@ -84,6 +91,21 @@ test('an aggregate zone lives in its host\'s pod: mirrored, created in unchanged
   const detail = await zonesOf(ADMIN_WHO, '/os-availability-zone/detail');
   assert.deepEqual(Object.keys(detail.find((z) => z.zoneName === 'zone-x').hosts), ['pod2-compute-1'], 'the pod files its host under the zone');
   assert.deepEqual(detail.find((z) => z.zoneName === 'az2').hosts, {});
+
+  // Nova's services and hosts show a compute host's aggregate zone (availability_zones.py
+  // set_availability_zones); the other pods' hosts keep their top AZ, the controllers `internal`.
+  assert.deepEqual(await computeZones(), [['pod1-compute-1', 'az1'], ['pod2-compute-1', 'zone-x']]);
+  assert.deepEqual(await computeZones('2.53'), [['pod1-compute-1', 'az1'], ['pod2-compute-1', 'zone-x']]);
+  assert.deepEqual(await hostZones(), [
+    ['pod1-compute-1-ctl', 'scheduler', 'internal'], ['pod1-compute-1-ctl', 'conductor', 'internal'], ['pod1-compute-1', 'compute', 'az1'],
+    ['pod2-compute-1-ctl', 'scheduler', 'internal'], ['pod2-compute-1-ctl', 'conductor', 'internal'], ['pod2-compute-1', 'compute', 'zone-x'],
+  ]);
+  assert.deepEqual(await hostZones('?zone=zone-x'), [['pod2-compute-1', 'compute', 'zone-x']]);
+  assert.deepEqual(await hostZones('?zone=az2'), [], 'the host left its pod\'s top AZ');
+  const svc = (await admin('/os-services?binary=nova-compute&host=pod2-compute-1', { version: '2.53' })).body.services[0];
+  const disabled = await admin(`/os-services/${svc.id}`, { version: '2.53', method: 'PUT', body: { status: 'disabled' } });
+  assert.deepEqual([disabled.status, disabled.body.service.zone], [200, 'zone-x'], 'an update answers as the list shows');
+  assert.equal((await admin(`/os-services/${svc.id}`, { version: '2.53', method: 'PUT', body: { status: 'enabled' } })).status, 200);
 
   const bobBefore = await cloud.gw.store.bindings.active('proj-b');
   const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, version: '2.79', method: 'POST', body: { server: { name: 'in-zone', imageRef: CIRROS, flavorRef: '1', networks: 'none', availability_zone: 'zone-x' } } });
@@ -139,6 +161,21 @@ test('a host is in one zone, a zone in one pod: Nova\'s 409 and 400, and the gat
   assert.equal((await admin(`/os-aggregates/${plain}`, { method: 'PUT', body: { aggregate: { availability_zone: 'zone-x' } } })).status, 200, 'the zone the host is in already');
   for (const a of [plain, twin, zoneX.id]) assert.equal((await action(a, { remove_host: { host: 'pod2-compute-1' } })).status, 200);
   assert.deepEqual((await zonesOf(ALICE)).map((z) => z.zoneName), ['az1', 'az2'], 'gone with its hosts');
+  // Nova: a host leaving its zone's aggregate is back in the default zone, which is the pod's top AZ.
+  assert.deepEqual(await computeZones(), [['pod1-compute-1', 'az1'], ['pod2-compute-1', 'az2']]);
+  assert.deepEqual(await hostZones('?zone=az2'), [['pod2-compute-1', 'compute', 'az2']]);
+  assert.deepEqual(await hostZones('?zone=zone-x'), []);
+  const detail = await zonesOf(ADMIN_WHO, '/os-availability-zone/detail');
+  assert.deepEqual(detail.map((z) => z.zoneName), ['internal', 'az1', 'az2']);
+  assert.deepEqual(Object.keys(detail.find((z) => z.zoneName === 'az2').hosts), ['pod2-compute-1']);
+  const emptied = (await admin(`/os-aggregates/${zoneX.id}`)).body.aggregate;
+  assert.deepEqual([emptied.availability_zone, emptied.hosts], ['zone-x', []], 'the aggregate keeps its zone, as Nova shows it');
+  assert.deepEqual((await admin('/os-aggregates')).body.aggregates.find((a: any) => a.id === zoneX.id).hosts, []);
+  const back = await api(cloud.compute, '/proj-a/servers', { who: ALICE, version: '2.79', method: 'POST', body: { server: { name: 'back', imageRef: CIRROS, flavorRef: '1', networks: 'none', availability_zone: 'az2' } } });
+  assert.equal(back.status, 202, back.text);
+  assert.equal((await cloud.gw.store.routings.lookup(back.body.server.id, 'server'))?.pod_id, cloud.podIds[1]);
+  assert.equal((await api(cloud.compute, `/proj-a/servers/${back.body.server.id}`, { who: ALICE, version: '2.79' })).body.server['OS-EXT-AZ:availability_zone'], 'az2', 'the pod\'s top AZ again');
+  await api(cloud.compute, `/proj-a/servers/${back.body.server.id}`, { who: ALICE, method: 'DELETE' });
   const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, method: 'POST', body: { server: { name: 'no-zone', imageRef: CIRROS, flavorRef: '1', availability_zone: 'zone-x' } } });
   assert.deepEqual(create.body, { badRequest: { code: 400, message: 'The requested availability zone is not available' } });
 
@@ -149,4 +186,23 @@ test('a host is in one zone, a zone in one pod: Nova\'s 409 and 400, and the gat
   }, 'the aggregate\'s own hosts count too');
   assert.equal((await podAggregates(1)).find((a) => a.name.startsWith('trio2o-')), undefined, 'nothing mirrored into the refused host\'s pod');
   assert.equal((await action(solo, { remove_host: { host: 'pod1-compute-1' } })).status, 200);
+});
+
+test('a server whose host leaves the zone\'s aggregate shows its pod\'s top AZ again, as the pod shows its default zone', async () => {
+  const made = await admin('/os-aggregates', { method: 'POST', body: { aggregate: { name: 'later', availability_zone: 'zone-z' } } });
+  const id = made.body.aggregate.id;
+  assert.equal((await action(id, { add_host: { host: 'pod2-compute-1' } })).status, 200);
+  const create = await api(cloud.compute, '/proj-a/servers', { who: ALICE, version: '2.79', method: 'POST', body: { server: { name: 'stays', imageRef: CIRROS, flavorRef: '1', networks: 'none', availability_zone: 'zone-z' } } });
+  assert.equal(create.status, 202, create.text);
+  const sid = create.body.server.id;
+  const shown = async () => (await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, version: '2.79' })).body.server;
+  await eventually(async () => (await shown()).status === 'ACTIVE');
+  assert.equal((await shown())['OS-EXT-AZ:availability_zone'], 'zone-z');
+  // Nova 26 lets a host with servers leave its zone's aggregate; they are then in the default zone.
+  assert.equal((await action(id, { remove_host: { host: 'pod2-compute-1' } })).status, 200);
+  assert.equal((await shown())['OS-EXT-AZ:availability_zone'], 'az2');
+  const listed = await api(cloud.compute, '/proj-a/servers/detail', { who: ALICE, version: '2.79' });
+  assert.equal(listed.body.servers.find((s: any) => s.id === sid)['OS-EXT-AZ:availability_zone'], 'az2');
+  await api(cloud.compute, `/proj-a/servers/${sid}`, { who: ALICE, method: 'DELETE' });
+  assert.equal((await admin(`/os-aggregates/${id}`, { method: 'DELETE' })).status, 200);
 });

@@ -14,6 +14,17 @@ async function syncCatalog(deps: AdminDeps, pod: Pod): Promise<void> {
   if (pod.az_name !== '' && pod.enabled) await storeWrite(() => enqueuePodCatalogSync(deps, pod.pod_id));
 }
 
+/**
+ * Refuses a top AZ named like a host aggregate's zone: that zone lives inside one pod (where its
+ * hosts are), while a top AZ routes by the tenant's bindings; one name cannot mean both. The
+ * compute API refuses the reverse (an aggregate zone named like a top AZ).
+ */
+async function checkAzName(deps: AdminDeps, azName: string): Promise<void> {
+  if (azName === '') return;
+  const [a] = await deps.store.aggregates.withZone(azName);
+  if (a) throw conflict(`az_name ${azName} is the availability zone of host aggregate ${a.name} (id ${a.id}); a pod's az_name needs a name of its own`);
+}
+
 const RULE = (op: (typeof ADMIN_API_OPERATIONS)['pods'][number]) => adminRule('pods', op);
 
 async function mustGet(deps: AdminDeps, podId: string): Promise<Pod> {
@@ -36,6 +47,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
     // At most one top region, whether az_name was omitted or sent empty.
     if (p.az_name === '' && top) throw conflict('Top region already exists');
     if (p.az_name !== '' && top && top.pod_name === p.pod_name) throw conflict('Pod region name duplicated with the top region name');
+    await checkAzName(deps, p.az_name);
     const pod = await storeWrite(
       () => store.pods.create({ ...p, pod_az_name: p.az_name === '' ? '' : p.pod_az_name, endpoints: p.endpoints ?? null }),
       `Pod ${p.pod_name} already exists`,
@@ -69,6 +81,7 @@ export function podsApp(deps: AdminDeps): Hono<AdminEnv> {
       if (pod.az_name === '' || patch.az_name === '') throw badRequest('az_name cannot move a pod between top region and bottom pod');
       const refs = await store.pods.references(pod.pod_id);
       if (refs.bindings > 0) throw conflict(`Pod ${pod.pod_id} has bindings; its az_name cannot change`);
+      await checkAzName(deps, patch.az_name);
     }
     if (pod.az_name === '' && patch.pod_az_name) throw badRequest('The top region has no pod_az_name');
     const changes: PodPatch = { ...patch };

@@ -1,6 +1,6 @@
 /**
  * Compute hosts in the gateway's aggregates (add_host, remove_host). A host lives in one pod:
- * the gateway records the membership (catalog item `aggregate_host`) and mirrors it into that
+ * the gateway records the membership (aggregate-members.ts) and mirrors it into that
  * pod, in one pod aggregate per top aggregate and pod, named `trio2o-<top uuid>`, holding the top
  * aggregate's metadata and the pod's member hosts; so a pod's scheduler filters that read
  * aggregates (AggregateInstanceExtraSpecsFilter, AggregateMultiTenancyIsolation...) see what the
@@ -21,45 +21,7 @@ import type { Aggregate, Pod } from '../../store';
 import { ApiError, badRequest, conflict, notFound } from '../../http';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { podOfHost } from './pod-admin-by-id';
-
-const KIND = 'aggregate_host';
-export const AZ_KEY = 'availability_zone';
-
-interface Member {
-  aggregate_id: number;
-  host: string;
-  pod_id: string;
-  /** The mirror aggregate's id in the pod. */
-  pod_aggregate_id: number;
-}
-
-const memberId = (aggregateId: number, host: string) => `${aggregateId}/${host}`;
-
-/** Every aggregate's hosts, by aggregate id, in the order they were added. */
-export async function hostsByAggregate(deps: ComputeDeps): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  for (const m of await allMembers(deps)) out.set(m.aggregate_id, [...(out.get(m.aggregate_id) ?? []), m.host]);
-  return out;
-}
-
-async function allMembers(deps: ComputeDeps): Promise<Member[]> {
-  return (await deps.store.catalogItems.list<Member>(KIND)).map((i) => i.body);
-}
-
-async function members(deps: ComputeDeps, aggregateId: number): Promise<Member[]> {
-  return (await allMembers(deps)).filter((m) => m.aggregate_id === aggregateId);
-}
-
-/** Each aggregate zone with hosts → the pods holding them, read from the store. */
-export async function readInnerZones(deps: ComputeDeps): Promise<Map<string, Set<string>>> {
-  const zoneOf = new Map((await deps.store.aggregates.list()).map((a) => [a.id, a.pod_id === null ? a.metadata[AZ_KEY] : undefined]));
-  const out = new Map<string, Set<string>>();
-  for (const m of await allMembers(deps)) {
-    const zone = zoneOf.get(m.aggregate_id);
-    if (zone) out.set(zone, (out.get(zone) ?? new Set()).add(m.pod_id));
-  }
-  return out;
-}
+import { allMembers, AZ_KEY, forgetMember, membersOf, recordMember, type Member } from './aggregate-members';
 
 /** Nova's wording of a refused aggregate change, by the call that asked for it. */
 const REFUSALS = {
@@ -120,7 +82,7 @@ async function askPod(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, metho
 export async function addHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate, host: string): Promise<void> {
   const pod = await podOfHost(deps, c, host, 'nova-compute', () => notFound(`Compute host ${host} could not be found.`), 'the gateway cannot tell which pod is meant');
   if (!pod) throw notFound(`Compute host ${host} could not be found.`);
-  const all = await members(deps, a.id);
+  const all = await membersOf(deps, a.id);
   if (all.some((m) => m.host === host)) throw conflict(`Aggregate ${a.id} already has host ${host}.`);
   let mirror = all.find((m) => m.pod_id === pod.pod_id)?.pod_aggregate_id;
   const zone = a.metadata[AZ_KEY];
@@ -142,11 +104,11 @@ export async function addHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggr
     if (made) await askPod(deps, c, pod, 'DELETE', `/${mirror}`);
     throw notFound(`Compute host ${host} could not be found.`);
   }
-  await deps.store.catalogItems.create<Member>(KIND, { id: memberId(a.id, host), body: { aggregate_id: a.id, host, pod_id: pod.pod_id, pod_aggregate_id: mirror } });
+  await recordMember(deps, { aggregate_id: a.id, host, pod_id: pod.pod_id, pod_aggregate_id: mirror });
 }
 
 export async function removeHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate, host: string): Promise<void> {
-  const all = await members(deps, a.id);
+  const all = await membersOf(deps, a.id);
   const m = all.find((x) => x.host === host);
   if (!m) throw notFound(`Cannot remove host ${host} in aggregate ${a.id}`);
   const pod = await deps.podDir.get(m.pod_id);
@@ -155,19 +117,19 @@ export async function removeHost(deps: ComputeDeps, c: Context<ComputeEnv>, a: A
     await askPod(deps, c, pod, 'POST', `/${m.pod_aggregate_id}/action`, { remove_host: { host } });
     if (!all.some((x) => x !== m && x.pod_id === m.pod_id)) await askPod(deps, c, pod, 'DELETE', `/${m.pod_aggregate_id}`);
   }
-  await deps.store.catalogItems.delete(KIND, memberId(a.id, host));
+  await forgetMember(deps, a.id, host);
 }
 
 /** Refuses deleting an aggregate that still has hosts, as Nova does. */
 export async function checkEmpty(deps: ComputeDeps, a: Aggregate): Promise<void> {
-  if ((await members(deps, a.id)).length > 0) throw badRequest(`Cannot remove host from aggregate ${a.id}. Reason: Host aggregate is not empty.`);
+  if ((await membersOf(deps, a.id)).length > 0) throw badRequest(`Cannot remove host from aggregate ${a.id}. Reason: Host aggregate is not empty.`);
 }
 
 /** Mirrors metadata changes (the zone included) into every pod that holds a member of the aggregate. */
 export async function pushMetadata(deps: ComputeDeps, c: Context<ComputeEnv>, a: Aggregate, metadata: Record<string, string | null>): Promise<void> {
   if (Object.keys(metadata).length === 0) return;
   const pods = await deps.podDir.list();
-  const mirrors = new Map((await members(deps, a.id)).map((m) => [m.pod_id, m.pod_aggregate_id]));
+  const mirrors = new Map((await membersOf(deps, a.id)).map((m) => [m.pod_id, m.pod_aggregate_id]));
   for (const [podId, mirror] of mirrors) {
     const pod = pods.find((p) => p.pod_id === podId);
     if (pod) await askPod(deps, c, pod, 'POST', `/${mirror}/action`, { set_metadata: { metadata } });

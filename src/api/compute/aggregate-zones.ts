@@ -12,7 +12,7 @@
 import type { InnerZones } from '../../proxy';
 import { SchedulingError } from '../../scheduling';
 import type { Pod } from '../../store';
-import { readInnerZones } from './aggregate-hosts';
+import { readInnerZones } from './aggregate-members';
 import type { ComputeDeps } from './deps';
 
 /** How long the zones read for answers are trusted before the store is read again. */

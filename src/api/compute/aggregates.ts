@@ -20,7 +20,8 @@ import { novaName } from './params';
 import { can } from './policy';
 import type { ComputeRule } from './policy-rules';
 import { storeWrite } from '../common';
-import { addHost, AZ_KEY, checkEmpty, checkZone, checkZoneName, hostsByAggregate, pushMetadata, removeHost } from './aggregate-hosts';
+import { addHost, checkEmpty, checkZone, checkZoneName, pushMetadata, removeHost } from './aggregate-hosts';
+import { AZ_KEY, hostsByAggregate } from './aggregate-members';
 import { forgetInnerZones } from './aggregate-zones';
 
 const azName = v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(255)));

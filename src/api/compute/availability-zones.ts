@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { askPods } from '../../fanout';
 import { isInnerZone, type InnerZones } from '../../proxy';
-import { readInnerZones } from './aggregate-hosts';
+import { readInnerZones } from './aggregate-members';
 import { can } from './policy';
 
 const INTERNAL = 'internal';

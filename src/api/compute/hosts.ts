@@ -1,9 +1,9 @@
 /**
  * Nova's `os-hosts` (admin, below 2.43, where Nova removed it;
  * https://docs.openstack.org/api-ref/compute/#hosts-os-hosts-deprecated):
- * - the list asks every pod and concatenates their hosts, zones shown as the top AZ (as
- *   os-services shows them), so `?zone=` is applied here to the zones the caller sees rather
- *   than sent to pods that know their own names only;
+ * - the list asks every pod and concatenates their hosts, zones shown as os-services shows them
+ *   (the top AZ, or the aggregate zone the host is in), so `?zone=` is applied here to the zones
+ *   the caller sees rather than sent to pods that know their own names only;
  * - show, update and the startup/shutdown/reboot actions go to the pod whose compute service runs
  *   on the host (Nova serves them for compute hosts only; a host two pods name is a 409). A host
  *   no pod computes on goes to the first pod, which answers Nova's own 404 (or 400 for a body its
@@ -19,6 +19,7 @@ import { can } from './policy';
 import { servedBelow } from './refused';
 import type { ComputeRule } from './policy-rules';
 import { topZone } from './services-hypervisors';
+import { innerZones } from './aggregate-zones';
 
 export type HostCall = 'show' | 'update' | 'startup' | 'shutdown' | 'reboot';
 
@@ -40,7 +41,8 @@ export async function hostsIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Pro
   const { answers } = await askPods(deps, c, await deps.podDir.bottoms(), { service: 'compute', name: 'hosts', question: () => ({ path }), accept: (s) => s === 200 });
   // Nova reads the last `zone` given; an empty one filters nothing.
   const zone = c.req.queries('zone')?.at(-1);
-  const hosts = answers.flatMap((a) => podItems(a.body, 'hosts').map((h) => ({ ...h, zone: topZone(a.pod, h.zone) })));
+  const inner = await innerZones(deps);
+  const hosts = answers.flatMap((a) => podItems(a.body, 'hosts').map((h) => ({ ...h, zone: topZone(a.pod, h.zone, inner) })));
   return c.json({ hosts: zone ? hosts.filter((h) => h.zone === zone) : hosts });
 }
 

@@ -20,6 +20,7 @@ import { badRequest, conflict, isSupported, notFound, peekJson } from '../../htt
 import { noneFound } from '../common';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { can } from './policy';
+import { innerZones } from './aggregate-zones';
 import type { ComputeRule } from './policy-rules';
 import { fixHypervisor, gather, globalId, podPositions, POD_ID_STRIDE, topZone } from './services-hypervisors';
 
@@ -71,13 +72,14 @@ async function locate(deps: ComputeDeps, c: Context<ComputeEnv>, kind: Kind, id:
 /** The pod's answer with ids and zones shown as the gateway's lists show them. */
 export async function forwardTo(deps: ComputeDeps, c: Context<ComputeEnv>, pod: Pod, path: string, body?: string): Promise<Response> {
   const pos = (await podPositions(deps)).get(pod.pod_id) ?? 0;
+  const inner = await innerZones(deps);
   const res = await callPod(deps.proxy, c, { pod, service: 'compute', projectId: c.get('projectId'), path: `/v2.1/${encodeURIComponent(c.get('projectId'))}${path}`, body });
   return respond(deps.proxy, c, pod, 'compute', res, (json) => {
     const root = json as Record<string, Record<string, unknown> | undefined> | null;
     const svc = root?.service;
     if (svc && typeof svc === 'object') {
       svc.id = globalId(c, pos, svc.id);
-      svc.zone = topZone(pod, svc.zone);
+      svc.zone = topZone(pod, svc.zone, inner);
     }
     const hyp = root?.hypervisor;
     if (hyp && typeof hyp === 'object') fixHypervisor(c, hyp, pos);

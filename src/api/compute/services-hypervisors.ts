@@ -3,7 +3,9 @@
  * https://docs.openstack.org/api-ref/compute/#compute-services-os-services): fanned out to every
  * enabled bottom pod and concatenated. Ids must not collide across pods: from 2.53 Nova uses UUIDs,
  * which are unique as they are; below 2.53 the integer ids are offset by the pod's position in
- * creation order (`position * 1_000_000 + id`). A pod's own AZ names are shown as the top AZ.
+ * creation order (`position * 1_000_000 + id`). A pod's own AZ names are shown as the top AZ, but a
+ * host in an aggregate's zone shows that zone, as the pod reports it (Nova's `zone` is the host's
+ * aggregate zone when it has one: nova/availability_zones.py set_availability_zones).
  * The hypervisor lists page from 2.33 over the concatenation (pods in creation order, as Nova walks
  * its cells), with the gateway's ids as markers and `hypervisors_links`. A pod that does not answer 200 (its own
  * policy refused, it failed) is named in X-Trio2o-Missing-Pods, never dropped silently.
@@ -15,6 +17,8 @@ import { podItems, queryOf } from '../common';
 import { listBody, nextLinks, novaPage } from './links';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { askPods } from '../../fanout';
+import { isInnerZone, type InnerZones } from '../../proxy';
+import { innerZones } from './aggregate-zones';
 import { can } from './policy';
 
 /** Spacing between two pods' integer id ranges. */
@@ -30,8 +34,12 @@ export function globalId(c: Context<ComputeEnv>, pos: number, id: unknown): unkn
   return pos * POD_ID_STRIDE + id;
 }
 
-export function topZone(pod: Pod, zone: unknown): unknown {
-  return zone === 'internal' || typeof zone !== 'string' ? zone : pod.az_name;
+/**
+ * The zone a service or host of `pod` shows: `internal` (scheduler, conductor) and an aggregate's
+ * zone inside the pod (`inner`) as the pod reports them, any other zone of the pod as its top AZ.
+ */
+export function topZone(pod: Pod, zone: unknown, inner: InnerZones): unknown {
+  return zone === 'internal' || typeof zone !== 'string' || isInnerZone(inner, pod.pod_id, zone) ? zone : pod.az_name;
 }
 
 /**
@@ -70,9 +78,10 @@ export async function gather(deps: ComputeDeps, c: Context<ComputeEnv>, path: st
 
 export async function servicesIndex(deps: ComputeDeps, c: Context<ComputeEnv>): Promise<Response> {
   can(deps.policy, c.get('auth'), 'os_compute_api:os-services:list', {});
+  const inner = await innerZones(deps);
   return gather(deps, c, '/os-services', 'services', (s, pod, pos) => {
     s.id = globalId(c, pos, s.id);
-    s.zone = topZone(pod, s.zone);
+    s.zone = topZone(pod, s.zone, inner);
   });
 }
 

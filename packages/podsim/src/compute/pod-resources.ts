@@ -117,14 +117,21 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
   // starts in no aggregate, in the pod's default zone (default_availability_zone, as the real-pods
   // bed configures Nova); an aggregate's `availability_zone` moves it to that zone, with Nova's
   // checks (nova/compute/api.py is_safe_to_update_az and
-  // ensure_no_instances_need_to_move_az_when_host_added).
+  // ensure_no_instances_need_to_move_az_when_host_added, from Nova 30). Removing a host with
+  // instances from its zone's aggregate is allowed, as the real-pods bed's Nova 26 allows it (its
+  // instances then show the default zone); Nova 30 refuses that too (..._when_host_removed).
   interface SimAggregate { id: number; uuid: string; name: string; created_at: string; updated_at: string | null; hosts: string[]; metadata: Record<string, string> }
   const aggregates: SimAggregate[] = [];
   // Nova's ids come from an autoincrement column: a deleted aggregate's id is never given again.
   let lastAggregateId = 0;
   const zoneOfHost = () => aggregates.find((a) => a.hosts.includes(host) && a.metadata.availability_zone)?.metadata.availability_zone ?? null;
   const syncHostZone = () => void (deps.state.hostAggregateZone = zoneOfHost());
-  const hasServers = () => [...deps.state.servers.values()].some((s) => s.host === host);
+  // Nova counts the instances on the host (InstanceList.get_by_host): a shelved-offloaded one has none.
+  const hostedServers = () => [...deps.state.servers.values()].filter((s) => s.host === host && s.vmState !== 'shelved_offloaded').length;
+  const hasServers = () => hostedServers() > 0;
+  /** Nova's reason for refusing a host with instances a new zone (its message, Python's None included). */
+  const zoneMoveRefusal = (from: string | null, to: string) =>
+    `The host cannot be added to the aggregate as the availability zone of the host would change from '${from ?? 'None'}' to '${to}' but the host already has ${hostedServers()} instance(s). Changing the AZ of an existing instance is not supported by this action. Move the instances away from this host then try again. If you need to move the instances between AZs then you can use shelve_offload and unshelve to achieve this.`;
   /** Nova's refusals of a zone for aggregate `a` holding `hosts`; `refuse` words them per call. */
   const checkZone = (a: SimAggregate, zone: string | null | undefined, hosts: string[], refuse: (reason: string) => Error, changing: boolean) => {
     if (zone === undefined) return;
@@ -202,10 +209,7 @@ export function registerPodResources(api: NovaApi, deps: NovaDeps): void {
       const zone = a.metadata.availability_zone;
       if (zone) checkZone(a, zone, [host], refuse, false);
       const from = zoneOfHost();
-      if (zone && hasServers() && from !== zone) {
-        const count = [...deps.state.servers.values()].filter((s) => s.host === host).length;
-        throw refuse(`The host cannot be added to the aggregate as the availability zone of the host would change from '${from ?? 'None'}' to '${zone}' but the host already has ${count} instance(s). Changing the AZ of an existing instance is not supported by this action. Move the instances away from this host then try again. If you need to move the instances between AZs then you can use shelve_offload and unshelve to achieve this`);
-      }
+      if (zone && hasServers() && from !== zone) throw refuse(zoneMoveRefusal(from, zone));
       a.hosts.push(host);
       syncHostZone();
       return c.json({ aggregate: aggView(c, a) });

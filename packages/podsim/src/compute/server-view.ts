@@ -80,12 +80,13 @@ function imageView(c: NovaContext, s: SimServer): unknown {
 const offloaded = (s: SimServer) => s.vmState === 'shelved_offloaded';
 
 /**
- * Nova shows the AZ the create asked for; without one, the AZ of the server's host, so an
- * offloaded server created without an AZ shows ''.
+ * Nova shows the zone of the server's host as it is now (availability_zones.py
+ * get_instance_availability_zone), so a server whose host left its zone's aggregate shows the
+ * default zone; an offloaded server, on no host, shows the AZ the create asked for, else ''.
  */
 function availabilityZone(c: NovaContext, s: SimServer): string {
-  if (s.requestedAz) return s.requestedAz;
-  return offloaded(s) ? '' : c.get('az');
+  if (!offloaded(s)) return c.get('az');
+  return s.requestedAz ?? '';
 }
 
 /** Minimal view used by GET /servers (and its next links). */

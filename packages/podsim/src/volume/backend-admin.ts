@@ -132,11 +132,15 @@ export function backendAdminRoutes(st: CinderState): Hono<CinderEnv> {
     });
   }
 
-  // os-hosts (volume_extension:hosts).
+  // os-hosts (volume_extension:hosts), as cinder/api/contrib/hosts.py `_list_hosts`: disabled
+  // services are left out; `service-status` says whether the service is alive (every simulated
+  // one is), `service-state` whether it is enabled; `?zone=` keeps the services of that zone.
   r.get('/os-hosts', (c) => {
     admin(c, 'volume_extension:hosts');
+    const zone = c.req.query('zone');
+    const listed = zone && zone !== st.env.az ? [] : b.services.filter((s) => !s.disabled);
     return c.json({
-      hosts: b.services.map((s) => ({ 'service-status': s.disabled ? 'disabled' : 'available', service: s.binary, zone: st.env.az, 'service-state': 'enabled', host_name: s.host, 'last-update': s.updatedAt })),
+      hosts: listed.map((s) => ({ 'service-status': 'available', service: s.binary, zone: st.env.az, 'service-state': 'enabled', host_name: s.host, 'last-update': s.updatedAt })),
     });
   });
   r.get('/os-hosts/:host', (c) => {

@@ -60,3 +60,19 @@ test('a trailing slash after a collection is 404; snapshots sort by display_name
   assert.equal((await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: { volume_id: null } } })).status, 404);
   assert.equal((await call(h, 'POST', v3(P1, 'snapshots'), { body: { snapshot: {} } })).status, 400);
 });
+
+test('os-hosts lists enabled services only, alive as available, as cinder/api/contrib/hosts.py does', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const hosts = async (query = '') => (await call(h, 'GET', v3(P1, `os-hosts${query}`), ADMIN)).body.hosts as { host_name: string; service: string; 'service-status': string; 'service-state': string }[];
+  const before = await hosts();
+  const volume = before.find((x) => x.service === 'cinder-volume')!;
+  assert.ok(before.every((x) => x['service-status'] === 'available' && x['service-state'] === 'enabled'), JSON.stringify(before));
+  const off = await call(h, 'PUT', v3(P1, 'os-services/disable'), { ...ADMIN, body: { host: volume.host_name, binary: 'cinder-volume' } });
+  assert.equal(off.status, 200, JSON.stringify(off.body));
+  const after = await hosts();
+  assert.deepEqual(after.map((x) => x.host_name + ' ' + x.service), before.filter((x) => x !== volume).map((x) => x.host_name + ' ' + x.service), 'the disabled service is left out');
+  assert.ok(after.every((x) => x['service-status'] === 'available'), JSON.stringify(after));
+  assert.deepEqual(await hosts('?zone=elsewhere'), []);
+  assert.equal((await hosts('?zone=az1')).length, after.length);
+});

@@ -14,6 +14,18 @@ import { asCreated, cinderTime, cinderTimeExact, rememberCreated } from './state
 import { newVolume } from './volume-create';
 import { volumeDetail } from './volume-view';
 
+/**
+ * Cinder's host filter (cinder/db/sqlalchemy/api.py `_filter_host`): a value with `#` names one
+ * pool (exact), with `@` a backend (itself or its pools), otherwise a host (itself, its backends
+ * `host@…` and pools `host#…`).
+ */
+function hostMatches(stored: string, value: string): boolean {
+  if (stored === value) return true;
+  if (value.includes('#')) return false;
+  if (value.includes('@')) return stored.startsWith(`${value}#`);
+  return stored.startsWith(`${value}@`) || stored.startsWith(`${value}#`);
+}
+
 interface SimService {
   binary: 'cinder-scheduler' | 'cinder-volume' | 'cinder-backup';
   host: string;
@@ -97,7 +109,8 @@ export function backendAdminRoutes(st: CinderState): Hono<CinderEnv> {
   r.get('/os-services', (c) => {
     admin(c, 'volume_extension:services:index');
     const q = new URL(c.req.url).searchParams;
-    const list = b.services.filter((s) => (!q.has('host') || s.host === q.get('host')) && (!q.has('binary') || s.binary === q.get('binary')));
+    const host = q.get('host');
+    const list = b.services.filter((s) => (host === null || hostMatches(s.host, host)) && (!q.has('binary') || s.binary === q.get('binary')));
     return c.json({ services: list.map((s) => serviceView(c, b, s)) });
   });
   for (const action of ['enable', 'disable', 'disable-log-reason'] as const) {

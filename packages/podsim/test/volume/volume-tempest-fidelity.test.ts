@@ -76,3 +76,17 @@ test('os-hosts lists enabled services only, alive as available, as cinder/api/co
   assert.deepEqual(await hosts('?zone=elsewhere'), []);
   assert.equal((await hosts('?zone=az1')).length, after.length);
 });
+
+test('os-services ?host= matches a host, its backends and pools, as Cinder\'s _filter_host', async (t) => {
+  const h = harness();
+  t.after(() => h.close());
+  const services = async (query = '') => ((await call(h, 'GET', v3(P1, `os-services${query}`), ADMIN)).body.services as { host: string; binary: string }[]).map((s) => `${s.binary} ${s.host}`).sort();
+  const all = await services();
+  const volume = all.find((s) => s.startsWith('cinder-volume '))!.split(' ')[1]!;
+  assert.ok(volume.includes('@'), volume);
+  const bare = volume.split('@')[0]!;
+  assert.deepEqual(await services(`?host=${encodeURIComponent(bare)}`), all.filter((s) => s.split(' ')[1]!.split(/[@#]/)[0] === bare));
+  assert.ok((await services(`?host=${encodeURIComponent(bare)}`)).includes(`cinder-volume ${volume}`));
+  assert.deepEqual(await services(`?host=${encodeURIComponent(volume)}`), [`cinder-volume ${volume}`]);
+  assert.deepEqual(await services(`?host=${encodeURIComponent(bare.slice(0, -1))}`), []);
+});

@@ -18,7 +18,10 @@
  * <op>-<side>-<window>.cpuprofile: `bench/profile-diff.ts` compares two), PERF=dir (Linux `perf
  * record` of each window, on-CPU samples only, kernel included, JIT frames named through
  * --perf-basic-prof: <op>-<side>-<window>.data there, read with `perf report -i`), VARIANTS='name=node flags;…' (more sides: this checkout's gateway
- * started with those flags, e.g. VARIANTS='semi1=--max-semi-space-size=1;semi64=--max-semi-space-size=64').
+ * started with those flags, e.g. VARIANTS='semi1=--max-semi-space-size=1;semi64=--max-semi-space-size=64'),
+ * FLOORS='name=letters;…' (more floor sides: bench/floor-proxy.mjs with FLOOR_VARIANT=letters, the
+ * floor moved toward the gateway one choice at a time, e.g. FLOORS='signals=s;timers=t;all=sthpcl';
+ * the letters are listed in floor-proxy.mjs).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -51,14 +54,21 @@ const VARIANTS = new Map(
     .filter(Boolean)
     .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1).split(' ').filter(Boolean)] as const),
 );
+/** Extra floor sides: the bare proxy with some of the gateway's choices (bench/floor-proxy.mjs FLOOR_VARIANT). */
+const FLOORS = new Map(
+  (process.env.FLOORS ?? '')
+    .split(';')
+    .filter(Boolean)
+    .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)] as const),
+);
 const PRELOAD = process.env.PRELOAD ?? fileURLToPath(new URL('anatomy-preload.mjs', import.meta.url));
 
-/** `node` (the floor), `trio2o`, `baseline`, `bundle` or a variant's name, with `-ks` in keystone mode. */
+/** `node` (the floor), a floor variant's name, `trio2o`, `baseline`, `bundle` or a variant's name, with `-ks` in keystone mode. */
 type Side = string;
 /** The gateways measured in each mode. */
 const GATEWAYS = ['trio2o', ...(BASELINE ? ['baseline'] : []), ...(BUNDLE ? ['bundle'] : []), ...VARIANTS.keys()];
 const sideOf = (gateway: string, mode: Mode): Side => (mode === 'keystone' ? `${gateway}-ks` : gateway);
-const SIDES: Side[] = ['node', ...MODES.flatMap((mode) => GATEWAYS.map((g) => sideOf(g, mode)))];
+const SIDES: Side[] = ['node', ...FLOORS.keys(), ...MODES.flatMap((mode) => GATEWAYS.map((g) => sideOf(g, mode)))];
 
 interface Counts {
   ms: number;
@@ -109,6 +119,13 @@ async function servers(dir: string, pod: { endpoints: Record<string, string>; po
   const nodePort = await freePort();
   const floor = await start(process.execPath, [...PERF_ARGS, '--import', PRELOAD, fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(nodePort), `http://127.0.0.1:${pod.port}`, '/compute'], env, /"listening"/);
   const out = { node: { child: floor.child, base: `http://127.0.0.1:${nodePort}`, path: '', headers: {} } } as Record<Side, Server>;
+  for (const [name, letters] of FLOORS) {
+    const port = await freePort();
+    const gatewayDir = join(dir, `floor-${name}-${async}`);
+    mkdirSync(gatewayDir, { recursive: true });
+    const f = await start(process.execPath, [...PERF_ARGS, '--import', PRELOAD, fileURLToPath(new URL('floor-proxy.mjs', import.meta.url)), String(port), `http://127.0.0.1:${pod.port}`, '/compute'], { ...env, FLOOR_VARIANT: letters, FLOOR_GATEWAY_DIR: gatewayDir }, /"listening"/);
+    out[name] = { child: f.child, base: `http://127.0.0.1:${port}`, path: '', headers: {} };
+  }
   for (const mode of MODES) {
     const who = mode === 'keystone' ? ks!.who : noauth;
     for (const gateway of GATEWAYS) {
@@ -123,9 +140,12 @@ async function servers(dir: string, pod: { endpoints: Record<string, string>; po
       out[side] = { child: gw.child, base: gw.compute, path: `/v2.1/${who.project}/servers/${id}`, headers: who.user };
     }
   }
-  // The floor forwards any path to the pod: the first gateway's server, with its headers.
-  out.node.path = out[SIDES[1]!]!.path;
-  out.node.headers = out[SIDES[1]!]!.headers;
+  // The floors forward any path to the pod: the first gateway's server, with its headers.
+  const first = out[sideOf(GATEWAYS[0]!, MODES[0]!)]!;
+  for (const side of ['node', ...FLOORS.keys()]) {
+    out[side]!.path = first.path;
+    out[side]!.headers = first.headers;
+  }
   return out;
 }
 
@@ -141,7 +161,7 @@ async function main(): Promise<void> {
   const podPort = await freePort();
   const sim = await startPodProcess('Pod1', 'nova', podPort);
   const pod = { endpoints: sim.endpoints, port: podPort };
-  console.log(`request anatomy: load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} window(s) per side${[...VARIANTS].map(([k, v]) => `, ${k} = trio2o with ${v.join(' ')}`).join('')}`);
+  console.log(`request anatomy: load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} window(s) per side${[...VARIANTS].map(([k, v]) => `, ${k} = trio2o with ${v.join(' ')}`).join('')}${[...FLOORS].map(([k, v]) => `, ${k} = node with FLOOR_VARIANT=${v}`).join('')}`);
   console.log('\n| op | side | window | requests | CPU µs/req | KiB allocated/req | scavenges per 1k req | mark-compacts | GC pause µs/req | GC pause % of CPU | pod sockets opened | closed (by the pod) | new space MiB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const children: ChildProcess[] = [];

@@ -3,10 +3,12 @@
  *
  * The pod sorts (the gateway sends the whole sort plan) and pages (limit, its own marker); the
  * source asks for one page at a time, only as the merge needs more, each call within what is
- * left of the pod's deadline. Items at or before the marker's sort values are skipped (a pod
- * read from its start), items without a visible routing are kept as hidden so the position
- * bookkeeping still sees them, and a failure turns the source into a "missing pod" with a
- * reason instead of failing the list.
+ * left of the pod's deadline. A page is read item by item, not parsed whole (page-reader.ts): an item is parsed,
+ * shown in the top AZ and given its sort values only when it becomes this pod's head in the
+ * merge, and checked for visibility only when the merge takes it, so the items a page never
+ * reaches cost no parse at all. Items at or before the marker's sort values are skipped (a pod
+ * read from its start), and a failure turns the source into a "missing pod" with a reason
+ * instead of failing the list.
  */
 import type { Context } from 'hono';
 import { publicBase, type GatewayEnv } from '../http';
@@ -14,6 +16,7 @@ import { isPodError } from '../pods';
 import { reasonFor } from './partial';
 import { callPod, isInnerZone, podRef, rewriteLinks, serviceRoot } from '../proxy';
 import type { Pod, Routing } from '../store';
+import { MalformedPageError, PageReader } from './page-reader';
 import { compareBy, sortValues, type SortValue } from './sort';
 import type { ListRequest } from './request';
 import { visibleRoutings } from './targets';
@@ -22,9 +25,11 @@ import type { FanoutDeps, FanoutSpec, Item, MissingReason } from './types';
 export interface Entry {
   item: Item;
   values: SortValue[];
-  /** No visible routing: ordered and consumed, never returned. */
-  hidden: boolean;
   source: PodSource;
+}
+
+function isItem(x: unknown): x is Item {
+  return !!x && typeof x === 'object' && typeof (x as Item).id === 'string';
 }
 
 /** A 4xx a pod gave for the list itself: the request is wrong, so the caller gets it as is. */
@@ -51,7 +56,15 @@ export class PodSource {
   position: string | null;
   failure?: MissingReason;
   clientError?: ClientError;
-  readonly #buffer: Entry[] = [];
+  /** The last page while it has items the merge has not looked at. */
+  #page: PageReader | undefined;
+  /** The page size the last page was asked with. */
+  #asked = 0;
+  /** The item the merge compares next, parsed. */
+  #head: Entry | undefined;
+  /** Roots of the last page's links: the pod's, and the gateway's that replaces it. */
+  #podRoot = '';
+  #gwRoot = '';
   #cursor: string | null;
   #restarted = false;
   #exhausted = false;
@@ -80,21 +93,36 @@ export class PodSource {
     return this.#visible;
   }
 
-  /** The next item in order, if one is buffered. */
+  /** The next item in order, if the last page has one left; parsed on first look. */
   head(): Entry | undefined {
-    return this.#buffer[0];
+    if (this.#head === undefined && this.#page !== undefined) this.#head = this.#nextEntry();
+    return this.#head;
   }
 
   /** True when the merge must wait for another page before it can compare this pod's head. */
   get needsFetch(): boolean {
-    return this.#buffer.length === 0 && !this.#exhausted && !this.failure && !this.clientError;
+    return this.head() === undefined && !this.#exhausted && !this.failure && !this.clientError;
   }
 
   /** Consume the head. */
   shift(): Entry | undefined {
-    const e = this.#buffer.shift();
-    if (e) this.position = e.item.id;
+    const e = this.head();
+    if (e) {
+      this.#head = undefined;
+      this.position = e.item.id;
+    }
     return e;
+  }
+
+  /**
+   * Whether the caller may see an item this pod listed: routed to this pod, of the caller's
+   * project unless all_tenants. Asked only for the items the merge takes. Completed routings are
+   * cached in memory by the route table, so a warm list reads no store at all.
+   */
+  async mayShow(item: Item): Promise<boolean> {
+    const type = this.spec.resourceType;
+    const r = this.deps.routes.cached(item.id, type) ?? (await this.deps.routes.peek(item.id, type));
+    return r !== undefined && r.pod_id === this.pod.pod_id && (this.req.allTenants || r.project_id === this.req.projectId);
   }
 
   /** Fetch the next page (skipping what sorts at or before the marker). */
@@ -102,17 +130,9 @@ export class PodSource {
     while (this.needsFetch) {
       const left = this.#o.deadline - Date.now();
       if (left <= 0) return void (this.failure = 'timeout');
-      const page = await this.#page(left);
+      const page = await this.#fetchPage(left);
       if (!page) return;
-      const visible = await this.#visibleIn(page);
-      for (const item of page) {
-        const values = sortValues(this.spec.sort, this.req.plan, item);
-        if (this.#o.after && compareBy(this.req.plan, values, this.#o.after) <= 0) {
-          this.position = item.id; // before the marker: consumed by earlier pages
-          continue;
-        }
-        this.#buffer.push({ item, values, hidden: !visible.has(item.id), source: this });
-      }
+      this.#page = page;
       // A pod that needs refilling was short of a skewed page: ask it for a whole page now, so a
       // list costs at most one extra round trip (firstBatch keeps the first one small).
       this.#pageSize = Math.min(this.deps.maxLimit, Math.max(this.#pageSize * 2, this.req.limit));
@@ -120,20 +140,43 @@ export class PodSource {
   }
 
   /**
-   * The ids of a page the caller may see: routed to this pod, of the caller's project unless
-   * all_tenants. Completed routings are cached in memory by the route table, so a warm list reads
-   * no store at all (reading the pod's whole routing set cost ~1 ms per pod per list).
+   * Parses the page's next item: links pointing at the gateway, the AZ shown as the pod's top AZ,
+   * its sort values read. An element that is not a resource is passed over; an answer found
+   * malformed makes the pod missing (bad_response) from there on. Undefined once the page is
+   * used up, which is when the pod is known to have nothing more (a short page, no next link).
    */
-  async #visibleIn(page: Item[]): Promise<Set<string>> {
-    const rows = await Promise.all(page.map((it) => this.deps.routes.peek(it.id, this.spec.resourceType)));
-    const ok = new Set<string>();
-    for (const r of rows) {
-      if (r && r.pod_id === this.pod.pod_id && (this.req.allTenants || r.project_id === this.req.projectId)) ok.add(r.top_id);
+  #nextEntry(): Entry | undefined {
+    const page = this.#page!;
+    const az = this.spec.az;
+    for (;;) {
+      let item: unknown;
+      try {
+        const text = page.next();
+        if (text === undefined) break;
+        item = JSON.parse(rewriteLinks(text, this.#podRoot, this.#gwRoot));
+      } catch (err) {
+        if (!(err instanceof SyntaxError || err instanceof MalformedPageError)) throw err;
+        this.#page = undefined;
+        this.failure = 'bad_response';
+        return undefined;
+      }
+      if (!isItem(item)) continue;
+      // The next page, if one is asked, starts after the last item of this one.
+      this.#cursor = item.id;
+      if (az && (az.always || az.field in item) && !isInnerZone(az.inner, this.pod.pod_id, item[az.field])) item[az.field] = this.pod.az_name;
+      const values = sortValues(this.spec.sort, this.req.plan, item);
+      if (this.#o.after && compareBy(this.req.plan, values, this.#o.after) <= 0) {
+        this.position = item.id; // before the marker: consumed by earlier pages
+        continue;
+      }
+      return { item, values, source: this };
     }
-    return ok;
+    if (page.count === 0 || (page.count < this.#asked && !page.hasNext)) this.#exhausted = true;
+    this.#page = undefined;
+    return undefined;
   }
 
-  async #page(timeoutMs: number): Promise<Item[] | undefined> {
+  async #fetchPage(timeoutMs: number): Promise<PageReader | undefined> {
     const q = new URLSearchParams();
     const az = this.spec.az;
     for (const [k, v] of this.req.filters) {
@@ -172,7 +215,7 @@ export class PodSource {
       this.#restarted = true;
       this.#cursor = null;
       this.position = null;
-      return this.#page(Math.max(1, this.#o.deadline - Date.now()));
+      return this.#fetchPage(Math.max(1, this.#o.deadline - Date.now()));
     }
     let text: string;
     try {
@@ -187,28 +230,19 @@ export class PodSource {
       this.clientError = { status: res.status, body: text, contentType: Array.isArray(ct) ? ct[0] : ct };
       return undefined;
     }
-    return this.#parse(text);
+    return this.#open(text, res.endpoint);
   }
 
-  async #parse(text: string): Promise<Item[] | undefined> {
-    const podRoot = serviceRoot(await this.deps.proxy.endpoints.resolve(podRef(this.pod), this.spec.service));
-    const gwRoot = publicBase(this.c, this.deps.publicUrl);
-    let body: Record<string, unknown>;
+  async #open(text: string, endpoint: string | undefined): Promise<PageReader | undefined> {
+    // The endpoint the call went to; resolved again only for a response built elsewhere.
+    this.#podRoot = serviceRoot(endpoint ?? (await this.deps.proxy.endpoints.resolve(podRef(this.pod), this.spec.service)));
+    this.#gwRoot = publicBase(this.c, this.deps.publicUrl);
+    this.#asked = this.#pageSize;
     try {
-      body = JSON.parse(rewriteLinks(text, podRoot, gwRoot)) as Record<string, unknown>;
-    } catch {
+      return new PageReader(text, this.spec.collection);
+    } catch (err) {
+      if (!(err instanceof MalformedPageError || err instanceof SyntaxError)) throw err;
       return void (this.failure = 'bad_response');
     }
-    const list = body[this.spec.collection];
-    if (!Array.isArray(list)) return void (this.failure = 'bad_response');
-    const items = list.filter((x): x is Item => !!x && typeof x === 'object' && typeof (x as Item).id === 'string');
-    const links = body[`${this.spec.collection}_links`];
-    const hasNext = Array.isArray(links) && links.some((l) => (l as { rel?: unknown })?.rel === 'next');
-    const az = this.spec.az;
-    if (az) for (const it of items) if ((az.always || az.field in it) && !isInnerZone(az.inner, this.pod.pod_id, it[az.field])) it[az.field] = this.pod.az_name;
-    if (items.length === 0 || (items.length < this.#pageSize && !hasNext)) this.#exhausted = true;
-    const last = items.at(-1);
-    if (last) this.#cursor = last.id;
-    return items;
   }
 }

@@ -19,6 +19,10 @@
  * process spends on a gateway call (client + gateway) minus what it spends on a direct call
  * (client alone), medians: the gateway's own work per list, which waits for a core as many times
  * over as the machine is oversubscribed.
+ *
+ * BASELINE=dir adds the gateway of another checkout (its `test/support/gateway.ts`, with its own
+ * node_modules or a link to these), in this process too, timed in the same rounds: direct, this
+ * gateway and the baseline each round, the order rotating, so a before/after is one run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -34,6 +38,7 @@ const PROJECT = 'bench-project';
 const HEADERS = identity(PROJECT);
 const PAGES = { uniform: '/servers/detail?limit=50', skewed: '/servers/detail?limit=50&name=%5Evm-p1-' } as const;
 type Page = keyof typeof PAGES;
+const BASELINE = process.env.BASELINE;
 const NS = process.env.NS ? process.env.NS.split(',').map(Number) : Array.from({ length: MAX_PODS }, (_, i) => i + 1);
 
 interface PodInfo {
@@ -109,67 +114,100 @@ async function timeAll(urls: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
+/** Times and CPU (this process, ms) per call of one side. */
+interface Side {
+  ms: number[];
+  cpu: number[];
+}
+
 interface Measured {
-  direct: number[];
-  gateway: number[];
+  /** One pod asked directly: the client alone. */
+  direct: Side;
+  /** This checkout's gateway: client + gateway. */
+  gateway: Side;
+  /** The BASELINE checkout's gateway, when given. */
+  baseline?: Side;
   parallel: number[];
-  /** CPU of this process per call, ms: the client alone (direct) and client + gateway (gateway). */
-  directCpu: number[];
-  gatewayCpu: number[];
   missing: number;
 }
 
-async function measure(pods: PodInfo[], n: number, page: Page): Promise<Measured> {
-  const QUERY = PAGES[page];
-  const gw = await startTestGateway({ pods: { listTimeoutMs: 10_000 } });
-  try {
-    const post = (body: unknown) =>
-      fetch(`${gw.urls.admin}/v1.0/pods`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pod: { pod_id: string } }>);
-    await post({ pod: { pod_name: 'RegionOne' } });
-    for (const [i, p] of pods.slice(0, n).entries()) {
-      const { pod } = await post({ pod: { pod_name: p.name, az_name: `az${i + 1}`, pod_az_name: p.az, endpoints: p.endpoints } });
-      for (const id of p.ids) {
-        const pending = await gw.store.routings.createPending(PROJECT, pod.pod_id, 'server');
-        await gw.store.routings.complete(pending.id, id, id);
-      }
+type StartGateway = typeof startTestGateway;
+
+/** A gateway with the first n pods registered and every server routed to the bench project. */
+async function gatewayWith(start: StartGateway, pods: PodInfo[], n: number): Promise<Awaited<ReturnType<StartGateway>>> {
+  const gw = await start({ pods: { listTimeoutMs: 10_000 } });
+  const post = (body: unknown) =>
+    fetch(`${gw.urls.admin}/v1.0/pods`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pod: { pod_id: string } }>);
+  await post({ pod: { pod_name: 'RegionOne' } });
+  for (const [i, p] of pods.slice(0, n).entries()) {
+    const { pod } = await post({ pod: { pod_name: p.name, az_name: `az${i + 1}`, pod_az_name: p.az, endpoints: p.endpoints } });
+    for (const id of p.ids) {
+      const pending = await gw.store.routings.createPending(PROJECT, pod.pod_id, 'server');
+      await gw.store.routings.complete(pending.id, id, id);
     }
-    const direct = `${pods[0]!.endpoints.compute}/${PROJECT}${QUERY}`;
-    const through = `${gw.urls.compute}/v2.1/${PROJECT}${QUERY}`;
-    for (let i = 0; i < 5; i++) await Promise.all([timeOne(direct), timeOne(through)]); // warm pools, caches, JIT
+  }
+  return gw;
+}
+
+async function measure(pods: PodInfo[], n: number, page: Page, startBaseline?: StartGateway): Promise<Measured> {
+  const QUERY = PAGES[page];
+  const gw = await gatewayWith(startTestGateway, pods, n);
+  const base = startBaseline ? await gatewayWith(startBaseline, pods, n) : undefined;
+  try {
+    const sides: { url: string; side: Side }[] = [
+      { url: `${pods[0]!.endpoints.compute}/${PROJECT}${QUERY}`, side: { ms: [], cpu: [] } },
+      { url: `${gw.urls.compute}/v2.1/${PROJECT}${QUERY}`, side: { ms: [], cpu: [] } },
+      ...(base ? [{ url: `${base.urls.compute}/v2.1/${PROJECT}${QUERY}`, side: { ms: [], cpu: [] } }] : []),
+    ];
+    for (let i = 0; i < 5; i++) await Promise.all(sides.map((s) => timeOne(s.url))); // warm pools, caches, JIT
     const all = pods.slice(0, n).map((p) => `${p.endpoints.compute}/${PROJECT}${QUERY}`);
-    const d: number[] = [];
-    const g: number[] = [];
     const a: number[] = [];
-    const dc: number[] = [];
-    const gc: number[] = [];
-    const one = async (url: string, times: number[], cpu: number[]) => (times.push(await timeOne(url)), cpu.push(lastCpuMs));
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) (await one(direct, d, dc), await one(through, g, gc));
-      else (await one(through, g, gc), await one(direct, d, dc));
+      // Each side goes first in turn, so warm-up and the order favour none.
+      for (let k = 0; k < sides.length; k++) {
+        const { url, side } = sides[(round + k) % sides.length]!;
+        side.ms.push(await timeOne(url));
+        side.cpu.push(lastCpuMs);
+      }
       a.push(await timeAll(all));
     }
     const snap = gw.gateway.parts.fanout.metrics.snapshot();
-    return { direct: d, gateway: g, parallel: a, directCpu: dc, gatewayCpu: gc, missing: snap.partialLists.servers ?? 0 };
+    return { direct: sides[0]!.side, gateway: sides[1]!.side, baseline: sides[2]?.side, parallel: a, missing: snap.partialLists.servers ?? 0 };
   } finally {
     await gw.close();
+    await base?.close();
   }
 }
 
 async function main(): Promise<void> {
   console.log(`fan-out benchmark: GET /servers/detail?limit=50, ${SERVERS} servers per pod, pod latency +${DELAY_MS} ms`);
-  console.log(`CPU ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, pods 1..${MAX_PODS} in ${POD_PROCS} processes, ${ROUNDS} rounds per N, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`CPU ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, pods 1..${MAX_PODS} in ${POD_PROCS} processes, ${ROUNDS} rounds per N, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}${BASELINE ? `, baseline ${BASELINE}` : ''}`);
+  const startBaseline = BASELINE ? ((await import(`${BASELINE}/test/support/gateway.ts`)) as { startTestGateway: StartGateway }).startTestGateway : undefined;
   const { pods, children } = await startHosts();
   const rows: string[] = [];
   const raw: string[] = [];
   try {
     for (const n of NS) {
       for (const page of Object.keys(PAGES) as Page[]) {
-        const r = await measure(pods, n, page);
-        const ratio = median(r.gateway) / median(r.direct);
-        const floor = median(r.parallel) / median(r.direct);
-        const gwCpu = median(r.gatewayCpu) - median(r.directCpu);
-        rows.push(`| ${String(n).padStart(2)} | ${page} | ${median(r.direct).toFixed(1).padStart(6)} | ${median(r.gateway).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${gwCpu.toFixed(1)} | ${r.missing} |`);
-        raw.push(`N=${n} ${page} direct ${r.direct.map((x) => x.toFixed(1)).join(' ')}\nN=${n} ${page} gateway ${r.gateway.map((x) => x.toFixed(1)).join(' ')}\nN=${n} ${page} all-pods-direct ${r.parallel.map((x) => x.toFixed(1)).join(' ')}`);
+        const r = await measure(pods, n, page, startBaseline);
+        const direct = median(r.direct.ms);
+        const ratio = median(r.gateway.ms) / direct;
+        const floor = median(r.parallel) / direct;
+        const cpuOf = (side: Side) => median(side.cpu) - median(r.direct.cpu);
+        const baseCols = r.baseline ? ` ${median(r.baseline.ms).toFixed(1).padStart(7)} | ${(median(r.baseline.ms) / direct).toFixed(2)}x | ${cpuOf(r.baseline).toFixed(1)} |` : '';
+        rows.push(`| ${String(n).padStart(2)} | ${page} | ${direct.toFixed(1).padStart(6)} | ${median(r.gateway.ms).toFixed(1).padStart(7)} | ${ratio.toFixed(2)}x${ratio > 1.3 ? ' (over 1.3x)' : ''} | ${median(r.parallel).toFixed(1).padStart(6)} (${floor.toFixed(2)}x) | ${cpuOf(r.gateway).toFixed(1)} |${baseCols} ${r.missing} |`);
+        const line = (name: string, xs: number[]) => `N=${n} ${page} ${name} ${xs.map((x) => x.toFixed(1)).join(' ')}`;
+        raw.push(
+          [
+            line('direct', r.direct.ms),
+            line('gateway', r.gateway.ms),
+            ...(r.baseline ? [line('baseline', r.baseline.ms)] : []),
+            line('all-pods-direct', r.parallel),
+            line('gateway-cpu', r.gateway.cpu),
+            ...(r.baseline ? [line('baseline-cpu', r.baseline.cpu)] : []),
+            line('direct-cpu', r.direct.cpu),
+          ].join('\n'),
+        );
         console.log(rows.at(-1));
       }
     }
@@ -177,8 +215,9 @@ async function main(): Promise<void> {
     for (const c of children) c.kill();
   }
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log('\n| N | page | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | gateway CPU ms/list | partial lists |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const baseHead = BASELINE ? ' baseline gateway, median ms | baseline/one pod | baseline CPU ms/list |' : '';
+  console.log(`\n| N | page | one pod direct, median ms | gateway, median ms | gateway/one pod | N pods direct in parallel, median ms (/one pod) | gateway CPU ms/list |${baseHead} partial lists |`);
+  console.log(`|---|---|---|---|---|---|---|${BASELINE ? '---|---|---|' : ''}---|`);
   for (const r of rows) console.log(r);
   console.log('\nraw per-round values (ms):');
   for (const r of raw) console.log(r);

@@ -41,11 +41,17 @@ abstract class Family<S> {
   protected abstract lines(labels: readonly string[], state: S): string[];
 
   protected series(labels: Labels = {}): S {
-    const values = this.labelNames.map((n) => String(labels[n] ?? ''));
-    const key = values.join('\u0001');
+    // Built by concatenation: this runs for every request, the label array only for a new series.
+    const names = this.labelNames;
+    let key = '';
+    for (let i = 0; i < names.length; i++) {
+      const v = labels[names[i]!];
+      key += i === 0 ? '' : '\u0001';
+      if (v != null) key += v;
+    }
     let s = this.#series.get(key);
     if (!s) {
-      s = { labels: values, state: this.fresh() };
+      s = { labels: names.map((n) => String(labels[n] ?? '')), state: this.fresh() };
       this.#series.set(key, s);
     }
     return s.state;
@@ -125,8 +131,13 @@ export class Histogram extends Family<HistogramState> {
   observe(labels: Labels | undefined, value: number): void {
     const s = this.series(labels);
     // Buckets are stored non-cumulative and summed on render: one increment per observation.
-    const i = this.buckets.findIndex((b) => value <= b);
-    if (i >= 0) s.counts[i]!++;
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      if (value <= buckets[i]!) {
+        s.counts[i]!++;
+        break;
+      }
+    }
     s.sum += value;
     s.count++;
   }

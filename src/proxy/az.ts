@@ -39,8 +39,8 @@ export interface TopZone {
   inner?: InnerZones;
 }
 
-/** The value an item's AZ field shows at the top. */
-const shown = (z: TopZone, value: unknown): unknown => (isInnerZone(z.inner, z.podId, value) ? value : z.top);
+/** The value an item's AZ field shows at the top: an inner zone of the pod as it is, anything else the pod's top AZ. */
+export const shown = (z: TopZone, value: unknown): unknown => (isInnerZone(z.inner, z.podId, value) ? value : z.top);
 
 function fix(item: unknown, field: string, z: TopZone): void {
   if (item && typeof item === 'object' && field in item) (item as Record<string, unknown>)[field] = shown(z, (item as Record<string, unknown>)[field]);

@@ -26,6 +26,21 @@ function isSecret(name: string): boolean {
   return secret;
 }
 
+/**
+ * The current time in ISO 8601, made once per millisecond: lines written in the same millisecond
+ * share it, and `toISOString` showed as ~3 µs per access-log line in V8 profiles under load.
+ */
+let isoAt = -1;
+let iso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoAt) {
+    isoAt = now;
+    iso = new Date(now).toISOString();
+  }
+  return iso;
+}
+
 let pending: string[] = [];
 let flushScheduled = false;
 function flushStdout(): void {
@@ -70,7 +85,7 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
   function emit(lvl: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
     if (ORDER[lvl] < ORDER[logger.level]) return;
     // One object, serialized once: the line as written.
-    const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, event };
+    const line: Record<string, unknown> = { time: isoNow(), level: lvl, event };
     if (hasBase) Object.assign(line, base);
     for (const k in fields) {
       const v = fields[k];

@@ -26,7 +26,9 @@ function formatValue(v: number): string {
 }
 
 abstract class Family<S> {
-  readonly #series = new Map<string, { labels: string[]; state: S }>();
+  /** Every series in creation order (the exposition's order). */
+  readonly #series: { labels: string[]; state: S }[] = [];
+  readonly #index = new Map<string, unknown>();
 
   constructor(
     readonly name: string,
@@ -41,25 +43,30 @@ abstract class Family<S> {
   protected abstract lines(labels: readonly string[], state: S): string[];
 
   protected series(labels: Labels = {}): S {
-    // Built by concatenation: this runs for every request, the label array only for a new series.
+    // Found through one map per label, keyed by the label's value: the request path builds no key
+    // string (label values are constants or small numbers, whose strings V8 keeps).
     const names = this.labelNames;
-    let key = '';
-    for (let i = 0; i < names.length; i++) {
-      const v = labels[names[i]!];
-      key += i === 0 ? '' : '\u0001';
-      if (v != null) key += v;
+    let node: Map<string, unknown> = this.#index;
+    for (let i = 0; i < names.length - 1; i++) {
+      const v = String(labels[names[i]!] ?? '');
+      let next = node.get(v) as Map<string, unknown> | undefined;
+      if (next === undefined) node.set(v, (next = new Map()));
+      node = next;
     }
-    let s = this.#series.get(key);
-    if (!s) {
+    const last = names.length === 0 ? '' : String(labels[names[names.length - 1]!] ?? '');
+    let s = node.get(last) as { labels: string[]; state: S } | undefined;
+    if (s === undefined) {
       s = { labels: names.map((n) => String(labels[n] ?? '')), state: this.fresh() };
-      this.#series.set(key, s);
+      node.set(last, s);
+      this.#series.push(s);
     }
     return s.state;
   }
 
   /** Drops every series (gauges that are recomputed on each scrape). */
   reset(): void {
-    this.#series.clear();
+    this.#series.length = 0;
+    this.#index.clear();
   }
 
   protected labelText(values: readonly string[], extra = ''): string {
@@ -70,7 +77,7 @@ abstract class Family<S> {
 
   render(): string {
     const out = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { labels, state } of this.#series.values()) out.push(...this.lines(labels, state));
+    for (const { labels, state } of this.#series) out.push(...this.lines(labels, state));
     return out.join('\n');
   }
 }

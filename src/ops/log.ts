@@ -27,18 +27,21 @@ function isSecret(name: string): boolean {
 }
 
 /**
- * The current time in ISO 8601, made once per millisecond: lines written in the same millisecond
- * share it, and `toISOString` showed as ~3 µs per access-log line in V8 profiles under load.
+ * The current time as `toISOString` writes it, with `toISOString` called once per second: lines
+ * written in the same second share its first 20 characters and add the milliseconds. It showed as
+ * 1–3 µs per access-log line in V8 profiles under load.
  */
-let isoAt = -1;
-let iso = '';
+let isoSecond = -1;
+let isoPrefix = '';
 function isoNow(): string {
   const now = Date.now();
-  if (now !== isoAt) {
-    isoAt = now;
-    iso = new Date(now).toISOString();
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20); // YYYY-MM-DDTHH:MM:SS.
   }
-  return iso;
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 let pending: string[] = [];

@@ -50,6 +50,10 @@ const NGINX_WORKERS = Number(process.env.NGINX_WORKERS ?? 1);
 const CLUSTER = Number(process.env.CLUSTER ?? 1);
 const WARM = Number(process.env.WARM ?? 3);
 
+/** A forwarded call through the gateway: at least this share of nginx's requests/s, at most this multiple of its p99. */
+const TARGET_RPS = 0.5;
+const TARGET_P99 = 2;
+
 /** Another checkout (with node_modules) whose gateway runs as a fourth side: before/after in one run. */
 const BASELINE = process.env.BASELINE;
 
@@ -145,7 +149,13 @@ function report(mode: string, op: Op, row: Row): string[] {
   const m = (s: Side, k: 'rps' | 'p50' | 'p99' | 'cpuUs') => median(row[s].map((r) => r[k]));
   const lines = SIDES.map((s) => {
     const errors = row[s].reduce((a, r) => a + r.errors, 0);
-    return `| ${mode} | ${op} | ${s} | ${m(s, 'rps').toFixed(0)} | ${m(s, 'p50').toFixed(2)} | ${m(s, 'p99').toFixed(2)} | ${(m(s, 'rps') / m('nginx', 'rps')).toFixed(2)}x | ${(m(s, 'p99') / m('nginx', 'p99')).toFixed(2)}x | ${m(s, 'cpuUs').toFixed(0)} | ${errors} |`;
+    const rps = m(s, 'rps') / m('nginx', 'rps');
+    const p99 = m(s, 'p99') / m('nginx', 'p99');
+    // The targets of a forwarded call, marked for the gateway's own sides.
+    const gateway = s === 'trio2o' || s === 'trio2o-cluster';
+    const rpsMark = gateway && rps < TARGET_RPS ? ` (under ${TARGET_RPS}x)` : '';
+    const p99Mark = gateway && p99 > TARGET_P99 ? ` (over ${TARGET_P99}x)` : '';
+    return `| ${mode} | ${op} | ${s} | ${m(s, 'rps').toFixed(0)} | ${m(s, 'p50').toFixed(2)} | ${m(s, 'p99').toFixed(2)} | ${rps.toFixed(2)}x${rpsMark} | ${p99.toFixed(2)}x${p99Mark} | ${m(s, 'cpuUs').toFixed(0)} | ${errors} |`;
   });
   return lines;
 }

@@ -1,22 +1,28 @@
 /**
  * The top self-time frames of a V8 CPU profile (`node --cpu-prof`), the way DevTools' "Bottom-up"
- * view sorts them, plus the same grouped by file.
+ * view sorts them, plus the same grouped by file, and the project's hottest source lines (V8's
+ * per-line ticks of a frame, builtins called on the line included: a `JSON.parse` or an object
+ * spread shows on its own line). Lines are exact for the esbuild bundle (`BUNDLE=1` in
+ * request-anatomy.ts); under tsx a whole module is one line.
  *
  *   node --import tsx bench/profile-top.ts PROFILE.cpuprofile [TOP=25]
+ *   REQUESTS=N node --import tsx bench/profile-top.ts …   # + µs per request for each line
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 interface Node {
   id: number;
   children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  positionTicks?: { line: number; ticks: number }[];
 }
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [TOP]');
 const top = Number(topArg ?? 25);
-const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; startTime: number; endTime: number };
+const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 for (const s of prof.samples) self.set(s, (self.get(s) ?? 0) + 1);
@@ -62,3 +68,33 @@ for (const [id, n] of self) {
 }
 console.log(`\ntop ${top} project functions by inclusive time:`);
 for (const [k, n] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(n)}  ${k}`);
+
+// The project's hottest lines: the gateway's source, or its bundle (which carries its dependencies too).
+const own = (url: string) => (url.includes('/src/') || url.includes('/dist/')) && !url.includes('node_modules');
+const lineTicks = new Map<string, { url: string; line: number; fn: string; ticks: number }>();
+for (const n of prof.nodes) {
+  if (!own(n.callFrame.url) || !n.positionTicks) continue;
+  for (const t of n.positionTicks) {
+    const key = `${n.callFrame.url}:${t.line}`;
+    const e = lineTicks.get(key) ?? { url: n.callFrame.url, line: t.line, fn: n.callFrame.functionName || '(anonymous)', ticks: 0 };
+    e.ticks += t.ticks;
+    lineTicks.set(key, e);
+  }
+}
+if (lineTicks.size > 0) {
+  const requests = Number(process.env.REQUESTS ?? 0);
+  const usPerSample = prof.timeDeltas.reduce((a, b) => a + b, 0) / total;
+  const texts = new Map<string, string[]>();
+  const textOf = (url: string, line: number) => {
+    if (!texts.has(url)) {
+      const path = url.startsWith('file:') ? fileURLToPath(url) : url;
+      texts.set(url, existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []);
+    }
+    return (texts.get(url)![line - 1] ?? '').trim().slice(0, 100);
+  };
+  console.log(`\ntop ${top} lines of the project's code (self time on the line${requests ? ', µs per request' : ''}):`);
+  for (const e of [...lineTicks.values()].sort((a, b) => b.ticks - a.ticks).slice(0, top)) {
+    const per = requests ? ` ${((e.ticks * usPerSample) / requests).toFixed(2).padStart(6)} µs` : '';
+    console.log(`${pct(e.ticks)}${per}  ${short(e.url)}:${e.line} ${e.fn}  ${textOf(e.url, e.line)}`);
+  }
+}

@@ -26,6 +26,24 @@ function isSecret(name: string): boolean {
   return secret;
 }
 
+/**
+ * The current time as `toISOString` writes it, with `toISOString` called once per second: lines
+ * written in the same second share its first 20 characters and add the milliseconds. It showed as
+ * 1–3 µs per access-log line in V8 profiles under load.
+ */
+let isoSecond = -1;
+let isoPrefix = '';
+function isoNow(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20); // YYYY-MM-DDTHH:MM:SS.
+  }
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
+
 let pending: string[] = [];
 let flushScheduled = false;
 function flushStdout(): void {
@@ -70,7 +88,7 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
   function emit(lvl: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
     if (ORDER[lvl] < ORDER[logger.level]) return;
     // One object, serialized once: the line as written.
-    const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, event };
+    const line: Record<string, unknown> = { time: isoNow(), level: lvl, event };
     if (hasBase) Object.assign(line, base);
     for (const k in fields) {
       const v = fields[k];

@@ -26,7 +26,9 @@ function formatValue(v: number): string {
 }
 
 abstract class Family<S> {
-  readonly #series = new Map<string, { labels: string[]; state: S }>();
+  /** Every series in creation order (the exposition's order). */
+  readonly #series: { labels: string[]; state: S }[] = [];
+  readonly #index = new Map<string, unknown>();
 
   constructor(
     readonly name: string,
@@ -41,19 +43,30 @@ abstract class Family<S> {
   protected abstract lines(labels: readonly string[], state: S): string[];
 
   protected series(labels: Labels = {}): S {
-    const values = this.labelNames.map((n) => String(labels[n] ?? ''));
-    const key = values.join('\u0001');
-    let s = this.#series.get(key);
-    if (!s) {
-      s = { labels: values, state: this.fresh() };
-      this.#series.set(key, s);
+    // Found through one map per label, keyed by the label's value: the request path builds no key
+    // string (label values are constants or small numbers, whose strings V8 keeps).
+    const names = this.labelNames;
+    let node: Map<string, unknown> = this.#index;
+    for (let i = 0; i < names.length - 1; i++) {
+      const v = String(labels[names[i]!] ?? '');
+      let next = node.get(v) as Map<string, unknown> | undefined;
+      if (next === undefined) node.set(v, (next = new Map()));
+      node = next;
+    }
+    const last = names.length === 0 ? '' : String(labels[names[names.length - 1]!] ?? '');
+    let s = node.get(last) as { labels: string[]; state: S } | undefined;
+    if (s === undefined) {
+      s = { labels: names.map((n) => String(labels[n] ?? '')), state: this.fresh() };
+      node.set(last, s);
+      this.#series.push(s);
     }
     return s.state;
   }
 
   /** Drops every series (gauges that are recomputed on each scrape). */
   reset(): void {
-    this.#series.clear();
+    this.#series.length = 0;
+    this.#index.clear();
   }
 
   protected labelText(values: readonly string[], extra = ''): string {
@@ -64,7 +77,7 @@ abstract class Family<S> {
 
   render(): string {
     const out = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { labels, state } of this.#series.values()) out.push(...this.lines(labels, state));
+    for (const { labels, state } of this.#series) out.push(...this.lines(labels, state));
     return out.join('\n');
   }
 }
@@ -125,8 +138,13 @@ export class Histogram extends Family<HistogramState> {
   observe(labels: Labels | undefined, value: number): void {
     const s = this.series(labels);
     // Buckets are stored non-cumulative and summed on render: one increment per observation.
-    const i = this.buckets.findIndex((b) => value <= b);
-    if (i >= 0) s.counts[i]!++;
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      if (value <= buckets[i]!) {
+        s.counts[i]!++;
+        break;
+      }
+    }
     s.sum += value;
     s.count++;
   }

@@ -71,7 +71,11 @@ export class PodReachability {
 /** One observer that feeds several (metrics, reachability). */
 export function teeObserver(...observers: PodObserver[]): PodObserver {
   return {
-    onResponse: (...a) => observers.forEach((o) => o.onResponse(...a)),
-    onError: (...a) => observers.forEach((o) => o.onError(...a)),
+    onResponse(podId, service, status, ms) {
+      for (const o of observers) o.onResponse(podId, service, status, ms);
+    },
+    onError(podId, service, code, ms) {
+      for (const o of observers) o.onError(podId, service, code, ms);
+    },
   };
 }

@@ -32,9 +32,15 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
 /** The request id header sent to pods (Nova and Cinder log it as the caller's global id). */
 export const REQUEST_ID_HEADER = 'x-openstack-request-id';
 
+/** The two Connection values nearly every answer carries, as `connectionTokens` reads them. */
+const KEEP_ALIVE: ReadonlySet<string> = new Set(['keep-alive']);
+const CLOSE: ReadonlySet<string> = new Set(['close']);
+
 /** Lower-case header names listed in a Connection header value ('close' and 'keep-alive' included). */
-function connectionTokens(value: string | string[] | null | undefined): Set<string> | null {
+function connectionTokens(value: string | string[] | null | undefined): ReadonlySet<string> | null {
   if (!value) return null;
+  if (value === 'keep-alive') return KEEP_ALIVE;
+  if (value === 'close') return CLOSE;
   const joined = Array.isArray(value) ? value.join(',') : value;
   const out = new Set<string>();
   for (const t of joined.split(',')) {
@@ -58,7 +64,7 @@ export function forwardRequestHeaders(incoming: Headers | Record<string, string>
       if (v !== null && v !== '' && !hop?.has(name)) out[name] = v;
     }
   } else {
-    let hop: Set<string> | null = null;
+    let hop: ReadonlySet<string> | null = null;
     for (const key in incoming) {
       if (key.length === 10 && key.toLowerCase() === 'connection') hop = connectionTokens(incoming[key]);
     }

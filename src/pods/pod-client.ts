@@ -252,7 +252,8 @@ export class PodClient {
 
   #target(opts: PodRequestOptions, endpoint: string): PodTarget & { endpoint: string } {
     try {
-      return { ...(opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId)), endpoint };
+      const t = opts.versionRoot ? podRootTarget(endpoint) : podTarget(endpoint, opts.path, opts.search, opts.projectId);
+      return { origin: t.origin, path: t.path, endpoint };
     } catch (err) {
       throw new PodError('TRIO2O_POD_NO_ENDPOINT', `The ${opts.service} endpoint of pod ${opts.pod.podName} is not a valid URL`, {
         podId: opts.pod.podId,

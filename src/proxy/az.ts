@@ -39,23 +39,32 @@ export interface TopZone {
   inner?: InnerZones;
 }
 
-/** The value an item's AZ field shows at the top. */
-const shown = (z: TopZone, value: unknown): unknown => (isInnerZone(z.inner, z.podId, value) ? value : z.top);
+/** The value an item's AZ field shows at the top: an inner zone of the pod as it is, anything else the pod's top AZ. */
+export const shown = (z: TopZone, value: unknown): unknown => (isInnerZone(z.inner, z.podId, value) ? value : z.top);
 
 function fix(item: unknown, field: string, z: TopZone): void {
   if (item && typeof item === 'object' && field in item) (item as Record<string, unknown>)[field] = shown(z, (item as Record<string, unknown>)[field]);
 }
 
-/** The items of a body that carry `f.field`: the one item and every item of the collection. */
-function carriers(body: Record<string, unknown>, f: AzField): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const add = (item: unknown) => {
-    if (item && typeof item === 'object' && f.field in item) out.push(item as Record<string, unknown>);
-  };
-  add(body[f.one]);
+/** How many items of a body carry `f.field` (the one item and those of the collection), and whether one shows another value at the top. */
+function carried(body: Record<string, unknown>, f: AzField, z: TopZone): Tally {
+  const t: Tally = { count: 0, stale: false };
+  tally(body[f.one], f, z, t);
   const many = body[f.many];
-  if (Array.isArray(many)) for (const item of many) add(item);
-  return out;
+  if (Array.isArray(many)) for (const item of many) tally(item, f, z, t);
+  return t;
+}
+
+interface Tally {
+  count: number;
+  stale: boolean;
+}
+
+function tally(item: unknown, f: AzField, z: TopZone, t: Tally): void {
+  if (!item || typeof item !== 'object' || !(f.field in item)) return;
+  t.count++;
+  const v = (item as Record<string, unknown>)[f.field];
+  if (!t.stale && shown(z, v) !== v) t.stale = true;
 }
 
 /** Index just past the JSON value at `at` when it is a string or null; -1 for anything else. */
@@ -69,6 +78,21 @@ function valueEnd(text: string, at: number): number {
   return -1;
 }
 
+/** The string or null between `start` and `end` (see valueEnd); JSON.parse only for an escaped string. */
+function valueAt(text: string, start: number, end: number): string | null {
+  if (text[start] !== '"') return null;
+  const inner = text.slice(start + 1, end - 1);
+  return inner.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : inner;
+}
+
+/** Field name → its key as it appears in JSON text (quoted); the names are few and fixed in code. */
+const KEYS = new Map<string, string>();
+function keyOf(field: string): string {
+  let key = KEYS.get(field);
+  if (key === undefined) KEYS.set(field, (key = JSON.stringify(field)));
+  return key;
+}
+
 const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t';
 
 /**
@@ -77,15 +101,18 @@ const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\n' || ch === 
  * nested object shares the name), the text has no \u escapes (so a key has one spelling only), and
  * every value is a string or null. Otherwise undefined.
  */
-function azInText(text: string, json: unknown, z: TopZone, fields: AzField[]): string | undefined {
+function azInText(text: string, json: unknown, z: TopZone, fields: readonly AzField[]): string | undefined {
   if (!json || typeof json !== 'object') return text;
   const body = json as Record<string, unknown>;
-  const stale = fields.filter((f) => carriers(body, f).some((item) => item[f.field] !== shown(z, item[f.field])));
-  if (stale.length === 0) return text;
-  if (text.includes('\\u')) return undefined;
-  const edits: [number, number][] = [];
-  for (const f of stale) {
-    const key = JSON.stringify(f.field);
+  let edits: [number, number][] | undefined;
+  for (const f of fields) {
+    const { count, stale } = carried(body, f, z);
+    if (!stale) continue;
+    if (edits === undefined) {
+      if (text.includes('\\u')) return undefined;
+      edits = [];
+    }
+    const key = keyOf(f.field);
     let found = 0;
     for (let i = text.indexOf(key); i !== -1; i = text.indexOf(key, i + key.length)) {
       if (text[i - 1] === '\\') return undefined;
@@ -96,13 +123,14 @@ function azInText(text: string, json: unknown, z: TopZone, fields: AzField[]): s
       while (isSpace(text[j])) j++;
       const end = valueEnd(text, j);
       if (end === -1) return undefined;
-      const old: unknown = JSON.parse(text.slice(j, end));
+      const old = valueAt(text, j, end);
       if (shown(z, old) !== old) edits.push([j, end]);
       found++;
     }
-    if (found !== carriers(body, f).length) return undefined;
+    if (found !== count) return undefined;
   }
-  edits.sort((a, b) => a[0] - b[0]);
+  if (edits === undefined) return text;
+  if (fields.length > 1) edits.sort((a, b) => a[0] - b[0]);
   const value = JSON.stringify(z.top);
   let out = '';
   let from = 0;

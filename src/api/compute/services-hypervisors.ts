@@ -17,7 +17,7 @@ import { podItems, queryOf } from '../common';
 import { listBody, nextLinks, novaPage } from './links';
 import type { ComputeDeps, ComputeEnv } from './deps';
 import { askPods } from '../../fanout';
-import { isInnerZone, type InnerZones } from '../../proxy';
+import { shownZone, type InnerZones } from '../../proxy';
 import { innerZones } from './aggregate-zones';
 import { can } from './policy';
 
@@ -39,7 +39,7 @@ export function globalId(c: Context<ComputeEnv>, pos: number, id: unknown): unkn
  * zone inside the pod (`inner`) as the pod reports them, any other zone of the pod as its top AZ.
  */
 export function topZone(pod: Pod, zone: unknown, inner: InnerZones): unknown {
-  return zone === 'internal' || typeof zone !== 'string' || isInnerZone(inner, pod.pod_id, zone) ? zone : pod.az_name;
+  return zone === 'internal' || typeof zone !== 'string' ? zone : shownZone({ top: pod.az_name, podId: pod.pod_id, inner }, zone);
 }
 
 /**

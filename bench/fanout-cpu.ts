@@ -10,38 +10,29 @@
  *   PROFILE=/tmp/f16.cpuprofile N=16 node --import tsx bench/fanout-cpu.ts
  *   node --import tsx bench/profile-top.ts /tmp/f16.cpuprofile 40
  *
- * Env: N (pods, 16; at most 16), LISTS (200), QUERY (`/servers/detail?limit=50`; the skewed page
- * is `…&name=%5Evm-p1-`), ROOT (the checkout whose `test/support/gateway.ts` is loaded; this
- * one by default), PROFILE (a V8 CPU profile of the measured lists, written there). Pods as in
- * bench/fanout.ts: 100 servers each, +20 ms per answer (DELAY_MS).
+ * Env: N (pods, 16), LISTS (200), QUERY (`/servers/detail?limit=50`; the skewed page is
+ * `…&name=%5Evm-p1-`), ROOT (the checkout whose `test/support/gateway.ts` is loaded; this one
+ * by default), PROFILE (a V8 CPU profile of the measured lists, written there). Pods as in
+ * bench/fanout.ts (bench/fanout-setup.ts): 100 servers each, +20 ms per answer.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { startTestGateway } from '../test/support/gateway';
-import { ADMIN, identity } from '../test/support/http';
+import { gatewayWith, HEADERS, PROJECT, startPodHosts, type StartGateway } from './fanout-setup';
 
-const HOSTED_PODS = 16;
-const N = Math.min(HOSTED_PODS, Number(process.env.N ?? 16));
+/** Processes hosting the pods, as bench/fanout.ts. */
+const POD_PROCS = 2;
+const N = Number(process.env.N ?? 16);
 const LISTS = Number(process.env.LISTS ?? 200);
 const QUERY = process.env.QUERY ?? '/servers/detail?limit=50';
 const ROOT = process.env.ROOT ?? fileURLToPath(new URL('..', import.meta.url));
 const PROFILE = process.env.PROFILE;
-const PROJECT = 'bench-project';
-const HEADERS = identity(PROJECT);
 /** Lists before the measured ones: pools, caches, JIT. */
 const WARM_LISTS = 30;
 /** V8 profiler sampling interval, µs. */
 const SAMPLE_US = 100;
-
-interface PodInfo {
-  name: string;
-  endpoints: { compute: string; volumev3: string; image: string };
-  az: string;
-  ids: string[];
-}
 
 /** Child: LISTS lists, one after another; sends back each one's ms. */
 async function client(url: string, lists: number): Promise<void> {
@@ -54,17 +45,6 @@ async function client(url: string, lists: number): Promise<void> {
     times.push(performance.now() - t0);
   }
   process.send!(times);
-}
-
-function hostPods(first: number, count: number): Promise<{ child: ChildProcess; pods: PodInfo[] }> {
-  const child = fork(fileURLToPath(new URL('fanout.ts', import.meta.url)), ['--host', String(first), String(count)], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, MAX_PODS: String(HOSTED_PODS), RUST_LOG: 'off' },
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, pods: m as PodInfo[] }));
-    child.once('exit', (code) => reject(new Error(`pod host exited ${code}`)));
-  });
 }
 
 function runClient(url: string, lists: number): Promise<number[]> {
@@ -80,21 +60,10 @@ function post(session: Session, method: string, params?: object): Promise<unknow
 }
 
 async function main(): Promise<void> {
-  const { startTestGateway: start } = (await import(`${ROOT}/test/support/gateway.ts`)) as { startTestGateway: typeof startTestGateway };
-  const hosts = await Promise.all([hostPods(0, HOSTED_PODS / 2), hostPods(HOSTED_PODS / 2, HOSTED_PODS / 2)]);
-  const pods = hosts.flatMap((h) => h.pods);
-  const gw = await start({ pods: { listTimeoutMs: 10_000 }, jobs: { enabled: false } });
+  const { startTestGateway: start } = (await import(`${ROOT}/test/support/gateway.ts`)) as { startTestGateway: StartGateway };
+  const { pods, children } = await startPodHosts(N, POD_PROCS);
+  const gw = await gatewayWith(start, pods, N, { jobs: { enabled: false } });
   try {
-    const register = (body: unknown) =>
-      fetch(`${gw.urls.admin}/v1.0/pods`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pod: { pod_id: string } }>);
-    await register({ pod: { pod_name: 'RegionOne' } });
-    for (const [i, p] of pods.slice(0, N).entries()) {
-      const { pod } = await register({ pod: { pod_name: p.name, az_name: `az${i + 1}`, pod_az_name: p.az, endpoints: p.endpoints } });
-      for (const id of p.ids) {
-        const pending = await gw.store.routings.createPending(PROJECT, pod.pod_id, 'server');
-        await gw.store.routings.complete(pending.id, id, id);
-      }
-    }
     const url = `${gw.urls.compute}/v2.1/${PROJECT}${QUERY}`;
     await runClient(url, WARM_LISTS);
     const session = PROFILE ? new Session() : undefined;
@@ -117,7 +86,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await gw.close();
-    for (const h of hosts) h.child.kill();
+    for (const c of children) c.kill();
   }
 }
 

@@ -24,67 +24,19 @@
  * node_modules or a link to these), in this process too, timed in the same rounds: direct, this
  * gateway and the baseline each round, the order rotating, so a before/after is one run.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { startTestGateway } from '../test/support/gateway';
-import { ADMIN, identity } from '../test/support/http';
+import { gatewayWith, HEADERS, PROJECT, startPodHosts, type PodInfo, type StartGateway } from './fanout-setup';
 
 const MAX_PODS = Number(process.env.MAX_PODS ?? 16);
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const DELAY_MS = Number(process.env.DELAY_MS ?? 20);
 const SERVERS = Number(process.env.SERVERS ?? 100);
 const POD_PROCS = Number(process.env.POD_PROCS ?? 2);
-const PROJECT = 'bench-project';
-const HEADERS = identity(PROJECT);
 const PAGES = { uniform: '/servers/detail?limit=50', skewed: '/servers/detail?limit=50&name=%5Evm-p1-' } as const;
 type Page = keyof typeof PAGES;
 const BASELINE = process.env.BASELINE;
 const NS = process.env.NS ? process.env.NS.split(',').map(Number) : Array.from({ length: MAX_PODS }, (_, i) => i + 1);
-
-interface PodInfo {
-  name: string;
-  endpoints: { compute: string; volumev3: string; image: string };
-  az: string;
-  ids: string[];
-}
-
-// ------------------------------------------------------------------ child: pod host
-
-async function hostPods(first: number, count: number): Promise<void> {
-  const { startSimPod } = await import('@trio2o/podsim');
-  const out: PodInfo[] = [];
-  for (let i = first; i < first + count; i++) {
-    const pod = await startSimPod({ name: `Pod${i + 1}`, az: `nova-${i + 1}`, transitionMs: 1 });
-    // One create of SERVERS servers (min_count), straight to the pod; then the fault.
-    const r = await fetch(`${pod.endpoints.compute}/${PROJECT}/servers`, {
-      method: 'POST',
-      headers: { ...HEADERS, 'content-type': 'application/json' },
-      body: JSON.stringify({ server: { name: `vm-p${i + 1}`, flavorRef: '1', imageRef: (await import('@trio2o/podsim')).CIRROS_IMAGE_ID, min_count: SERVERS, max_count: SERVERS } }),
-    });
-    if (r.status !== 202) throw new Error(`seed pod ${i + 1}: ${r.status} ${await r.text()}`);
-    pod.inject({ kind: 'delay', ms: DELAY_MS });
-    out.push({ name: pod.name, endpoints: pod.endpoints, az: pod.az, ids: [...pod.servers.keys()] });
-  }
-  process.send!(out);
-}
-
-// ------------------------------------------------------------------ parent: gateway + timing
-
-function startHosts(): Promise<{ pods: PodInfo[]; children: ChildProcess[] }> {
-  const per = Math.ceil(MAX_PODS / POD_PROCS);
-  const jobs: Promise<{ child: ChildProcess; pods: PodInfo[] }>[] = [];
-  for (let first = 0; first < MAX_PODS; first += per) {
-    const child = fork(new URL(import.meta.url).pathname, ['--host', String(first), String(Math.min(per, MAX_PODS - first))], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, RUST_LOG: 'off' },
-    });
-    jobs.push(new Promise((resolve, reject) => {
-      child.once('message', (m) => resolve({ child, pods: m as PodInfo[] }));
-      child.once('exit', (code) => reject(new Error(`pod host exited ${code}`)));
-    }));
-  }
-  return Promise.all(jobs).then((r) => ({ pods: r.flatMap((x) => x.pods), children: r.map((x) => x.child) }));
-}
 
 /** CPU (user + system) this process spent in the last timeOne, ms: the client's, plus the gateway's for a gateway call. */
 let lastCpuMs = 0;
@@ -131,24 +83,6 @@ interface Measured {
   missing: number;
 }
 
-type StartGateway = typeof startTestGateway;
-
-/** A gateway with the first n pods registered and every server routed to the bench project. */
-async function gatewayWith(start: StartGateway, pods: PodInfo[], n: number): Promise<Awaited<ReturnType<StartGateway>>> {
-  const gw = await start({ pods: { listTimeoutMs: 10_000 } });
-  const post = (body: unknown) =>
-    fetch(`${gw.urls.admin}/v1.0/pods`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ pod: { pod_id: string } }>);
-  await post({ pod: { pod_name: 'RegionOne' } });
-  for (const [i, p] of pods.slice(0, n).entries()) {
-    const { pod } = await post({ pod: { pod_name: p.name, az_name: `az${i + 1}`, pod_az_name: p.az, endpoints: p.endpoints } });
-    for (const id of p.ids) {
-      const pending = await gw.store.routings.createPending(PROJECT, pod.pod_id, 'server');
-      await gw.store.routings.complete(pending.id, id, id);
-    }
-  }
-  return gw;
-}
-
 async function measure(pods: PodInfo[], n: number, page: Page, startBaseline?: StartGateway): Promise<Measured> {
   const QUERY = PAGES[page];
   const gw = await gatewayWith(startTestGateway, pods, n);
@@ -183,7 +117,7 @@ async function main(): Promise<void> {
   console.log(`fan-out benchmark: GET /servers/detail?limit=50, ${SERVERS} servers per pod, pod latency +${DELAY_MS} ms`);
   console.log(`CPU ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}, pods 1..${MAX_PODS} in ${POD_PROCS} processes, ${ROUNDS} rounds per N, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}${BASELINE ? `, baseline ${BASELINE}` : ''}`);
   const startBaseline = BASELINE ? ((await import(`${BASELINE}/test/support/gateway.ts`)) as { startTestGateway: StartGateway }).startTestGateway : undefined;
-  const { pods, children } = await startHosts();
+  const { pods, children } = await startPodHosts(MAX_PODS, POD_PROCS);
   const rows: string[] = [];
   const raw: string[] = [];
   try {
@@ -223,8 +157,7 @@ async function main(): Promise<void> {
   for (const r of raw) console.log(r);
 }
 
-if (process.argv[2] === '--host') void hostPods(Number(process.argv[3]), Number(process.argv[4]));
-else main().catch((err) => {
+main().catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -3,10 +3,10 @@
  *
  * The pod sorts (the gateway sends the whole sort plan) and pages (limit, its own marker); the
  * source asks for one page at a time, only as the merge needs more, each call within what is
- * left of the pod's deadline. A page is read item by item, not parsed whole (page-reader.ts): an item is parsed,
- * shown in the top AZ and given its sort values only when it becomes this pod's head in the
- * merge, and checked for visibility only when the merge takes it, so the items a page never
- * reaches cost no parse at all. Items at or before the marker's sort values are skipped (a pod
+ * left of the pod's deadline. A page is read item by item, not parsed whole (page-reader.ts):
+ * an item is parsed, shown in the top AZ and given its sort values only when it becomes this
+ * pod's head in the merge, and checked for visibility only when the merge takes it, so the items
+ * a page never reaches cost no parse at all. Items at or before the marker's sort values are skipped (a pod
  * read from its start), and a failure turns the source into a "missing pod" with a reason
  * instead of failing the list.
  */

@@ -187,12 +187,21 @@ export class RoutingRepo {
   }
 
   /**
-   * Pods holding at least one active routing of `projectId` of `resourceType`: one indexed
-   * DISTINCT query (the routings_project index covers it) instead of reading every row.
+   * Pods holding at least one routed (active or deleting) routing of `projectId` of
+   * `resourceType`. Asked on every list, so it skips through the routings_project index
+   * (project_id, resource_type, pod_id) one pod at a time: each step is the smallest pod id
+   * above the last one found: one seek per pod, where a DISTINCT reads every routing the
+   * project has.
    */
   async podIds(projectId: string, resourceType: string): Promise<string[]> {
     const r = await this.db.execute({
-      sql: `SELECT DISTINCT pod_id FROM routings WHERE project_id = ? AND resource_type = ? AND ${ROUTED}`,
+      sql: `WITH RECURSIVE held(pod_id) AS (
+              SELECT (SELECT MIN(pod_id) FROM routings WHERE project_id = ?1 AND resource_type = ?2 AND ${ROUTED})
+              UNION ALL
+              SELECT (SELECT MIN(r.pod_id) FROM routings r WHERE r.project_id = ?1 AND r.resource_type = ?2 AND r.pod_id > held.pod_id AND r.${ROUTED})
+              FROM held WHERE held.pod_id IS NOT NULL
+            )
+            SELECT pod_id FROM held WHERE pod_id IS NOT NULL`,
       args: [projectId, resourceType],
     });
     return r.rows.map((row) => String(row.pod_id));

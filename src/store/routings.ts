@@ -189,7 +189,7 @@ export class RoutingRepo {
   /**
    * Pods holding at least one routed (active or deleting) routing of `projectId` of
    * `resourceType`. Asked on every list, so it skips through the routings_project index
-   * (project_id, resource_type, pod_id) one pod at a time: each step is the smallest pod id
+   * (project_id, resource_type, pod_id) one pod at a time, each step taking the smallest pod id
    * above the last one found: one seek per pod, where a DISTINCT reads every routing the
    * project has.
    */
